@@ -1,0 +1,112 @@
+#include "channels/whatsapp/whatsapp_channel.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <array>
+#include <charconv>
+
+#include "channels/common/hub_signature.h"
+#include "channels/whatsapp/payloads.h"
+#include "crypto/digest.h"
+#include "http/query.h"
+
+namespace sac::channels::whatsapp {
+namespace {
+
+// Graph API codes that mean "slow down", per Meta's throughput docs (and Courier's list).
+constexpr std::array<std::int64_t, 6> kThrottleCodes = {4, 80007, 130429, 131048, 131056, 133016};
+
+std::optional<std::chrono::seconds> RetryAfter(const ClientResponse& response) {
+  auto header = response.headers.Get("Retry-After");
+  if (!header) {
+    return std::nullopt;
+  }
+  long seconds = 0;
+  const auto [end, error] = std::from_chars(header->data(), header->data() + header->size(), seconds);
+  if (error != std::errc() || seconds < 0) {
+    return std::nullopt;
+  }
+  return std::chrono::seconds(seconds);
+}
+
+std::string RequestBody(const OutboundMessage& message) {
+  boost::json::object text;
+  text["preview_url"] = false;
+  text["body"] = message.text;
+  boost::json::object body;
+  body["messaging_product"] = "whatsapp";
+  body["recipient_type"] = "individual";
+  body["to"] = message.recipient;
+  body["type"] = "text";
+  body["text"] = std::move(text);
+  return boost::json::serialize(body);
+}
+
+}  // namespace
+
+WhatsAppChannel::WhatsAppChannel(WhatsAppConfig config, HttpClient& http)
+    : config_(std::move(config)), http_(http) {}
+
+std::string_view WhatsAppChannel::Name() const { return kChannelName; }
+
+std::optional<HttpResponse> WhatsAppChannel::AnswerHandshake(const HttpRequest& request) const {
+  auto params = http::ParseQuery(request.query);
+  if (!params) {
+    return HttpResponse::Text(400, "malformed query\n");
+  }
+  const auto get = [&](std::string_view key) -> std::string_view {
+    const auto found = params->find(key);
+    return found == params->end() ? std::string_view() : std::string_view(found->second);
+  };
+  const std::string_view challenge = get("hub.challenge");
+  if (get("hub.mode") != "subscribe" ||
+      !crypto::ConstantTimeEquals(get("hub.verify_token"), config_.verify_token) ||
+      challenge.empty() || challenge.size() > 256) {
+    return HttpResponse::Text(403, "forbidden\n");
+  }
+  return HttpResponse::Text(200, std::string(challenge));
+}
+
+Status WhatsAppChannel::Verify(const HttpRequest& request) const {
+  return VerifyHubSignature(request, config_.app_secret);
+}
+
+Result<ParsedWebhook> WhatsAppChannel::Parse(std::string_view body) const {
+  return ParseWebhook(body, config_.phone_number_id);
+}
+
+SendOutcome WhatsAppChannel::Send(const OutboundMessage& message) {
+  ClientRequest request;
+  request.url = config_.api_base_url + "/" +
+                (message.account_id.empty() ? config_.phone_number_id : message.account_id) +
+                "/messages";
+  request.headers = {{"Authorization", "Bearer " + config_.access_token},
+                     {"Content-Type", "application/json"}};
+  request.body = RequestBody(message);
+  request.timeout = config_.send_timeout;
+
+  auto response = http_.Execute(request);
+  if (!response) {
+    return SendOutcome::Retryable(response.error().code == Errc::kUnavailable
+                                      ? "connection failed"
+                                      : "no answer in time; the outcome is unknown");
+  }
+  const int status = response->status;
+  if (status >= 200 && status < 300) {
+    return SendOutcome::Sent(ParseSendResponseId(response->body).value_or(""));
+  }
+  const auto code = ParseErrorCode(response->body);
+  const std::string what =
+      "whatsapp answered " + std::to_string(status) +
+      (code ? " (error " + std::to_string(*code) + ")" : std::string());
+  const bool throttled =
+      status == 429 ||
+      (code && std::find(kThrottleCodes.begin(), kThrottleCodes.end(), *code) != kThrottleCodes.end());
+  if (throttled || status >= 500) {
+    return SendOutcome::Retryable(what, RetryAfter(*response));
+  }
+  return SendOutcome::Permanent(what);
+}
+
+}  // namespace sac::channels::whatsapp

@@ -1,0 +1,304 @@
+// Table-driven tests over every payload in testdata/ (the project's authored WhatsApp fixtures,
+// signed in testdata/signatures.txt with the test app secret), and the send API against a fake
+// Graph API on a loopback port.
+#include "channels/whatsapp/whatsapp_channel.h"
+
+#include <boost/json/parse.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "channels/whatsapp/payloads.h"
+#include "http/curl_client.h"
+#include "tests/support/fake_provider.h"
+#include "tests/support/testdata.h"
+
+namespace sac::channels::whatsapp {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr const char* kPhoneNumberId = "110220330440550";
+
+WhatsAppConfig TestConfig(std::string api_base_url = "http://127.0.0.1:9") {
+  WhatsAppConfig config;
+  config.enabled = true;
+  config.phone_number_id = kPhoneNumberId;
+  config.api_base_url = std::move(api_base_url);
+  config.app_secret = "mzt_test_app_secret";
+  config.verify_token = "mzt-verify-2026";
+  config.access_token = "test-access-token";
+  config.send_timeout = std::chrono::milliseconds(3000);
+  return config;
+}
+
+HttpRequest SignedFixture(const std::string& file) {
+  HttpRequest request;
+  request.method = "POST";
+  request.path = "/webhooks/whatsapp";
+  request.body = testing::ReadTestdata("whatsapp", file);
+  request.headers.Add("X-Hub-Signature-256", testing::ReadSignatures("whatsapp").at(file));
+  return request;
+}
+
+struct InboundCase {
+  const char* file;
+  std::size_t messages;
+  std::size_t updates;
+  MessageType type = MessageType::kText;  // of the first message
+  std::function<void(const ParsedWebhook&)> check = nullptr;
+};
+
+std::vector<InboundCase> InboundCases() {
+  return {
+      {"text_fuga_agua_colonia_juarez.json", 1, 0, MessageType::kText,
+       [](const ParsedWebhook& p) {
+         const InboundMessage& m = p.messages[0];
+         EXPECT_EQ(m.channel, "whatsapp");
+         EXPECT_EQ(m.account_id, kPhoneNumberId);
+         EXPECT_EQ(m.external_id, "wamid.HBgNNTIxNjY5MTIzNDUwMRUCABIYFjNFQjA0QzdBMTlEMkY4QTYxQjU1RTMA");
+         EXPECT_EQ(m.sender_id, "5216691234501");       // kept as sent: replies go to it
+         EXPECT_EQ(m.sender_phone, "+526691234501");    // normalised: 521 → 52
+         EXPECT_EQ(m.sender_name, "María Guadalupe Osuna");
+         EXPECT_THAT(m.text, HasSubstr("fuga de agua potable"));
+         EXPECT_THAT(m.text, HasSubstr("colonia Juárez"));  // \u00e1 unescaped
+         EXPECT_EQ(m.sent_at, 1773159323);
+       }},
+      {"image_caption_luminaria_villa_verde.json", 1, 0, MessageType::kImage,
+       [](const ParsedWebhook& p) {
+         const InboundMessage& m = p.messages[0];
+         ASSERT_TRUE(m.media);
+         EXPECT_FALSE(m.media->provider_media_id.empty());
+         EXPECT_EQ(m.media->mime_type, "image/jpeg");
+         EXPECT_FALSE(m.text.empty()) << "the caption is the text";
+       }},
+      {"location_basura_infonavit_playas.json", 1, 0, MessageType::kLocation,
+       [](const ParsedWebhook& p) {
+         ASSERT_TRUE(p.messages[0].location);
+         EXPECT_NEAR(p.messages[0].location->latitude, 23.2, 0.2);
+         EXPECT_NEAR(p.messages[0].location->longitude, -106.4, 0.2);
+       }},
+      {"interactive_button_reply_menu_basura.json", 1, 0, MessageType::kInteractiveReply,
+       [](const ParsedWebhook& p) {
+         EXPECT_FALSE(p.messages[0].reply_payload.empty());
+         EXPECT_FALSE(p.messages[0].text.empty());
+         EXPECT_FALSE(p.messages[0].context_id.empty());
+       }},
+      {"interactive_list_reply_colonia.json", 1, 0, MessageType::kInteractiveReply,
+       [](const ParsedWebhook& p) { EXPECT_FALSE(p.messages[0].reply_payload.empty()); }},
+      {"template_button_reply_encuesta_mensual.json", 1, 0, MessageType::kTemplateButton,
+       [](const ParsedWebhook& p) {
+         EXPECT_EQ(p.messages[0].reply_payload, "ENCUESTA_2026_03|MZT-2026-000123|MUY_SATISFECHO");
+         EXPECT_EQ(p.messages[0].text, "Muy satisfecho");
+       }},
+      {"audio_voice_note.json", 1, 0, MessageType::kAudio,
+       [](const ParsedWebhook& p) {
+         ASSERT_TRUE(p.messages[0].media);
+         EXPECT_TRUE(p.messages[0].media->voice);
+       }},
+      {"reaction_thumbs_up_no_ticket.json", 1, 0, MessageType::kReaction,
+       [](const ParsedWebhook& p) { EXPECT_FALSE(p.messages[0].context_id.empty()); }},
+      {"unsupported_message_type.json", 1, 0, MessageType::kUnsupported},
+      {"status_delivered_no_ticket.json", 0, 1, MessageType::kText,
+       [](const ParsedWebhook& p) { EXPECT_EQ(p.updates[0].state, DeliveryState::kDelivered); }},
+      {"status_read_no_ticket.json", 0, 1, MessageType::kText,
+       [](const ParsedWebhook& p) { EXPECT_EQ(p.updates[0].state, DeliveryState::kRead); }},
+      {"status_failed_131047_window_closed.json", 0, 1, MessageType::kText,
+       [](const ParsedWebhook& p) {
+         EXPECT_EQ(p.updates[0].state, DeliveryState::kFailed);
+         EXPECT_EQ(p.updates[0].error_code, "131047");
+         EXPECT_EQ(p.updates[0].error_title, "Re-engagement message");
+       }},
+      {"duplicate_same_wamid_twice_in_one_post.json", 1, 0, MessageType::kText},
+  };
+}
+
+TEST(WhatsAppChannelTest, EverySignedFixtureHasACase) {
+  std::set<std::string> covered;
+  for (const InboundCase& c : InboundCases()) {
+    covered.insert(c.file);
+  }
+  for (const auto& [file, signature] : testing::ReadSignatures("whatsapp")) {
+    EXPECT_TRUE(covered.contains(file)) << file << " is signed but has no test case";
+  }
+  EXPECT_EQ(covered.size(), testing::ReadSignatures("whatsapp").size());
+}
+
+TEST(WhatsAppChannelTest, VerifiesAndParsesEveryFixture) {
+  http::CurlHttpClient http;
+  WhatsAppChannel channel(TestConfig(), http);
+  for (const InboundCase& c : InboundCases()) {
+    SCOPED_TRACE(c.file);
+    const HttpRequest request = SignedFixture(c.file);
+    ASSERT_TRUE(channel.Verify(request));
+    auto parsed = channel.Parse(request.body);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    ASSERT_EQ(parsed->messages.size(), c.messages);
+    ASSERT_EQ(parsed->updates.size(), c.updates);
+    if (c.messages > 0) {
+      EXPECT_EQ(parsed->messages[0].type, c.type);
+    }
+    if (c.check) {
+      c.check(*parsed);
+    }
+  }
+}
+
+TEST(WhatsAppChannelTest, RejectsAFixtureWithAnotherFixturesSignature) {
+  http::CurlHttpClient http;
+  WhatsAppChannel channel(TestConfig(), http);
+  HttpRequest request = SignedFixture("text_fuga_agua_colonia_juarez.json");
+  request.body = testing::ReadTestdata("whatsapp", "status_read_no_ticket.json");
+  EXPECT_FALSE(channel.Verify(request));
+}
+
+TEST(WhatsAppChannelTest, RejectsATamperedBody) {
+  http::CurlHttpClient http;
+  WhatsAppChannel channel(TestConfig(), http);
+  HttpRequest request = SignedFixture("text_fuga_agua_colonia_juarez.json");
+  request.body.insert(request.body.find("Buenos"), " ");
+  EXPECT_FALSE(channel.Verify(request));
+}
+
+TEST(WhatsAppChannelTest, SkipsChangesForAnotherNumber) {
+  auto parsed = ParseWebhook(testing::ReadTestdata("whatsapp", "text_fuga_agua_colonia_juarez.json"),
+                             "999999999999999");
+  ASSERT_TRUE(parsed);
+  EXPECT_TRUE(parsed->messages.empty());
+}
+
+TEST(WhatsAppChannelTest, RejectsBodiesThatAreNotWhatsAppNotifications) {
+  for (const char* body : {"", "not json", "[]", R"({"object":"page","entry":[]})",
+                           R"({"object":"whatsapp_business_account"})",
+                           R"({"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[{"type":"text"}]}}]}]})"}) {
+    SCOPED_TRACE(body);
+    auto parsed = ParseWebhook(body, "");
+    ASSERT_FALSE(parsed);
+    EXPECT_EQ(parsed.error().code, Errc::kInvalidArgument);
+  }
+}
+
+TEST(WhatsAppChannelTest, IgnoresNonMessageChangesAndUnknownStatuses) {
+  auto parsed = ParseWebhook(
+      R"({"object":"whatsapp_business_account","entry":[{"changes":[)"
+      R"({"field":"account_update","value":{}},)"
+      R"({"field":"messages","value":{"statuses":[{"id":"wamid.A","status":"deleted"}]}}]}]})",
+      "");
+  ASSERT_TRUE(parsed);
+  EXPECT_TRUE(parsed->messages.empty());
+  EXPECT_TRUE(parsed->updates.empty());
+}
+
+TEST(WhatsAppChannelTest, AnswersTheVerificationHandshake) {
+  http::CurlHttpClient http;
+  WhatsAppChannel channel(TestConfig(), http);
+  // The query of testdata/verify_get_request.http.
+  const std::string fixture = testing::ReadTestdata("whatsapp", "verify_get_request.http");
+  const auto start = fixture.find('?') + 1;
+  const std::string query = fixture.substr(start, fixture.find(' ', start) - start);
+
+  HttpRequest request;
+  request.method = "GET";
+  request.query = query;
+  auto answer = channel.AnswerHandshake(request);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->body, "1158201444");
+
+  request.query = "hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=wrong";
+  EXPECT_EQ(channel.AnswerHandshake(request)->status, 403);
+  request.query = "hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=mzt-verify-2026";
+  EXPECT_EQ(channel.AnswerHandshake(request)->status, 403);
+  request.query = "hub.mode=subscribe&hub.verify_token=mzt-verify-2026";
+  EXPECT_EQ(channel.AnswerHandshake(request)->status, 403);
+  request.query = "hub.mode=%ZZ";
+  EXPECT_EQ(channel.AnswerHandshake(request)->status, 400);
+}
+
+// --- Sending -----------------------------------------------------------------------------------
+
+constexpr const char* kSendPath = "/v21.0/110220330440550/messages";
+
+OutboundMessage Reply() {
+  OutboundMessage message;
+  message.outbox_id = 7;
+  message.channel = "whatsapp";
+  message.account_id = kPhoneNumberId;
+  message.recipient = "5216691234501";
+  message.text = "Registramos tu petición con el folio 2026-000001.";
+  return message;
+}
+
+TEST(WhatsAppChannelTest, SendsTextThroughTheGraphApi) {
+  testing::FakeProvider graph(
+      kSendPath, HttpResponse::Json(200, testing::ReadTestdata("whatsapp",
+                                                               "outbound_send_response_ok.json")));
+  http::CurlHttpClient http;
+  WhatsAppChannel channel(TestConfig(graph.BaseUrl() + "/v21.0"), http);
+
+  const SendOutcome outcome = channel.Send(Reply());
+  ASSERT_EQ(outcome.kind, SendOutcome::Kind::kSent) << outcome.error;
+  EXPECT_EQ(outcome.provider_message_id,
+            "wamid.HBgNNTIxNjY5MTIzNDUwMRUCABEYEjJGNzdBNEMxRTkwQjM1NkQ4OAA=");
+
+  const auto requests = graph.Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].headers.Get("Authorization"), "Bearer test-access-token");
+  // Same shape as the documented request in testdata/outbound_send_text_request.json.
+  const auto sent = boost::json::parse(requests[0].body).as_object();
+  const auto documented =
+      boost::json::parse(testing::ReadTestdata("whatsapp", "outbound_send_text_request.json"))
+          .as_object();
+  for (const char* key : {"messaging_product", "recipient_type", "type"}) {
+    EXPECT_EQ(sent.at(key), documented.at(key)) << key;
+  }
+  EXPECT_EQ(sent.at("to").as_string(), "5216691234501");
+  EXPECT_EQ(sent.at("text").at("preview_url"), documented.at("text").at("preview_url"));
+  EXPECT_EQ(sent.at("text").at("body").as_string(), Reply().text);
+}
+
+TEST(WhatsAppChannelTest, ClassifiesProviderAnswers) {
+  const std::string throttled =
+      testing::ReadTestdata("whatsapp", "outbound_send_response_error_throttled.json");
+  struct Case {
+    const char* label;
+    HttpResponse answer;
+    SendOutcome::Kind kind;
+    std::optional<std::chrono::seconds> retry_after;
+  };
+  HttpResponse throttled_with_header = HttpResponse::Json(429, throttled);
+  throttled_with_header.headers.Add("Retry-After", "30");
+  std::vector<Case> cases = {
+      {"throttled by code, 400", HttpResponse::Json(400, throttled), SendOutcome::Kind::kRetryable,
+       std::nullopt},
+      {"429 with Retry-After", throttled_with_header, SendOutcome::Kind::kRetryable,
+       std::chrono::seconds(30)},
+      {"server error", HttpResponse::Json(503, "{}"), SendOutcome::Kind::kRetryable, std::nullopt},
+      {"bad recipient", HttpResponse::Json(400, R"({"error":{"code":131030}})"),
+       SendOutcome::Kind::kPermanent, std::nullopt},
+      {"bad token", HttpResponse::Json(401, R"({"error":{"code":190}})"),
+       SendOutcome::Kind::kPermanent, std::nullopt},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.label);
+    testing::FakeProvider graph(kSendPath, c.answer);
+    http::CurlHttpClient http;
+    WhatsAppChannel channel(TestConfig(graph.BaseUrl() + "/v21.0"), http);
+    const SendOutcome outcome = channel.Send(Reply());
+    EXPECT_EQ(outcome.kind, c.kind);
+    EXPECT_EQ(outcome.retry_after, c.retry_after);
+    EXPECT_THAT(outcome.error, HasSubstr(std::to_string(c.answer.status)));
+  }
+}
+
+TEST(WhatsAppChannelTest, AnUnreachableProviderIsRetryable) {
+  http::CurlHttpClient http;
+  WhatsAppChannel channel(TestConfig("http://127.0.0.1:9/v21.0"), http);  // discard port: refused
+  const SendOutcome outcome = channel.Send(Reply());
+  EXPECT_EQ(outcome.kind, SendOutcome::Kind::kRetryable);
+  EXPECT_EQ(outcome.error, "connection failed");
+}
+
+}  // namespace
+}  // namespace sac::channels::whatsapp

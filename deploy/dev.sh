@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# The two commands of README.md, on a fresh Debian 12 machine (as root, or a user with sudo):
+#
+#   deploy/dev.sh run    install packages, build, start a private PostgreSQL under var/pg,
+#                        migrate, seed, and serve on 127.0.0.1:8080 (Ctrl-C stops it all)
+#   deploy/dev.sh test   the same set-up with a throwaway cluster under var/test-pg, then every
+#                        test through ctest
+#
+# Environment: SAC_DATABASE_URL (run: use that database, start no cluster), SAC_HTTP_PORT,
+# SAC_WHATSAPP_APP_SECRET / _VERIFY_TOKEN / _ACCESS_TOKEN (run: default to the fixtures' test
+# values so signed fixtures can be replayed at once; the environment always wins).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+PRESET=release
+BUILD_DIR=$ROOT/build/$PRESET
+SAC=$BUILD_DIR/sac
+CONFIG=$ROOT/deploy/config/sac.dev.toml
+PG_BIN=/usr/lib/postgresql/15/bin
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'deploy/dev.sh: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else die "needs root or sudo to run: $*"; fi
+}
+
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"
+  else sudo -u postgres "$@"; fi
+}
+
+# --- packages ------------------------------------------------------------------------------------
+install_packages() {
+  local wanted missing=() package
+  mapfile -t wanted < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$ROOT/deploy/packages.txt")
+  for package in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${#missing[@]} Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# --- build ---------------------------------------------------------------------------------------
+build() {
+  if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+    say "configuring ($PRESET)"
+    cmake --preset "$PRESET" >/dev/null
+  fi
+  say "building ($PRESET)"
+  cmake --build --preset "$PRESET" -j "$(nproc)" || die "the build failed"
+  [ -x "$SAC" ] || die "the build produced no $SAC"
+}
+
+# --- a private PostgreSQL 15 cluster -------------------------------------------------------------
+# $1: the cluster's directory. Prints the libpq connection string of its `postgres` database.
+# Extra server settings can follow as -c options.
+start_cluster() {
+  local dir=$1; shift
+  [ -x "$PG_BIN/initdb" ] || die "PostgreSQL 15 server binaries not found in $PG_BIN"
+  mkdir -p "$dir"
+  chown postgres:postgres "$dir" 2>/dev/null || as_root chown postgres:postgres "$dir"
+  as_postgres test -x "$dir" ||
+    die "the postgres user cannot reach $dir (a parent directory is private); move the checkout"
+  # A unix socket path is limited to 107 bytes: deep checkouts keep the socket under /tmp.
+  local socket_dir=$dir
+  if [ ${#dir} -gt 80 ]; then
+    socket_dir=$(mktemp -d /tmp/sac-pg.XXXXXX)
+    chown postgres:postgres "$socket_dir" 2>/dev/null || as_root chown postgres:postgres "$socket_dir"
+  fi
+  chmod 0711 "$dir" "$socket_dir" 2>/dev/null || as_root chmod 0711 "$dir" "$socket_dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    say "creating a PostgreSQL cluster in $dir/data"
+    as_postgres "$PG_BIN/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 \
+      >/dev/null
+  fi
+  if ! as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    say "starting PostgreSQL (unix socket only, in $socket_dir)"
+    as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-c listen_addresses='' -c unix_socket_directories='$socket_dir' $*" start >/dev/null ||
+      die "PostgreSQL did not start; see $dir/server.log"
+  fi
+  # The socket directory the running server really uses (it may come from an earlier run).
+  socket_dir=$(sed -n 5p "$dir/data/postmaster.pid")
+  echo "host=$socket_dir user=postgres"
+}
+
+stop_cluster() {
+  local dir=$1
+  [ -f "$dir/data/postmaster.pid" ] || return 0
+  as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+ensure_database() {  # $1 admin connection string, $2 database name
+  local exists
+  exists=$(psql "$1 dbname=postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$2'")
+  [ "$exists" = 1 ] || psql "$1 dbname=postgres" -qc "CREATE DATABASE \"$2\"" >/dev/null
+}
+
+dev_secrets() {
+  # The test values of ../shared/fixtures/channels/whatsapp (signatures.txt, verify_get_request.http).
+  export SAC_WHATSAPP_APP_SECRET=${SAC_WHATSAPP_APP_SECRET:-mzt_test_app_secret}
+  export SAC_WHATSAPP_VERIFY_TOKEN=${SAC_WHATSAPP_VERIFY_TOKEN:-mzt-verify-2026}
+  export SAC_WHATSAPP_ACCESS_TOKEN=${SAC_WHATSAPP_ACCESS_TOKEN:-dev-access-token}
+}
+
+# --- commands ------------------------------------------------------------------------------------
+cmd_run() {
+  install_packages
+  build
+  CLUSTER=$ROOT/var/pg
+  if [ -z "${SAC_DATABASE_URL:-}" ]; then
+    trap 'stop_cluster "$CLUSTER"' EXIT
+    local admin
+    admin=$(start_cluster "$CLUSTER")
+    ensure_database "$admin" sac
+    export SAC_DATABASE_URL="$admin dbname=sac"
+  fi
+  dev_secrets
+  "$SAC" --config "$CONFIG" migrate
+  "$SAC" --config "$CONFIG" seed
+  say "serving on http://127.0.0.1:${SAC_HTTP_PORT:-8080} (Ctrl-C stops)"
+  # Not exec: when the server stops, the EXIT trap stops the private PostgreSQL.
+  "$SAC" --config "$CONFIG" serve
+}
+
+cmd_test() {
+  install_packages
+  build
+  CLUSTER=$ROOT/var/test-pg
+  stop_cluster "$CLUSTER"
+  rm -rf "$CLUSTER"
+  trap 'stop_cluster "$CLUSTER"; rm -rf "$CLUSTER"' EXIT
+  # Throwaway cluster: fsync off makes creating a database per test cheap. Commits still wait
+  # for the server (synchronous_commit stays on), which is what crash tests rely on.
+  local admin
+  admin=$(start_cluster "$CLUSTER" -c fsync=off -c full_page_writes=off -c max_connections=300)
+  export SAC_TEST_DATABASE_URL="$admin dbname=postgres"
+
+  say "checking the CLI set-up path (migrate twice, seed) on a scratch database"
+  ensure_database "$admin" sac
+  SAC_DATABASE_URL="$admin dbname=sac" "$SAC" --config "$CONFIG" migrate >/dev/null
+  SAC_DATABASE_URL="$admin dbname=sac" "$SAC" --config "$CONFIG" migrate | grep -q "up to date" ||
+    die "a second migrate was not a no-op"
+  SAC_DATABASE_URL="$admin dbname=sac" "$SAC" --config "$CONFIG" seed >/dev/null
+
+  say "running the test suite"
+  ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)" --timeout 300
+}
+
+case "${1:-}" in
+  run) cmd_run ;;
+  test) cmd_test ;;
+  *) echo "usage: deploy/dev.sh run|test" >&2; exit 2 ;;
+esac

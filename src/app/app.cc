@@ -1,0 +1,177 @@
+#include "app/app.h"
+
+#include <map>
+#include <vector>
+
+#include "app/ops_endpoints.h"
+#include "channels/registry.h"
+#include "conversation/inbound_handler.h"
+#include "core/clock.h"
+#include "http/curl_client.h"
+#include "http/limits.h"
+#include "http/server.h"
+#include "intake/inbox_dispatcher.h"
+#include "intake/inbox_writer.h"
+#include "intake/pipeline.h"
+#include "intake/webhook_handler.h"
+#include "observability/log.h"
+#include "observability/metrics.h"
+#include "outbox/outbox_writer.h"
+#include "outbox/sender.h"
+#include "storage/database.h"
+#include "storage/migration_source.h"
+#include "storage/migrator.h"
+#include "storage/notification_listener.h"
+
+namespace sac::app {
+namespace {
+
+const log::Logger& Log() {
+  static const log::Logger logger("app");
+  return logger;
+}
+
+storage::DatabaseSettings DatabaseSettingsFrom(const DatabaseConfig& config) {
+  return {config.url, config.pool_size, config.acquire_timeout, config.connect_timeout,
+          config.statement_timeout};
+}
+
+http::ServerSettings ServerSettingsFrom(const HttpConfig& config) {
+  return {config.listen_address, config.port,         config.io_threads,    config.handler_threads,
+          config.header_timeout, config.body_timeout, config.idle_timeout, config.shutdown_grace};
+}
+
+intake::PipelineSettings PipelineSettingsFrom(const PipelineConfig& config) {
+  return {config.workers, config.poll_interval, config.max_attempts, config.retry_base,
+          config.retry_max};
+}
+
+outbox::SenderSettings SenderSettingsFrom(const OutboxConfig& config) {
+  outbox::SenderSettings settings;
+  settings.senders = config.senders;
+  settings.poll_interval = config.poll_interval;
+  settings.max_attempts = config.max_attempts;
+  settings.retry_base = config.retry_base;
+  settings.retry_max = config.retry_max;
+  return settings;
+}
+
+}  // namespace
+
+// Members are declared in dependency order: each is built from the ones above it and destroyed
+// before them.
+struct App::Parts {
+  explicit Parts(const Config& c)
+      : config(c),
+        database(DatabaseSettingsFrom(c.database)),
+        channels(sac::channels::BuildChannels(c.channels, http_client)),
+        inbox_writer(database),
+        inbound_handler(clock),
+        dispatcher(inbound_handler),
+        pipeline(database, dispatcher, PipelineSettingsFrom(c.pipeline), clock, metrics),
+        sender(database, ChannelsByName(), SenderSettingsFrom(c.outbox), clock, metrics),
+        listener(storage::Database::ConnectionString(database.settings()),
+                 {std::string(intake::kInboxNotifyChannel),
+                  std::string(outbox::kOutboxNotifyChannel)},
+                 [this](std::string_view channel) { OnNotification(channel); }),
+        server(ServerSettingsFrom(c.http), router, &metrics) {}
+
+  std::map<std::string, Channel*, std::less<>> ChannelsByName() const {
+    std::map<std::string, Channel*, std::less<>> byName;
+    for (const auto& channel : channels) {
+      byName.emplace(std::string(channel->Name()), channel.get());
+    }
+    return byName;
+  }
+
+  void OnNotification(std::string_view channel) {
+    if (channel == intake::kInboxNotifyChannel) {
+      pipeline.Wake();
+    } else if (channel == outbox::kOutboxNotifyChannel) {
+      sender.Wake();
+    }
+  }
+
+  void AddRoutes() {
+    AddOpsRoutes(router, database, metrics, expected_schema_version);
+    for (const auto& channel : channels) {
+      auto& handler = webhook_handlers.emplace_back(
+          std::make_unique<intake::WebhookHandler>(*channel, inbox_writer, metrics));
+      const std::string path = "/webhooks/" + std::string(channel->Name());
+      const std::string label = "webhook_" + std::string(channel->Name());
+      router.Add({"GET", path, label + "_handshake", http::kNoBody,
+                  [&handler](const HttpRequest& r) { return handler->HandleGet(r); }});
+      router.Add({"POST", path, label, channel->MaxBodyBytes(),
+                  [&handler](const HttpRequest& r) { return handler->HandlePost(r); }});
+    }
+  }
+
+  Config config;
+  SystemClock clock;
+  Metrics metrics;
+  storage::Database database;
+  http::CurlHttpClient http_client;
+  std::vector<std::unique_ptr<Channel>> channels;
+  intake::InboxWriter inbox_writer;
+  std::vector<std::unique_ptr<intake::WebhookHandler>> webhook_handlers;
+  conversation::InboundHandler inbound_handler;
+  intake::InboxDispatcher dispatcher;
+  intake::Pipeline pipeline;
+  outbox::OutboxSender sender;
+  storage::NotificationListener listener;
+  http::Router router;
+  http::HttpServer server;
+  int expected_schema_version = 0;
+  bool started = false;
+};
+
+Result<std::unique_ptr<App>> App::Create(const Config& config) {
+  auto migrations = storage::LoadMigrations(storage::EmbeddedMigrations());
+  if (!migrations) {
+    return migrations.error();
+  }
+  auto parts = std::make_unique<Parts>(config);
+  parts->expected_schema_version = migrations->empty() ? 0 : migrations->back().version;
+  parts->AddRoutes();
+  return std::unique_ptr<App>(new App(std::move(parts)));
+}
+
+App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+App::~App() { Stop(); }
+
+Result<std::uint16_t> App::Start() {
+  Parts& p = *parts_;
+  if (auto schema = storage::CheckSchemaCurrent(p.database, p.expected_schema_version); !schema) {
+    if (schema.error().code == Errc::kConflict) {
+      return schema.error();
+    }
+    Log().Warn("database not reachable at start; /readyz says so until it is",
+               {{"error", schema.error().message}});
+  }
+  auto port = p.server.Start();
+  if (!port) {
+    return port.error();
+  }
+  p.listener.Start();
+  p.pipeline.Start();
+  p.sender.Start();
+  p.started = true;
+  Log().Info("sac serving", {{"port", *port}, {"channels", p.channels.size()}});
+  return *port;
+}
+
+void App::Stop() {
+  Parts& p = *parts_;
+  if (!p.started) {
+    return;
+  }
+  p.started = false;
+  p.server.Stop();  // no new webhooks; in-flight ones are committed and answered
+  p.pipeline.Stop();
+  p.sender.Stop();
+  p.listener.Stop();
+  Log().Info("sac stopped");
+}
+
+}  // namespace sac::app

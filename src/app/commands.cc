@@ -1,0 +1,164 @@
+#include "app/commands.h"
+
+#include <csignal>
+#include <iostream>
+
+#include "app/app.h"
+#include "config/config_loader.h"
+#include "observability/log.h"
+#include "routing/dependencias.h"
+#include "storage/database.h"
+#include "storage/migration_source.h"
+#include "storage/migrator.h"
+#include "web/staff_accounts.h"
+
+#ifndef SAC_GIT_HASH
+#define SAC_GIT_HASH "unknown"
+#endif
+
+namespace sac::app {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+void PrintError(const std::string& message) { std::cerr << "sac: " << message << "\n"; }
+
+// Loads the configuration and applies its log level; prints the error and returns nullopt.
+std::optional<Config> LoadOrReport(const CommonOptions& options) {
+  auto config = LoadConfig(options.config_file, ProcessEnvironment());
+  if (!config) {
+    PrintError(config.error().message);
+    return std::nullopt;
+  }
+  log::SetLevel(*log::ParseLevel(config->log.level));
+  return std::move(*config);
+}
+
+storage::DatabaseSettings SettingsFor(const DatabaseConfig& config) {
+  return {config.url, 2, config.acquire_timeout, config.connect_timeout,
+          config.statement_timeout};
+}
+
+}  // namespace
+
+int Serve(const CommonOptions& options) {
+  // Block the stop signals before any thread starts, so every thread inherits the mask and only
+  // sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto config = LoadOrReport(options);
+  if (!config) {
+    return kExitUsage;
+  }
+  if (auto valid = ValidateForServe(*config); !valid) {
+    PrintError(valid.error().message);
+    return kExitUsage;
+  }
+  auto app = App::Create(*config);
+  if (!app) {
+    PrintError(app.error().message);
+    return kExitFailure;
+  }
+  auto port = (*app)->Start();
+  if (!port) {
+    PrintError(port.error().message);
+    return kExitFailure;
+  }
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  log::Logger("app").Info("stopping", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
+  (*app)->Stop();
+  return kExitOk;
+}
+
+int Migrate(const CommonOptions& options, bool dry_run) {
+  auto config = LoadOrReport(options);
+  if (!config) {
+    return kExitUsage;
+  }
+  if (auto valid = ValidateDatabase(*config); !valid) {
+    PrintError(valid.error().message);
+    return kExitUsage;
+  }
+  auto migrations = storage::LoadMigrations(storage::EmbeddedMigrations());
+  if (!migrations) {
+    PrintError(migrations.error().message);
+    return kExitFailure;
+  }
+  storage::Migrator migrator(
+      storage::Database::ConnectionString(SettingsFor(config->database)), *migrations);
+  if (dry_run) {
+    auto plan = migrator.Plan();
+    if (!plan) {
+      PrintError(plan.error().message);
+      return kExitFailure;
+    }
+    std::cout << plan->applied.size() << " applied, " << plan->pending.size() << " pending\n";
+    for (const auto& migration : plan->pending) {
+      std::cout << "  would apply " << migration.name << "\n";
+    }
+    return kExitOk;
+  }
+  auto applied = migrator.Apply();
+  if (!applied) {
+    PrintError(applied.error().message);
+    return kExitFailure;
+  }
+  std::cout << (applied->empty() ? "schema is up to date"
+                                 : "applied " + std::to_string(applied->size()) + " migration(s)")
+            << " (version " << migrator.ExpectedVersion() << ")\n";
+  return kExitOk;
+}
+
+int Seed(const CommonOptions& options) {
+  auto config = LoadOrReport(options);
+  if (!config) {
+    return kExitUsage;
+  }
+  if (auto valid = ValidateDatabase(*config); !valid) {
+    PrintError(valid.error().message);
+    return kExitUsage;
+  }
+  auto dependencias =
+      routing::LoadDependencias(std::filesystem::path(config->rules_dir) / "dependencias.toml");
+  if (!dependencias) {
+    PrintError(dependencias.error().message);
+    return kExitFailure;
+  }
+  storage::Database database(SettingsFor(config->database));
+  struct Seeded {
+    int changed_dependencias = 0;
+    std::optional<std::string> demo_password;
+  };
+  auto seeded = database.Transact([&](storage::Tx& tx) {
+    return Seeded{routing::UpsertDependencias(tx, *dependencias), web::CreateDemoAccount(tx)};
+  });
+  if (!seeded) {
+    PrintError("seeding failed: " + seeded.error().message);
+    return kExitFailure;
+  }
+  std::cout << dependencias->size() << " dependencias in the catalogue, "
+            << seeded->changed_dependencias << " added or updated\n";
+  if (seeded->demo_password) {
+    // The only time this password is ever shown: it is stored hashed.
+    std::cout << "\nCuenta de demostración creada; guarda la contraseña, no se vuelve a mostrar:\n"
+              << "  usuario:    " << web::kDemoUsername << "\n"
+              << "  contraseña: " << *seeded->demo_password << "\n\n";
+  } else {
+    std::cout << "the demo account already exists (its password was shown when it was created)\n";
+  }
+  return kExitOk;
+}
+
+int PrintVersion() {
+  std::cout << "sac " << SAC_VERSION << " (" << SAC_GIT_HASH << ")\n";
+  return kExitOk;
+}
+
+}  // namespace sac::app

@@ -1,0 +1,19 @@
+// The subcommands of the `sac` binary. main.cc parses the command line (CLI11) and calls these;
+// each returns the process exit code.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace sac::app {
+
+struct CommonOptions {
+  std::filesystem::path config_file;  // --config, or SAC_CONFIG
+};
+
+int Serve(const CommonOptions& options);
+int Migrate(const CommonOptions& options, bool dry_run);
+int Seed(const CommonOptions& options);
+int PrintVersion();
+
+}  // namespace sac::app

@@ -1,0 +1,42 @@
+// sac: the Sistema de Atención Ciudadana binary. Parses the command line and runs a subcommand.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"SAC: Sistema de Atención Ciudadana del Municipio de Mazatlán", "sac"};
+  cli.require_subcommand(1);
+  sac::app::CommonOptions options;
+  cli.add_option("-c,--config", options.config_file, "TOML configuration file")
+      ->envname("SAC_CONFIG")
+      ->check(CLI::ExistingFile);
+
+  CLI::App* serve = cli.add_subcommand("serve", "Serve webhooks, the pipeline and the outbox");
+  bool dry_run = false;
+  CLI::App* migrate = cli.add_subcommand("migrate", "Apply pending database migrations");
+  migrate->add_flag("--dry-run", dry_run, "List pending migrations without applying them");
+  CLI::App* seed =
+      cli.add_subcommand("seed", "Load the dependencias catalogue and create the demo account");
+  CLI::App* version = cli.add_subcommand("version", "Print the version and git commit");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return cli.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return cli.exit(help);
+  } catch (const CLI::ParseError& error) {
+    // One line, then a non-zero exit: scripts and people both read it.
+    std::cerr << "sac: " << error.what() << " (see sac --help)\n";
+    return error.get_exit_code() != 0 ? error.get_exit_code() : EXIT_FAILURE;
+  }
+
+  if (serve->parsed()) return sac::app::Serve(options);
+  if (migrate->parsed()) return sac::app::Migrate(options, dry_run);
+  if (seed->parsed()) return sac::app::Seed(options);
+  if (version->parsed()) return sac::app::PrintVersion();
+  return EXIT_FAILURE;
+}

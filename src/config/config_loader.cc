@@ -1,0 +1,295 @@
+#include "config/config_loader.h"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include "observability/log.h"
+
+namespace sac {
+namespace {
+
+// Reads one TOML table into struct fields, remembering which keys it consumed, so whatever is
+// left afterwards is an unknown key. Errors accumulate; the caller reports them all at once.
+class TableReader {
+ public:
+  TableReader(const toml::table* table, std::string prefix, std::vector<std::string>& errors)
+      : table_(table), prefix_(std::move(prefix)), errors_(errors) {}
+
+  TableReader Table(std::string_view key) {
+    const toml::node* node = Take(key);
+    if (node != nullptr && !node->is_table()) {
+      Fail(key, "expected a table");
+      node = nullptr;
+    }
+    return TableReader(node != nullptr ? node->as_table() : nullptr, Name(key) + ".", errors_);
+  }
+
+  void String(std::string_view key, std::string& out) {
+    if (const toml::node* node = Take(key)) {
+      if (auto value = node->value<std::string>()) {
+        out = *value;
+      } else {
+        Fail(key, "expected a string");
+      }
+    }
+  }
+
+  void Bool(std::string_view key, bool& out) {
+    if (const toml::node* node = Take(key)) {
+      if (auto value = node->value<bool>()) {
+        out = *value;
+      } else {
+        Fail(key, "expected true or false");
+      }
+    }
+  }
+
+  template <class Int>
+  void Integer(std::string_view key, Int& out, std::int64_t min, std::int64_t max) {
+    if (const toml::node* node = Take(key)) {
+      const auto value = node->is_integer() ? node->value<std::int64_t>() : std::nullopt;
+      if (!value || *value < min || *value > max) {
+        Fail(key, "expected an integer from " + std::to_string(min) + " to " +
+                      std::to_string(max));
+      } else {
+        out = static_cast<Int>(*value);
+      }
+    }
+  }
+
+  template <class Duration>
+  void DurationCount(std::string_view key, Duration& out, std::int64_t min, std::int64_t max) {
+    auto count = static_cast<std::int64_t>(out.count());
+    Integer(key, count, min, max);
+    out = Duration(count);
+  }
+
+  // Secrets in a file end up in backups and repositories: refuse them with a pointer to the
+  // environment variable that must carry them.
+  void RefuseSecret(std::string_view key, std::string_view env_name) {
+    if (Take(key) != nullptr) {
+      Fail(key, "secrets are read only from the environment; set " + std::string(env_name));
+    }
+  }
+
+  void RejectUnknownKeys() {
+    if (table_ == nullptr) {
+      return;
+    }
+    for (const auto& [key, node] : *table_) {
+      if (!consumed_.contains(std::string(key.str()))) {
+        errors_.push_back("unknown configuration key '" + Name(key.str()) + "'");
+      }
+    }
+  }
+
+ private:
+  const toml::node* Take(std::string_view key) {
+    if (table_ == nullptr) {
+      return nullptr;
+    }
+    consumed_.insert(std::string(key));
+    return table_->get(key);
+  }
+
+  std::string Name(std::string_view key) const { return prefix_ + std::string(key); }
+
+  void Fail(std::string_view key, const std::string& what) {
+    errors_.push_back(Name(key) + ": " + what);
+  }
+
+  const toml::table* table_;
+  std::string prefix_;
+  std::vector<std::string>& errors_;
+  std::set<std::string> consumed_;
+};
+
+constexpr std::int64_t kMaxMillis = 24LL * 3600 * 1000;
+
+void ReadFile(const toml::table& root, Config& config, std::vector<std::string>& errors) {
+  TableReader top(&root, "", errors);
+
+  TableReader http = top.Table("http");
+  http.String("listen_address", config.http.listen_address);
+  http.Integer("port", config.http.port, 0, 65535);
+  http.Integer("io_threads", config.http.io_threads, 1, 64);
+  http.Integer("handler_threads", config.http.handler_threads, 1, 256);
+  http.DurationCount("header_timeout_seconds", config.http.header_timeout, 1, 3600);
+  http.DurationCount("body_timeout_seconds", config.http.body_timeout, 1, 3600);
+  http.DurationCount("idle_timeout_seconds", config.http.idle_timeout, 1, 3600);
+  http.DurationCount("shutdown_grace_seconds", config.http.shutdown_grace, 0, 3600);
+  http.RejectUnknownKeys();
+
+  TableReader database = top.Table("database");
+  database.String("url", config.database.url);
+  database.Integer("pool_size", config.database.pool_size, 1, 256);
+  database.DurationCount("acquire_timeout_ms", config.database.acquire_timeout, 1, kMaxMillis);
+  database.DurationCount("connect_timeout_seconds", config.database.connect_timeout, 1, 600);
+  database.DurationCount("statement_timeout_ms", config.database.statement_timeout, 1, kMaxMillis);
+  database.RejectUnknownKeys();
+
+  TableReader pipeline = top.Table("pipeline");
+  pipeline.Integer("workers", config.pipeline.workers, 0, 64);
+  pipeline.DurationCount("poll_interval_ms", config.pipeline.poll_interval, 10, kMaxMillis);
+  pipeline.Integer("max_attempts", config.pipeline.max_attempts, 1, 100);
+  pipeline.DurationCount("retry_base_ms", config.pipeline.retry_base, 1, kMaxMillis);
+  pipeline.DurationCount("retry_max_ms", config.pipeline.retry_max, 1, kMaxMillis);
+  pipeline.RejectUnknownKeys();
+
+  TableReader outbox = top.Table("outbox");
+  outbox.Integer("senders", config.outbox.senders, 0, 64);
+  outbox.DurationCount("poll_interval_ms", config.outbox.poll_interval, 10, kMaxMillis);
+  outbox.Integer("max_attempts", config.outbox.max_attempts, 1, 100);
+  outbox.DurationCount("retry_base_ms", config.outbox.retry_base, 1, kMaxMillis);
+  outbox.DurationCount("retry_max_ms", config.outbox.retry_max, 1, kMaxMillis);
+  outbox.RejectUnknownKeys();
+
+  TableReader log = top.Table("log");
+  log.String("level", config.log.level);
+  log.RejectUnknownKeys();
+
+  TableReader rules = top.Table("rules");
+  rules.String("dir", config.rules_dir);
+  rules.RejectUnknownKeys();
+
+  TableReader channels = top.Table("channels");
+  TableReader whatsapp = channels.Table("whatsapp");
+  WhatsAppConfig& wa = config.channels.whatsapp;
+  whatsapp.Bool("enabled", wa.enabled);
+  whatsapp.String("api_base_url", wa.api_base_url);
+  whatsapp.String("phone_number_id", wa.phone_number_id);
+  whatsapp.Integer("max_body_bytes", wa.max_body_bytes, 1024, 64LL * 1024 * 1024);
+  whatsapp.DurationCount("send_timeout_ms", wa.send_timeout, 100, 600000);
+  whatsapp.RefuseSecret("app_secret", "SAC_WHATSAPP_APP_SECRET");
+  whatsapp.RefuseSecret("verify_token", "SAC_WHATSAPP_VERIFY_TOKEN");
+  whatsapp.RefuseSecret("access_token", "SAC_WHATSAPP_ACCESS_TOKEN");
+  whatsapp.RejectUnknownKeys();
+  channels.RejectUnknownKeys();
+
+  top.RejectUnknownKeys();
+}
+
+void ReadEnvironment(const Environment& env, Config& config, std::vector<std::string>& errors) {
+  if (auto port = env("SAC_HTTP_PORT")) {
+    char* end = nullptr;
+    const long value = std::strtol(port->c_str(), &end, 10);
+    if (port->empty() || *end != '\0' || value < 0 || value > 65535) {
+      errors.push_back("SAC_HTTP_PORT: expected a port number from 0 to 65535");
+    } else {
+      config.http.port = static_cast<std::uint16_t>(value);
+    }
+  }
+  if (auto url = env("SAC_DATABASE_URL")) {
+    config.database.url = *url;
+  }
+  if (auto level = env("SAC_LOG_LEVEL")) {
+    config.log.level = *level;
+  }
+  WhatsAppConfig& wa = config.channels.whatsapp;
+  if (auto value = env("SAC_WHATSAPP_APP_SECRET")) wa.app_secret = *value;
+  if (auto value = env("SAC_WHATSAPP_VERIFY_TOKEN")) wa.verify_token = *value;
+  if (auto value = env("SAC_WHATSAPP_ACCESS_TOKEN")) wa.access_token = *value;
+}
+
+void CheckValues(const Config& config, std::vector<std::string>& errors) {
+  if (!log::ParseLevel(config.log.level)) {
+    errors.push_back("log.level: expected one of debug, info, warn, error, off");
+  }
+  const std::string& base = config.channels.whatsapp.api_base_url;
+  if (base.rfind("https://", 0) != 0 && base.rfind("http://", 0) != 0) {
+    errors.push_back("channels.whatsapp.api_base_url: expected an http(s) URL");
+  }
+}
+
+Status Report(const std::vector<std::string>& errors) {
+  if (errors.empty()) {
+    return {};
+  }
+  std::string message;
+  for (const std::string& error : errors) {
+    message += (message.empty() ? "" : "; ") + error;
+  }
+  return MakeError(Errc::kInvalidArgument, message);
+}
+
+}  // namespace
+
+Environment ProcessEnvironment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
+  };
+}
+
+Result<Config> LoadConfigFromString(std::string_view toml_text, std::string_view source_name,
+                                    const Environment& env) {
+  Config config;
+  std::vector<std::string> errors;
+  try {
+    const toml::table root = toml::parse(toml_text, std::string_view(source_name));
+    ReadFile(root, config, errors);
+  } catch (const toml::parse_error& error) {
+    std::ostringstream message;
+    message << source_name << ":" << error.source().begin.line << ":"
+            << error.source().begin.column << ": " << error.description();
+    return MakeError(Errc::kInvalidArgument, message.str());
+  }
+  ReadEnvironment(env, config, errors);
+  CheckValues(config, errors);
+  if (auto status = Report(errors); !status) {
+    return status.error();
+  }
+  return config;
+}
+
+Result<Config> LoadConfig(const std::filesystem::path& file, const Environment& env) {
+  if (file.empty()) {
+    return LoadConfigFromString("", "defaults", env);
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return MakeError(Errc::kInvalidArgument, "cannot read configuration file " + file.string());
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return LoadConfigFromString(text.str(), file.string(), env);
+}
+
+Status ValidateDatabase(const Config& config) {
+  if (config.database.url.empty()) {
+    return MakeError(Errc::kInvalidArgument,
+                     "database.url is empty: set SAC_DATABASE_URL or [database] url");
+  }
+  return {};
+}
+
+Status ValidateForServe(const Config& config) {
+  std::vector<std::string> errors;
+  if (auto status = ValidateDatabase(config); !status) {
+    errors.push_back(status.error().message);
+  }
+  const WhatsAppConfig& wa = config.channels.whatsapp;
+  if (wa.enabled) {
+    const auto require = [&](const std::string& value, const char* env_name) {
+      if (value.empty()) {
+        errors.push_back(std::string("missing secret ") + env_name +
+                         " (channels.whatsapp is enabled)");
+      }
+    };
+    require(wa.app_secret, "SAC_WHATSAPP_APP_SECRET");
+    require(wa.verify_token, "SAC_WHATSAPP_VERIFY_TOKEN");
+    require(wa.access_token, "SAC_WHATSAPP_ACCESS_TOKEN");
+    if (wa.phone_number_id.empty()) {
+      errors.push_back("channels.whatsapp.phone_number_id is required when the channel is enabled");
+    }
+  }
+  return Report(errors);
+}
+
+}  // namespace sac

@@ -1,0 +1,66 @@
+#include "core/inbound.h"
+
+#include <array>
+#include <utility>
+
+namespace sac {
+namespace {
+
+constexpr std::array<std::pair<MessageType, const char*>, 12> kMessageTypeNames = {{
+    {MessageType::kText, "text"},
+    {MessageType::kImage, "image"},
+    {MessageType::kAudio, "audio"},
+    {MessageType::kVideo, "video"},
+    {MessageType::kDocument, "document"},
+    {MessageType::kSticker, "sticker"},
+    {MessageType::kLocation, "location"},
+    {MessageType::kInteractiveReply, "interactive_reply"},
+    {MessageType::kTemplateButton, "template_button"},
+    {MessageType::kReaction, "reaction"},
+    {MessageType::kContacts, "contacts"},
+    {MessageType::kUnsupported, "unsupported"},
+}};
+
+constexpr std::array<std::pair<DeliveryState, const char*>, 4> kDeliveryStateNames = {{
+    {DeliveryState::kSent, "sent"},
+    {DeliveryState::kDelivered, "delivered"},
+    {DeliveryState::kRead, "read"},
+    {DeliveryState::kFailed, "failed"},
+}};
+
+template <class Enum, std::size_t N>
+const char* NameOf(const std::array<std::pair<Enum, const char*>, N>& names, Enum value) {
+  for (const auto& [candidate, name] : names) {
+    if (candidate == value) {
+      return name;
+    }
+  }
+  return "unknown";
+}
+
+template <class Enum, std::size_t N>
+std::optional<Enum> ValueOf(const std::array<std::pair<Enum, const char*>, N>& names,
+                            std::string_view wanted) {
+  for (const auto& [value, name] : names) {
+    if (wanted == name) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const char* MessageTypeName(MessageType type) { return NameOf(kMessageTypeNames, type); }
+
+std::optional<MessageType> MessageTypeFromName(std::string_view name) {
+  return ValueOf(kMessageTypeNames, name);
+}
+
+const char* DeliveryStateName(DeliveryState state) { return NameOf(kDeliveryStateNames, state); }
+
+std::optional<DeliveryState> DeliveryStateFromName(std::string_view name) {
+  return ValueOf(kDeliveryStateNames, name);
+}
+
+}  // namespace sac

@@ -1,0 +1,82 @@
+// What a channel's parser produces from a provider webhook: citizen messages and delivery
+// updates for messages we sent, in one provider-neutral shape. These values are what the inbox
+// stores; everything after the acknowledgement works from them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sac {
+
+enum class MessageType {
+  kText,
+  kImage,
+  kAudio,
+  kVideo,
+  kDocument,
+  kSticker,
+  kLocation,
+  kInteractiveReply,  // the citizen tapped a button or list row of a message we sent
+  kTemplateButton,    // the citizen tapped a quick reply of a template (e.g. the monthly survey)
+  kReaction,
+  kContacts,
+  kUnsupported,       // the provider could not render it to us
+};
+
+const char* MessageTypeName(MessageType type);
+std::optional<MessageType> MessageTypeFromName(std::string_view name);
+
+struct Media {
+  std::string provider_media_id;  // fetched later by the channel (ids expire: WhatsApp 7 days)
+  std::string mime_type;
+  std::string sha256;
+  std::string filename;
+  bool voice = false;
+};
+
+struct GeoPoint {
+  double latitude = 0;
+  double longitude = 0;
+  std::string name;
+  std::string address;
+};
+
+struct InboundMessage {
+  std::string channel;        // "whatsapp", "telegram", ...
+  std::string account_id;     // our side: WhatsApp phone_number_id, Telegram bot id, page id
+  std::string external_id;    // the provider's message id: the dedupe key
+  std::string sender_id;      // the citizen's identity on the channel, exactly as sent
+  std::string sender_phone;   // E.164 (+52...) when the channel reveals a phone number
+  std::string sender_name;    // profile name, personal data
+  MessageType type = MessageType::kText;
+  std::string text;           // body, caption, or the title of the tapped reply
+  std::string reply_payload;  // button/list id or template payload
+  std::string context_id;     // provider id of our message this one answers, if any
+  std::optional<Media> media;
+  std::optional<GeoPoint> location;
+  std::int64_t sent_at = 0;   // unix seconds, as the provider stamped it
+};
+
+enum class DeliveryState { kSent, kDelivered, kRead, kFailed };
+
+const char* DeliveryStateName(DeliveryState state);
+std::optional<DeliveryState> DeliveryStateFromName(std::string_view name);
+
+// A provider's news about a message we sent. Never creates a boleta.
+struct DeliveryUpdate {
+  std::string channel;
+  std::string provider_message_id;
+  DeliveryState state = DeliveryState::kSent;
+  std::int64_t at = 0;  // unix seconds
+  std::string error_code;
+  std::string error_title;
+};
+
+struct ParsedWebhook {
+  std::vector<InboundMessage> messages;
+  std::vector<DeliveryUpdate> updates;
+};
+
+}  // namespace sac

@@ -1,0 +1,18 @@
+#include "core/result.h"
+
+namespace sac {
+
+const char* ErrcName(Errc code) {
+  switch (code) {
+    case Errc::kInvalidArgument: return "invalid_argument";
+    case Errc::kUnauthenticated: return "unauthenticated";
+    case Errc::kNotFound: return "not_found";
+    case Errc::kConflict: return "conflict";
+    case Errc::kUnavailable: return "unavailable";
+    case Errc::kTimeout: return "timeout";
+    case Errc::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+}  // namespace sac

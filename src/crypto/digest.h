@@ -1,0 +1,23 @@
+// Hashes, HMACs, constant-time comparison and random tokens (OpenSSL and libsodium stay here).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace sac::crypto {
+
+std::string Sha256Hex(std::string_view data);
+
+// Lowercase hex HMAC-SHA256, as Meta's X-Hub-Signature-256 carries it.
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
+
+// Compares secrets without leaking through timing where the first difference is. The length
+// may leak; every caller compares values of a public, fixed length.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+// A random string carrying at least `bytes` bytes of entropy from the OS CSPRNG, written in a
+// 31-letter alphabet without look-alike characters (safe to read aloud or type).
+std::string RandomToken(std::size_t bytes);
+
+}  // namespace sac::crypto

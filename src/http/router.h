@@ -1,0 +1,40 @@
+// Router: maps (method, path) to a handler with its own body limit and metrics label. Plain C++:
+// the Beast server asks it which route a request is for before reading the body.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/http_message.h"
+
+namespace sac::http {
+
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+struct Route {
+  std::string method;
+  std::string path;
+  std::string label;  // bounded metrics/log label, e.g. "webhook_whatsapp"
+  std::size_t max_body_bytes = 0;
+  Handler handler;
+};
+
+struct RouteLookup {
+  const Route* route = nullptr;  // null: answer `status`
+  int status = 404;              // 404 unknown path, 405 known path with another method
+};
+
+class Router {
+ public:
+  void Add(Route route);
+  RouteLookup Find(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace sac::http

@@ -1,0 +1,137 @@
+#include "intake/inbox_codec.h"
+
+#include <boost/json.hpp>
+
+namespace sac::intake {
+namespace {
+
+namespace bj = boost::json;
+
+std::string GetString(const bj::object& object, std::string_view key) {
+  const bj::value* value = object.if_contains(key);
+  return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
+std::int64_t GetInt(const bj::object& object, std::string_view key) {
+  const bj::value* value = object.if_contains(key);
+  return value != nullptr && value->is_int64() ? value->get_int64() : 0;
+}
+
+double GetDouble(const bj::object& object, std::string_view key) {
+  const bj::value* value = object.if_contains(key);
+  if (value == nullptr) return 0;
+  if (value->is_double()) return value->get_double();
+  if (value->is_int64()) return static_cast<double>(value->get_int64());
+  return 0;
+}
+
+Result<bj::object> ParseObject(std::string_view json) {
+  bj::error_code error;
+  bj::value value = bj::parse(json, error);
+  if (error || !value.is_object()) {
+    return MakeError(Errc::kInternal, "inbox payload is not a JSON object");
+  }
+  return std::move(value.as_object());
+}
+
+}  // namespace
+
+std::string EncodeMessage(const InboundMessage& m) {
+  bj::object object;
+  object["channel"] = m.channel;
+  object["account_id"] = m.account_id;
+  object["external_id"] = m.external_id;
+  object["sender_id"] = m.sender_id;
+  object["sender_phone"] = m.sender_phone;
+  object["sender_name"] = m.sender_name;
+  object["type"] = MessageTypeName(m.type);
+  object["text"] = m.text;
+  object["reply_payload"] = m.reply_payload;
+  object["context_id"] = m.context_id;
+  object["sent_at"] = m.sent_at;
+  if (m.media) {
+    object["media"] = bj::object{{"provider_media_id", m.media->provider_media_id},
+                                 {"mime_type", m.media->mime_type},
+                                 {"sha256", m.media->sha256},
+                                 {"filename", m.media->filename},
+                                 {"voice", m.media->voice}};
+  }
+  if (m.location) {
+    object["location"] = bj::object{{"latitude", m.location->latitude},
+                                    {"longitude", m.location->longitude},
+                                    {"name", m.location->name},
+                                    {"address", m.location->address}};
+  }
+  return bj::serialize(object);
+}
+
+Result<InboundMessage> DecodeMessage(std::string_view json) {
+  auto parsed = ParseObject(json);
+  if (!parsed) {
+    return parsed.error();
+  }
+  const bj::object& o = *parsed;
+  InboundMessage m;
+  m.channel = GetString(o, "channel");
+  m.account_id = GetString(o, "account_id");
+  m.external_id = GetString(o, "external_id");
+  m.sender_id = GetString(o, "sender_id");
+  m.sender_phone = GetString(o, "sender_phone");
+  m.sender_name = GetString(o, "sender_name");
+  const auto type = MessageTypeFromName(GetString(o, "type"));
+  if (!type) {
+    return MakeError(Errc::kInternal, "inbox payload has an unknown message type");
+  }
+  m.type = *type;
+  m.text = GetString(o, "text");
+  m.reply_payload = GetString(o, "reply_payload");
+  m.context_id = GetString(o, "context_id");
+  m.sent_at = GetInt(o, "sent_at");
+  if (const auto* media = o.if_contains("media"); media != nullptr && media->is_object()) {
+    const bj::object& mo = media->get_object();
+    const bj::value* voice = mo.if_contains("voice");
+    m.media = Media{GetString(mo, "provider_media_id"), GetString(mo, "mime_type"),
+                    GetString(mo, "sha256"), GetString(mo, "filename"),
+                    voice != nullptr && voice->is_bool() && voice->get_bool()};
+  }
+  if (const auto* location = o.if_contains("location");
+      location != nullptr && location->is_object()) {
+    const bj::object& lo = location->get_object();
+    m.location = GeoPoint{GetDouble(lo, "latitude"), GetDouble(lo, "longitude"),
+                          GetString(lo, "name"), GetString(lo, "address")};
+  }
+  return m;
+}
+
+std::string EncodeUpdate(const DeliveryUpdate& u) {
+  bj::object object;
+  object["channel"] = u.channel;
+  object["provider_message_id"] = u.provider_message_id;
+  object["state"] = DeliveryStateName(u.state);
+  object["at"] = u.at;
+  object["error_code"] = u.error_code;
+  object["error_title"] = u.error_title;
+  return bj::serialize(object);
+}
+
+Result<DeliveryUpdate> DecodeUpdate(std::string_view json) {
+  auto parsed = ParseObject(json);
+  if (!parsed) {
+    return parsed.error();
+  }
+  const bj::object& o = *parsed;
+  DeliveryUpdate u;
+  u.channel = GetString(o, "channel");
+  u.provider_message_id = GetString(o, "provider_message_id");
+  const auto state = DeliveryStateFromName(GetString(o, "state"));
+  if (!state) {
+    return MakeError(Errc::kInternal, "inbox payload has an unknown delivery state");
+  }
+  u.state = *state;
+  u.at = GetInt(o, "at");
+  u.error_code = GetString(o, "error_code");
+  u.error_title = GetString(o, "error_title");
+  return u;
+}
+
+}  // namespace sac::intake

@@ -1,0 +1,67 @@
+#include "intake/inbox_writer.h"
+
+#include "core/inbound.h"
+#include "intake/inbox_codec.h"
+
+namespace sac::intake {
+namespace {
+
+using storage::Param;
+using storage::Statement;
+
+constexpr Statement kInsertRequest{
+    "inbox.insert_request",
+    "INSERT INTO webhook_request (channel, body) VALUES ($1, $2::bytea) RETURNING id"};
+
+constexpr Statement kInsertRow{
+    "inbox.insert_row",
+    "INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload) "
+    "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (channel, dedupe_key) DO NOTHING "
+    "RETURNING id"};
+
+struct PendingRow {
+  std::string dedupe_key;
+  const char* kind;
+  std::string sender_id;
+  std::string payload;
+};
+
+// A delivery update is unique per provider message and state: "delivered" then "read" are two
+// rows, a redelivered "read" is a duplicate.
+std::string UpdateKey(const DeliveryUpdate& update) {
+  return "status:" + update.provider_message_id + ":" + DeliveryStateName(update.state);
+}
+
+}  // namespace
+
+Result<StoreSummary> InboxWriter::Store(std::string_view channel, std::string_view raw_body,
+                                        const ParsedWebhook& parsed) {
+  std::vector<PendingRow> rows;
+  for (const InboundMessage& message : parsed.messages) {
+    rows.push_back({message.external_id, "message", message.sender_id, EncodeMessage(message)});
+  }
+  for (const DeliveryUpdate& update : parsed.updates) {
+    rows.push_back({UpdateKey(update), "delivery", "", EncodeUpdate(update)});
+  }
+  if (rows.empty()) {
+    return StoreSummary{};
+  }
+  return database_.Transact([&](storage::Tx& tx) {
+    const std::int64_t request_id =
+        tx.Exec(kInsertRequest, {channel, Param::Bytes(raw_body)}).at(0).Int(0);
+    StoreSummary summary;
+    for (const PendingRow& row : rows) {
+      const auto inserted = tx.Exec(kInsertRow, {request_id, channel, row.dedupe_key, row.kind,
+                                                 row.sender_id, row.payload});
+      inserted.empty() ? ++summary.duplicates : ++summary.stored;
+    }
+    if (summary.stored == 0) {
+      tx.RollbackAtEnd();  // a pure redelivery: not even the raw request is kept again
+    } else {
+      tx.Notify(kInboxNotifyChannel);
+    }
+    return summary;
+  });
+}
+
+}  // namespace sac::intake

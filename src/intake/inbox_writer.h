@@ -1,0 +1,35 @@
+// InboxWriter: the durable half of a webhook. One transaction stores the raw request and one inbox
+// row per message or delivery update (deduplicated by the provider's id under a UNIQUE
+// constraint), then commits; only after that does the webhook answer 200.
+#pragma once
+
+#include <string_view>
+
+#include "core/inbound.h"
+#include "core/result.h"
+#include "storage/database.h"
+
+namespace sac::intake {
+
+inline constexpr std::string_view kInboxNotifyChannel = "sac_inbox";
+
+struct StoreSummary {
+  int stored = 0;      // new inbox rows
+  int duplicates = 0;  // already stored by an earlier delivery
+};
+
+class InboxWriter {
+ public:
+  explicit InboxWriter(storage::Database& database) : database_(database) {}
+
+  // Durable when it returns ok (synchronous commit). When every item is a duplicate nothing at
+  // all is written, the raw request included. kUnavailable/kTimeout: answer 503 so the provider
+  // retries.
+  Result<StoreSummary> Store(std::string_view channel, std::string_view raw_body,
+                             const ParsedWebhook& parsed);
+
+ private:
+  storage::Database& database_;
+};
+
+}  // namespace sac::intake

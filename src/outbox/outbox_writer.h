@@ -1,0 +1,30 @@
+// Queues a reply to a citizen inside the transaction of the change that caused it (the
+// transactional outbox): if that change rolls back, no reply is ever sent.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "storage/database.h"
+
+namespace sac::outbox {
+
+inline constexpr std::string_view kOutboxNotifyChannel = "sac_outbox";
+
+struct NewReply {
+  std::string channel;
+  std::string account_id;
+  std::string recipient;  // the citizen's channel identity, as they wrote from
+  std::int64_t citizen_id = 0;
+  std::optional<std::int64_t> boleta_id;
+  std::optional<std::int64_t> source_inbox_id;
+  std::string purpose;  // acuse_boleta, tipo_no_soportado, ...
+  std::string body;
+};
+
+// Queues one reply; a second reply with the same (source_inbox_id, purpose) is not queued again.
+void EnqueueReply(storage::Tx& tx, const NewReply& reply);
+
+}  // namespace sac::outbox

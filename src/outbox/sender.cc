@@ -1,0 +1,162 @@
+#include "outbox/sender.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "observability/log.h"
+#include "observability/metrics.h"
+#include "outbox/delivery_tracker.h"
+
+namespace sac::outbox {
+namespace {
+
+using storage::Statement;
+using storage::Tx;
+
+const log::Logger& Log() {
+  static const log::Logger logger("outbox");
+  return logger;
+}
+
+// $1 now, $2 lease (ms).
+constexpr Statement kClaim{
+    "outbox.claim",
+    "WITH next AS ("
+    "  SELECT id FROM outbox WHERE state IN ('pending', 'sending') AND next_attempt_at <= $1"
+    "  ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    "UPDATE outbox o SET state = 'sending', attempts = o.attempts + 1, updated_at = $1,"
+    "  next_attempt_at = $1::timestamptz + $2::float8 * interval '1 millisecond' "
+    "FROM next WHERE o.id = next.id "
+    "RETURNING o.id, o.channel, o.account_id, o.recipient, o.body, o.attempts"};
+
+constexpr Statement kMarkSent{
+    "outbox.mark_sent",
+    "UPDATE outbox SET state = 'sent', provider_message_id = nullif($2, ''), sent_at = $3,"
+    "  updated_at = $3, last_error = NULL WHERE id = $1"};
+
+constexpr Statement kMarkRetry{
+    "outbox.mark_retry",
+    "UPDATE outbox SET state = 'pending', last_error = $2, updated_at = $3,"
+    "  next_attempt_at = $3::timestamptz + $4::float8 * interval '1 millisecond' WHERE id = $1"};
+
+constexpr Statement kMarkFailed{
+    "outbox.mark_failed",
+    "UPDATE outbox SET state = 'failed', last_error = $2, updated_at = $3 WHERE id = $1"};
+
+struct Claimed {
+  OutboundMessage message;
+  int attempts = 0;
+};
+
+}  // namespace
+
+OutboxSender::OutboxSender(storage::Database& database,
+                           std::map<std::string, Channel*, std::less<>> channels,
+                           SenderSettings settings, const Clock& clock, Metrics& metrics)
+    : database_(database),
+      channels_(std::move(channels)),
+      settings_(settings),
+      clock_(clock),
+      metrics_(metrics) {}
+
+OutboxSender::~OutboxSender() { Stop(); }
+
+void OutboxSender::Start() {
+  workers_ = std::make_unique<PollingWorkers>(settings_.senders, settings_.poll_interval, [this] {
+    auto found = RunOnce();
+    return found && *found;
+  });
+  workers_->Start();
+}
+
+void OutboxSender::Stop() {
+  if (workers_) {
+    workers_->Stop();
+    workers_.reset();
+  }
+}
+
+void OutboxSender::Wake() {
+  if (workers_) {
+    workers_->Wake();
+  }
+}
+
+Result<bool> OutboxSender::RunOnce() {
+  auto claimed = database_.Transact([&](Tx& tx) -> std::optional<Claimed> {
+    auto rows = tx.Exec(kClaim, {clock_.Now(), static_cast<double>(settings_.lease.count())});
+    if (rows.empty()) {
+      return std::nullopt;
+    }
+    const auto row = rows.at(0);
+    Claimed claim;
+    claim.message.outbox_id = row.Int(0);
+    claim.message.channel = row.Text(1);
+    claim.message.account_id = row.Text(2);
+    claim.message.recipient = row.Text(3);
+    claim.message.text = row.Text(4);
+    claim.attempts = static_cast<int>(row.Int(5));
+    return claim;
+  });
+  if (!claimed) {
+    Log().Warn("cannot claim outbox rows", {{"error", claimed.error().message}});
+    return claimed.error();
+  }
+  if (!*claimed) {
+    return false;
+  }
+  const OutboundMessage& message = (*claimed)->message;
+  const int attempts = (*claimed)->attempts;
+
+  SendOutcome outcome;
+  const auto channel = channels_.find(message.channel);
+  if (channel == channels_.end()) {
+    outcome = SendOutcome::Retryable("channel " + message.channel + " is not enabled");
+  } else {
+    outcome = channel->second->Send(message);
+  }
+
+  const TimePoint now = clock_.Now();
+  auto recorded = database_.Transact([&](Tx& tx) {
+    if (outcome.kind == SendOutcome::Kind::kSent) {
+      tx.Exec(kMarkSent, {message.outbox_id, outcome.provider_message_id, now});
+      if (!outcome.provider_message_id.empty()) {
+        ApplyRecordedDeliveries(tx, message.outbox_id, message.channel,
+                                outcome.provider_message_id);
+      }
+    } else if (outcome.kind == SendOutcome::Kind::kRetryable && attempts < settings_.max_attempts) {
+      const double backoff = std::min(static_cast<double>(settings_.retry_base.count()) *
+                                          std::pow(4.0, attempts - 1),
+                                      static_cast<double>(settings_.retry_max.count()));
+      const double wait = std::max(
+          backoff, outcome.retry_after ? static_cast<double>(outcome.retry_after->count()) * 1000
+                                       : 0.0);
+      tx.Exec(kMarkRetry, {message.outbox_id, outcome.error, now, wait});
+    } else {
+      tx.Exec(kMarkFailed, {message.outbox_id, outcome.error, now});
+    }
+  });
+
+  const char* label = outcome.kind == SendOutcome::Kind::kSent ? "sent"
+                      : outcome.kind == SendOutcome::Kind::kRetryable &&
+                              attempts < settings_.max_attempts
+                          ? "retry"
+                          : "failed";
+  metrics_.CountOutboundSend(message.channel, label);
+  if (!recorded) {
+    // The lease brings the row back; the reply may then go out twice (at-least-once).
+    Log().Error("send result not recorded",
+                {{"outbox_id", message.outbox_id}, {"error", recorded.error().message}});
+  } else if (outcome.kind == SendOutcome::Kind::kSent) {
+    Log().Info("reply sent", {{"outbox_id", message.outbox_id}, {"channel", message.channel}});
+  } else {
+    Log().Warn("reply not sent", {{"outbox_id", message.outbox_id},
+                                  {"channel", message.channel},
+                                  {"attempt", attempts},
+                                  {"outcome", label},
+                                  {"error", outcome.error}});
+  }
+  return true;
+}
+
+}  // namespace sac::outbox

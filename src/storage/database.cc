@@ -1,0 +1,323 @@
+#include "storage/database.h"
+
+#include <pqxx/pqxx>
+
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <deque>
+#include <mutex>
+#include <set>
+
+#include "observability/log.h"
+
+namespace sac::storage {
+
+struct PooledConnection {
+  std::unique_ptr<pqxx::connection> connection;
+  std::set<std::string, std::less<>> prepared;
+  const char* last_statement = "";
+};
+
+namespace {
+
+const log::Logger& Log() {
+  static const log::Logger logger("storage");
+  return logger;
+}
+
+pqxx::work& Work(void* work) { return *static_cast<pqxx::work*>(work); }
+
+bool IsUri(std::string_view url) {
+  return url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0;
+}
+
+// SQLSTATE classes that mean "the server cannot take this now"; the caller answers 503.
+bool IsUnavailableState(std::string_view state) {
+  return state.rfind("08", 0) == 0 ||   // connection exception
+         state.rfind("53", 0) == 0 ||   // insufficient resources (too many connections, disk full)
+         state.rfind("57P", 0) == 0 ||  // admin/crash shutdown, cannot connect now
+         state == "25006";              // read-only transaction (a standby)
+}
+
+bool IsRetryableState(std::string_view state) {
+  return state == "40001" || state == "40P01";  // serialization failure, deadlock
+}
+
+}  // namespace
+
+// --- Param ----------------------------------------------------------------------------------
+
+Param::Param(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  value_ = buffer;
+}
+
+Param::Param(std::chrono::system_clock::time_point time) {
+  using namespace std::chrono;
+  const auto micros = duration_cast<microseconds>(time.time_since_epoch()).count();
+  std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
+  long fraction = static_cast<long>(micros % 1000000);
+  if (fraction < 0) {
+    fraction += 1000000;
+    seconds -= 1;
+  }
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, fraction);
+  value_ = buffer;
+}
+
+Param Param::Bytes(std::string_view raw) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text = "\\x";
+  text.reserve(2 + raw.size() * 2);
+  for (const char c : raw) {
+    const auto byte = static_cast<unsigned char>(c);
+    text.push_back(kHex[byte >> 4]);
+    text.push_back(kHex[byte & 0xF]);
+  }
+  Param param;
+  param.value_ = std::move(text);
+  return param;
+}
+
+// --- Row and Rows -----------------------------------------------------------------------------
+
+bool Row::IsNull(int column) const { return (*result_)[row_][column].is_null(); }
+
+std::string Row::Text(int column) const {
+  const pqxx::field field = (*result_)[row_][column];
+  return field.is_null() ? std::string() : std::string(field.c_str(), field.size());
+}
+
+std::optional<std::string> Row::OptText(int column) const {
+  if (IsNull(column)) {
+    return std::nullopt;
+  }
+  return Text(column);
+}
+
+std::int64_t Row::Int(int column) const {
+  const pqxx::field field = (*result_)[row_][column];
+  return field.is_null() ? 0 : field.as<std::int64_t>();
+}
+
+std::optional<std::int64_t> Row::OptInt(int column) const {
+  if (IsNull(column)) {
+    return std::nullopt;
+  }
+  return Int(column);
+}
+
+double Row::Double(int column) const {
+  const pqxx::field field = (*result_)[row_][column];
+  return field.is_null() ? 0.0 : field.as<double>();
+}
+
+bool Row::Bool(int column) const {
+  const pqxx::field field = (*result_)[row_][column];
+  return !field.is_null() && field.as<bool>();
+}
+
+std::string Row::Bytes(int column) const {
+  const pqxx::field field = (*result_)[row_][column];
+  return field.is_null() ? std::string() : pqxx::binarystring(field).str();
+}
+
+std::size_t Rows::size() const { return result_->size(); }
+
+Row Rows::at(std::size_t index) const {
+  if (index >= result_->size()) {
+    throw std::out_of_range("row index past the end of the result");
+  }
+  return Row(result_.get(), static_cast<int>(index));
+}
+
+std::int64_t Rows::affected() const { return static_cast<std::int64_t>(result_->affected_rows()); }
+
+// --- Tx -------------------------------------------------------------------------------------
+
+Rows Tx::Exec(const Statement& statement, std::initializer_list<Param> params) {
+  return Exec(statement, std::vector<Param>(params));
+}
+
+Rows Tx::Exec(const Statement& statement, const std::vector<Param>& params) {
+  connection_.last_statement = statement.name;
+  if (!connection_.prepared.contains(std::string_view(statement.name))) {
+    connection_.connection->prepare(statement.name, statement.sql);
+    connection_.prepared.insert(statement.name);
+  }
+  std::vector<std::optional<std::string>> values;
+  values.reserve(params.size());
+  for (const Param& param : params) {
+    values.push_back(param.value());
+  }
+  auto result = std::make_shared<const pqxx::result>(
+      Work(work_).exec_prepared(statement.name, pqxx::prepare::make_dynamic_params(values)));
+  return Rows(std::move(result));
+}
+
+void Tx::Notify(std::string_view channel) {
+  static constexpr Statement kNotify{"storage.notify", "SELECT pg_notify($1, '')"};
+  Exec(kNotify, {channel});
+}
+
+// --- Pool -------------------------------------------------------------------------------------
+
+struct Database::Pool {
+  explicit Pool(const DatabaseSettings& s) : settings(s), connection_string(ConnectionString(s)) {}
+
+  // A connection for one transaction, or kTimeout/kUnavailable.
+  Result<std::unique_ptr<PooledConnection>> Acquire() {
+    std::unique_lock lock(mutex);
+    const bool got = available.wait_for(lock, settings.acquire_timeout, [&] {
+      return !idle.empty() || open < settings.pool_size;
+    });
+    if (!got) {
+      return MakeError(Errc::kTimeout, "database pool exhausted");
+    }
+    if (!idle.empty()) {
+      auto connection = std::move(idle.front());
+      idle.pop_front();
+      return connection;
+    }
+    ++open;
+    lock.unlock();
+    auto connection = Connect();
+    if (!connection) {
+      Discard();
+    }
+    return connection;
+  }
+
+  void Release(std::unique_ptr<PooledConnection> connection) {
+    if (!connection->connection->is_open()) {
+      Discard();
+      return;
+    }
+    {
+      std::lock_guard lock(mutex);
+      idle.push_back(std::move(connection));
+    }
+    available.notify_one();
+  }
+
+  // Forget a broken connection; its slot may be reopened by the next Acquire.
+  void Discard() {
+    {
+      std::lock_guard lock(mutex);
+      --open;
+    }
+    available.notify_one();
+  }
+
+  Result<std::unique_ptr<PooledConnection>> Connect() {
+    try {
+      auto pooled = std::make_unique<PooledConnection>();
+      pooled->connection = std::make_unique<pqxx::connection>(connection_string);
+      pqxx::nontransaction setup(*pooled->connection);
+      setup.exec("SET synchronous_commit = on");  // an acknowledged webhook must be durable
+      setup.exec("SET TIME ZONE 'UTC'");
+      setup.exec("SET statement_timeout = " + std::to_string(settings.statement_timeout.count()));
+      setup.commit();
+      return pooled;
+    } catch (const std::exception& error) {
+      // libpq's message can name the host and user, never the password; keep it at debug.
+      Log().Debug("connection attempt failed", {{"error", error.what()}});
+      return MakeError(Errc::kUnavailable, "cannot connect to the database");
+    }
+  }
+
+  const DatabaseSettings& settings;
+  const std::string connection_string;
+  std::mutex mutex;
+  std::condition_variable available;
+  std::deque<std::unique_ptr<PooledConnection>> idle;
+  int open = 0;
+};
+
+// --- Database ---------------------------------------------------------------------------------
+
+Database::Database(DatabaseSettings settings)
+    : settings_(std::move(settings)), pool_(std::make_unique<Pool>(settings_)) {}
+
+Database::~Database() = default;
+
+std::string Database::ConnectionString(const DatabaseSettings& settings) {
+  const std::string timeout = std::to_string(settings.connect_timeout.count());
+  if (IsUri(settings.url)) {
+    const char separator = settings.url.find('?') == std::string::npos ? '?' : '&';
+    return settings.url + separator + "connect_timeout=" + timeout + "&application_name=sac";
+  }
+  return settings.url + " connect_timeout=" + timeout + " application_name=sac";
+}
+
+Status Database::Run(const std::function<Status(Tx&)>& body) {
+  constexpr int kMaxAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    auto acquired = pool_->Acquire();
+    if (!acquired) {
+      return acquired.error();
+    }
+    std::unique_ptr<PooledConnection> connection = std::move(*acquired);
+    bool committing = false;
+    Error error;
+    bool retry = false;
+    try {
+      pqxx::work work(*connection->connection);
+      Tx tx(*connection, &work);
+      Status status = body(tx);
+      if (!status || tx.rollback_) {
+        work.abort();
+        pool_->Release(std::move(connection));
+        return status;
+      }
+      committing = true;
+      work.commit();
+      pool_->Release(std::move(connection));
+      return {};
+    } catch (const pqxx::in_doubt_error&) {
+      error = MakeError(Errc::kUnavailable, "connection lost during commit; outcome unknown");
+    } catch (const pqxx::broken_connection&) {
+      // Nothing was committed; a stale pooled connection (server restarted) deserves one more try.
+      retry = !committing;
+      error = MakeError(Errc::kUnavailable, "database connection lost");
+    } catch (const pqxx::sql_error& failure) {
+      const std::string state = failure.sqlstate();
+      Log().Debug("statement failed", {{"statement", connection->last_statement},
+                                       {"sqlstate", state}, {"error", failure.what()}});
+      // Only the statement name and SQLSTATE: PostgreSQL's text can quote citizen data.
+      std::string what = std::string("statement ") + connection->last_statement +
+                         " failed (sqlstate " + state + ")";
+      if (IsRetryableState(state)) {
+        retry = true;
+        error = MakeError(Errc::kUnavailable, what);
+      } else if (IsUnavailableState(state)) {
+        error = MakeError(Errc::kUnavailable, what);
+      } else if (state == "57014") {
+        error = MakeError(Errc::kTimeout, what);
+      } else if (state == "23505") {
+        error = MakeError(Errc::kConflict, what);
+      } else {
+        error = MakeError(Errc::kInternal, what);
+      }
+    } catch (const std::exception& failure) {
+      error = MakeError(Errc::kInternal, std::string("transaction failed: ") + failure.what());
+    }
+    pool_->Release(std::move(connection));
+    if (!retry || attempt >= kMaxAttempts) {
+      return error;
+    }
+  }
+}
+
+Status Database::Ping() {
+  static constexpr Statement kPing{"storage.ping", "SELECT 1"};
+  return Transact([](Tx& tx) { tx.Exec(kPing); });
+}
+
+}  // namespace sac::storage

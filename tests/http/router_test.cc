@@ -1,0 +1,38 @@
+#include "http/router.h"
+
+#include <gtest/gtest.h>
+
+namespace sac::http {
+namespace {
+
+Handler Answer(int status) {
+  return [status](const HttpRequest&) { return HttpResponse::Text(status, ""); };
+}
+
+TEST(RouterTest, FindsRoutesByMethodAndPath) {
+  Router router;
+  router.Add({"GET", "/webhooks/whatsapp", "get", 0, Answer(200)});
+  router.Add({"POST", "/webhooks/whatsapp", "post", 100, Answer(201)});
+  const RouteLookup post = router.Find("POST", "/webhooks/whatsapp");
+  ASSERT_NE(post.route, nullptr);
+  EXPECT_EQ(post.route->label, "post");
+  EXPECT_EQ(post.route->max_body_bytes, 100u);
+}
+
+TEST(RouterTest, KnownPathWithOtherMethodIs405) {
+  Router router;
+  router.Add({"GET", "/healthz", "healthz", 0, Answer(200)});
+  const RouteLookup lookup = router.Find("DELETE", "/healthz");
+  EXPECT_EQ(lookup.route, nullptr);
+  EXPECT_EQ(lookup.status, 405);
+}
+
+TEST(RouterTest, UnknownPathIs404) {
+  Router router;
+  router.Add({"GET", "/healthz", "healthz", 0, Answer(200)});
+  EXPECT_EQ(router.Find("GET", "/healthz/").status, 404);
+  EXPECT_EQ(router.Find("GET", "/nope").status, 404);
+}
+
+}  // namespace
+}  // namespace sac::http

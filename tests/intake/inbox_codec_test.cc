@@ -1,0 +1,54 @@
+#include "intake/inbox_codec.h"
+
+#include <gtest/gtest.h>
+
+namespace sac::intake {
+namespace {
+
+TEST(InboxCodecTest, MessagesRoundTrip) {
+  InboundMessage message;
+  message.channel = "whatsapp";
+  message.account_id = "110220330440550";
+  message.external_id = "wamid.X";
+  message.sender_id = "5216691234501";
+  message.sender_phone = "+526691234501";
+  message.sender_name = "María";
+  message.type = MessageType::kImage;
+  message.text = "luminaria \"fundida\"\n";
+  message.context_id = "wamid.Y";
+  message.sent_at = 1773159323;
+  message.media = Media{"mid", "image/jpeg", "abc", "foto.jpg", false};
+  message.location = GeoPoint{23.2418, -106.4112, "Parque", "Av. del Mar"};
+
+  auto decoded = DecodeMessage(EncodeMessage(message));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->external_id, message.external_id);
+  EXPECT_EQ(decoded->sender_phone, message.sender_phone);
+  EXPECT_EQ(decoded->sender_name, message.sender_name);
+  EXPECT_EQ(decoded->type, MessageType::kImage);
+  EXPECT_EQ(decoded->text, message.text);
+  EXPECT_EQ(decoded->sent_at, message.sent_at);
+  ASSERT_TRUE(decoded->media);
+  EXPECT_EQ(decoded->media->provider_media_id, "mid");
+  ASSERT_TRUE(decoded->location);
+  EXPECT_DOUBLE_EQ(decoded->location->latitude, 23.2418);
+  EXPECT_DOUBLE_EQ(decoded->location->longitude, -106.4112);
+}
+
+TEST(InboxCodecTest, UpdatesRoundTrip) {
+  DeliveryUpdate update{"whatsapp", "wamid.Z", DeliveryState::kFailed, 1773340000, "131047",
+                        "Re-engagement message"};
+  auto decoded = DecodeUpdate(EncodeUpdate(update));
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->state, DeliveryState::kFailed);
+  EXPECT_EQ(decoded->error_code, "131047");
+}
+
+TEST(InboxCodecTest, RejectsWhatItDidNotWrite) {
+  EXPECT_FALSE(DecodeMessage("[]"));
+  EXPECT_FALSE(DecodeMessage(R"({"type":"telepathy"})"));
+  EXPECT_FALSE(DecodeUpdate(R"({"state":"lost"})"));
+}
+
+}  // namespace
+}  // namespace sac::intake

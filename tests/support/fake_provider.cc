@@ -1,0 +1,57 @@
+#include "tests/support/fake_provider.h"
+
+#include <stdexcept>
+
+namespace sac::testing {
+
+FakeProvider::FakeProvider(std::string path, HttpResponse default_response)
+    : default_response_(std::move(default_response)) {
+  router_.Add({"POST", std::move(path), "fake_provider", 1024 * 1024,
+               [this](const HttpRequest& request) { return Answer(request); }});
+  http::ServerSettings settings;
+  settings.port = 0;
+  settings.io_threads = 1;
+  settings.handler_threads = 2;
+  settings.shutdown_grace = std::chrono::seconds(1);
+  server_ = std::make_unique<http::HttpServer>(settings, router_, nullptr);
+  auto port = server_->Start();
+  if (!port) {
+    throw std::runtime_error("fake provider cannot listen: " + port.error().message);
+  }
+  port_ = *port;
+}
+
+FakeProvider::~FakeProvider() { server_->Stop(); }
+
+std::string FakeProvider::BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+void FakeProvider::Script(HttpResponse response) {
+  std::lock_guard lock(mutex_);
+  script_.push_back(std::move(response));
+}
+
+HttpResponse FakeProvider::Answer(const HttpRequest& request) {
+  std::lock_guard lock(mutex_);
+  requests_.push_back(request);
+  arrived_.notify_all();
+  if (script_.empty()) {
+    return default_response_;
+  }
+  HttpResponse response = std::move(script_.front());
+  script_.pop_front();
+  return response;
+}
+
+std::vector<HttpRequest> FakeProvider::Requests() const {
+  std::lock_guard lock(mutex_);
+  return requests_;
+}
+
+std::vector<HttpRequest> FakeProvider::WaitForRequests(std::size_t count,
+                                                       std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  arrived_.wait_for(lock, timeout, [&] { return requests_.size() >= count; });
+  return requests_;
+}
+
+}  // namespace sac::testing

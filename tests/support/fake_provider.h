@@ -1,0 +1,48 @@
+// A provider API on a loopback port (our own HttpServer): records every request it receives and
+// answers from a script, so tests see exactly what SAC sent and how it reacts to each answer.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/http_message.h"
+#include "http/router.h"
+#include "http/server.h"
+
+namespace sac::testing {
+
+class FakeProvider {
+ public:
+  // Serves POST `path`; answers `default_response` when the script is empty.
+  FakeProvider(std::string path, HttpResponse default_response);
+  ~FakeProvider();
+
+  std::string BaseUrl() const;  // http://127.0.0.1:<port>
+  void Script(HttpResponse response);  // answered once, in order, before the default
+
+  std::vector<HttpRequest> Requests() const;
+  // Waits until at least `count` requests arrived; returns them (fewer on timeout).
+  std::vector<HttpRequest> WaitForRequests(std::size_t count,
+                                           std::chrono::milliseconds timeout =
+                                               std::chrono::seconds(10)) const;
+
+ private:
+  HttpResponse Answer(const HttpRequest& request);
+
+  HttpResponse default_response_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable arrived_;
+  std::deque<HttpResponse> script_;
+  std::vector<HttpRequest> requests_;
+  http::Router router_;
+  std::unique_ptr<http::HttpServer> server_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace sac::testing
