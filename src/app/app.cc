@@ -65,7 +65,7 @@ struct App::Parts {
       : config(c),
         database(DatabaseSettingsFrom(c.database)),
         channels(sac::channels::BuildChannels(c.channels, http_client)),
-        inbox_writer(database),
+        inbox_writer(database, clock),
         inbound_handler(clock),
         dispatcher(inbound_handler),
         pipeline(database, dispatcher, PipelineSettingsFrom(c.pipeline), clock, metrics),

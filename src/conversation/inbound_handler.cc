@@ -9,7 +9,8 @@ namespace sac::conversation {
 namespace {
 
 outbox::NewReply ReplyTo(const InboundMessage& message, std::int64_t citizen_id,
-                         std::int64_t inbox_id, std::string purpose, std::string body) {
+                         std::int64_t inbox_id, TimePoint now, std::string purpose,
+                         std::string body) {
   outbox::NewReply reply;
   reply.channel = message.channel;
   reply.account_id = message.account_id;
@@ -18,6 +19,7 @@ outbox::NewReply ReplyTo(const InboundMessage& message, std::int64_t citizen_id,
   reply.source_inbox_id = inbox_id;
   reply.purpose = std::move(purpose);
   reply.body = std::move(body);
+  reply.not_before = now;
   return reply;
 }
 
@@ -43,7 +45,7 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
   const citizens::ResolvedCitizen citizen = citizens::Resolve(tx, message);
 
   if (message.type == MessageType::kUnsupported || message.type == MessageType::kContacts) {
-    outbox::EnqueueReply(tx, ReplyTo(message, citizen.id, inbox_id, "tipo_no_soportado",
+    outbox::EnqueueReply(tx, ReplyTo(message, citizen.id, inbox_id, now, "tipo_no_soportado",
                                      UnsupportedMessage()));
     return ProcessOutcome::Processed("unsupported message answered");
   }
@@ -56,7 +58,7 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
     }
     workflow::AddCitizenNote(tx, boleta->id, message.text, "respuesta_plantilla", now);
     outbox::NewReply reply =
-        ReplyTo(message, citizen.id, inbox_id, "nota_agregada", NoteAdded(boleta->folio));
+        ReplyTo(message, citizen.id, inbox_id, now, "nota_agregada", NoteAdded(boleta->folio));
     reply.boleta_id = boleta->id;
     outbox::EnqueueReply(tx, reply);
     return ProcessOutcome::Processed("note added to boleta " + boleta->folio);
@@ -74,7 +76,7 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
   }
   const workflow::BoletaRef boleta = workflow::CreateBoleta(tx, request, now);
   outbox::NewReply reply =
-      ReplyTo(message, citizen.id, inbox_id, "acuse_boleta", BoletaRegistered(boleta.folio));
+      ReplyTo(message, citizen.id, inbox_id, now, "acuse_boleta", BoletaRegistered(boleta.folio));
   reply.boleta_id = boleta.id;
   outbox::EnqueueReply(tx, reply);
   return ProcessOutcome::Processed("boleta " + boleta.folio + " created");

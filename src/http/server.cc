@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -79,11 +80,39 @@ HttpResponse CallHandler(const Route& route, const HttpRequest& request) {
   }
 }
 
-// What a session exposes to Stop(): where to run, and whether it is between requests.
+// What a session shares with Stop() and with its read deadline. Touched only on the session's
+// strand; `stream` is null once the session has ended.
 struct SessionState {
   asio::any_io_executor executor;
   beast::tcp_stream* stream = nullptr;
-  bool busy = false;  // touched only on the session's strand
+  bool busy = false;       // a request is being read, handled or answered
+  bool timed_out = false;  // the read deadline fired: answer 408 rather than just closing
+};
+
+// Read deadlines are our own timer rather than tcp_stream's: on expiry tcp_stream closes the
+// socket, and then a slow client could not even be told 408.
+class ReadDeadline {
+ public:
+  ReadDeadline(asio::any_io_executor executor, std::shared_ptr<SessionState> state)
+      : timer_(std::move(executor)), state_(std::move(state)) {}
+  ~ReadDeadline() { timer_.cancel(); }
+
+  void Arm(std::chrono::steady_clock::duration timeout) {
+    state_->timed_out = false;
+    timer_.expires_after(timeout);
+    timer_.async_wait([state = state_](const boost::system::error_code& error) {
+      if (!error && state->stream != nullptr) {
+        state->timed_out = true;
+        beast::error_code ignored;
+        state->stream->socket().cancel(ignored);
+      }
+    });
+  }
+  void Disarm() { timer_.cancel(); }
+
+ private:
+  asio::steady_timer timer_;
+  std::shared_ptr<SessionState> state_;
 };
 
 }  // namespace
@@ -158,8 +187,9 @@ asio::awaitable<bool> HttpServer::Impl::Respond(beast::tcp_stream& stream, HttpR
   const int status = response.status;
   auto message = ToBeastResponse(std::move(response), version, keep_alive && !stopping);
   const bool keep = message.keep_alive();
-  stream.expires_after(settings.body_timeout);
+  stream.expires_after(settings.body_timeout);  // a write that stalls closes the connection
   auto [error, written] = co_await bhttp::async_write(stream, message, kTuple);
+  stream.expires_never();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (metrics != nullptr) {
     metrics->ObserveHttpRequest(label, status, seconds);
@@ -178,14 +208,16 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
   state->executor = stream.get_executor();
   state->stream = &stream;
   const std::uint64_t id = Register(state);
+  ReadDeadline deadline(stream.get_executor(), state);
   beast::flat_buffer buffer;
   bool first = true;
 
   while (!stopping) {
     // Between requests the connection may idle; once the first byte arrives, the header has
-    // header_timeout to complete. (A new connection has only header_timeout for both.)
+    // header_timeout to complete. (A new connection has only header_timeout for both.) A client
+    // that never starts a request is closed without an answer.
     if (buffer.size() == 0) {
-      stream.expires_after(first ? settings.header_timeout : settings.idle_timeout);
+      deadline.Arm(first ? settings.header_timeout : settings.idle_timeout);
       auto [error, read] = co_await stream.async_read_some(buffer.prepare(kReadChunkBytes), kTuple);
       if (error) {
         break;  // closed by the peer, idle timeout, or Stop()
@@ -199,17 +231,16 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(kMaxHeaderBytes);
     parser.body_limit(boost::none);  // the route's limit is applied once we know the route
-    stream.expires_after(settings.header_timeout);
+    deadline.Arm(settings.header_timeout);
     auto [header_error, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
     if (header_error) {
-      int status = 400;
-      if (header_error == beast::error::timeout) {
-        status = 408;
-      } else if (header_error == bhttp::error::header_limit) {
-        status = 431;
-      } else if (header_error == bhttp::error::end_of_stream) {
+      if (header_error == bhttp::error::end_of_stream ||
+          (header_error == asio::error::operation_aborted && !state->timed_out)) {
         break;
       }
+      const int status = state->timed_out                           ? 408
+                         : header_error == bhttp::error::header_limit ? 431
+                                                                      : 400;
       co_await Respond(stream, HttpResponse::Text(status, "bad request\n"), 11, false, "invalid",
                        start);
       break;
@@ -241,19 +272,21 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
       bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, version};
       stream.expires_after(settings.body_timeout);
       auto [continue_error, ignored] = co_await bhttp::async_write(stream, proceed, kTuple);
+      stream.expires_never();
       if (continue_error) {
         break;
       }
     }
-    stream.expires_after(settings.body_timeout);
+    deadline.Arm(settings.body_timeout);
     auto [body_error, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+    deadline.Disarm();
     if (body_error) {
-      int status = 400;
-      if (body_error == bhttp::error::body_limit) {
-        status = 413;
-      } else if (body_error == beast::error::timeout) {
-        status = 408;
+      if (body_error == asio::error::operation_aborted && !state->timed_out) {
+        break;
       }
+      const int status = state->timed_out                         ? 408
+                         : body_error == bhttp::error::body_limit ? 413
+                                                                  : 400;
       co_await Respond(stream, HttpResponse::Text(status, "bad request body\n"), version, false,
                        route.label, start);
       break;
@@ -261,7 +294,6 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
 
     const bool keep_alive = parser.keep_alive();
     HttpRequest request = ToPlainRequest(parser.release());
-    stream.expires_never();  // the handler may take a while; the client's own timeout applies
     HttpResponse response = co_await asio::co_spawn(
         handlers.get_executor(),
         [&]() -> asio::awaitable<HttpResponse> { co_return CallHandler(route, request); },
@@ -274,6 +306,8 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
     }
   }
 
+  deadline.Disarm();
+  state->stream = nullptr;
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream.close();

@@ -11,12 +11,14 @@ using storage::Statement;
 
 constexpr Statement kInsertRequest{
     "inbox.insert_request",
-    "INSERT INTO webhook_request (channel, body) VALUES ($1, $2::bytea) RETURNING id"};
+    "INSERT INTO webhook_request (channel, body, received_at) VALUES ($1, $2::bytea, $3) "
+    "RETURNING id"};
 
 constexpr Statement kInsertRow{
     "inbox.insert_row",
-    "INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload) "
-    "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (channel, dedupe_key) DO NOTHING "
+    "INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload,"
+    "  received_at, next_attempt_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7) ON CONFLICT (channel, dedupe_key) DO NOTHING "
     "RETURNING id"};
 
 struct PendingRow {
@@ -46,13 +48,14 @@ Result<StoreSummary> InboxWriter::Store(std::string_view channel, std::string_vi
   if (rows.empty()) {
     return StoreSummary{};
   }
+  const TimePoint now = clock_.Now();
   return database_.Transact([&](storage::Tx& tx) {
     const std::int64_t request_id =
-        tx.Exec(kInsertRequest, {channel, Param::Bytes(raw_body)}).at(0).Int(0);
+        tx.Exec(kInsertRequest, {channel, Param::Bytes(raw_body), now}).at(0).Int(0);
     StoreSummary summary;
     for (const PendingRow& row : rows) {
       const auto inserted = tx.Exec(kInsertRow, {request_id, channel, row.dedupe_key, row.kind,
-                                                 row.sender_id, row.payload});
+                                                 row.sender_id, row.payload, now});
       inserted.empty() ? ++summary.duplicates : ++summary.stored;
     }
     if (summary.stored == 0) {

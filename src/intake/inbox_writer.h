@@ -5,6 +5,7 @@
 
 #include <string_view>
 
+#include "core/clock.h"
 #include "core/inbound.h"
 #include "core/result.h"
 #include "storage/database.h"
@@ -20,7 +21,8 @@ struct StoreSummary {
 
 class InboxWriter {
  public:
-  explicit InboxWriter(storage::Database& database) : database_(database) {}
+  InboxWriter(storage::Database& database, const Clock& clock)
+      : database_(database), clock_(clock) {}
 
   // Durable when it returns ok (synchronous commit). When every item is a duplicate nothing at
   // all is written, the raw request included. kUnavailable/kTimeout: answer 503 so the provider
@@ -30,6 +32,7 @@ class InboxWriter {
 
  private:
   storage::Database& database_;
+  const Clock& clock_;
 };
 
 }  // namespace sac::intake

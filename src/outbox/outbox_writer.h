@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/clock.h"
 #include "storage/database.h"
 
 namespace sac::outbox {
@@ -17,11 +18,12 @@ struct NewReply {
   std::string channel;
   std::string account_id;
   std::string recipient;  // the citizen's channel identity, as they wrote from
-  std::int64_t citizen_id = 0;
+  std::optional<std::int64_t> citizen_id;
   std::optional<std::int64_t> boleta_id;
   std::optional<std::int64_t> source_inbox_id;
   std::string purpose;  // acuse_boleta, tipo_no_soportado, ...
   std::string body;
+  TimePoint not_before;  // from the caller's Clock: scheduling never mixes clocks
 };
 
 // Queues one reply; a second reply with the same (source_inbox_id, purpose) is not queued again.

@@ -134,7 +134,7 @@ Row Rows::at(std::size_t index) const {
   if (index >= result_->size()) {
     throw std::out_of_range("row index past the end of the result");
   }
-  return Row(result_.get(), static_cast<int>(index));
+  return Row(result_, static_cast<int>(index));
 }
 
 std::int64_t Rows::affected() const { return static_cast<std::int64_t>(result_->affected_rows()); }

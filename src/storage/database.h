@@ -65,6 +65,7 @@ class Param {
   std::optional<std::string> value_;
 };
 
+// One row of a result; keeps the result alive, so it may outlive the Rows it came from.
 class Row {
  public:
   bool IsNull(int column) const;
@@ -78,8 +79,8 @@ class Row {
 
  private:
   friend class Rows;
-  Row(const pqxx::result* result, int row) : result_(result), row_(row) {}
-  const pqxx::result* result_;
+  Row(std::shared_ptr<const pqxx::result> result, int row) : result_(std::move(result)), row_(row) {}
+  std::shared_ptr<const pqxx::result> result_;
   int row_;
 };
 

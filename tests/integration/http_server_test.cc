@@ -1,1 +1,191 @@
+// The Beast server's limits and lifecycle, driven over raw TCP so every byte is under the test's
+// control: oversized and slow requests are cut off, keep-alive works, Stop() drains.
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <future>
+#include <thread>
+
+#include "http/limits.h"
+#include "http/router.h"
+
+namespace sac::http {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using namespace std::chrono_literals;
+
+class RawConnection {
+ public:
+  explicit RawConnection(std::uint16_t port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    timeval timeout{5, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
+  ~RawConnection() { close(fd_); }
+
+  bool connected() const { return connected_; }
+  void Send(const std::string& bytes) {
+    ASSERT_EQ(send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(bytes.size()));
+  }
+  // Reads until `marker` has arrived (or the peer closes / 5 s pass).
+  std::string ReadUntil(const std::string& marker) {
+    std::string data;
+    char buffer[4096];
+    while (data.find(marker) == std::string::npos) {
+      const ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      data.append(buffer, static_cast<std::size_t>(n));
+    }
+    return data;
+  }
+  std::string ReadAll() { return ReadUntil("\x01never\x01"); }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.Add({"GET", "/hello", "hello", kNoBody,
+                 [](const HttpRequest&) { return HttpResponse::Text(200, "hola\n"); }});
+    router_.Add({"POST", "/echo", "echo", 1024, [](const HttpRequest& request) {
+                   return HttpResponse::Text(200, "got " + std::to_string(request.body.size()));
+                 }});
+    router_.Add({"GET", "/slow", "slow", kNoBody, [](const HttpRequest&) {
+                   std::this_thread::sleep_for(500ms);
+                   return HttpResponse::Text(200, "finally\n");
+                 }});
+    router_.Add({"GET", "/boom", "boom", kNoBody, [](const HttpRequest&) -> HttpResponse {
+                   throw std::runtime_error("bug");
+                 }});
+    ServerSettings settings;
+    settings.port = 0;
+    settings.header_timeout = 1s;
+    settings.body_timeout = 1s;
+    settings.idle_timeout = 2s;
+    settings.shutdown_grace = 3s;
+    server_ = std::make_unique<HttpServer>(settings, router_, nullptr);
+    auto port = server_->Start();
+    ASSERT_TRUE(port) << port.error().message;
+    port_ = *port;
+  }
+  void TearDown() override { server_->Stop(); }
+
+  Router router_;
+  std::unique_ptr<HttpServer> server_;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(HttpServerTest, AnswersAndKeepsTheConnectionAlive) {
+  RawConnection connection(port_);
+  connection.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_THAT(connection.ReadUntil("hola\n"), StartsWith("HTTP/1.1 200"));
+  connection.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabcde");
+  EXPECT_THAT(connection.ReadUntil("got 5"), HasSubstr("got 5"));
+}
+
+TEST_F(HttpServerTest, UnknownPathsAndMethods) {
+  RawConnection a(port_);
+  a.Send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_THAT(a.ReadAll(), StartsWith("HTTP/1.1 404"));
+  RawConnection b(port_);
+  b.Send("DELETE /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_THAT(b.ReadAll(), StartsWith("HTTP/1.1 405"));
+}
+
+TEST_F(HttpServerTest, HeadersOver8KiBGet431) {
+  RawConnection connection(port_);
+  connection.Send("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') +
+                  "\r\n\r\n");
+  EXPECT_THAT(connection.ReadAll(), StartsWith("HTTP/1.1 431"));
+}
+
+TEST_F(HttpServerTest, ABodyOverTheRouteLimitGets413BeforeItIsRead) {
+  RawConnection connection(port_);
+  // Declares 10 GB and sends 4 bytes: answered at once, the rest never awaited.
+  connection.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000000\r\n\r\nabcd");
+  EXPECT_THAT(connection.ReadAll(), StartsWith("HTTP/1.1 413"));
+}
+
+TEST_F(HttpServerTest, AChunkedBodyOverTheRouteLimitGets413) {
+  RawConnection connection(port_);
+  const std::string chunk(2000, 'x');
+  connection.Send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n" +
+                  chunk + "\r\n0\r\n\r\n");
+  EXPECT_THAT(connection.ReadAll(), StartsWith("HTTP/1.1 413"));
+}
+
+TEST_F(HttpServerTest, ConflictingLengthsAndGarbageGet400) {
+  RawConnection a(port_);
+  a.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n0\r\n\r\n");
+  EXPECT_THAT(a.ReadAll(), StartsWith("HTTP/1.1 400"));
+  RawConnection b(port_);
+  b.Send("GARBAGE\r\n\r\n");
+  EXPECT_THAT(b.ReadAll(), StartsWith("HTTP/1.1 400"));
+}
+
+TEST_F(HttpServerTest, ASlowHeaderIsCutOffWith408) {
+  RawConnection connection(port_);
+  connection.Send("GET /hello HTTP/1.1\r\nHost: x\r\n");  // never finishes the header
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THAT(connection.ReadAll(), StartsWith("HTTP/1.1 408"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
+}
+
+TEST_F(HttpServerTest, ASlowBodyIsCutOffWith408) {
+  RawConnection connection(port_);
+  connection.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+  EXPECT_THAT(connection.ReadAll(), StartsWith("HTTP/1.1 408"));
+}
+
+TEST_F(HttpServerTest, HonoursExpect100Continue) {
+  RawConnection connection(port_);
+  connection.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_THAT(connection.ReadUntil("\r\n\r\n"), StartsWith("HTTP/1.1 100"));
+  connection.Send("abc");
+  EXPECT_THAT(connection.ReadUntil("got 3"), HasSubstr("got 3"));
+}
+
+TEST_F(HttpServerTest, AHandlerThatThrowsAnswers500) {
+  RawConnection connection(port_);
+  connection.Send("GET /boom HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_THAT(connection.ReadAll(), StartsWith("HTTP/1.1 500"));
+}
+
+TEST_F(HttpServerTest, StopFinishesInFlightRequestsAndClosesIdleOnes) {
+  RawConnection idle(port_);
+  idle.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  idle.ReadUntil("hola\n");  // now idle in keep-alive
+
+  RawConnection busy(port_);
+  busy.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(100ms);
+  auto stopped = std::async(std::launch::async, [&] { server_->Stop(); });
+
+  const std::string answer = busy.ReadAll();
+  EXPECT_THAT(answer, StartsWith("HTTP/1.1 200"));
+  EXPECT_THAT(answer, HasSubstr("finally"));
+  EXPECT_THAT(answer, HasSubstr("Connection: close"));
+  EXPECT_EQ(idle.ReadAll(), "") << "the idle connection was closed without an answer";
+  EXPECT_EQ(stopped.wait_for(5s), std::future_status::ready);
+  EXPECT_FALSE(RawConnection(port_).connected()) << "no longer accepting";
+}
+
+}  // namespace
+}  // namespace sac::http

@@ -1,1 +1,107 @@
+// The durable half of a webhook: raw request and inbox rows in one transaction, deduplicated by
+// the provider's ids under a UNIQUE constraint.
+#include "intake/inbox_writer.h"
+
 #include <gtest/gtest.h>
+
+#include <thread>
+
+#include "channels/whatsapp/payloads.h"
+#include "tests/support/test_database.h"
+#include "tests/support/testdata.h"
+
+namespace sac::intake {
+namespace {
+
+using testing::TestDatabase;
+using namespace std::string_literals;
+
+ParsedWebhook Fixture(const std::string& file) {
+  return *channels::whatsapp::ParseWebhook(testing::ReadTestdata("whatsapp", file), "");
+}
+
+TEST(InboxWriterTest, StoresTheRawRequestAndOneRowPerItem) {
+  TestDatabase db;
+  storage::Database database(db.Settings());
+  SystemClock clock;
+  InboxWriter writer(database, clock);
+  ParsedWebhook parsed = Fixture("text_fuga_agua_colonia_juarez.json");
+  const ParsedWebhook statuses = Fixture("status_read_no_ticket.json");
+  parsed.updates = statuses.updates;
+  const std::string raw = "raw bytes \xff\0 kept"s;
+
+  auto stored = writer.Store("whatsapp", raw, parsed);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(stored->stored, 2);
+  EXPECT_EQ(stored->duplicates, 0);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox WHERE state = 'pending'"), 2);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox WHERE kind = 'delivery'"), 1);
+  EXPECT_EQ(db.Scalar("SELECT encode(body, 'hex') FROM webhook_request"),
+            "72617720627974657320ff00206b657074");
+  EXPECT_EQ(db.Scalar("SELECT payload->>'sender_phone' FROM inbox WHERE kind = 'message'"),
+            "+526691234501");
+}
+
+TEST(InboxWriterTest, ARedeliveryWritesNothingAtAll) {
+  TestDatabase db;
+  storage::Database database(db.Settings());
+  SystemClock clock;
+  InboxWriter writer(database, clock);
+  const ParsedWebhook parsed = Fixture("text_fuga_agua_colonia_juarez.json");
+  ASSERT_TRUE(writer.Store("whatsapp", "first", parsed));
+  auto again = writer.Store("whatsapp", "second", parsed);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->stored, 0);
+  EXPECT_EQ(again->duplicates, 1);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 1);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM webhook_request"), 1);
+}
+
+TEST(InboxWriterTest, APartialRedeliveryStoresOnlyWhatIsNew) {
+  TestDatabase db;
+  storage::Database database(db.Settings());
+  SystemClock clock;
+  InboxWriter writer(database, clock);
+  ASSERT_TRUE(writer.Store("whatsapp", "a", Fixture("text_fuga_agua_colonia_juarez.json")));
+  ParsedWebhook both = Fixture("text_fuga_agua_colonia_juarez.json");
+  both.messages.push_back(Fixture("audio_voice_note.json").messages[0]);
+  auto stored = writer.Store("whatsapp", "b", both);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->stored, 1);
+  EXPECT_EQ(stored->duplicates, 1);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 2);
+}
+
+TEST(InboxWriterTest, ConcurrentDeliveriesOfOneMessageStoreOneRow) {
+  TestDatabase db;
+  storage::Database database(db.Settings(8));
+  SystemClock clock;
+  InboxWriter writer(database, clock);
+  const ParsedWebhook parsed = Fixture("text_fuga_agua_colonia_juarez.json");
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (writer.Store("whatsapp", "raw", parsed)) {
+        ++ok;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(ok, 8) << "every delivery is acknowledged";
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 1);
+}
+
+TEST(InboxWriterTest, ADownDatabaseIsUnavailable) {
+  storage::DatabaseSettings settings;
+  settings.url = "host=/nonexistent user=postgres dbname=x";
+  storage::Database database(settings);
+  SystemClock clock;
+  InboxWriter writer(database, clock);
+  auto stored = writer.Store("whatsapp", "raw", Fixture("text_fuga_agua_colonia_juarez.json"));
+  ASSERT_FALSE(stored);
+  EXPECT_EQ(stored.error().code, Errc::kUnavailable);
+}
+
+}  // namespace
+}  // namespace sac::intake

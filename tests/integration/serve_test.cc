@@ -1,1 +1,259 @@
+// The whole thread through a real `sac serve` App: a signed WhatsApp webhook over HTTP on a
+// loopback port, PostgreSQL, the pipeline, the outbox, and a fake Graph API receiving the reply.
+#include "app/app.h"
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <thread>
+
+#include "crypto/digest.h"
+#include "http/curl_client.h"
+#include "tests/support/fake_provider.h"
+#include "tests/support/test_database.h"
+#include "tests/support/testdata.h"
+
+namespace sac::app {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+using testing::TestDatabase;
+using namespace std::chrono_literals;
+
+constexpr const char* kSecret = "mzt_test_app_secret";
+
+class ServeTest : public ::testing::Test {
+ protected:
+  ServeTest()
+      : graph_("/v21.0/110220330440550/messages",
+               HttpResponse::Json(200, testing::ReadTestdata("whatsapp",
+                                                             "outbound_send_response_ok.json"))) {}
+
+  Config MakeConfig(std::string database_url) {
+    Config config;
+    config.http.port = 0;
+    config.http.handler_threads = 4;
+    config.database.url = std::move(database_url);
+    config.database.acquire_timeout = 500ms;
+    config.database.connect_timeout = std::chrono::seconds(2);
+    config.pipeline.poll_interval = 200ms;
+    config.outbox.poll_interval = 200ms;
+    WhatsAppConfig& wa = config.channels.whatsapp;
+    wa.enabled = true;
+    wa.api_base_url = graph_.BaseUrl() + "/v21.0";
+    wa.phone_number_id = "110220330440550";
+    wa.max_body_bytes = 64 * 1024;
+    wa.app_secret = kSecret;
+    wa.verify_token = "mzt-verify-2026";
+    wa.access_token = "token";
+    wa.send_timeout = 3000ms;
+    return config;
+  }
+
+  void StartApp(const Config& config) {
+    auto app = App::Create(config);
+    ASSERT_TRUE(app) << app.error().message;
+    app_ = std::move(*app);
+    auto port = app_->Start();
+    ASSERT_TRUE(port) << port.error().message;
+    base_ = "http://127.0.0.1:" + std::to_string(*port);
+  }
+
+  void SetUp() override { StartApp(MakeConfig(db_.url())); }
+  void TearDown() override {
+    if (app_) app_->Stop();
+  }
+
+  ClientResponse Post(const std::string& body, std::optional<std::string> signature) {
+    ClientRequest request;
+    request.url = base_ + "/webhooks/whatsapp";
+    request.headers = {{"Content-Type", "application/json"}};
+    if (signature) request.headers.emplace_back("X-Hub-Signature-256", *signature);
+    request.body = body;
+    auto response = client_.Execute(request);
+    EXPECT_TRUE(response) << response.error().message;
+    return response ? *response : ClientResponse{};
+  }
+
+  ClientResponse PostFixture(const std::string& file) {
+    return Post(testing::ReadTestdata("whatsapp", file),
+                testing::ReadSignatures("whatsapp").at(file));
+  }
+
+  ClientResponse Get(const std::string& target) {
+    ClientRequest request;
+    request.method = "GET";
+    request.url = base_ + target;
+    auto response = client_.Execute(request);
+    EXPECT_TRUE(response) << response.error().message;
+    return response ? *response : ClientResponse{};
+  }
+
+  // Waits until the pipeline and the outbox have nothing left to do.
+  void WaitUntilQuiet() {
+    for (int i = 0; i < 500; ++i) {
+      if (db_.Count("SELECT (SELECT count(*) FROM inbox WHERE state = 'pending') + "
+                    "(SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending'))") == 0) {
+        return;
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    FAIL() << "the pipeline did not finish in 10 s";
+  }
+
+  std::int64_t Rows(const char* table) {
+    return db_.Count(std::string("SELECT count(*) FROM ") + table);
+  }
+
+  TestDatabase db_;
+  testing::FakeProvider graph_;
+  http::CurlHttpClient client_;
+  std::unique_ptr<App> app_;
+  std::string base_;
+};
+
+TEST_F(ServeTest, ASignedWhatsAppMessageBecomesABoletaAndTheCitizenGetsTheFolio) {
+  const ClientResponse response = PostFixture("text_fuga_agua_colonia_juarez.json");
+  EXPECT_EQ(response.status, 200);
+
+  const auto replies = graph_.WaitForRequests(1);
+  ASSERT_EQ(replies.size(), 1u);
+  const std::string folio = db_.Scalar("SELECT folio FROM boleta");
+  EXPECT_THAT(folio, MatchesRegex("20[0-9][0-9]-[0-9]{6}"));
+  EXPECT_THAT(replies[0].body, HasSubstr(folio));
+  EXPECT_THAT(replies[0].body, HasSubstr("\"to\":\"5216691234501\""));
+  WaitUntilQuiet();
+  EXPECT_EQ(db_.Scalar("SELECT status FROM boleta"), "por_clasificar");
+  EXPECT_EQ(db_.Scalar("SELECT state FROM outbox"), "sent");
+}
+
+TEST_F(ServeTest, ARedeliveryIsAcknowledgedAndAddsNothing) {
+  EXPECT_EQ(PostFixture("text_fuga_agua_colonia_juarez.json").status, 200);
+  graph_.WaitForRequests(1);
+  WaitUntilQuiet();
+  EXPECT_EQ(PostFixture("text_fuga_agua_colonia_juarez.json").status, 200);
+  EXPECT_EQ(PostFixture("duplicate_same_wamid_twice_in_one_post.json").status, 200);
+  WaitUntilQuiet();
+  std::this_thread::sleep_for(300ms);  // a wrongly queued second reply would go out by now
+  EXPECT_EQ(Rows("webhook_request"), 1);
+  EXPECT_EQ(Rows("inbox"), 1);
+  EXPECT_EQ(Rows("boleta"), 1);
+  EXPECT_EQ(graph_.Requests().size(), 1u);
+}
+
+TEST_F(ServeTest, EveryFixtureHasTheOutcomeItsReadmeDescribes) {
+  struct Case {
+    const char* file;
+    int new_boletas;
+    int new_replies;
+  };
+  const Case cases[] = {
+      {"text_fuga_agua_colonia_juarez.json", 1, 1},
+      {"image_caption_luminaria_villa_verde.json", 1, 1},
+      {"location_basura_infonavit_playas.json", 1, 1},
+      {"interactive_button_reply_menu_basura.json", 1, 1},
+      {"interactive_list_reply_colonia.json", 1, 1},
+      {"audio_voice_note.json", 1, 1},
+      {"template_button_reply_encuesta_mensual.json", 0, 0},  // survey answer: never a boleta
+      {"reaction_thumbs_up_no_ticket.json", 0, 0},
+      {"unsupported_message_type.json", 0, 1},                // "send it as text"
+      {"status_delivered_no_ticket.json", 0, 0},
+      {"status_read_no_ticket.json", 0, 0},
+      {"status_failed_131047_window_closed.json", 0, 0},
+      {"duplicate_same_wamid_twice_in_one_post.json", 0, 0},  // same wamid as the first case
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.file);
+    const std::int64_t boletas = Rows("boleta");
+    const std::int64_t replies = Rows("outbox");
+    EXPECT_EQ(PostFixture(c.file).status, 200);
+    WaitUntilQuiet();
+    EXPECT_EQ(Rows("boleta") - boletas, c.new_boletas);
+    EXPECT_EQ(Rows("outbox") - replies, c.new_replies);
+  }
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE state NOT IN ('processed', 'ignored')"), 0);
+  EXPECT_EQ(Rows("delivery_event"), 3);
+}
+
+TEST_F(ServeTest, BadSignaturesAreRejectedAndWriteNothing) {
+  const std::string body = testing::ReadTestdata("whatsapp", "text_fuga_agua_colonia_juarez.json");
+  EXPECT_EQ(Post(body, std::nullopt).status, 401);
+  EXPECT_EQ(Post(body, "sha256=" + crypto::HmacSha256Hex("wrong", body)).status, 401);
+  EXPECT_EQ(Post(body, "sha1=" + crypto::HmacSha256Hex(kSecret, body)).status, 401);
+  EXPECT_EQ(Rows("webhook_request") + Rows("inbox"), 0);
+}
+
+TEST_F(ServeTest, MalformedBodiesGet400AndWriteNothing) {
+  for (const std::string& body : {std::string("{\"object\":"), std::string("[]"),
+                                 std::string(10000, '[')}) {
+    EXPECT_EQ(Post(body, "sha256=" + crypto::HmacSha256Hex(kSecret, body)).status, 400);
+  }
+  EXPECT_EQ(Rows("webhook_request") + Rows("inbox"), 0);
+}
+
+TEST_F(ServeTest, OversizedBodiesGet413AndWriteNothing) {
+  const std::string body(64 * 1024 + 1, ' ');
+  EXPECT_EQ(Post(body, "sha256=" + crypto::HmacSha256Hex(kSecret, body)).status, 413);
+  EXPECT_EQ(Rows("webhook_request") + Rows("inbox"), 0);
+}
+
+TEST_F(ServeTest, AnswersMetasVerificationHandshake) {
+  const ClientResponse ok = Get(
+      "/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=mzt-verify-2026");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "1158201444");
+  EXPECT_EQ(Get("/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1&hub.verify_token=no").status,
+            403);
+}
+
+TEST_F(ServeTest, HealthReadinessAndMetrics) {
+  EXPECT_EQ(Get("/healthz").status, 200);
+  const ClientResponse ready = Get("/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_THAT(ready.body, HasSubstr("ready"));
+
+  PostFixture("text_fuga_agua_colonia_juarez.json");
+  graph_.WaitForRequests(1);
+  WaitUntilQuiet();
+  const ClientResponse metrics = Get("/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_THAT(metrics.headers.Get("Content-Type").value_or(""), HasSubstr("version=0.0.4"));
+  EXPECT_THAT(metrics.body,
+              HasSubstr("sac_http_requests_total{route=\"webhook_whatsapp\",status=\"200\"} 1"));
+  EXPECT_THAT(metrics.body, HasSubstr("sac_webhooks_total{channel=\"whatsapp\",outcome=\"stored\"} 1"));
+  EXPECT_THAT(metrics.body, HasSubstr("sac_http_request_duration_seconds_bucket"));
+  EXPECT_THAT(metrics.body, HasSubstr("sac_inbox_depth{state=\"pending\"} 0"));
+  EXPECT_THAT(metrics.body, HasSubstr("sac_outbox_depth{state=\"pending\"} 0"));
+  EXPECT_THAT(metrics.body, HasSubstr("sac_outbound_sends_total{channel=\"whatsapp\",outcome=\"sent\"} 1"));
+  EXPECT_THAT(metrics.body, HasSubstr("sac_database_up 1"));
+}
+
+TEST_F(ServeTest, ReadinessFailsWhenTheSchemaIsBehind) {
+  db_.Execute("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)");
+  const ClientResponse ready = Get("/readyz");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_THAT(ready.body, HasSubstr("sac migrate"));
+}
+
+TEST_F(ServeTest, AServerWithTheWrongSchemaRefusesToStart) {
+  TestDatabase empty(TestDatabase::Schema::kEmpty);
+  auto app = App::Create(MakeConfig(empty.url()));
+  ASSERT_TRUE(app);
+  auto started = (*app)->Start();
+  ASSERT_FALSE(started);
+  EXPECT_THAT(started.error().message, HasSubstr("sac migrate"));
+}
+
+TEST_F(ServeTest, WithoutTheDatabaseWebhooksGet503NeverA200) {
+  app_->Stop();
+  StartApp(MakeConfig("host=/nonexistent user=postgres dbname=x"));
+  const ClientResponse response = PostFixture("text_fuga_agua_colonia_juarez.json");
+  EXPECT_EQ(response.status, 503);
+  EXPECT_TRUE(response.headers.Get("Retry-After"));
+  EXPECT_EQ(Get("/readyz").status, 503);
+  EXPECT_EQ(Get("/healthz").status, 200);
+}
+
+}  // namespace
+}  // namespace sac::app

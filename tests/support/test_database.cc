@@ -57,12 +57,16 @@ std::string TestDatabase::UrlFor(const std::string& database) {
   return AdminUrl() + " dbname=" + database;  // libpq: the last dbname wins
 }
 
-TestDatabase::TestDatabase() {
+TestDatabase::TestDatabase(Schema schema) {
   static std::atomic<int> counter{0};
   name_ = "sac_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
   url_ = UrlFor(name_);
   pqxx::connection connection(AdminUrl());
   pqxx::nontransaction admin(connection);
+  if (schema == Schema::kEmpty) {
+    admin.exec("CREATE DATABASE " + admin.quote_name(name_));
+    return;
+  }
   // Serialises template creation and copying across the parallel test processes: PostgreSQL
   // refuses to copy a template while another session uses it.
   admin.exec("SELECT pg_advisory_lock(" + std::to_string(kTemplateLockKey) + ")");

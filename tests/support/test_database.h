@@ -13,7 +13,9 @@ namespace sac::testing {
 
 class TestDatabase {
  public:
-  TestDatabase();  // throws std::runtime_error with a clear message when no cluster is configured
+  enum class Schema { kMigrated, kEmpty };
+  // Throws std::runtime_error with a clear message when no cluster is configured.
+  explicit TestDatabase(Schema schema = Schema::kMigrated);
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
