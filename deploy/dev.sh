@@ -121,6 +121,7 @@ cmd_run() {
     admin=$(start_cluster "$CLUSTER")
     ensure_database "$admin" sac
     export SAC_DATABASE_URL="$admin dbname=sac"
+    echo "$SAC_DATABASE_URL" > "$ROOT/var/database_url"  # for psql "$(cat var/database_url)"
   fi
   dev_secrets
   "$SAC" --config "$CONFIG" migrate

@@ -1,0 +1,183 @@
+// The real `sac` binary, as an operator or deploy/dev.sh runs it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "crypto/password.h"
+#include "http/curl_client.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_database.h"
+#include "tests/support/testdata.h"
+
+namespace sac {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+using ::testing::StartsWith;
+using testing::RunProcess;
+using testing::SacBinary;
+using testing::TestDatabase;
+using namespace std::chrono_literals;
+
+int CountLines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+std::string WriteConfig(const std::string& text) {
+  const std::string path = ::testing::TempDir() + "sac_cli_" + std::to_string(getpid()) + ".toml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::uint16_t FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+TEST(CliTest, VersionPrintsTheVersionAndCommit) {
+  const auto result = RunProcess({SacBinary(), "version"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_THAT(result.out, MatchesRegex("sac [0-9]+\\.[0-9]+\\.[0-9]+ \\(.+\\)\n"));
+}
+
+TEST(CliTest, UnknownFlagsAndSubcommandsFailWithOneLine) {
+  for (const std::vector<std::string>& argv :
+       {std::vector<std::string>{SacBinary(), "serve", "--bogus"},
+        std::vector<std::string>{SacBinary(), "frobnicate"},
+        std::vector<std::string>{SacBinary()}}) {
+    const auto result = RunProcess(argv);
+    EXPECT_NE(result.exit_code, 0);
+    EXPECT_THAT(result.err, StartsWith("sac: "));
+    EXPECT_EQ(CountLines(result.err), 1) << result.err;
+  }
+}
+
+TEST(CliTest, ABadConfigurationValueFailsNamingTheKey) {
+  const std::string config = WriteConfig("[http]\nport = \"eighty\"\n[pipline]\nworkers = 1\n");
+  const auto result = RunProcess({SacBinary(), "--config", config, "migrate"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("http.port"));
+  EXPECT_THAT(result.err, HasSubstr("'pipline'"));
+  EXPECT_EQ(CountLines(result.err), 1);
+}
+
+TEST(CliTest, ServeRefusesToStartWithoutItsSecrets) {
+  const auto result = RunProcess({SacBinary(), "--config",
+                           (testing::SourceDir() / "deploy/config/sac.dev.toml").string(), "serve"},
+                          {{"SAC_DATABASE_URL", "host=/nonexistent"},
+                           {"SAC_WHATSAPP_APP_SECRET", ""},
+                           {"SAC_WHATSAPP_VERIFY_TOKEN", "x"},
+                           {"SAC_WHATSAPP_ACCESS_TOKEN", "y"}});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("SAC_WHATSAPP_APP_SECRET"));
+}
+
+TEST(CliTest, MigrateIsDryRunnableAndIdempotent) {
+  TestDatabase db(TestDatabase::Schema::kEmpty);
+  const std::map<std::string, std::string> env = {{"SAC_DATABASE_URL", db.url()}};
+  const auto dry = RunProcess({SacBinary(), "migrate", "--dry-run"}, env);
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("0 applied"));
+  EXPECT_THAT(dry.out, HasSubstr("would apply 0001_"));
+  EXPECT_EQ(db.Scalar("SELECT to_regclass('schema_migrations') IS NULL"), "t");
+
+  const auto first = RunProcess({SacBinary(), "migrate"}, env);
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("applied"));
+  const auto second = RunProcess({SacBinary(), "migrate"}, env);
+  EXPECT_EQ(second.exit_code, 0);
+  EXPECT_THAT(second.out, HasSubstr("schema is up to date"));
+}
+
+TEST(CliTest, MigrateWithoutADatabaseFailsClearly) {
+  const auto result = RunProcess({SacBinary(), "migrate"}, {{"SAC_DATABASE_URL", "host=/nonexistent"}});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("cannot connect to the database"));
+}
+
+TEST(CliTest, SeedLoadsTheDependenciasAndShowsTheDemoPasswordOnlyOnce) {
+  TestDatabase db;
+  const std::map<std::string, std::string> env = {{"SAC_DATABASE_URL", db.url()}};
+  const std::string rules_config =
+      WriteConfig("[rules]\ndir = \"" + (testing::SourceDir() / "rules").string() + "\"\n");
+  const auto first = RunProcess({SacBinary(), "--config", rules_config, "seed"}, env);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(db.Count("SELECT count(*) FROM dependencia"), 15);
+  EXPECT_EQ(db.Scalar("SELECT sla_business_days FROM dependencia WHERE id = 'alumbrado_publico'"),
+            "15");
+  std::smatch match;
+  const std::regex password_line("contraseña: ([a-z0-9]+)");
+  ASSERT_TRUE(std::regex_search(first.out, match, password_line)) << first.out;
+  const std::string password = match[1];
+  EXPECT_GE(password.size(), 20u);
+  EXPECT_TRUE(crypto::VerifyPassword(
+      db.Scalar("SELECT password_hash FROM staff_user WHERE username = 'demo'"), password));
+
+  const auto second = RunProcess({SacBinary(), "--config", rules_config, "seed"}, env);
+  EXPECT_EQ(second.exit_code, 0);
+  EXPECT_THAT(second.out, HasSubstr("0 added or updated"));
+  EXPECT_THAT(second.out, ::testing::Not(HasSubstr(password)));
+  EXPECT_THAT(second.out, HasSubstr("already exists"));
+}
+
+TEST(CliTest, ServeShutsDownGracefullyOnSigterm) {
+  TestDatabase db;
+  const std::uint16_t port = FreePort();
+  testing::Subprocess serve({SacBinary(), "--config",
+                             (testing::SourceDir() / "deploy/config/sac.dev.toml").string(),
+                             "serve"},
+                            {{"SAC_DATABASE_URL", db.url()},
+                             {"SAC_HTTP_PORT", std::to_string(port)},
+                             {"SAC_WHATSAPP_APP_SECRET", "mzt_test_app_secret"},
+                             {"SAC_WHATSAPP_VERIFY_TOKEN", "v"},
+                             {"SAC_WHATSAPP_ACCESS_TOKEN", "t"}});
+  http::CurlHttpClient client;
+  bool healthy = false;
+  for (int i = 0; i < 100 && !healthy; ++i) {
+    auto response = client.Execute({"GET", "http://127.0.0.1:" + std::to_string(port) + "/readyz",
+                                    {}, "", 1000ms});
+    healthy = response && response->status == 200;
+    if (!healthy) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(healthy);
+  const std::string file = "text_fuga_agua_colonia_juarez.json";
+  auto accepted = client.Execute(
+      {"POST", "http://127.0.0.1:" + std::to_string(port) + "/webhooks/whatsapp",
+       {{"X-Hub-Signature-256", testing::ReadSignatures("whatsapp").at(file)}},
+       testing::ReadTestdata("whatsapp", file), 5000ms});
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 200);
+
+  serve.Signal(SIGTERM);
+  const auto result = serve.Wait(15s);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("\"msg\":\"stopping\""));
+  EXPECT_THAT(result.out, HasSubstr("\"msg\":\"sac stopped\""));
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 1) << "the acknowledged webhook is stored";
+  // Structured logs: every stdout line is one JSON object, and no citizen data is in them.
+  std::istringstream lines(result.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    EXPECT_THAT(line, StartsWith("{\"ts\":"));
+  }
+  EXPECT_THAT(result.out, ::testing::Not(HasSubstr("6691234501")));
+  EXPECT_THAT(result.out, ::testing::Not(HasSubstr("Guadalupe")));
+}
+
+}  // namespace
+}  // namespace sac

@@ -1,0 +1,45 @@
+// Runs a program (the real `sac` binary) as a child process, with its output captured.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sac::testing {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  int signal = 0;
+  std::string out;
+  std::string err;
+};
+
+class Subprocess {
+ public:
+  // Starts `argv` with the current environment plus `env` (which wins).
+  Subprocess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env);
+  ~Subprocess();
+  Subprocess(const Subprocess&) = delete;
+  Subprocess& operator=(const Subprocess&) = delete;
+
+  void Signal(int signal);
+  // Waits for the exit (SIGKILL after `timeout`) and returns what it printed.
+  ProcessResult Wait(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  int err_fd_ = -1;
+  bool waited_ = false;
+};
+
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                  const std::map<std::string, std::string>& env = {});
+
+// The sac binary under test.
+std::string SacBinary();
+
+}  // namespace sac::testing
