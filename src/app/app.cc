@@ -41,21 +41,6 @@ http::ServerSettings ServerSettingsFrom(const HttpConfig& config) {
           config.header_timeout, config.body_timeout, config.idle_timeout, config.shutdown_grace};
 }
 
-intake::PipelineSettings PipelineSettingsFrom(const PipelineConfig& config) {
-  return {config.workers, config.poll_interval, config.max_attempts, config.retry_base,
-          config.retry_max};
-}
-
-outbox::SenderSettings SenderSettingsFrom(const OutboxConfig& config) {
-  outbox::SenderSettings settings;
-  settings.senders = config.senders;
-  settings.poll_interval = config.poll_interval;
-  settings.max_attempts = config.max_attempts;
-  settings.retry_base = config.retry_base;
-  settings.retry_max = config.retry_max;
-  return settings;
-}
-
 }  // namespace
 
 // Members are declared in dependency order: each is built from the ones above it and destroyed
@@ -68,8 +53,8 @@ struct App::Parts {
         inbox_writer(database, clock),
         inbound_handler(clock),
         dispatcher(inbound_handler),
-        pipeline(database, dispatcher, PipelineSettingsFrom(c.pipeline), clock, metrics),
-        sender(database, ChannelsByName(), SenderSettingsFrom(c.outbox), clock, metrics),
+        pipeline(database, dispatcher, c.pipeline, clock, metrics),
+        sender(database, ChannelsByName(), c.outbox, clock, metrics),
         listener(storage::Database::ConnectionString(database.settings()),
                  {std::string(intake::kInboxNotifyChannel),
                   std::string(outbox::kOutboxNotifyChannel)},

@@ -25,11 +25,17 @@ constexpr int kExitUsage = 2;
 
 void PrintError(const std::string& message) { std::cerr << "sac: " << message << "\n"; }
 
-// Loads the configuration and applies its log level; prints the error and returns nullopt.
-std::optional<Config> LoadOrReport(const CommonOptions& options) {
+// Loads the configuration, checks it has what the command needs (`validate`) and applies its log
+// level. On failure prints the one-line error and returns nullopt.
+std::optional<Config> LoadOrReport(const CommonOptions& options,
+                                   Status (*validate)(const Config&)) {
   auto config = LoadConfig(options.config_file, ProcessEnvironment());
   if (!config) {
     PrintError(config.error().message);
+    return std::nullopt;
+  }
+  if (auto valid = validate(*config); !valid) {
+    PrintError(valid.error().message);
     return std::nullopt;
   }
   log::SetLevel(*log::ParseLevel(config->log.level));
@@ -52,12 +58,8 @@ int Serve(const CommonOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto config = LoadOrReport(options);
+  auto config = LoadOrReport(options, &ValidateForServe);
   if (!config) {
-    return kExitUsage;
-  }
-  if (auto valid = ValidateForServe(*config); !valid) {
-    PrintError(valid.error().message);
     return kExitUsage;
   }
   auto app = App::Create(*config);
@@ -78,12 +80,8 @@ int Serve(const CommonOptions& options) {
 }
 
 int Migrate(const CommonOptions& options, bool dry_run) {
-  auto config = LoadOrReport(options);
+  auto config = LoadOrReport(options, &ValidateDatabase);
   if (!config) {
-    return kExitUsage;
-  }
-  if (auto valid = ValidateDatabase(*config); !valid) {
-    PrintError(valid.error().message);
     return kExitUsage;
   }
   auto migrations = storage::LoadMigrations(storage::EmbeddedMigrations());
@@ -117,12 +115,8 @@ int Migrate(const CommonOptions& options, bool dry_run) {
 }
 
 int Seed(const CommonOptions& options) {
-  auto config = LoadOrReport(options);
+  auto config = LoadOrReport(options, &ValidateDatabase);
   if (!config) {
-    return kExitUsage;
-  }
-  if (auto valid = ValidateDatabase(*config); !valid) {
-    PrintError(valid.error().message);
     return kExitUsage;
   }
   auto dependencias =

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/polling_workers.h"
+
 namespace sac {
 
 struct HttpConfig {
@@ -27,22 +29,6 @@ struct DatabaseConfig {
   std::chrono::milliseconds acquire_timeout{1000};  // an exhausted pool answers 503 after this
   std::chrono::seconds connect_timeout{3};
   std::chrono::milliseconds statement_timeout{10000};
-};
-
-struct PipelineConfig {
-  int workers = 2;
-  std::chrono::milliseconds poll_interval{1000};  // fallback when a NOTIFY is missed
-  int max_attempts = 5;                           // then the inbox row is quarantined
-  std::chrono::milliseconds retry_base{2000};
-  std::chrono::milliseconds retry_max{600000};
-};
-
-struct OutboxConfig {
-  int senders = 2;
-  std::chrono::milliseconds poll_interval{1000};
-  int max_attempts = 8;  // then the reply is marked failed
-  std::chrono::milliseconds retry_base{5000};
-  std::chrono::milliseconds retry_max{900000};
 };
 
 struct LogConfig {
@@ -68,8 +54,12 @@ struct ChannelsConfig {
 struct Config {
   HttpConfig http;
   DatabaseConfig database;
-  PipelineConfig pipeline;
-  OutboxConfig outbox;
+  // Inbox rows: quarantined after max_attempts.
+  QueueSettings pipeline{2, std::chrono::milliseconds(1000), 5, std::chrono::milliseconds(2000),
+                         std::chrono::milliseconds(600000)};
+  // Replies: marked failed after max_attempts.
+  QueueSettings outbox{2, std::chrono::milliseconds(1000), 8, std::chrono::milliseconds(5000),
+                       std::chrono::milliseconds(900000)};
   LogConfig log;
   ChannelsConfig channels;
   std::string rules_dir = "rules";  // rule data: dependencias, categorías, golden cases

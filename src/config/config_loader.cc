@@ -134,21 +134,16 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   database.DurationCount("statement_timeout_ms", config.database.statement_timeout, 1, kMaxMillis);
   database.RejectUnknownKeys();
 
-  TableReader pipeline = top.Table("pipeline");
-  pipeline.Integer("workers", config.pipeline.workers, 0, 64);
-  pipeline.DurationCount("poll_interval_ms", config.pipeline.poll_interval, 10, kMaxMillis);
-  pipeline.Integer("max_attempts", config.pipeline.max_attempts, 1, 100);
-  pipeline.DurationCount("retry_base_ms", config.pipeline.retry_base, 1, kMaxMillis);
-  pipeline.DurationCount("retry_max_ms", config.pipeline.retry_max, 1, kMaxMillis);
-  pipeline.RejectUnknownKeys();
-
-  TableReader outbox = top.Table("outbox");
-  outbox.Integer("senders", config.outbox.senders, 0, 64);
-  outbox.DurationCount("poll_interval_ms", config.outbox.poll_interval, 10, kMaxMillis);
-  outbox.Integer("max_attempts", config.outbox.max_attempts, 1, 100);
-  outbox.DurationCount("retry_base_ms", config.outbox.retry_base, 1, kMaxMillis);
-  outbox.DurationCount("retry_max_ms", config.outbox.retry_max, 1, kMaxMillis);
-  outbox.RejectUnknownKeys();
+  for (auto [name, queue] : {std::pair{"pipeline", &config.pipeline},
+                              std::pair{"outbox", &config.outbox}}) {
+    TableReader table = top.Table(name);
+    table.Integer("workers", queue->workers, 0, 64);
+    table.DurationCount("poll_interval_ms", queue->poll_interval, 10, kMaxMillis);
+    table.Integer("max_attempts", queue->max_attempts, 1, 100);
+    table.DurationCount("retry_base_ms", queue->retry_base, 1, kMaxMillis);
+    table.DurationCount("retry_max_ms", queue->retry_max, 1, kMaxMillis);
+    table.RejectUnknownKeys();
+  }
 
   TableReader log = top.Table("log");
   log.String("level", config.log.level);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -12,6 +13,24 @@
 #include <vector>
 
 namespace sac {
+
+// A work queue kept in a table (the inbox, the outbox): how many threads work it, how often they
+// look when nothing woke them, and how failed items are retried.
+struct QueueSettings {
+  int workers = 2;
+  std::chrono::milliseconds poll_interval{1000};
+  int max_attempts = 5;                          // then the item is given up on
+  std::chrono::milliseconds retry_base{2000};    // attempt n waits base·4^(n-1) ...
+  std::chrono::milliseconds retry_max{600000};   // ... but never longer than this
+
+  std::chrono::milliseconds Backoff(int attempt) const {
+    double wait = static_cast<double>(retry_base.count());
+    for (int i = 1; i < attempt && wait < static_cast<double>(retry_max.count()); ++i) {
+      wait *= 4;
+    }
+    return std::min(std::chrono::milliseconds(static_cast<std::int64_t>(wait)), retry_max);
+  }
+};
 
 class PollingWorkers {
  public:
@@ -22,6 +41,7 @@ class PollingWorkers {
   PollingWorkers(const PollingWorkers&) = delete;
   PollingWorkers& operator=(const PollingWorkers&) = delete;
 
+  // Once; Stop() without Start() is fine.
   void Start() {
     for (int i = 0; i < threads_; ++i) {
       workers_.emplace_back([this] { Loop(); });

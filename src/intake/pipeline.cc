@@ -48,36 +48,23 @@ constexpr Statement kQuarantine{
 
 }  // namespace
 
-Pipeline::Pipeline(storage::Database& database, InboxProcessor& processor,
-                   PipelineSettings settings, const Clock& clock, Metrics& metrics)
+Pipeline::Pipeline(storage::Database& database, InboxProcessor& processor, QueueSettings settings,
+                   const Clock& clock, Metrics& metrics)
     : database_(database),
       processor_(processor),
       settings_(settings),
       clock_(clock),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      workers_(settings.workers, settings.poll_interval, [this] {
+        auto found = RunOnce();
+        return found && *found;
+      }) {}
 
 Pipeline::~Pipeline() { Stop(); }
 
-void Pipeline::Start() {
-  workers_ = std::make_unique<PollingWorkers>(settings_.workers, settings_.poll_interval, [this] {
-    auto found = RunOnce();
-    return found && *found;
-  });
-  workers_->Start();
-}
-
-void Pipeline::Stop() {
-  if (workers_) {
-    workers_->Stop();
-    workers_.reset();
-  }
-}
-
-void Pipeline::Wake() {
-  if (workers_) {
-    workers_->Wake();
-  }
-}
+void Pipeline::Start() { workers_.Start(); }
+void Pipeline::Stop() { workers_.Stop(); }
+void Pipeline::Wake() { workers_.Wake(); }
 
 Result<bool> Pipeline::RunOnce() {
   auto claimed = database_.Transact([&](Tx& tx) -> std::optional<InboxItem> {

@@ -11,9 +11,6 @@
 // A poison row therefore never blocks the others, and never loops forever.
 #pragma once
 
-#include <chrono>
-#include <memory>
-
 #include "core/clock.h"
 #include "core/inbox_item.h"
 #include "core/polling_workers.h"
@@ -34,17 +31,9 @@ class InboxProcessor {
   virtual Result<ProcessOutcome> Process(storage::Tx& tx, const InboxItem& item) = 0;
 };
 
-struct PipelineSettings {
-  int workers = 2;
-  std::chrono::milliseconds poll_interval{1000};
-  int max_attempts = 5;
-  std::chrono::milliseconds retry_base{2000};  // attempt n waits base·4^(n-1), capped
-  std::chrono::milliseconds retry_max{600000};
-};
-
 class Pipeline {
  public:
-  Pipeline(storage::Database& database, InboxProcessor& processor, PipelineSettings settings,
+  Pipeline(storage::Database& database, InboxProcessor& processor, QueueSettings settings,
            const Clock& clock, Metrics& metrics);
   ~Pipeline();
 
@@ -59,10 +48,10 @@ class Pipeline {
  private:
   storage::Database& database_;
   InboxProcessor& processor_;
-  PipelineSettings settings_;
+  QueueSettings settings_;
   const Clock& clock_;
   Metrics& metrics_;
-  std::unique_ptr<PollingWorkers> workers_;
+  PollingWorkers workers_;
 };
 
 }  // namespace sac::intake

@@ -1,7 +1,6 @@
 #include "outbox/sender.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "observability/log.h"
 #include "observability/metrics.h"
@@ -52,39 +51,28 @@ struct Claimed {
 
 OutboxSender::OutboxSender(storage::Database& database,
                            std::map<std::string, Channel*, std::less<>> channels,
-                           SenderSettings settings, const Clock& clock, Metrics& metrics)
+                           QueueSettings settings, const Clock& clock, Metrics& metrics,
+                           std::chrono::milliseconds lease)
     : database_(database),
       channels_(std::move(channels)),
       settings_(settings),
+      lease_(lease),
       clock_(clock),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      workers_(settings.workers, settings.poll_interval, [this] {
+        auto found = RunOnce();
+        return found && *found;
+      }) {}
 
 OutboxSender::~OutboxSender() { Stop(); }
 
-void OutboxSender::Start() {
-  workers_ = std::make_unique<PollingWorkers>(settings_.senders, settings_.poll_interval, [this] {
-    auto found = RunOnce();
-    return found && *found;
-  });
-  workers_->Start();
-}
-
-void OutboxSender::Stop() {
-  if (workers_) {
-    workers_->Stop();
-    workers_.reset();
-  }
-}
-
-void OutboxSender::Wake() {
-  if (workers_) {
-    workers_->Wake();
-  }
-}
+void OutboxSender::Start() { workers_.Start(); }
+void OutboxSender::Stop() { workers_.Stop(); }
+void OutboxSender::Wake() { workers_.Wake(); }
 
 Result<bool> OutboxSender::RunOnce() {
   auto claimed = database_.Transact([&](Tx& tx) -> std::optional<Claimed> {
-    auto rows = tx.Exec(kClaim, {clock_.Now(), static_cast<double>(settings_.lease.count())});
+    auto rows = tx.Exec(kClaim, {clock_.Now(), static_cast<double>(lease_.count())});
     if (rows.empty()) {
       return std::nullopt;
     }
@@ -125,13 +113,10 @@ Result<bool> OutboxSender::RunOnce() {
                                 outcome.provider_message_id);
       }
     } else if (outcome.kind == SendOutcome::Kind::kRetryable && attempts < settings_.max_attempts) {
-      const double backoff = std::min(static_cast<double>(settings_.retry_base.count()) *
-                                          std::pow(4.0, attempts - 1),
-                                      static_cast<double>(settings_.retry_max.count()));
-      const double wait = std::max(
-          backoff, outcome.retry_after ? static_cast<double>(outcome.retry_after->count()) * 1000
-                                       : 0.0);
-      tx.Exec(kMarkRetry, {message.outbox_id, outcome.error, now, wait});
+      const auto wait = std::max<std::chrono::milliseconds>(
+          settings_.Backoff(attempts), outcome.retry_after.value_or(std::chrono::seconds(0)));
+      tx.Exec(kMarkRetry, {message.outbox_id, outcome.error, now,
+                            static_cast<double>(wait.count())});
     } else {
       tx.Exec(kMarkFailed, {message.outbox_id, outcome.error, now});
     }

@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <map>
-#include <memory>
 #include <string>
 
 #include "core/channel.h"
@@ -25,20 +24,16 @@ class Metrics;
 
 namespace sac::outbox {
 
-struct SenderSettings {
-  int senders = 2;
-  std::chrono::milliseconds poll_interval{1000};
-  int max_attempts = 8;
-  std::chrono::milliseconds retry_base{5000};  // attempt n waits base·4^(n-1), capped
-  std::chrono::milliseconds retry_max{900000};
-  std::chrono::milliseconds lease{120000};     // longer than any send can take
-};
+// How long a claimed reply belongs to its sender: longer than any send can take. After it, a
+// reply whose sender died is due again.
+inline constexpr std::chrono::milliseconds kSendLease{120000};
 
 class OutboxSender {
  public:
   // `channels` by name; they must outlive the sender.
   OutboxSender(storage::Database& database, std::map<std::string, Channel*, std::less<>> channels,
-               SenderSettings settings, const Clock& clock, Metrics& metrics);
+               QueueSettings settings, const Clock& clock, Metrics& metrics,
+               std::chrono::milliseconds lease = kSendLease);
   ~OutboxSender();
 
   void Start();
@@ -51,10 +46,11 @@ class OutboxSender {
  private:
   storage::Database& database_;
   std::map<std::string, Channel*, std::less<>> channels_;
-  SenderSettings settings_;
+  QueueSettings settings_;
+  std::chrono::milliseconds lease_;
   const Clock& clock_;
   Metrics& metrics_;
-  std::unique_ptr<PollingWorkers> workers_;
+  PollingWorkers workers_;
 };
 
 }  // namespace sac::outbox

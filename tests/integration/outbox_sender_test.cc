@@ -45,12 +45,11 @@ class OutboxSenderTest : public ::testing::Test {
     return config;
   }
 
-  static SenderSettings Settings() {
-    SenderSettings settings;
+  static QueueSettings Settings() {
+    QueueSettings settings;
     settings.max_attempts = 3;
     settings.retry_base = 5000ms;
     settings.retry_max = 60000ms;
-    settings.lease = 120000ms;
     return settings;
   }
 

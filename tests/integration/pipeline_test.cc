@@ -61,8 +61,8 @@ class PipelineTest : public ::testing::Test {
         poison_aware_(dispatcher_),
         pipeline_(database_, poison_aware_, Settings(), clock_, metrics_) {}
 
-  static PipelineSettings Settings() {
-    PipelineSettings settings;
+  static QueueSettings Settings() {
+    QueueSettings settings;
     settings.workers = 1;
     settings.max_attempts = 5;
     settings.retry_base = 1000ms;
