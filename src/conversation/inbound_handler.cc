@@ -3,6 +3,7 @@
 #include "citizens/citizen_directory.h"
 #include "conversation/replies.h"
 #include "outbox/outbox_writer.h"
+#include "workflow/boleta_workflow.h"
 #include "workflow/boletas.h"
 
 namespace sac::conversation {
@@ -21,6 +22,33 @@ outbox::NewReply ReplyTo(const InboundMessage& message, std::int64_t citizen_id,
   reply.body = std::move(body);
   reply.not_before = now;
   return reply;
+}
+
+// The boleta a message continues: the one our replied-to message was about, or the one whose folio
+// the message (or a template button's payload) quotes, as long as it is this citizen's.
+std::optional<workflow::BoletaRef> ContinuedBoleta(storage::Tx& tx, const InboundMessage& message,
+                                                   std::int64_t citizen_id) {
+  if (auto replied = workflow::FindBoletaOfReply(tx, message.channel, message.context_id, citizen_id)) {
+    return replied;
+  }
+  for (const std::string* text : {&message.reply_payload, &message.text}) {
+    if (auto folio = workflow::FindFolio(*text)) {
+      if (auto boleta = workflow::FindCitizensBoleta(tx, *folio, citizen_id)) {
+        return boleta;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::string NoteText(const InboundMessage& message) {
+  if (!message.text.empty()) {
+    return message.text;
+  }
+  if (message.location) {
+    return "(ubicación)";
+  }
+  return message.media ? "(" + std::string(MessageTypeName(message.type)) + ")" : "";
 }
 
 bool IsMedia(MessageType type) {
@@ -50,18 +78,21 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
     return ProcessOutcome::Processed("unsupported message answered");
   }
 
-  if (message.type == MessageType::kTemplateButton) {
-    const auto folio = workflow::FindFolio(message.reply_payload);
-    const auto boleta = folio ? workflow::FindBoletaByFolio(tx, *folio) : std::nullopt;
-    if (!boleta) {
-      return ProcessOutcome::Ignored("template reply for an unknown folio");
-    }
-    workflow::AddCitizenNote(tx, boleta->id, message.text, "respuesta_plantilla", now);
+  // A later word about one of the citizen's own boletas is a note on it, not a new boleta.
+  if (auto continued = ContinuedBoleta(tx, message, citizen.id)) {
+    workflow::AttachToBoleta(tx, continued->id, IsMedia(message.type) ? message.media : std::nullopt,
+                             message.type, message.text, message.location);
+    const bool survey = message.type == MessageType::kTemplateButton;
+    workflow::AddCitizenNote(tx, continued->id, NoteText(message),
+                             survey ? "respuesta_plantilla" : "mensaje", now);
     outbox::NewReply reply =
-        ReplyTo(message, citizen.id, inbox_id, now, "nota_agregada", NoteAdded(boleta->folio));
-    reply.boleta_id = boleta->id;
+        ReplyTo(message, citizen.id, inbox_id, now, "nota_agregada", NoteAdded(continued->folio));
+    reply.boleta_id = continued->id;
     outbox::EnqueueReply(tx, reply);
-    return ProcessOutcome::Processed("note added to boleta " + boleta->folio);
+    return ProcessOutcome::Processed("note added to boleta " + continued->folio);
+  }
+  if (message.type == MessageType::kTemplateButton) {
+    return ProcessOutcome::Ignored("template reply for none of the citizen's boletas");
   }
 
   workflow::NewBoleta request;

@@ -1,12 +1,14 @@
 // What an inbound citizen message means, and what SAC does about it, inside the pipeline's
 // transaction. Today's rules:
+//   a reply to one of our messages about a boleta, or a message quoting the folio of one of the
+//   citizen's own boletas (a template quick reply included) → a citizen note on that boleta,
+//                                                  its photo or location attached, "no leída" raised
 //   text, photo, voice note, video, document, location, menu reply → a new boleta "por clasificar"
-//                                                                   and the acknowledgement with its folio
-//   template quick reply naming a folio (monthly survey)           → a citizen note on that boleta
-//   reaction, sticker                                              → nothing (ignored with reason)
-//   unsupported type, contact card                                 → a polite "send it as text"
-// Grouping bursts into one boleta, asking for the colonia and answering folio queries come with
-// the conversation state machine.
+//                                                  and the acknowledgement with its folio
+//   a template quick reply about nothing of theirs, reaction, sticker → ignored, with the reason
+//   unsupported type, contact card                  → a polite "send it as text"
+// Intents (a folio quoted to ask how it goes), grouping bursts into one boleta and asking for the
+// colonia come with the conversation state machine.
 #pragma once
 
 #include <cstdint>

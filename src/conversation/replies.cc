@@ -14,7 +14,14 @@ std::string UnsupportedMessage() {
 }
 
 std::string NoteAdded(std::string_view folio) {
-  return "Gracias, agregamos tu respuesta a la boleta " + std::string(folio) + ".";
+  return "Gracias, agregamos tu mensaje a la boleta " + std::string(folio) +
+         "; la dependencia que la atiende lo verá.";
+}
+
+std::string MarkedDuplicate(std::string_view folio, std::string_view original_folio) {
+  return "Tu reporte con folio " + std::string(folio) +
+         " es sobre lo mismo que ya atendemos con el folio " + std::string(original_folio) +
+         ". Lo seguimos ahí y te avisaremos por este medio cómo avanza.";
 }
 
 }  // namespace sac::conversation

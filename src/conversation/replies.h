@@ -13,7 +13,10 @@ std::string BoletaRegistered(std::string_view folio);
 // We cannot read this kind of message (sticker packs, contact cards, unknown types).
 std::string UnsupportedMessage();
 
-// The citizen answered a survey or question about an existing boleta.
+// The citizen wrote again about an existing boleta (a reply, its folio, a survey answer).
 std::string NoteAdded(std::string_view folio);
+
+// Staff found the same petition already registered: the citizen follows the original.
+std::string MarkedDuplicate(std::string_view folio, std::string_view original_folio);
 
 }  // namespace sac::conversation

@@ -6,6 +6,7 @@ const char* ErrcName(Errc code) {
   switch (code) {
     case Errc::kInvalidArgument: return "invalid_argument";
     case Errc::kUnauthenticated: return "unauthenticated";
+    case Errc::kPermissionDenied: return "permission_denied";
     case Errc::kNotFound: return "not_found";
     case Errc::kConflict: return "conflict";
     case Errc::kUnavailable: return "unavailable";

@@ -15,6 +15,7 @@ namespace sac {
 enum class Errc {
   kInvalidArgument,  // the caller's input is wrong (bad config value, malformed payload)
   kUnauthenticated,  // a webhook signature or secret did not verify
+  kPermissionDenied,  // authenticated, but this actor may not do this
   kNotFound,
   kConflict,         // a uniqueness or state rule refused the change
   kUnavailable,      // the database or a provider is down: retry later

@@ -22,6 +22,12 @@ enum class BoletaStatus {
   kDuplicada,      // linked to an earlier boleta
 };
 
+inline constexpr BoletaStatus kAllStatuses[] = {
+    BoletaStatus::kPorClasificar, BoletaStatus::kCanalizada,    BoletaStatus::kLeida,
+    BoletaStatus::kProgramada,    BoletaStatus::kEnSeguimiento, BoletaStatus::kAtendida,
+    BoletaStatus::kValidada,      BoletaStatus::kInconformidad, BoletaStatus::kCerrada,
+    BoletaStatus::kNoProcede,     BoletaStatus::kDuplicada};
+
 std::string_view StatusName(BoletaStatus status);
 std::optional<BoletaStatus> StatusFromName(std::string_view name);
 

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "workflow/boleta_status.h"
+#include "workflow/boleta_workflow.h"
 
 namespace sac::workflow {
 namespace {
@@ -22,18 +23,22 @@ constexpr Statement kInsertMedia{
     "INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, sha256, filename,"
     "  caption, voice) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
 
-constexpr Statement kInsertEvent{
-    "boleta.insert_event",
-    "INSERT INTO boleta_event (boleta_id, at, kind, actor, from_status, to_status, detail) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)"};
-
 constexpr Statement kFindByFolio{"boleta.find_by_folio",
                                  "SELECT id, folio FROM boleta WHERE folio = $1"};
 
-constexpr Statement kMarkUnread{
-    "boleta.mark_unread",
-    "UPDATE boleta SET unread_by_dependencia = (dependencia_id IS NOT NULL), updated_at = $2 "
-    "WHERE id = $1"};
+constexpr Statement kFindCitizensByFolio{
+    "boleta.find_citizens_by_folio",
+    "SELECT id, folio FROM boleta WHERE folio = $1 AND citizen_id = $2"};
+
+constexpr Statement kFindByReply{
+    "boleta.find_by_reply",
+    "SELECT b.id, b.folio FROM outbox o JOIN boleta b ON b.id = o.boleta_id "
+    "WHERE o.channel = $1 AND o.provider_message_id = $2 AND b.citizen_id = $3"};
+
+constexpr Statement kSetLocation{
+    "boleta.set_location_if_missing",
+    "UPDATE boleta SET latitude = $2, longitude = $3, address_text = coalesce(address_text, $4) "
+    "WHERE id = $1 AND latitude IS NULL"};
 
 std::string AddressText(const std::optional<GeoPoint>& location) {
   if (!location) {
@@ -43,6 +48,19 @@ std::string AddressText(const std::optional<GeoPoint>& location) {
     return location->address;
   }
   return location->address.empty() ? location->name : location->name + ", " + location->address;
+}
+
+std::optional<BoletaRef> FirstRef(const storage::Rows& rows) {
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  return BoletaRef{rows.at(0).Int(0), rows.at(0).Text(1)};
+}
+
+void InsertMedia(storage::Tx& tx, std::int64_t boleta_id, const Media& media, MessageType kind,
+                 std::string_view caption) {
+  tx.Exec(kInsertMedia, {boleta_id, MessageTypeName(kind), media.provider_media_id,
+                         media.mime_type, media.sha256, media.filename, caption, media.voice});
 }
 
 }  // namespace
@@ -62,32 +80,46 @@ BoletaRef CreateBoleta(storage::Tx& tx, const NewBoleta& boleta, TimePoint now) 
           .at(0)
           .Int(0);
   if (boleta.media) {
-    const Media& media = *boleta.media;
-    tx.Exec(kInsertMedia, {id, MessageTypeName(boleta.media_kind), media.provider_media_id,
-                           media.mime_type, media.sha256, media.filename, boleta.text,
-                           media.voice});
+    InsertMedia(tx, id, *boleta.media, boleta.media_kind, boleta.text);
   }
-  const std::string detail = boost::json::serialize(boost::json::object{
-      {"channel", boleta.channel}, {"inbox_id", boleta.source_inbox_id}});
-  tx.Exec(kInsertEvent, {id, now, "creada", "sistema", std::nullopt, status, detail});
+  boost::json::object detail{{"channel", boleta.channel}};
+  if (boleta.source_inbox_id) {
+    detail["inbox_id"] = *boleta.source_inbox_id;
+  }
+  AppendEvent(tx, id, now, "creada", Actor::System(), std::nullopt, BoletaStatus::kPorClasificar,
+              boost::json::serialize(detail));
   return BoletaRef{id, folio};
 }
 
 std::optional<BoletaRef> FindBoletaByFolio(storage::Tx& tx, const Folio& folio) {
-  auto rows = tx.Exec(kFindByFolio, {FormatFolio(folio)});
-  if (rows.empty()) {
-    return std::nullopt;
-  }
-  return BoletaRef{rows.at(0).Int(0), rows.at(0).Text(1)};
+  return FirstRef(tx.Exec(kFindByFolio, {FormatFolio(folio)}));
 }
 
-void AddCitizenNote(storage::Tx& tx, std::int64_t boleta_id, std::string_view text,
-                    std::string_view via, TimePoint now) {
-  const std::string detail =
-      boost::json::serialize(boost::json::object{{"text", text}, {"via", via}});
-  tx.Exec(kInsertEvent,
-          {boleta_id, now, "nota_ciudadano", "ciudadano", std::nullopt, std::nullopt, detail});
-  tx.Exec(kMarkUnread, {boleta_id, now});
+std::optional<BoletaRef> FindCitizensBoleta(storage::Tx& tx, const Folio& folio,
+                                            std::int64_t citizen_id) {
+  return FirstRef(tx.Exec(kFindCitizensByFolio, {FormatFolio(folio), citizen_id}));
+}
+
+std::optional<BoletaRef> FindBoletaOfReply(storage::Tx& tx, std::string_view channel,
+                                           std::string_view provider_message_id,
+                                           std::int64_t citizen_id) {
+  if (provider_message_id.empty()) {
+    return std::nullopt;
+  }
+  return FirstRef(tx.Exec(kFindByReply, {channel, provider_message_id, citizen_id}));
+}
+
+void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::optional<Media>& media,
+                    MessageType media_kind, std::string_view caption,
+                    const std::optional<GeoPoint>& location) {
+  if (media) {
+    InsertMedia(tx, boleta_id, *media, media_kind, caption);
+  }
+  if (location) {
+    const std::string address = AddressText(location);
+    tx.Exec(kSetLocation, {boleta_id, location->latitude, location->longitude,
+                           address.empty() ? Param(std::nullopt) : Param(address)});
+  }
 }
 
 }  // namespace sac::workflow

@@ -17,7 +17,7 @@ namespace sac::workflow {
 struct NewBoleta {
   std::string channel;
   std::int64_t citizen_id = 0;
-  std::int64_t source_inbox_id = 0;
+  std::optional<std::int64_t> source_inbox_id;  // none for boletas staff capture
   std::string text;
   std::optional<GeoPoint> location;
   std::optional<Media> media;
@@ -35,9 +35,19 @@ BoletaRef CreateBoleta(storage::Tx& tx, const NewBoleta& boleta, TimePoint now);
 
 std::optional<BoletaRef> FindBoletaByFolio(storage::Tx& tx, const Folio& folio);
 
-// A later word from the citizen about an existing boleta. Raises "no leída" for the dependencia
-// (the manual's rule), so the news is not missed.
-void AddCitizenNote(storage::Tx& tx, std::int64_t boleta_id, std::string_view text,
-                    std::string_view via, TimePoint now);
+// The citizen's boleta with this folio; nullopt when it is not theirs (never reveal another's).
+std::optional<BoletaRef> FindCitizensBoleta(storage::Tx& tx, const Folio& folio,
+                                            std::int64_t citizen_id);
+
+// The citizen's boleta that one of our replies was about (WhatsApp's context.id names it).
+std::optional<BoletaRef> FindBoletaOfReply(storage::Tx& tx, std::string_view channel,
+                                           std::string_view provider_message_id,
+                                           std::int64_t citizen_id);
+
+// A later photo, voice note or location for an existing boleta. The location fills the boleta's
+// coordinates only when it had none.
+void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::optional<Media>& media,
+                    MessageType media_kind, std::string_view caption,
+                    const std::optional<GeoPoint>& location);
 
 }  // namespace sac::workflow

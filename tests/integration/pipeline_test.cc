@@ -193,9 +193,52 @@ TEST_F(PipelineTest, ATemplateReplyNamingAFolioBecomesANoteNotABoleta) {
   Store(survey);
   EXPECT_EQ(Drain(), 1);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 1);
-  EXPECT_EQ(db_.Scalar("SELECT detail->>'text' FROM boleta_event WHERE kind = 'nota_ciudadano'"),
+  EXPECT_EQ(db_.Scalar("SELECT n.text FROM boleta_event e JOIN boleta_note n "
+                       "ON n.id = (e.detail->>'note_id')::bigint WHERE e.kind = 'nota_ciudadano'"),
             "Muy satisfecho");
   EXPECT_EQ(db_.Scalar("SELECT purpose FROM outbox ORDER BY id DESC LIMIT 1"), "nota_agregada");
+}
+
+TEST_F(PipelineTest, AMessageQuotingTheCitizensOwnFolioIsANoteOnThatBoleta) {
+  Store("text_fuga_agua_colonia_juarez.json");
+  Drain();
+  ParsedWebhook again = Fixture("text_fuga_agua_colonia_juarez.json");
+  again.messages[0].external_id = "wamid.again";
+  again.messages[0].text = "Buenas, mi folio 2026-000001 sigue igual, ya son 5 días";
+  Store(again);
+  EXPECT_EQ(Drain(), 1);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 1);
+  EXPECT_THAT(db_.Scalar("SELECT text FROM boleta_note"), HasSubstr("sigue igual"));
+  EXPECT_EQ(db_.Scalar("SELECT purpose FROM outbox ORDER BY id DESC LIMIT 1"), "nota_agregada");
+}
+
+TEST_F(PipelineTest, AMessageQuotingSomeoneElsesFolioIsANewBoleta) {
+  Store("text_fuga_agua_colonia_juarez.json");
+  Drain();
+  ParsedWebhook other = Fixture("text_fuga_agua_colonia_juarez.json");
+  other.messages[0].external_id = "wamid.other";
+  other.messages[0].sender_id = "5216699999999";
+  other.messages[0].sender_phone = "+526699999999";
+  other.messages[0].text = "lo mismo que el folio 2026-000001, en mi calle";
+  Store(other);
+  EXPECT_EQ(Drain(), 1);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 2);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_note"), 0);
+}
+
+TEST_F(PipelineTest, AReplyToOurMessageAboutABoletaAttachesToIt) {
+  Store("text_fuga_agua_colonia_juarez.json");
+  Drain();
+  db_.Execute("UPDATE outbox SET provider_message_id = 'wamid.our-ack', state = 'sent'");
+  ParsedWebhook photo = Fixture("image_caption_luminaria_villa_verde.json");
+  photo.messages[0].sender_id = "5216691234501";  // the same citizen
+  photo.messages[0].sender_phone = "+526691234501";
+  photo.messages[0].context_id = "wamid.our-ack";
+  Store(photo);
+  EXPECT_EQ(Drain(), 1);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 1);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_media"), 1);
+  EXPECT_EQ(db_.Scalar("SELECT kind FROM boleta_event ORDER BY id DESC LIMIT 1"), "nota_ciudadano");
 }
 
 TEST_F(PipelineTest, ATemplateReplyForAnUnknownFolioIsIgnored) {

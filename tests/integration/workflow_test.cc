@@ -1,0 +1,338 @@
+// The life of a boleta against a real PostgreSQL: routing, deadlines, the read flag, actors'
+// rights, duplicates, and a bitácora nobody can rewrite.
+#include "workflow/boleta_workflow.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include "routing/dependencias.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/test_database.h"
+#include "tests/support/testdata.h"
+#include "workflow/boletas.h"
+
+namespace sac::workflow {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::TestDatabase;
+using namespace std::chrono;
+using S = BoletaStatus;
+
+TimePoint Utc(int y, unsigned mo, unsigned d, int h, int mi = 0) {
+  return TimePoint(sys_days(year_month_day{year{y}, month{mo}, day{d}}) + hours{h} + minutes{mi});
+}
+Date D(int y, unsigned m, unsigned d) { return sys_days(year_month_day{year{y}, month{m}, day{d}}); }
+
+class WorkflowTest : public ::testing::Test {
+ protected:
+  WorkflowTest()
+      : database_(db_.Settings()),
+        calendar_(*BusinessCalendar::Load(testing::SourceDir() / "rules/calendario.toml")),
+        local_(*LocalTime::Load("America/Mazatlan")),
+        sla_(calendar_, local_),
+        workflow_(sla_, clock_) {
+    auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
+    EXPECT_TRUE(database_.Transact(
+        [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
+  }
+
+  // A citizen on WhatsApp and a boleta of theirs, por clasificar.
+  std::int64_t CreateCitizensBoleta(const std::string& phone = "+526691234501",
+                         const std::string& wa_id = "5216691234501") {
+    db_.Execute("INSERT INTO citizen (phone) VALUES ('" + phone + "') ON CONFLICT DO NOTHING");
+    const std::string citizen = db_.Scalar("SELECT id FROM citizen WHERE phone = '" + phone + "'");
+    db_.Execute("INSERT INTO citizen_identity (channel, external_id, citizen_id) VALUES "
+                "('whatsapp', '" + wa_id + "', " + citizen + ") ON CONFLICT DO NOTHING");
+    auto created = database_.Transact([&](storage::Tx& tx) {
+      workflow::NewBoleta boleta;
+      boleta.channel = "whatsapp";
+      boleta.citizen_id = std::stoll(citizen);
+      boleta.text = "hay un bache enorme";
+      return CreateBoleta(tx, boleta, clock_.Now()).id;
+    });
+    EXPECT_TRUE(created) << created.error().message;
+    return *created;
+  }
+
+  Result<ChangeResult> Change(const Actor& actor, std::int64_t id, StatusChange change) {
+    return database_.Transact(
+        [&](storage::Tx& tx) { return workflow_.ChangeStatus(tx, actor, id, change); });
+  }
+  void MustChange(const Actor& actor, std::int64_t id, StatusChange change) {
+    auto changed = Change(actor, id, std::move(change));
+    ASSERT_TRUE(changed) << changed.error().message;
+  }
+  Status Open(const Actor& actor, std::int64_t id) {
+    return database_.Transact([&](storage::Tx& tx) { return workflow_.Open(tx, actor, id); });
+  }
+  std::string Col(std::int64_t id, const std::string& expression) {
+    return db_.Scalar("SELECT " + expression + " FROM boleta WHERE id = " + std::to_string(id));
+  }
+  std::string Events(std::int64_t id) {
+    return db_.Scalar("SELECT string_agg(kind, ' ' ORDER BY id) FROM boleta_event WHERE boleta_id = " +
+                      std::to_string(id));
+  }
+
+  static StatusChange To(S status, std::string dependencia = "", std::string comment = "") {
+    StatusChange change;
+    change.to = status;
+    change.dependencia_id = std::move(dependencia);
+    change.comment = std::move(comment);
+    return change;
+  }
+
+  TestDatabase db_;
+  storage::Database database_;
+  testing::FakeClock clock_{Utc(2026, 11, 30, 17)};  // Monday 10:00 in Mazatlán
+  BusinessCalendar calendar_;
+  LocalTime local_;
+  SlaClock sla_;
+  BoletaWorkflow workflow_;
+  const Actor staff_ = Actor::Staff("ana.staff");
+  const Actor obras_ = Actor::ForDependencia("obras_publicas", "api:obras");
+  const Actor jumapam_ = Actor::ForDependencia("jumapam", "api:jumapam");
+};
+
+TEST_F(WorkflowTest, CanalizarSetsTheDependenciaTheDeadlineAndNoLeida) {
+  const auto id = CreateCitizensBoleta();
+  MustChange(staff_, id, To(S::kCanalizada, "obras_publicas"));
+  EXPECT_EQ(Col(id, "status"), "canalizada");
+  EXPECT_EQ(Col(id, "dependencia_id"), "obras_publicas");
+  EXPECT_EQ(Col(id, "sla_business_days"), "10");
+  EXPECT_EQ(Col(id, "due_at"), "2026-12-15 07:00:00+00") << "end of Monday 14 Dec in Mazatlán";
+  EXPECT_EQ(Col(id, "unread_by_dependencia"), "t");
+  EXPECT_EQ(Events(id), "creada canalizar");
+  EXPECT_EQ(db_.Scalar("SELECT actor_kind || ':' || actor || ':' || (detail->>'dependencia') "
+                       "FROM boleta_event WHERE kind = 'canalizar'"),
+            "staff:ana.staff:obras_publicas");
+}
+
+TEST_F(WorkflowTest, AlumbradoGetsFifteenDaysAndCategoriasCanOverride) {
+  const auto lamp = CreateCitizensBoleta();
+  MustChange(staff_, lamp, To(S::kCanalizada, "alumbrado_publico"));
+  EXPECT_EQ(Col(lamp, "sla_business_days"), "15");
+
+  db_.Execute("INSERT INTO sla_override VALUES ('obras_publicas', 'bache', 5)");
+  const auto pothole = CreateCitizensBoleta();
+  db_.Execute("UPDATE boleta SET categoria = 'bache' WHERE id = " + std::to_string(pothole));
+  MustChange(staff_, pothole, To(S::kCanalizada, "obras_publicas"));
+  EXPECT_EQ(Col(pothole, "sla_business_days"), "5");
+  EXPECT_EQ(Col(pothole, "due_at"), "2026-12-08 07:00:00+00");
+}
+
+TEST_F(WorkflowTest, OnlyTheDependenciaOpeningItMakesItLeida) {
+  const auto id = CreateCitizensBoleta();
+  MustChange(staff_, id, To(S::kCanalizada, "obras_publicas"));
+  ASSERT_TRUE(Open(staff_, id));
+  EXPECT_EQ(Col(id, "status || ':' || unread_by_dependencia"), "canalizada:true");
+  ASSERT_TRUE(Open(obras_, id));
+  EXPECT_EQ(Col(id, "status || ':' || unread_by_dependencia"), "leida:false");
+  EXPECT_EQ(Col(id, "first_read_at IS NOT NULL"), "t");
+  ASSERT_TRUE(Open(obras_, id));
+  EXPECT_EQ(Events(id), "creada canalizar abrir") << "reading it again is not news";
+}
+
+TEST_F(WorkflowTest, ACitizenNoteMakesItNoLeidaAgain) {
+  const auto id = CreateCitizensBoleta();
+  MustChange(staff_, id, To(S::kCanalizada, "obras_publicas"));
+  ASSERT_TRUE(Open(obras_, id));
+  StatusChange program = To(S::kProgramada);
+  program.scheduled_for = D(2026, 12, 3);
+  MustChange(obras_, id, program);
+  clock_.Advance(hours{2});
+  ASSERT_TRUE(database_.Transact(
+      [&](storage::Tx& tx) { AddCitizenNote(tx, id, "sigue igual", "mensaje", clock_.Now()); }));
+  EXPECT_EQ(Col(id, "status || ':' || unread_by_dependencia"), "programada:true");
+  EXPECT_EQ(Col(id, "unread_since = '2026-11-30 19:00:00+00'"), "t");
+  ASSERT_TRUE(Open(obras_, id));
+  EXPECT_EQ(Col(id, "unread_by_dependencia"), "f");
+  EXPECT_EQ(Events(id), "creada canalizar abrir programar nota_ciudadano leida");
+}
+
+TEST_F(WorkflowTest, ADependenciaCannotSeeOrTouchAnothersBoleta) {
+  const auto id = CreateCitizensBoleta();
+  MustChange(staff_, id, To(S::kCanalizada, "obras_publicas"));
+  EXPECT_EQ(Open(jumapam_, id).error().code, Errc::kNotFound);
+  EXPECT_EQ(Change(jumapam_, id, To(S::kEnSeguimiento)).error().code, Errc::kNotFound);
+  auto note = database_.Transact(
+      [&](storage::Tx& tx) { return workflow_.AddNote(tx, jumapam_, id, "x", true); });
+  EXPECT_EQ(note.error().code, Errc::kNotFound);
+  EXPECT_EQ(Events(id), "creada canalizar");
+}
+
+TEST_F(WorkflowTest, EachActorMayOnlyDoItsPart) {
+  const auto id = CreateCitizensBoleta();
+  auto by_dependencia = Change(Actor::ForDependencia("", "x"), id, To(S::kCanalizada, "obras_publicas"));
+  ASSERT_FALSE(by_dependencia);
+  EXPECT_EQ(by_dependencia.error().code, Errc::kNotFound) << "not its boleta (it has none yet)";
+  MustChange(staff_, id, To(S::kCanalizada, "obras_publicas"));
+  auto reassign = Change(obras_, id, To(S::kCanalizada, "jumapam"));
+  ASSERT_FALSE(reassign);
+  EXPECT_EQ(reassign.error().code, Errc::kPermissionDenied);
+  EXPECT_THAT(reassign.error().message, HasSubstr("reasignar"));
+  auto citizen_attends = Change(Actor::Citizen(), id, To(S::kLeida));
+  EXPECT_EQ(citizen_attends.error().code, Errc::kPermissionDenied);
+}
+
+TEST_F(WorkflowTest, IllegalTransitionsAreRefusedNamingBothStatuses) {
+  const auto id = CreateCitizensBoleta();
+  auto refused = Change(staff_, id, To(S::kAtendida));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::kConflict);
+  EXPECT_EQ(refused.error().message, "no se puede pasar de por_clasificar a atendida");
+  EXPECT_EQ(Col(id, "status"), "por_clasificar");
+}
+
+TEST_F(WorkflowTest, DevolverNeedsAReasonAndStopsTheClock) {
+  const auto id = CreateCitizensBoleta();
+  MustChange(staff_, id, To(S::kCanalizada, "jumapam"));
+  EXPECT_EQ(Change(jumapam_, id, To(S::kPorClasificar)).error().code, Errc::kInvalidArgument);
+  MustChange(jumapam_, id, To(S::kPorClasificar, "", "no nos corresponde: es un bache"));
+  EXPECT_EQ(Col(id, "status"), "por_clasificar");
+  EXPECT_EQ(Col(id, "coalesce(dependencia_id, 'none') || ':' || coalesce(due_at::text, 'none')"),
+            "none:none");
+  EXPECT_EQ(Col(id, "status_reason"), "no nos corresponde: es un bache");
+  EXPECT_EQ(db_.Scalar("SELECT detail->>'from_dependencia' FROM boleta_event WHERE kind = 'devolver'"),
+            "jumapam");
+  EXPECT_EQ(db_.Scalar("SELECT n.text FROM boleta_note n JOIN boleta_event e ON "
+                       "n.id = (e.detail->>'note_id')::bigint WHERE e.kind = 'devolver'"),
+            "no nos corresponde: es un bache");
+}
+
+TEST_F(WorkflowTest, ReasignarRestartsTheClockAndKeepsTheHistory) {
+  const auto id = CreateCitizensBoleta();
+  MustChange(staff_, id, To(S::kCanalizada, "jumapam"));
+  ASSERT_TRUE(Open(jumapam_, id));
+  clock_.Set(Utc(2026, 12, 7, 17));  // a week later
+  MustChange(staff_, id, To(S::kCanalizada, "obras_publicas"));
+  EXPECT_EQ(Col(id, "dependencia_id || ':' || status"), "obras_publicas:canalizada");
+  EXPECT_EQ(Col(id, "due_at"), "2026-12-22 07:00:00+00") << "ten business days from 7 Dec";
+  EXPECT_EQ(Col(id, "unread_by_dependencia"), "t");
+  EXPECT_EQ(Events(id), "creada canalizar abrir reasignar");
+  EXPECT_EQ(db_.Scalar("SELECT detail->>'from_dependencia' FROM boleta_event WHERE kind = 'reasignar'"),
+            "jumapam");
+  EXPECT_EQ(Change(staff_, id, To(S::kCanalizada, "obras_publicas")).error().code,
+            Errc::kInvalidArgument) << "already there";
+  EXPECT_EQ(Change(staff_, id, To(S::kCanalizada, "no_existe")).error().code,
+            Errc::kInvalidArgument);
+}
+
+TEST_F(WorkflowTest, ProgramarNeedsADateNotInThePast) {
+  const auto id = CreateCitizensBoleta();
+  MustChange(staff_, id, To(S::kCanalizada, "obras_publicas"));
+  ASSERT_TRUE(Open(obras_, id));
+  EXPECT_EQ(Change(obras_, id, To(S::kProgramada)).error().code, Errc::kInvalidArgument);
+  StatusChange past = To(S::kProgramada);
+  past.scheduled_for = D(2026, 11, 29);
+  EXPECT_EQ(Change(obras_, id, past).error().code, Errc::kInvalidArgument);
+  StatusChange today = To(S::kProgramada);
+  today.scheduled_for = D(2026, 11, 30);
+  MustChange(obras_, id, today);
+  StatusChange later = To(S::kProgramada);
+  later.scheduled_for = D(2026, 12, 4);
+  MustChange(obras_, id, later);
+  EXPECT_EQ(Col(id, "scheduled_for"), "2026-12-04");
+  EXPECT_EQ(Events(id), "creada canalizar abrir programar reprogramar");
+}
+
+TEST_F(WorkflowTest, AFullLifeFromIntakeToClosing) {
+  const auto id = CreateCitizensBoleta();
+  MustChange(staff_, id, To(S::kCanalizada, "obras_publicas"));
+  ASSERT_TRUE(Open(obras_, id));
+  StatusChange program = To(S::kProgramada);
+  program.scheduled_for = D(2026, 12, 2);
+  MustChange(obras_, id, program);
+  MustChange(obras_, id, To(S::kEnSeguimiento, "", "cuadrilla en camino"));
+  MustChange(obras_, id, To(S::kAtendida));
+  MustChange(Actor::Citizen(), id, To(S::kValidada));
+  MustChange(Actor::System(), id, To(S::kCerrada));
+  EXPECT_EQ(Events(id), "creada canalizar abrir programar dar_seguimiento atender validar cerrar");
+  EXPECT_EQ(Col(id, "attended_at IS NOT NULL AND closed_at IS NOT NULL"), "t");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event WHERE boleta_id = " + std::to_string(id) +
+                      " AND from_status IS DISTINCT FROM to_status AND to_status IS NOT NULL"),
+            8);
+}
+
+TEST_F(WorkflowTest, InconformidadGoesBackToTheSameDependenciaWithANewTerm) {
+  const auto id = CreateCitizensBoleta();
+  MustChange(staff_, id, To(S::kCanalizada, "obras_publicas"));
+  ASSERT_TRUE(Open(obras_, id));
+  MustChange(obras_, id, To(S::kAtendida));
+  clock_.Set(Utc(2026, 12, 21, 17));  // Monday 21 Dec
+  MustChange(Actor::Citizen(), id, To(S::kInconformidad));
+  EXPECT_EQ(Col(id, "dependencia_id || ':' || inconformidades || ':' || unread_by_dependencia"),
+            "obras_publicas:1:true");
+  EXPECT_EQ(Col(id, "due_at"), "2027-01-07 07:00:00+00")
+      << "end of 6 Jan: 25 Dec and 1 Jan do not count";
+  MustChange(obras_, id, To(S::kEnSeguimiento));
+}
+
+TEST_F(WorkflowTest, MarcarDuplicadaLinksFollowsAndTellsTheCitizen) {
+  const auto original = CreateCitizensBoleta("+526691234501", "5216691234501");
+  const auto duplicate = CreateCitizensBoleta("+526699876543", "5216699876543");
+  const std::string original_folio = Col(original, "folio");
+  StatusChange change = To(S::kDuplicada);
+  change.duplicate_of = original;
+  MustChange(staff_, duplicate, change);
+  EXPECT_EQ(Col(duplicate, "duplicate_of"), std::to_string(original));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_follower WHERE boleta_id = " +
+                      std::to_string(original)),
+            1);
+  EXPECT_EQ(db_.Scalar("SELECT recipient FROM outbox WHERE purpose = 'aviso_duplicada'"),
+            "5216699876543");
+  EXPECT_THAT(db_.Scalar("SELECT body FROM outbox WHERE purpose = 'aviso_duplicada'"),
+              HasSubstr(original_folio));
+
+  StatusChange self = To(S::kDuplicada);
+  self.duplicate_of = original;
+  EXPECT_EQ(Change(staff_, original, To(S::kDuplicada)).error().code, Errc::kInvalidArgument);
+  const auto third = CreateCitizensBoleta("+526690000001", "5216690000001");
+  StatusChange chained = To(S::kDuplicada);
+  chained.duplicate_of = duplicate;
+  EXPECT_EQ(Change(staff_, third, chained).error().code, Errc::kInvalidArgument)
+      << "point at the original, not at another duplicate";
+  MustChange(staff_, duplicate, To(S::kPorClasificar));
+  EXPECT_EQ(Col(duplicate, "coalesce(duplicate_of::text, 'none')"), "none");
+}
+
+TEST_F(WorkflowTest, NoProcedeNeedsAReason) {
+  const auto id = CreateCitizensBoleta();
+  EXPECT_EQ(Change(staff_, id, To(S::kNoProcede)).error().code, Errc::kInvalidArgument);
+  MustChange(staff_, id, To(S::kNoProcede, "", "es de CFE: se orientó al ciudadano"));
+  EXPECT_EQ(Col(id, "status_reason"), "es de CFE: se orientó al ciudadano");
+  EXPECT_EQ(Col(id, "closed_at IS NOT NULL"), "t");
+}
+
+TEST_F(WorkflowTest, TheBitacoraCannotBeRewrittenByAnyone) {
+  const auto id = CreateCitizensBoleta();
+  const std::string update = "UPDATE boleta_event SET kind = 'x' WHERE boleta_id = " + std::to_string(id);
+  const std::string remove = "DELETE FROM boleta_event WHERE boleta_id = " + std::to_string(id);
+  for (const std::string& sql : {update, remove, std::string("TRUNCATE boleta_event CASCADE")}) {
+    SCOPED_TRACE(sql);
+    try {
+      db_.Execute(sql);  // as the owner: the trigger refuses
+      ADD_FAILURE() << "the owner rewrote the bitácora";
+    } catch (const pqxx::sql_error& error) {
+      EXPECT_THAT(error.what(), HasSubstr("la bitácora es de solo inserción"));
+    }
+  }
+  // The application's role is not even granted it, while it may append.
+  pqxx::connection connection(db_.url());
+  pqxx::work tx(connection);
+  tx.exec("SET ROLE sac_app");
+  tx.exec("INSERT INTO boleta_event (boleta_id, kind, actor) VALUES (" + std::to_string(id) +
+          ", 'prueba', 'sistema')");
+  tx.exec("SAVEPOINT before");
+  try {
+    tx.exec(update);
+    ADD_FAILURE() << "sac_app rewrote the bitácora";
+  } catch (const pqxx::sql_error& error) {
+    EXPECT_THAT(error.what(), HasSubstr("permission denied for table boleta_event"));
+  }
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event WHERE boleta_id = " + std::to_string(id)), 1);
+}
+
+}  // namespace
+}  // namespace sac::workflow
