@@ -11,7 +11,9 @@ ALTER TABLE boleta
   ADD COLUMN inconformidades   integer NOT NULL DEFAULT 0,
   ADD COLUMN duplicate_of      bigint REFERENCES boleta (id),
   ADD COLUMN status_reason     text,         -- why it is no_procede, or was returned
-  ADD CONSTRAINT boleta_not_its_own_duplicate CHECK (duplicate_of IS NULL OR duplicate_of <> id);
+  ADD CONSTRAINT boleta_not_its_own_duplicate CHECK (duplicate_of IS NULL OR duplicate_of <> id),
+  -- A boleta in a dependencia's hands always has a deadline (lists are ordered by it).
+  ADD CONSTRAINT boleta_routed_has_deadline CHECK (dependencia_id IS NULL OR due_at IS NOT NULL);
 
 -- A dependencia's pending work, most urgent first (the API's default listing, keyset-paginated).
 CREATE INDEX boleta_dependencia_pending ON boleta (dependencia_id, due_at, id)

@@ -22,6 +22,11 @@
 #include "storage/migration_source.h"
 #include "storage/migrator.h"
 #include "storage/notification_listener.h"
+#include "web/api_v1.h"
+#include "workflow/boleta_workflow.h"
+#include "workflow/business_calendar.h"
+#include "workflow/local_time.h"
+#include "workflow/sla.h"
 
 namespace sac::app {
 namespace {
@@ -46,12 +51,17 @@ http::ServerSettings ServerSettingsFrom(const HttpConfig& config) {
 // Members are declared in dependency order: each is built from the ones above it and destroyed
 // before them.
 struct App::Parts {
-  explicit Parts(const Config& c)
+  Parts(const Config& c, workflow::BusinessCalendar loaded_calendar, workflow::LocalTime local)
       : config(c),
+        calendar(std::move(loaded_calendar)),
+        local_time(std::move(local)),
+        sla(calendar, local_time),
         database(DatabaseSettingsFrom(c.database)),
         channels(sac::channels::BuildChannels(c.channels, http_client)),
         inbox_writer(database, clock),
         inbound_handler(clock),
+        boleta_workflow(sla, clock),
+        api(database, boleta_workflow, sla, clock),
         dispatcher(inbound_handler),
         pipeline(database, dispatcher, c.pipeline, clock, metrics),
         sender(database, ChannelsByName(), c.outbox, clock, metrics),
@@ -79,6 +89,7 @@ struct App::Parts {
 
   void AddRoutes() {
     AddOpsRoutes(router, database, metrics, expected_schema_version);
+    api.AddRoutes(router);
     for (const auto& channel : channels) {
       auto& handler = webhook_handlers.emplace_back(
           std::make_unique<intake::WebhookHandler>(*channel, inbox_writer, metrics));
@@ -94,12 +105,17 @@ struct App::Parts {
   Config config;
   SystemClock clock;
   Metrics metrics;
+  workflow::BusinessCalendar calendar;
+  workflow::LocalTime local_time;
+  workflow::SlaClock sla;
   storage::Database database;
   http::CurlHttpClient http_client;
   std::vector<std::unique_ptr<Channel>> channels;
   intake::InboxWriter inbox_writer;
   std::vector<std::unique_ptr<intake::WebhookHandler>> webhook_handlers;
   conversation::InboundHandler inbound_handler;
+  workflow::BoletaWorkflow boleta_workflow;
+  web::ApiV1 api;
   intake::InboxDispatcher dispatcher;
   intake::Pipeline pipeline;
   outbox::OutboxSender sender;
@@ -115,7 +131,16 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   if (!migrations) {
     return migrations.error();
   }
-  auto parts = std::make_unique<Parts>(config);
+  auto calendar = workflow::BusinessCalendar::Load(std::filesystem::path(config.rules_dir) /
+                                                   "calendario.toml");
+  if (!calendar) {
+    return calendar.error();
+  }
+  auto local = workflow::LocalTime::Load(config.workflow.time_zone);
+  if (!local) {
+    return local.error();
+  }
+  auto parts = std::make_unique<Parts>(config, std::move(*calendar), std::move(*local));
   parts->expected_schema_version = migrations->empty() ? 0 : migrations->back().version;
   parts->AddRoutes();
   return std::unique_ptr<App>(new App(std::move(parts)));

@@ -10,6 +10,7 @@
 #include "storage/database.h"
 #include "storage/migration_source.h"
 #include "storage/migrator.h"
+#include "web/api_tokens.h"
 #include "web/staff_accounts.h"
 
 #ifndef SAC_GIT_HASH
@@ -147,6 +148,46 @@ int Seed(const CommonOptions& options) {
   } else {
     std::cout << "the demo account already exists (its password was shown when it was created)\n";
   }
+  return kExitOk;
+}
+
+int CreateToken(const CommonOptions& options, const std::string& dependencia,
+                const std::string& label) {
+  auto config = LoadOrReport(options, &ValidateDatabase);
+  if (!config) {
+    return kExitUsage;
+  }
+  storage::Database database(SettingsFor(config->database));
+  auto created = database.Transact(
+      [&](storage::Tx& tx) { return web::CreateApiToken(tx, dependencia, label); });
+  if (!created) {
+    PrintError(created.error().message);
+    return created.error().code == Errc::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  // Shown once: only its SHA-256 is stored.
+  std::cout << "Token " << created->id << " para " << dependencia
+            << " (guárdalo: no se vuelve a mostrar): " << created->token << "\n";
+  return kExitOk;
+}
+
+int RevokeToken(const CommonOptions& options, std::int64_t id) {
+  auto config = LoadOrReport(options, &ValidateDatabase);
+  if (!config) {
+    return kExitUsage;
+  }
+  storage::Database database(SettingsFor(config->database));
+  SystemClock clock;
+  auto revoked = database.Transact(
+      [&](storage::Tx& tx) { return web::RevokeApiToken(tx, id, clock.Now()); });
+  if (!revoked) {
+    PrintError(revoked.error().message);
+    return kExitFailure;
+  }
+  if (!*revoked) {
+    PrintError("no hay un token activo con id " + std::to_string(id));
+    return kExitUsage;
+  }
+  std::cout << "token " << id << " revocado\n";
   return kExitOk;
 }
 

@@ -2,6 +2,7 @@
 // each returns the process exit code.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -15,5 +16,10 @@ int Serve(const CommonOptions& options);
 int Migrate(const CommonOptions& options, bool dry_run);
 int Seed(const CommonOptions& options);
 int PrintVersion();
+
+// API tokens of the dependencias: the token is printed once, as the last word of the output.
+int CreateToken(const CommonOptions& options, const std::string& dependencia,
+                const std::string& label);
+int RevokeToken(const CommonOptions& options, std::int64_t id);
 
 }  // namespace sac::app

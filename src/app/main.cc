@@ -21,6 +21,17 @@ int main(int argc, char** argv) {
   CLI::App* seed =
       cli.add_subcommand("seed", "Load the dependencias catalogue and create the demo account");
   CLI::App* version = cli.add_subcommand("version", "Print the version and git commit");
+  CLI::App* token = cli.add_subcommand("token", "Manage the dependencias' API tokens");
+  token->require_subcommand(1);
+  std::string dependencia;
+  std::string label;
+  CLI::App* token_create = token->add_subcommand("create", "Create a token; prints it once");
+  token_create->add_option("--dependencia", dependencia, "Dependencia id, e.g. jumapam")
+      ->required();
+  token_create->add_option("--label", label, "Who uses it, e.g. \"sistema de JUMAPAM\"");
+  std::int64_t token_id = 0;
+  CLI::App* token_revoke = token->add_subcommand("revoke", "Revoke a token by its id");
+  token_revoke->add_option("id", token_id, "The token's id")->required()->check(CLI::PositiveNumber);
 
   try {
     cli.parse(argc, argv);
@@ -38,5 +49,7 @@ int main(int argc, char** argv) {
   if (migrate->parsed()) return sac::app::Migrate(options, dry_run);
   if (seed->parsed()) return sac::app::Seed(options);
   if (version->parsed()) return sac::app::PrintVersion();
+  if (token_create->parsed()) return sac::app::CreateToken(options, dependencia, label);
+  if (token_revoke->parsed()) return sac::app::RevokeToken(options, token_id);
   return EXIT_FAILURE;
 }

@@ -31,6 +31,10 @@ struct DatabaseConfig {
   std::chrono::milliseconds statement_timeout{10000};
 };
 
+struct WorkflowConfig {
+  std::string time_zone = "America/Mazatlan";  // business days and deadlines are local
+};
+
 struct LogConfig {
   std::string level = "info";
 };
@@ -61,8 +65,9 @@ struct Config {
   QueueSettings outbox{2, std::chrono::milliseconds(1000), 8, std::chrono::milliseconds(5000),
                        std::chrono::milliseconds(900000)};
   LogConfig log;
+  WorkflowConfig workflow;
   ChannelsConfig channels;
-  std::string rules_dir = "rules";  // rule data: dependencias, categorías, golden cases
+  std::string rules_dir = "rules";  // rule data: dependencias, calendario, categorías, cases
 };
 
 }  // namespace sac

@@ -149,6 +149,10 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   log.String("level", config.log.level);
   log.RejectUnknownKeys();
 
+  TableReader workflow = top.Table("workflow");
+  workflow.String("time_zone", config.workflow.time_zone);
+  workflow.RejectUnknownKeys();
+
   TableReader rules = top.Table("rules");
   rules.String("dir", config.rules_dir);
   rules.RejectUnknownKeys();

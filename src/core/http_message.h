@@ -2,6 +2,7 @@
 // handlers, channels and tests never see Beast types.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,8 @@ struct HttpRequest {
   std::string query;   // raw query string without '?', still percent-encoded
   Headers headers;
   std::string body;    // exact bytes as received: signatures are computed over them
+  // Segments captured by the route's pattern: "/api/v1/boletas/{folio}" → {"folio", "2026-000001"}.
+  std::map<std::string, std::string, std::less<>> path_params;
 };
 
 struct HttpResponse {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +17,7 @@ using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct Route {
   std::string method;
-  std::string path;
+  std::string path;   // exact, or with {name} segments that match any one segment
   std::string label;  // bounded metrics/log label, e.g. "webhook_whatsapp"
   std::size_t max_body_bytes = 0;
   Handler handler;
@@ -25,6 +26,7 @@ struct Route {
 struct RouteLookup {
   const Route* route = nullptr;  // null: answer `status`
   int status = 404;              // 404 unknown path, 405 known path with another method
+  std::map<std::string, std::string, std::less<>> params;  // the {name} segments matched
 };
 
 class Router {

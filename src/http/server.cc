@@ -294,6 +294,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
 
     const bool keep_alive = parser.keep_alive();
     HttpRequest request = ToPlainRequest(parser.release());
+    request.path_params = lookup.params;
     HttpResponse response = co_await asio::co_spawn(
         handlers.get_executor(),
         [&]() -> asio::awaitable<HttpResponse> { co_return CallHandler(route, request); },

@@ -4,11 +4,11 @@
 
 #include <condition_variable>
 #include <cstdio>
-#include <ctime>
 #include <deque>
 #include <mutex>
 #include <set>
 
+#include "core/time_format.h"
 #include "observability/log.h"
 
 namespace sac::storage {
@@ -54,22 +54,7 @@ Param::Param(double value) {
   value_ = buffer;
 }
 
-Param::Param(std::chrono::system_clock::time_point time) {
-  using namespace std::chrono;
-  const auto micros = duration_cast<microseconds>(time.time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
-  long fraction = static_cast<long>(micros % 1000000);
-  if (fraction < 0) {
-    fraction += 1000000;
-    seconds -= 1;
-  }
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, fraction);
-  value_ = buffer;
-}
+Param::Param(std::chrono::system_clock::time_point time) : value_(FormatUtc(time)) {}
 
 Param Param::Bytes(std::string_view raw) {
   static constexpr char kHex[] = "0123456789abcdef";

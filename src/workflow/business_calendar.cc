@@ -134,9 +134,9 @@ bool BusinessCalendar::IsBusinessDay(Date date) const {
 }
 
 Date BusinessCalendar::AddBusinessDays(Date date, int count) const {
-  int left = count;
-  while (left > 0) {
-    date += days{1};
+  const days step{count < 0 ? -1 : 1};
+  for (int left = count < 0 ? -count : count; left > 0;) {
+    date += step;
     if (IsBusinessDay(date)) {
       --left;
     }

@@ -54,7 +54,8 @@ class BusinessCalendar {
 
   bool IsBusinessDay(Date date) const;
 
-  // The `count`-th business day after `date` (`date` itself does not count).
+  // The `count`-th business day after `date` (`date` itself does not count); before it when
+  // `count` is negative.
   Date AddBusinessDays(Date date, int count) const;
 
   // Business days in (from, to]; negative when `to` is before `from`.

@@ -13,6 +13,10 @@ TimePoint SlaClock::DueSoonLimit(TimePoint now) const {
   return local_.StartOfDay(limit + std::chrono::days{1});
 }
 
+TimePoint SlaClock::UnreadLimit(TimePoint now) const {
+  return local_.StartOfDay(calendar_.AddBusinessDays(local_.LocalDate(now), -1));
+}
+
 Standing SlaClock::StandingAt(TimePoint due, TimePoint now) const {
   if (now >= due) {
     return Standing::kOverdue;

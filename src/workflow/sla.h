@@ -35,6 +35,9 @@ class SlaClock {
   // Boletas due before this instant are "por vencer" at `now` (if not yet overdue).
   TimePoint DueSoonLimit(TimePoint now) const;
 
+  // Boletas unread since before this instant have waited more than one business day.
+  TimePoint UnreadLimit(TimePoint now) const;
+
   // The local date of an instant.
   Date Today(TimePoint now) const { return local_.LocalDate(now); }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 #include <regex>
 #include <thread>
 
@@ -135,12 +136,22 @@ TEST(CliTest, SeedLoadsTheDependenciasAndShowsTheDemoPasswordOnlyOnce) {
   EXPECT_THAT(second.out, HasSubstr("already exists"));
 }
 
+// The dev configuration, with the rules found from wherever the test runs.
+std::string DevConfig() {
+  std::ifstream in(testing::SourceDir() / "deploy/config/sac.dev.toml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string config = text.str();
+  const std::string relative = "dir = \"rules\"";
+  config.replace(config.find(relative), relative.size(),
+                 "dir = \"" + (testing::SourceDir() / "rules").string() + "\"");
+  return WriteConfig(config);
+}
+
 TEST(CliTest, ServeShutsDownGracefullyOnSigterm) {
   TestDatabase db;
   const std::uint16_t port = FreePort();
-  testing::Subprocess serve({SacBinary(), "--config",
-                             (testing::SourceDir() / "deploy/config/sac.dev.toml").string(),
-                             "serve"},
+  testing::Subprocess serve({SacBinary(), "--config", DevConfig(), "serve"},
                             {{"SAC_DATABASE_URL", db.url()},
                              {"SAC_HTTP_PORT", std::to_string(port)},
                              {"SAC_WHATSAPP_APP_SECRET", "mzt_test_app_secret"},

@@ -32,6 +32,7 @@ class ServeTest : public ::testing::Test {
 
   Config MakeConfig(std::string database_url) {
     Config config;
+    config.rules_dir = (testing::SourceDir() / "rules").string();
     config.http.port = 0;
     config.http.handler_threads = 4;
     config.database.url = std::move(database_url);

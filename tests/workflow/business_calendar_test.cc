@@ -81,6 +81,8 @@ TEST(BusinessCalendarTest, AddsBusinessDaysOverWeekendsAndHolidays) {
   // Holy Week 2026: from Tue 31 Mar, Wed 1 Apr counts, Thu 2 and Fri 3 do not.
   EXPECT_EQ(calendar.AddBusinessDays(D(2026, 3, 31), 2), D(2026, 4, 6));
   EXPECT_EQ(calendar.AddBusinessDays(D(2026, 3, 31), 0), D(2026, 3, 31));
+  // Backwards: the business day before Tuesday 17 Nov 2026 is Friday 13 (Monday 16 is off).
+  EXPECT_EQ(calendar.AddBusinessDays(D(2026, 11, 17), -1), D(2026, 11, 13));
 }
 
 TEST(BusinessCalendarTest, CountsBusinessDaysBetweenDates) {

@@ -47,6 +47,13 @@ TEST_F(SlaTest, StandingMovesFromOnTimeToDueSoonToOverdue) {
   EXPECT_EQ(sla_.StandingAt(due, Utc(2026, 12, 15, 7)), Standing::kOverdue);   // 00:00 Tue 15
 }
 
+TEST_F(SlaTest, UnreadForMoreThanOneBusinessDay) {
+  // On Tuesday 1 Dec 2026, unread since before Monday 30 Nov 00:00 means more than a business day.
+  EXPECT_EQ(sla_.UnreadLimit(Utc(2026, 12, 1, 18)), Utc(2026, 11, 30, 7));
+  // On Monday 30 Nov, the business day before is Friday 27.
+  EXPECT_EQ(sla_.UnreadLimit(Utc(2026, 11, 30, 18)), Utc(2026, 11, 27, 7));
+}
+
 TEST_F(SlaTest, CountsBusinessDaysSince) {
   EXPECT_EQ(sla_.BusinessDaysSince(Utc(2026, 11, 27, 17), Utc(2026, 11, 30, 17)), 1);  // Fri→Mon
   EXPECT_EQ(sla_.BusinessDaysSince(Utc(2026, 11, 30, 8), Utc(2026, 11, 30, 23)), 0);
