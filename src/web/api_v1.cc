@@ -199,6 +199,7 @@ HttpResponse ApiV1::Serve(const HttpRequest& request, std::string_view route, Ha
   HttpResponse response = answered ? std::move(*answered) : ProblemFor(answered.error());
   if (!answered) {
     call.detail = answered.error().message;
+    Log().Error("api call failed", {{"route", call.route}, {"error", answered.error().message}});
   }
   Audit(call, response.status);
   return response;

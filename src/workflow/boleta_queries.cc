@@ -13,11 +13,12 @@ using storage::Statement;
 using storage::Tx;
 
 // The summary columns, in the order ReadSummary expects; timestamps as epoch microseconds.
+// Every query names the boleta table `b`.
 #define SAC_SUMMARY_COLUMNS                                                                      \
-  "id, folio, status, coalesce(dependencia_id, ''), coalesce(categoria, ''),"                    \
-  " coalesce(colonia, ''), text, (extract(epoch FROM due_at) * 1000000)::bigint,"                \
-  " unread_by_dependencia, scheduled_for::text,"                                                 \
-  " (extract(epoch FROM created_at) * 1000000)::bigint, inconformidades"
+  "b.id, b.folio, b.status, coalesce(b.dependencia_id, ''), coalesce(b.categoria, ''),"          \
+  " coalesce(b.colonia, ''), b.text, (extract(epoch FROM b.due_at) * 1000000)::bigint,"          \
+  " b.unread_by_dependencia, b.scheduled_for::text,"                                             \
+  " (extract(epoch FROM b.created_at) * 1000000)::bigint, b.inconformidades"
 constexpr int kSummaryColumns = 12;
 
 // The statuses awaiting a dependencia, written out so the planner can use the partial index
@@ -34,12 +35,12 @@ constexpr int kSummaryColumns = 12;
 
 constexpr Statement kListPending{
     "boleta.list_pending",
-    "SELECT " SAC_SUMMARY_COLUMNS " FROM boleta WHERE dependencia_id = $1 AND " SAC_PENDING
+    "SELECT " SAC_SUMMARY_COLUMNS " FROM boleta b WHERE dependencia_id = $1 AND " SAC_PENDING
         SAC_LIST_WHERE};
 
 constexpr Statement kListAny{
     "boleta.list_any",
-    "SELECT " SAC_SUMMARY_COLUMNS " FROM boleta WHERE dependencia_id = $1" SAC_LIST_WHERE};
+    "SELECT " SAC_SUMMARY_COLUMNS " FROM boleta b WHERE dependencia_id = $1" SAC_LIST_WHERE};
 
 constexpr Statement kLoad{
     "boleta.load",
@@ -70,12 +71,12 @@ constexpr Statement kOwnerOf{
 
 constexpr Statement kFollowUpOne{
     "boleta.follow_up_one",
-    "SELECT " SAC_SUMMARY_COLUMNS ", unread_since < $3 FROM boleta "
+    "SELECT " SAC_SUMMARY_COLUMNS ", unread_since < $3 FROM boleta b "
     "WHERE dependencia_id = $1 AND " SAC_PENDING SAC_FOLLOW_UP_WHERE};
 
 constexpr Statement kFollowUpAll{
     "boleta.follow_up_all",
-    "SELECT " SAC_SUMMARY_COLUMNS ", unread_since < $3 FROM boleta "
+    "SELECT " SAC_SUMMARY_COLUMNS ", unread_since < $3 FROM boleta b "
     "WHERE $1 = '' AND dependencia_id IS NOT NULL AND " SAC_PENDING SAC_FOLLOW_UP_WHERE};
 
 TimePoint FromMicros(std::int64_t micros) {

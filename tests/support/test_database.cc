@@ -73,6 +73,8 @@ TestDatabase::TestDatabase(Schema schema) {
   try {
     const std::string template_name = TemplateName();
     CreateTemplateIfMissing(admin, template_name);
+    // Tests connect as the application's role too, as `sac serve` does in production.
+    admin.exec("ALTER ROLE sac_app LOGIN");
     admin.exec("CREATE DATABASE " + admin.quote_name(name_) + " TEMPLATE " +
                admin.quote_name(template_name));
   } catch (...) {
