@@ -21,6 +21,7 @@ CREATE INDEX boleta_dependencia_pending ON boleta (dependencia_id, due_at, id)
 CREATE INDEX boleta_dependencia_all ON boleta (dependencia_id, id);
 CREATE INDEX boleta_text_search ON boleta USING gin (to_tsvector('spanish', text));
 CREATE INDEX boleta_duplicate_of ON boleta (duplicate_of) WHERE duplicate_of IS NOT NULL;
+CREATE INDEX boleta_categoria_created ON boleta (categoria, created_at) WHERE categoria IS NOT NULL;
 
 -- Who acted, for every bitácora event.
 ALTER TABLE boleta_event

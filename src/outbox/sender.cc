@@ -1,10 +1,14 @@
 #include "outbox/sender.h"
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <algorithm>
 
 #include "observability/log.h"
 #include "observability/metrics.h"
 #include "outbox/delivery_tracker.h"
+#include "workflow/bitacora.h"
 
 namespace sac::outbox {
 namespace {
@@ -26,7 +30,8 @@ constexpr Statement kClaim{
     "UPDATE outbox o SET state = 'sending', attempts = o.attempts + 1, updated_at = $1,"
     "  next_attempt_at = $1::timestamptz + $2::float8 * interval '1 millisecond' "
     "FROM next WHERE o.id = next.id "
-    "RETURNING o.id, o.channel, o.account_id, o.recipient, o.body, o.attempts"};
+    "RETURNING o.id, o.channel, o.account_id, o.recipient, o.body, o.attempts, o.boleta_id,"
+    "  o.purpose"};
 
 constexpr Statement kMarkSent{
     "outbox.mark_sent",
@@ -45,6 +50,8 @@ constexpr Statement kMarkFailed{
 struct Claimed {
   OutboundMessage message;
   int attempts = 0;
+  std::optional<std::int64_t> boleta_id;
+  std::string purpose;
 };
 
 }  // namespace
@@ -84,6 +91,8 @@ Result<bool> OutboxSender::RunOnce() {
     claim.message.recipient = row.Text(3);
     claim.message.text = row.Text(4);
     claim.attempts = static_cast<int>(row.Int(5));
+    claim.boleta_id = row.OptInt(6);
+    claim.purpose = row.Text(7);
     return claim;
   });
   if (!claimed) {
@@ -108,6 +117,15 @@ Result<bool> OutboxSender::RunOnce() {
   auto recorded = database_.Transact([&](Tx& tx) {
     if (outcome.kind == SendOutcome::Kind::kSent) {
       tx.Exec(kMarkSent, {message.outbox_id, outcome.provider_message_id, now});
+      if (const auto boleta_id = (*claimed)->boleta_id) {
+        // The citizen was told something about their boleta: that belongs in its bitácora.
+        workflow::AppendEvent(tx, *boleta_id, now, "respuesta_enviada", workflow::Actor::System(),
+                              std::nullopt, std::nullopt,
+                              boost::json::serialize(boost::json::object{
+                                  {"outbox_id", message.outbox_id},
+                                  {"purpose", (*claimed)->purpose},
+                                  {"channel", message.channel}}));
+      }
       if (!outcome.provider_message_id.empty()) {
         ApplyRecordedDeliveries(tx, message.outbox_id, message.channel,
                                 outcome.provider_message_id);

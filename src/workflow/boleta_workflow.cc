@@ -101,11 +101,6 @@ constexpr Statement kRaiseUnread{
     "UPDATE boleta SET unread_by_dependencia = true, unread_since = coalesce(unread_since, $2),"
     "  updated_at = $2 WHERE id = $1 AND dependencia_id IS NOT NULL"};
 
-constexpr Statement kInsertEvent{
-    "workflow.insert_event",
-    "INSERT INTO boleta_event (boleta_id, at, kind, actor_kind, actor, from_status, to_status,"
-    "  detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)"};
-
 struct Locked {
   BoletaStatus status;
   std::string dependencia_id;
@@ -172,16 +167,6 @@ void NotifyDuplicate(Tx& tx, const Locked& duplicate, std::int64_t duplicate_id,
 }
 
 }  // namespace
-
-void AppendEvent(Tx& tx, std::int64_t boleta_id, TimePoint at, std::string_view kind,
-                 const Actor& actor, std::optional<BoletaStatus> from,
-                 std::optional<BoletaStatus> to, const std::string& detail) {
-  const auto status_param = [](std::optional<BoletaStatus> status) {
-    return status ? Param(StatusName(*status)) : Param(std::nullopt);
-  };
-  tx.Exec(kInsertEvent, {boleta_id, at, kind, ActorKindName(actor.kind), actor.name,
-                         status_param(from), status_param(to), detail});
-}
 
 Result<ChangeResult> BoletaWorkflow::ChangeStatus(Tx& tx, const Actor& actor,
                                                   std::int64_t boleta_id,

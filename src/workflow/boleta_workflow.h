@@ -11,6 +11,7 @@
 #include "core/result.h"
 #include "storage/database.h"
 #include "workflow/actor.h"
+#include "workflow/bitacora.h"
 #include "workflow/boleta_status.h"
 #include "workflow/sla.h"
 
@@ -58,9 +59,5 @@ class BoletaWorkflow {
 std::int64_t AddCitizenNote(storage::Tx& tx, std::int64_t boleta_id, std::string_view text,
                             std::string_view via, TimePoint now);
 
-// Appends one bitácora event. `detail` is a JSON object without personal data.
-void AppendEvent(storage::Tx& tx, std::int64_t boleta_id, TimePoint at, std::string_view kind,
-                 const Actor& actor, std::optional<BoletaStatus> from,
-                 std::optional<BoletaStatus> to, const std::string& detail);
 
 }  // namespace sac::workflow

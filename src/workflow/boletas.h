@@ -16,7 +16,7 @@ namespace sac::workflow {
 
 struct NewBoleta {
   std::string channel;
-  std::int64_t citizen_id = 0;
+  std::optional<std::int64_t> citizen_id;  // none for an anonymous petition captured by staff
   std::optional<std::int64_t> source_inbox_id;  // none for boletas staff capture
   std::string text;
   std::optional<GeoPoint> location;

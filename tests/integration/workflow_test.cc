@@ -6,11 +6,15 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include <atomic>
+#include <thread>
+
 #include "routing/dependencias.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/test_database.h"
 #include "tests/support/testdata.h"
 #include "workflow/boletas.h"
+#include "workflow/duplicates.h"
 
 namespace sac::workflow {
 namespace {
@@ -332,6 +336,81 @@ TEST_F(WorkflowTest, TheBitacoraCannotBeRewrittenByAnyone) {
     EXPECT_THAT(error.what(), HasSubstr("permission denied for table boleta_event"));
   }
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event WHERE boleta_id = " + std::to_string(id)), 1);
+}
+
+TEST_F(WorkflowTest, SuggestsDuplicatesNearbyOrOnTheSameStreetNeverMerging) {
+  const auto place = [&](std::int64_t id, const char* categoria, const char* colonia,
+                         const char* street, std::optional<std::pair<double, double>> at) {
+    db_.Execute("UPDATE boleta SET categoria = '" + std::string(categoria) + "', colonia = '" +
+                colonia + "', address_text = '" + street + "'" +
+                (at ? ", latitude = " + std::to_string(at->first) +
+                          ", longitude = " + std::to_string(at->second)
+                    : std::string()) +
+                " WHERE id = " + std::to_string(id));
+  };
+  const auto original = CreateCitizensBoleta();
+  place(original, "bache", "Juárez", "Calle Laureles", std::make_pair(23.2400, -106.4200));
+  const auto nearby = CreateCitizensBoleta();  // ~100 m north
+  place(nearby, "bache", "Juárez", "Av. Juárez", std::make_pair(23.2409, -106.4200));
+  const auto far = CreateCitizensBoleta();  // ~1.1 km away
+  place(far, "bache", "Centro", "Otra", std::make_pair(23.2500, -106.4200));
+  const auto same_street = CreateCitizensBoleta();  // no pin, same colonia and street
+  place(same_street, "bache", "Juárez", "  calle laureles ", std::nullopt);
+  const auto other_category = CreateCitizensBoleta();
+  place(other_category, "fuga_agua", "Juárez", "Calle Laureles", std::make_pair(23.2400, -106.4200));
+
+  auto candidates = database_.Transact([&](storage::Tx& tx) {
+    return FindDuplicateCandidates(tx, original, DuplicateSettings{});
+  });
+  ASSERT_TRUE(candidates);
+  ASSERT_EQ(candidates->size(), 2u);
+  EXPECT_EQ((*candidates)[0].boleta_id, nearby);
+  EXPECT_NEAR(*(*candidates)[0].distance_meters, 100, 5);
+  EXPECT_EQ((*candidates)[1].boleta_id, same_street);
+  EXPECT_FALSE((*candidates)[1].distance_meters);
+  EXPECT_EQ(Col(nearby, "status"), "por_clasificar") << "suggested, not merged";
+
+  db_.Execute("UPDATE boleta SET created_at = created_at - interval '40 days' WHERE id = " +
+              std::to_string(nearby));
+  auto later = database_.Transact([&](storage::Tx& tx) {
+    return FindDuplicateCandidates(tx, original, DuplicateSettings{});
+  });
+  EXPECT_EQ(later->size(), 1u) << "outside the window";
+}
+
+// Folios come from a per-year counter row that each transaction increments and holds until it
+// ends: concurrent creators queue on it, a rolled-back boleta gives its number back, and the
+// committed folios are unique and gapless, in commit order.
+TEST_F(WorkflowTest, FoliosUnderConcurrencyAreUniqueAndGapless) {
+  storage::Database pool(db_.Settings(8));
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 25;
+  std::atomic<int> committed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const bool roll_back = (t + i) % 5 == 0;
+        auto done = pool.Transact([&](storage::Tx& tx) {
+          workflow::NewBoleta boleta;
+          boleta.channel = "telefono";
+          CreateBoleta(tx, boleta, clock_.Now());
+          if (roll_back) tx.RollbackAtEnd();
+        });
+        if (done && !roll_back) ++committed;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(committed, kThreads * kPerThread * 4 / 5);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), committed.load());
+  EXPECT_EQ(db_.Count("SELECT count(DISTINCT folio) FROM boleta"), committed.load());
+  EXPECT_EQ(db_.Scalar("SELECT min(folio) || ' ' || max(folio) FROM boleta"),
+            "2026-000001 2026-" + std::string(6 - std::to_string(committed.load()).size(), '0') +
+                std::to_string(committed.load()));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM (SELECT folio, lag(folio) OVER (ORDER BY id) AS prev "
+                      "FROM boleta) f WHERE prev IS NOT NULL AND prev > folio"),
+            0) << "later commits have later folios";
 }
 
 }  // namespace
