@@ -114,21 +114,30 @@ dev_secrets() {
 cmd_run() {
   install_packages
   build
+  dev_secrets
   CLUSTER=$ROOT/var/pg
+  local owner_url app_url
   if [ -z "${SAC_DATABASE_URL:-}" ]; then
     trap 'stop_cluster "$CLUSTER"' EXIT
     local admin
     admin=$(start_cluster "$CLUSTER")
     ensure_database "$admin" sac
-    export SAC_DATABASE_URL="$admin dbname=sac"
-    echo "$SAC_DATABASE_URL" > "$ROOT/var/database_url"  # for psql "$(cat var/database_url)"
+    owner_url="$admin dbname=sac"
+    app_url="$admin dbname=sac user=sac_app"  # libpq: the last user= wins
+    echo "$owner_url" > "$ROOT/var/database_url"  # for psql "$(cat var/database_url)"
+  else
+    owner_url=$SAC_DATABASE_URL
+    app_url=$SAC_DATABASE_URL
   fi
-  dev_secrets
-  "$SAC" --config "$CONFIG" migrate
-  "$SAC" --config "$CONFIG" seed
+  SAC_DATABASE_URL=$owner_url "$SAC" --config "$CONFIG" migrate
+  SAC_DATABASE_URL=$owner_url "$SAC" --config "$CONFIG" seed
+  if [ "$app_url" != "$owner_url" ]; then
+    # The server runs as the least-privileged role the migrations define (no bitácora rewrites).
+    psql "$owner_url" -qc "ALTER ROLE sac_app LOGIN" >/dev/null
+  fi
   say "serving on http://127.0.0.1:${SAC_HTTP_PORT:-8080} (Ctrl-C stops)"
   # Not exec: when the server stops, the EXIT trap stops the private PostgreSQL.
-  "$SAC" --config "$CONFIG" serve
+  SAC_DATABASE_URL=$app_url "$SAC" --config "$CONFIG" serve
 }
 
 cmd_test() {

@@ -17,6 +17,16 @@ constexpr storage::Statement kUpsert{
     "WHERE (dependencia.name, dependencia.sla_business_days, dependencia.contact) IS DISTINCT FROM"
     "  (EXCLUDED.name, EXCLUDED.sla_business_days, EXCLUDED.contact)"};
 
+constexpr storage::Statement kUpsertOverride{
+    "dependencia.upsert_sla_override",
+    "INSERT INTO sla_override (dependencia_id, categoria, sla_business_days) VALUES ($1, $2, $3) "
+    "ON CONFLICT (dependencia_id, categoria) DO UPDATE SET sla_business_days = EXCLUDED.sla_business_days "
+    "WHERE sla_override.sla_business_days <> EXCLUDED.sla_business_days"};
+
+constexpr storage::Statement kDropOverrides{
+    "dependencia.drop_sla_overrides",
+    "DELETE FROM sla_override WHERE dependencia_id = $1 AND NOT (categoria = ANY($2::text[]))"};
+
 Error Bad(const std::filesystem::path& file, std::size_t index, const std::string& what) {
   return MakeError(Errc::kInvalidArgument, file.string() + ": dependencia #" +
                                                std::to_string(index + 1) + ": " + what);
@@ -44,7 +54,8 @@ Result<std::vector<Dependencia>> LoadDependencias(const std::filesystem::path& f
     }
   }
   static const std::regex kId("^[a-z][a-z0-9_]*$");
-  const std::set<std::string> known = {"id", "nombre", "sla_dias_habiles", "contacto", "atiende"};
+  const std::set<std::string> known = {"id", "nombre", "sla_dias_habiles", "contacto", "atiende",
+                                       "sla_por_categoria"};
   std::vector<Dependencia> dependencias;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < entries->size(); ++i) {
@@ -73,6 +84,19 @@ Result<std::vector<Dependencia>> LoadDependencias(const std::filesystem::path& f
       return Bad(file, i, "sla_dias_habiles must be 1 to 90 (" + d.id + ")");
     }
     d.sla_business_days = static_cast<int>(*sla);
+    if (const toml::node* overrides = entry->get("sla_por_categoria")) {
+      if (!overrides->is_table()) {
+        return Bad(file, i, "sla_por_categoria must be a table, e.g. { bache = 5 } (" + d.id + ")");
+      }
+      for (const auto& [categoria, days] : *overrides->as_table()) {
+        const auto value = days.value<std::int64_t>();
+        if (!value || *value < 1 || *value > 90 || !std::regex_match(std::string(categoria.str()), kId)) {
+          return Bad(file, i, "sla_por_categoria." + std::string(categoria.str()) +
+                                  " must be a categoría id with 1 to 90 days (" + d.id + ")");
+        }
+        d.sla_by_categoria[std::string(categoria.str())] = static_cast<int>(*value);
+      }
+    }
     if (!seen.insert(d.id).second) {
       return Bad(file, i, "duplicate id " + d.id);
     }
@@ -86,6 +110,12 @@ int UpsertDependencias(storage::Tx& tx, const std::vector<Dependencia>& dependen
   for (const Dependencia& d : dependencias) {
     changed += static_cast<int>(
         tx.Exec(kUpsert, {d.id, d.name, d.sla_business_days, d.contact}).affected());
+    std::string categorias = "{";
+    for (const auto& [categoria, days] : d.sla_by_categoria) {
+      changed += static_cast<int>(tx.Exec(kUpsertOverride, {d.id, categoria, days}).affected());
+      categorias += (categorias.size() > 1 ? "," : "") + categoria;
+    }
+    changed += static_cast<int>(tx.Exec(kDropOverrides, {d.id, categorias + "}"}).affected());
   }
   return changed;
 }

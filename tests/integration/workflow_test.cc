@@ -118,12 +118,17 @@ TEST_F(WorkflowTest, AlumbradoGetsFifteenDaysAndCategoriasCanOverride) {
   MustChange(staff_, lamp, To(S::kCanalizada, "alumbrado_publico"));
   EXPECT_EQ(Col(lamp, "sla_business_days"), "15");
 
-  db_.Execute("INSERT INTO sla_override VALUES ('obras_publicas', 'bache', 5)");
+  routing::Dependencia obras{"obras_publicas", "Obras Públicas", 10, "", "", {{"bache", 5}}};
+  ASSERT_TRUE(database_.Transact([&](storage::Tx& tx) { routing::UpsertDependencias(tx, {obras}); }));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM sla_override"), 1);
   const auto pothole = CreateCitizensBoleta();
   db_.Execute("UPDATE boleta SET categoria = 'bache' WHERE id = " + std::to_string(pothole));
   MustChange(staff_, pothole, To(S::kCanalizada, "obras_publicas"));
   EXPECT_EQ(Col(pothole, "sla_business_days"), "5");
   EXPECT_EQ(Col(pothole, "due_at"), "2026-12-08 07:00:00+00");
+  obras.sla_by_categoria.clear();  // removed from the file: gone from the database
+  ASSERT_TRUE(database_.Transact([&](storage::Tx& tx) { routing::UpsertDependencias(tx, {obras}); }));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM sla_override"), 0);
 }
 
 TEST_F(WorkflowTest, OnlyTheDependenciaOpeningItMakesItLeida) {

@@ -55,6 +55,21 @@ TEST(DependenciasTest, BadIdsAndSlasAreErrors) {
       WriteTemp("[[dependencia]]\nid = \"x\"\nnombre = \"X\"\nsla_dias_habiles = 0\n")));
 }
 
+TEST(DependenciasTest, ReadsPerCategoriaTerms) {
+  auto loaded = LoadDependencias(WriteTemp(
+      "[[dependencia]]\nid = \"obras_publicas\"\nnombre = \"X\"\nsla_dias_habiles = 10\n"
+      "sla_por_categoria = { bache = 5, banqueta = 12 }\n"));
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ((*loaded)[0].sla_by_categoria.at("bache"), 5);
+  EXPECT_EQ((*loaded)[0].sla_by_categoria.at("banqueta"), 12);
+  EXPECT_FALSE(LoadDependencias(WriteTemp(
+      "[[dependencia]]\nid = \"x\"\nnombre = \"X\"\nsla_dias_habiles = 10\n"
+      "sla_por_categoria = { bache = 0 }\n")));
+  EXPECT_FALSE(LoadDependencias(WriteTemp(
+      "[[dependencia]]\nid = \"x\"\nnombre = \"X\"\nsla_dias_habiles = 10\n"
+      "sla_por_categoria = 5\n")));
+}
+
 TEST(DependenciasTest, DuplicateIdsAreErrors) {
   auto loaded = LoadDependencias(WriteTemp(
       "[[dependencia]]\nid = \"x\"\nnombre = \"X\"\nsla_dias_habiles = 10\n"
