@@ -341,84 +341,84 @@ HttpResponse ApiV1::Get(storage::Tx& tx, const HttpRequest& request, Call& call)
   return JsonResponse(200, body);
 }
 
-HttpResponse ApiV1::ChangeStatus(storage::Tx& tx, const HttpRequest& request, Call& call) {
-  auto body = ReadBody(request, {"estado", "comentario", "fecha"});
-  if (!body) {
-    return ProblemFor(body.error());
-  }
-  const auto status = workflow::StatusFromName(body->String("estado"));
-  if (!status) {
-    return Problem(400, "estado desconocido o ausente");
+// The three status endpoints differ only in how they read their body into a StatusChange.
+HttpResponse ApiV1::ApplyChange(storage::Tx& tx, const HttpRequest& request, Call& call,
+                                const Result<workflow::StatusChange>& change) {
+  if (!change) {
+    return ProblemFor(change.error());
   }
   const auto id = OwnBoleta(tx, request, call.detail, call.token->dependencia_id, call.boleta_id);
   if (!id) {
     return Problem(404, "no existe la boleta");
   }
-  workflow::StatusChange change;
-  change.to = *status;
-  change.comment = body->String("comentario");
-  if (const std::string date = body->String("fecha"); !date.empty()) {
-    change.scheduled_for = ParseDate(date);
-    if (!change.scheduled_for) {
-      return Problem(400, "fecha debe ser AAAA-MM-DD");
-    }
-  }
-  auto changed = workflow_.ChangeStatus(tx, call.Actor(), *id, change);
+  auto changed = workflow_.ChangeStatus(tx, call.Actor(), *id, *change);
   if (!changed) {
     call.detail = changed.error().message;
     return ProblemFor(changed.error());
   }
-  return JsonResponse(200, bj::object{{"folio", request.path_params.at("folio")},
-                                      {"estado", workflow::StatusName(changed->to)},
-                                      {"accion", changed->action}});
+  bj::object answer{{"folio", request.path_params.at("folio")},
+                    {"estado", workflow::StatusName(changed->to)},
+                    {"accion", changed->action}};
+  if (change->scheduled_for) {
+    answer["programada_para"] = workflow::FormatDate(*change->scheduled_for);
+  }
+  return JsonResponse(200, answer);
+}
+
+HttpResponse ApiV1::ChangeStatus(storage::Tx& tx, const HttpRequest& request, Call& call) {
+  const auto change = [&]() -> Result<workflow::StatusChange> {
+    auto body = ReadBody(request, {"estado", "comentario", "fecha"});
+    if (!body) {
+      return body.error();
+    }
+    workflow::StatusChange read;
+    const auto status = workflow::StatusFromName(body->String("estado"));
+    if (!status) {
+      return MakeError(Errc::kInvalidArgument, "estado desconocido o ausente");
+    }
+    read.to = *status;
+    read.comment = body->String("comentario");
+    if (const std::string date = body->String("fecha"); !date.empty()) {
+      read.scheduled_for = ParseDate(date);
+      if (!read.scheduled_for) {
+        return MakeError(Errc::kInvalidArgument, "fecha debe ser AAAA-MM-DD");
+      }
+    }
+    return read;
+  };
+  return ApplyChange(tx, request, call, change());
 }
 
 HttpResponse ApiV1::Schedule(storage::Tx& tx, const HttpRequest& request, Call& call) {
-  auto body = ReadBody(request, {"fecha", "comentario"});
-  if (!body) {
-    return ProblemFor(body.error());
-  }
-  const auto date = ParseDate(body->String("fecha"));
-  if (!date) {
-    return Problem(400, "fecha debe ser AAAA-MM-DD");
-  }
-  const auto id = OwnBoleta(tx, request, call.detail, call.token->dependencia_id, call.boleta_id);
-  if (!id) {
-    return Problem(404, "no existe la boleta");
-  }
-  workflow::StatusChange change;
-  change.to = BoletaStatus::kProgramada;
-  change.comment = body->String("comentario");
-  change.scheduled_for = date;
-  auto changed = workflow_.ChangeStatus(tx, call.Actor(), *id, change);
-  if (!changed) {
-    call.detail = changed.error().message;
-    return ProblemFor(changed.error());
-  }
-  return JsonResponse(200, bj::object{{"folio", request.path_params.at("folio")},
-                                      {"estado", "programada"},
-                                      {"programada_para", body->String("fecha")}});
+  const auto change = [&]() -> Result<workflow::StatusChange> {
+    auto body = ReadBody(request, {"fecha", "comentario"});
+    if (!body) {
+      return body.error();
+    }
+    workflow::StatusChange read;
+    read.to = BoletaStatus::kProgramada;
+    read.comment = body->String("comentario");
+    read.scheduled_for = ParseDate(body->String("fecha"));
+    if (!read.scheduled_for) {
+      return MakeError(Errc::kInvalidArgument, "fecha debe ser AAAA-MM-DD");
+    }
+    return read;
+  };
+  return ApplyChange(tx, request, call, change());
 }
 
 HttpResponse ApiV1::Return(storage::Tx& tx, const HttpRequest& request, Call& call) {
-  auto body = ReadBody(request, {"motivo"});
-  if (!body) {
-    return ProblemFor(body.error());
-  }
-  const auto id = OwnBoleta(tx, request, call.detail, call.token->dependencia_id, call.boleta_id);
-  if (!id) {
-    return Problem(404, "no existe la boleta");
-  }
-  workflow::StatusChange change;
-  change.to = BoletaStatus::kPorClasificar;
-  change.comment = body->String("motivo");
-  auto changed = workflow_.ChangeStatus(tx, call.Actor(), *id, change);
-  if (!changed) {
-    call.detail = changed.error().message;
-    return ProblemFor(changed.error());
-  }
-  return JsonResponse(200, bj::object{{"folio", request.path_params.at("folio")},
-                                      {"estado", "por_clasificar"}});
+  const auto change = [&]() -> Result<workflow::StatusChange> {
+    auto body = ReadBody(request, {"motivo"});
+    if (!body) {
+      return body.error();
+    }
+    workflow::StatusChange read;
+    read.to = BoletaStatus::kPorClasificar;
+    read.comment = body->String("motivo");
+    return read;
+  };
+  return ApplyChange(tx, request, call, change());
 }
 
 HttpResponse ApiV1::AddNote(storage::Tx& tx, const HttpRequest& request, Call& call) {

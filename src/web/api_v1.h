@@ -37,6 +37,8 @@ class ApiV1 {
   HttpResponse Return(storage::Tx& tx, const HttpRequest& request, Call& call);
   HttpResponse AddNote(storage::Tx& tx, const HttpRequest& request, Call& call);
   HttpResponse FollowUp(storage::Tx& tx, const HttpRequest& request, Call& call);
+  HttpResponse ApplyChange(storage::Tx& tx, const HttpRequest& request, Call& call,
+                           const Result<workflow::StatusChange>& change);
 
   storage::Database& database_;
   const workflow::BoletaWorkflow& workflow_;

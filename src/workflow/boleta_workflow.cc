@@ -3,7 +3,6 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <cstdio>
 
 #include "conversation/replies.h"
 #include "outbox/outbox_writer.h"
@@ -129,14 +128,6 @@ Result<Locked> Lock(Tx& tx, const Actor& actor, std::int64_t boleta_id) {
   return locked;
 }
 
-std::string IsoDate(Date date) {
-  const std::chrono::year_month_day ymd{date};
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buffer;
-}
-
 std::int64_t InsertNote(Tx& tx, std::int64_t boleta_id, const Actor& actor, bool is_public,
                         std::string_view text, TimePoint now) {
   return tx
@@ -226,8 +217,8 @@ Result<ChangeResult> BoletaWorkflow::ChangeStatus(Tx& tx, const Actor& actor,
     if (*change.scheduled_for < sla_.Today(now)) {
       return MakeError(Errc::kInvalidArgument, "la fecha programada ya pasó");
     }
-    tx.Exec(kSchedule, {boleta_id, IsoDate(*change.scheduled_for)});
-    detail["scheduled_for"] = IsoDate(*change.scheduled_for);
+    tx.Exec(kSchedule, {boleta_id, FormatDate(*change.scheduled_for)});
+    detail["scheduled_for"] = FormatDate(*change.scheduled_for);
   } else if (action == "atender") {
     tx.Exec(kAttend, {boleta_id, now});
   } else if (action == "inconformar") {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <cstdio>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -64,6 +65,14 @@ std::optional<std::int32_t> FixedOffsetFromFooter(const std::string& footer) {
 }
 
 }  // namespace
+
+std::string FormatDate(Date date) {
+  const std::chrono::year_month_day ymd{date};
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buffer;
+}
 
 Result<LocalTime> LocalTime::Load(const std::string& zone, const std::filesystem::path& zoneinfo) {
   if (zone.empty() || zone.find("..") != std::string::npos) {

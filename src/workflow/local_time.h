@@ -16,6 +16,9 @@ namespace sac::workflow {
 
 using Date = std::chrono::sys_days;  // a calendar date, whatever the zone
 
+// "2026-12-15".
+std::string FormatDate(Date date);
+
 class LocalTime {
  public:
   // Reads /usr/share/zoneinfo/<zone> (TZif). kInvalidArgument when missing or unreadable.

@@ -136,6 +136,34 @@ TEST(CliTest, SeedLoadsTheDependenciasAndShowsTheDemoPasswordOnlyOnce) {
   EXPECT_THAT(second.out, HasSubstr("already exists"));
 }
 
+TEST(CliTest, TokenCreatePrintsTheTokenOnceAsTheLastWord) {
+  TestDatabase db;
+  const std::map<std::string, std::string> env = {{"SAC_DATABASE_URL", db.url()}};
+  db.Execute("INSERT INTO dependencia (id, name, sla_business_days) VALUES ('jumapam', 'JUMAPAM', 10)");
+  const auto created = RunProcess({SacBinary(), "token", "create", "--dependencia", "jumapam"}, env);
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string token = created.out.substr(created.out.find_last_of(' ') + 1,
+                                               created.out.size() - created.out.find_last_of(' ') - 2);
+  EXPECT_THAT(token, StartsWith("sac_"));
+  EXPECT_GE(token.size(), 40u);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM api_token WHERE token_sha256 = encode(sha256('" + token +
+                     "'::bytea), 'hex')"),
+            1) << "only the hash is stored";
+  EXPECT_EQ(db.Count("SELECT count(*) FROM api_token WHERE token_sha256 LIKE '%" + token + "%'"), 0);
+
+  const auto unknown = RunProcess({SacBinary(), "token", "create", "--dependencia", "nope"}, env);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("no existe la dependencia nope"));
+  const auto missing = RunProcess({SacBinary(), "token", "create"}, env);
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_EQ(CountLines(missing.err), 1);
+
+  const auto revoked = RunProcess({SacBinary(), "token", "revoke", "1"}, env);
+  EXPECT_EQ(revoked.exit_code, 0) << revoked.err;
+  EXPECT_EQ(db.Count("SELECT count(*) FROM api_token WHERE revoked_at IS NOT NULL"), 1);
+  EXPECT_EQ(RunProcess({SacBinary(), "token", "revoke", "1"}, env).exit_code, 2) << "already revoked";
+}
+
 // The dev configuration, with the rules found from wherever the test runs.
 std::string DevConfig() {
   std::ifstream in(testing::SourceDir() / "deploy/config/sac.dev.toml");
