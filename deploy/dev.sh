@@ -10,6 +10,7 @@
 # SAC_WHATSAPP_APP_SECRET / _VERIFY_TOKEN / _ACCESS_TOKEN (run: default to the fixtures' test
 # values so signed fixtures can be replayed at once; the environment always wins).
 set -euo pipefail
+shopt -s inherit_errexit  # a failure inside $(...) stops the script too
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -75,7 +76,8 @@ start_cluster() {
     chown postgres:postgres "$socket_dir" 2>/dev/null || as_root chown postgres:postgres "$socket_dir"
   fi
   chmod 0711 "$dir" "$socket_dir" 2>/dev/null || as_root chmod 0711 "$dir" "$socket_dir"
-  if [ ! -f "$dir/data/PG_VERSION" ]; then
+  # The data directory is the postgres user's (mode 0700): look inside it as that user.
+  if ! as_postgres test -f "$dir/data/PG_VERSION"; then
     say "creating a PostgreSQL cluster in $dir/data"
     as_postgres "$PG_BIN/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 \
       >/dev/null
@@ -87,13 +89,17 @@ start_cluster() {
       die "PostgreSQL did not start; see $dir/server.log"
   fi
   # The socket directory the running server really uses (it may come from an earlier run).
-  socket_dir=$(sed -n 5p "$dir/data/postmaster.pid")
-  echo "host=$socket_dir user=postgres"
+  socket_dir=$(as_postgres sed -n 5p "$dir/data/postmaster.pid")
+  [ -n "$socket_dir" ] || die "cannot read the socket directory of the cluster in $dir"
+  # Quoted for libpq: a checkout path may contain spaces.
+  local quoted=${socket_dir//\\/\\\\}
+  quoted=${quoted//\'/\\\'}
+  echo "host='$quoted' user=postgres"
 }
 
 stop_cluster() {
   local dir=$1
-  [ -f "$dir/data/postmaster.pid" ] || return 0
+  as_postgres test -f "$dir/data/postmaster.pid" || return 0
   as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
@@ -145,8 +151,8 @@ cmd_test() {
   build
   CLUSTER=$ROOT/var/test-pg
   stop_cluster "$CLUSTER"
-  rm -rf "$CLUSTER"
-  trap 'stop_cluster "$CLUSTER"; rm -rf "$CLUSTER"' EXIT
+  as_root rm -rf "$CLUSTER"
+  trap 'stop_cluster "$CLUSTER"; as_root rm -rf "$CLUSTER"' EXIT
   # Throwaway cluster: fsync off makes creating a database per test cheap. Commits still wait
   # for the server (synchronous_commit stays on), which is what crash tests rely on.
   local admin

@@ -91,14 +91,15 @@ struct App::Parts {
     AddOpsRoutes(router, database, metrics, expected_schema_version);
     api.AddRoutes(router);
     for (const auto& channel : channels) {
-      auto& handler = webhook_handlers.emplace_back(
-          std::make_unique<intake::WebhookHandler>(*channel, inbox_writer, metrics));
+      intake::WebhookHandler* handler = webhook_handlers
+          .emplace_back(std::make_unique<intake::WebhookHandler>(*channel, inbox_writer, metrics))
+          .get();
       const std::string path = "/webhooks/" + std::string(channel->Name());
       const std::string label = "webhook_" + std::string(channel->Name());
       router.Add({"GET", path, label + "_handshake", http::kNoBody,
-                  [&handler](const HttpRequest& r) { return handler->HandleGet(r); }});
+                  [handler](const HttpRequest& r) { return handler->HandleGet(r); }});
       router.Add({"POST", path, label, channel->MaxBodyBytes(),
-                  [&handler](const HttpRequest& r) { return handler->HandlePost(r); }});
+                  [handler](const HttpRequest& r) { return handler->HandlePost(r); }});
     }
   }
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "app/classify_commands.h"
 #include "app/commands.h"
 
 int main(int argc, char** argv) {
@@ -21,6 +22,24 @@ int main(int argc, char** argv) {
   CLI::App* seed =
       cli.add_subcommand("seed", "Load the dependencias catalogue and create the demo account");
   CLI::App* version = cli.add_subcommand("version", "Print the version and git commit");
+  std::string rules_dir = "rules";
+  std::optional<std::string> text;
+  CLI::App* classify =
+      cli.add_subcommand("classify", "Classify a text, or JSONL lines ({id, text}) from stdin");
+  classify->add_option("--rules", rules_dir, "Rules directory")->check(CLI::ExistingDirectory);
+  classify->add_option("text", text, "A text to classify (omit to read JSONL from stdin)");
+  CLI::App* rules = cli.add_subcommand("rules", "Check and test the classification rules");
+  rules->require_subcommand(1);
+  std::string rules_check_dir;
+  CLI::App* rules_check = rules->add_subcommand("check", "Compile every rule; list every problem");
+  rules_check->add_option("dir", rules_check_dir, "Rules directory")->required()
+      ->check(CLI::ExistingDirectory);
+  std::string rules_test_dir;
+  bool show_misses = false;
+  CLI::App* rules_test = rules->add_subcommand("test", "Run the golden cases; fail below thresholds");
+  rules_test->add_option("dir", rules_test_dir, "Rules directory")->required()
+      ->check(CLI::ExistingDirectory);
+  rules_test->add_flag("--fallos", show_misses, "List every case that failed");
   CLI::App* token = cli.add_subcommand("token", "Manage the dependencias' API tokens");
   token->require_subcommand(1);
   std::string dependencia;
@@ -49,6 +68,9 @@ int main(int argc, char** argv) {
   if (migrate->parsed()) return sac::app::Migrate(options, dry_run);
   if (seed->parsed()) return sac::app::Seed(options);
   if (version->parsed()) return sac::app::PrintVersion();
+  if (classify->parsed()) return sac::app::Classify(rules_dir, text);
+  if (rules_check->parsed()) return sac::app::RulesCheck(rules_check_dir);
+  if (rules_test->parsed()) return sac::app::RulesTest(rules_test_dir, show_misses);
   if (token_create->parsed()) return sac::app::CreateToken(options, dependencia, label);
   if (token_revoke->parsed()) return sac::app::RevokeToken(options, token_id);
   return EXIT_FAILURE;

@@ -164,7 +164,8 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   whatsapp.String("api_base_url", wa.api_base_url);
   whatsapp.String("phone_number_id", wa.phone_number_id);
   whatsapp.Integer("max_body_bytes", wa.max_body_bytes, 1024, 64LL * 1024 * 1024);
-  whatsapp.DurationCount("send_timeout_ms", wa.send_timeout, 100, 600000);
+  // Below the outbox's 120 s send lease, or a slow send could be claimed and sent twice.
+  whatsapp.DurationCount("send_timeout_ms", wa.send_timeout, 100, 100000);
   whatsapp.RefuseSecret("app_secret", "SAC_WHATSAPP_APP_SECRET");
   whatsapp.RefuseSecret("verify_token", "SAC_WHATSAPP_VERIFY_TOKEN");
   whatsapp.RefuseSecret("access_token", "SAC_WHATSAPP_ACCESS_TOKEN");

@@ -363,7 +363,7 @@ void HttpServer::Stop() {
       if (auto state = weak.lock()) {
         asio::post(state->executor, [weak = weak] {
           // On the session's strand: the session is suspended, so `stream` is alive.
-          if (auto alive = weak.lock(); alive && !alive->busy) {
+          if (auto alive = weak.lock(); alive && alive->stream != nullptr && !alive->busy) {
             alive->stream->cancel();
           }
         });

@@ -16,10 +16,16 @@ constexpr Statement kInsert{
     "api_token.insert",
     "INSERT INTO api_token (dependencia_id, label, token_sha256) VALUES ($1, $2, $3) RETURNING id"};
 
+// A plain read: a request must not hold a lock on its token row (parallel calls would queue).
 constexpr Statement kFind{
     "api_token.find",
-    "UPDATE api_token SET last_used_at = $2 WHERE token_sha256 = $1 AND revoked_at IS NULL "
-    "RETURNING id, dependencia_id, label"};
+    "SELECT id, dependencia_id, label FROM api_token WHERE token_sha256 = $1 "
+    "AND revoked_at IS NULL"};
+
+constexpr Statement kTouch{
+    "api_token.touch",
+    "UPDATE api_token SET last_used_at = $2 WHERE id = $1 "
+    "AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')"};
 
 constexpr Statement kRevoke{
     "api_token.revoke",
@@ -39,8 +45,7 @@ Result<CreatedToken> CreateApiToken(storage::Tx& tx, const std::string& dependen
   return created;
 }
 
-std::optional<ApiToken> AuthenticateApiToken(storage::Tx& tx, std::string_view authorization,
-                                             TimePoint now) {
+std::optional<ApiToken> AuthenticateApiToken(storage::Tx& tx, std::string_view authorization) {
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.size() <= kBearer.size() ||
       authorization.substr(0, kBearer.size()) != kBearer) {
@@ -50,11 +55,15 @@ std::optional<ApiToken> AuthenticateApiToken(storage::Tx& tx, std::string_view a
   if (token.size() > 128 || token.substr(0, kPrefix.size()) != kPrefix) {
     return std::nullopt;
   }
-  const auto rows = tx.Exec(kFind, {crypto::Sha256Hex(token), now});
+  const auto rows = tx.Exec(kFind, {crypto::Sha256Hex(token)});
   if (rows.empty()) {
     return std::nullopt;
   }
   return ApiToken{rows.at(0).Int(0), rows.at(0).Text(1), rows.at(0).Text(2)};
+}
+
+void TouchApiToken(storage::Tx& tx, std::int64_t id, TimePoint now) {
+  tx.Exec(kTouch, {id, now});
 }
 
 bool RevokeApiToken(storage::Tx& tx, std::int64_t id, TimePoint now) {

@@ -29,8 +29,10 @@ Result<CreatedToken> CreateApiToken(storage::Tx& tx, const std::string& dependen
 
 // The token's owner, from an "Authorization: Bearer <token>" value; nullopt when it is missing,
 // malformed, unknown or revoked.
-std::optional<ApiToken> AuthenticateApiToken(storage::Tx& tx, std::string_view authorization,
-                                             TimePoint now);
+std::optional<ApiToken> AuthenticateApiToken(storage::Tx& tx, std::string_view authorization);
+
+// Records that the token was used (at most once a minute, to keep writes and locks rare).
+void TouchApiToken(storage::Tx& tx, std::int64_t id, TimePoint now);
 
 // false when there is no such active token.
 bool RevokeApiToken(storage::Tx& tx, std::int64_t id, TimePoint now);

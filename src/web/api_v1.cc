@@ -182,8 +182,7 @@ HttpResponse ApiV1::Serve(const HttpRequest& request, std::string_view route, Ha
   call.method = request.method;
   call.route = std::string(route);
   auto answered = database_.Transact([&](storage::Tx& tx) {
-    call.token = AuthenticateApiToken(tx, request.headers.Get("Authorization").value_or(""),
-                                      clock_.Now());
+    call.token = AuthenticateApiToken(tx, request.headers.Get("Authorization").value_or(""));
     if (!call.token) {
       call.detail = "token ausente, inválido o revocado";
       HttpResponse refused = Problem(401, "se requiere Authorization: Bearer <token> válido");
@@ -207,6 +206,9 @@ HttpResponse ApiV1::Serve(const HttpRequest& request, std::string_view route, Ha
 
 void ApiV1::Audit(const Call& call, int status) {
   auto audited = database_.Transact([&](storage::Tx& tx) {
+    if (call.token) {
+      TouchApiToken(tx, call.token->id, clock_.Now());
+    }
     tx.Exec(kAudit, {clock_.Now(), call.token ? storage::Param(call.token->id) : std::nullopt,
                      call.token ? storage::Param(call.token->dependencia_id) : std::nullopt,
                      call.method, call.route, status, call.boleta_id,

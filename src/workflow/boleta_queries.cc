@@ -64,7 +64,7 @@ constexpr Statement kOwnerOf{
     "boleta.owner_of",
     "SELECT id, coalesce(dependencia_id, '') FROM boleta WHERE folio = $1"};
 
-// $1 dependencia ('' for all), $2 due-soon limit, $3 unread limit.
+// $1 dependencia ('' for all), $2 just past the due-soon limit, $3 unread limit.
 #define SAC_FOLLOW_UP_WHERE                                                               \
   " AND (due_at < $2 OR (unread_by_dependencia AND unread_since < $3)"                    \
   "      OR status = 'inconformidad') ORDER BY dependencia_id, due_at, id"
@@ -159,16 +159,19 @@ Result<Page> ListForDependencia(Tx& tx, const SlaClock& sla, TimePoint now,
   for (BoletaStatus status : statuses) {
     only_pending = only_pending && AwaitsDependencia(status);
   }
-  // Deadline bands: vencida before now; por vencer from now to the due-soon limit; a tiempo after.
+  // Deadline bands, exactly as SlaClock::StandingAt draws them: vencida when due <= now,
+  // por vencer when now < due <= limit, a tiempo after the limit. The SQL takes half-open
+  // [from, before) ranges, hence the microsecond.
+  constexpr auto kTick = std::chrono::microseconds(1);
   Param due_from("-infinity");
   Param due_before("infinity");
   if (filter.standing == Standing::kOverdue) {
-    due_before = Param(now);
+    due_before = Param(now + kTick);
   } else if (filter.standing == Standing::kDueSoon) {
-    due_from = Param(now);
-    due_before = Param(sla.DueSoonLimit(now));
+    due_from = Param(now + kTick);
+    due_before = Param(sla.DueSoonLimit(now) + kTick);
   } else if (filter.standing == Standing::kOnTime) {
-    due_from = Param(sla.DueSoonLimit(now));
+    due_from = Param(sla.DueSoonLimit(now) + kTick);
   }
   const Param after_due = after ? Param(FromMicros(after->first)) : Param("-infinity");
   const long long after_id = after ? after->second : 0;
@@ -230,8 +233,10 @@ std::optional<FolioOwner> OwnerOfFolio(Tx& tx, const std::string& folio) {
 
 std::vector<FollowUpEntry> FollowUpList(Tx& tx, const SlaClock& sla, TimePoint now,
                                         const std::string& dependencia_id) {
+  // due_at <= limit is "por vencer" (StandingAt): the SQL's strict < needs the limit plus a tick.
   const auto rows = tx.Exec(dependencia_id.empty() ? kFollowUpAll : kFollowUpOne,
-                            {dependencia_id, sla.DueSoonLimit(now), sla.UnreadLimit(now)});
+                            {dependencia_id, sla.DueSoonLimit(now) + std::chrono::microseconds(1),
+                             sla.UnreadLimit(now)});
   std::vector<FollowUpEntry> entries;
   entries.reserve(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {

@@ -78,7 +78,7 @@ constexpr Statement kReopen{
 
 constexpr Statement kOriginal{
     "workflow.original",
-    "SELECT folio, status, citizen_id FROM boleta WHERE id = $1"};
+    "SELECT folio, status, citizen_id FROM boleta WHERE id = $1 FOR UPDATE"};  // no A↔B cycles
 
 constexpr Statement kFollow{
     "workflow.follow",

@@ -32,7 +32,7 @@ class SlaClock {
   TimePoint DueAt(TimePoint start, int business_days) const;
   Standing StandingAt(TimePoint due, TimePoint now) const;
 
-  // Boletas due before this instant are "por vencer" at `now` (if not yet overdue).
+  // Boletas due at or before this instant are "por vencer" at `now` (if not yet overdue).
   TimePoint DueSoonLimit(TimePoint now) const;
 
   // Boletas unread since before this instant have waited more than one business day.

@@ -13,6 +13,7 @@
 #include "tests/support/fake_clock.h"
 #include "tests/support/test_database.h"
 #include "tests/support/testdata.h"
+#include "workflow/boleta_queries.h"
 #include "workflow/boletas.h"
 #include "workflow/duplicates.h"
 
@@ -381,6 +382,32 @@ TEST_F(WorkflowTest, SuggestsDuplicatesNearbyOrOnTheSameStreetNeverMerging) {
     return FindDuplicateCandidates(tx, original, DuplicateSettings{});
   });
   EXPECT_EQ(later->size(), 1u) << "outside the window";
+}
+
+TEST_F(WorkflowTest, ABoletaDueExactlyAtTheDueSoonLimitIsPorVencerEverywhere) {
+  const auto id = CreateCitizensBoleta();
+  MustChange(staff_, id, To(S::kCanalizada, "obras_publicas"));  // due at the end of Mon 14 Dec
+  clock_.Set(Utc(2026, 12, 10, 18));  // Thursday: two business days left, the limit is that end
+  const auto list = [&](Standing standing) {
+    ListFilter filter;
+    filter.standing = standing;
+    return database_
+        .Transact([&](storage::Tx& tx) {
+          return ListForDependencia(tx, sla_, clock_.Now(), "obras_publicas", filter, std::nullopt, 10);
+        })
+        ->items.size();
+  };
+  EXPECT_EQ(list(Standing::kDueSoon), 1u);
+  EXPECT_EQ(list(Standing::kOnTime), 0u);
+  EXPECT_EQ(list(Standing::kOverdue), 0u);
+  auto follow_up = database_.Transact(
+      [&](storage::Tx& tx) { return FollowUpList(tx, sla_, clock_.Now(), "obras_publicas"); });
+  ASSERT_EQ(follow_up->size(), 1u);
+  EXPECT_TRUE((*follow_up)[0].due_soon);
+  EXPECT_EQ((*follow_up)[0].boleta.standing, Standing::kDueSoon);
+  clock_.Set(Utc(2026, 12, 15, 7));  // 00:00 on Tuesday 15: overdue, in every view too
+  EXPECT_EQ(list(Standing::kOverdue), 1u);
+  EXPECT_EQ(list(Standing::kDueSoon), 0u);
 }
 
 // Folios come from a per-year counter row that each transaction increments and holds until it

@@ -1,0 +1,21 @@
+// `sac classify` and `sac rules check|test`: the rules engine from the command line, with no
+// database (rules/ is all they read).
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace sac::app {
+
+// With `text`, classifies it for a person to read; without, reads JSONL ({"id":..., "text":...}
+// per line) from stdin and writes one JSON line per input, in order.
+int Classify(const std::string& rules_dir, const std::optional<std::string>& text);
+
+// Every pattern compiles, every id is known, nothing is defined twice.
+int RulesCheck(const std::string& rules_dir);
+
+// The golden cases: per-dependencia precision and recall, the confusion table, the misses;
+// non-zero exit below the thresholds of rules/clasificador.toml.
+int RulesTest(const std::string& rules_dir, bool show_misses);
+
+}  // namespace sac::app
