@@ -5,6 +5,7 @@
 
 #include "app/ops_endpoints.h"
 #include "channels/registry.h"
+#include "classify/classifier_holder.h"
 #include "conversation/inbound_handler.h"
 #include "core/clock.h"
 #include "http/curl_client.h"
@@ -51,16 +52,18 @@ http::ServerSettings ServerSettingsFrom(const HttpConfig& config) {
 // Members are declared in dependency order: each is built from the ones above it and destroyed
 // before them.
 struct App::Parts {
-  Parts(const Config& c, workflow::BusinessCalendar loaded_calendar, workflow::LocalTime local)
+  Parts(const Config& c, workflow::BusinessCalendar loaded_calendar, workflow::LocalTime local,
+        std::unique_ptr<classify::ClassifierHolder> loaded_classifiers)
       : config(c),
         calendar(std::move(loaded_calendar)),
         local_time(std::move(local)),
         sla(calendar, local_time),
+        classifiers(std::move(loaded_classifiers)),
         database(DatabaseSettingsFrom(c.database)),
         channels(sac::channels::BuildChannels(c.channels, http_client)),
         inbox_writer(database, clock),
-        inbound_handler(clock),
         boleta_workflow(sla, clock),
+        inbound_handler(clock, *classifiers, boleta_workflow),
         api(database, boleta_workflow, sla, clock),
         dispatcher(inbound_handler),
         pipeline(database, dispatcher, c.pipeline, clock, metrics),
@@ -109,13 +112,14 @@ struct App::Parts {
   workflow::BusinessCalendar calendar;
   workflow::LocalTime local_time;
   workflow::SlaClock sla;
+  std::unique_ptr<classify::ClassifierHolder> classifiers;
   storage::Database database;
   http::CurlHttpClient http_client;
   std::vector<std::unique_ptr<Channel>> channels;
   intake::InboxWriter inbox_writer;
   std::vector<std::unique_ptr<intake::WebhookHandler>> webhook_handlers;
-  conversation::InboundHandler inbound_handler;
   workflow::BoletaWorkflow boleta_workflow;
+  conversation::InboundHandler inbound_handler;
   web::ApiV1 api;
   intake::InboxDispatcher dispatcher;
   intake::Pipeline pipeline;
@@ -141,7 +145,13 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   if (!local) {
     return local.error();
   }
-  auto parts = std::make_unique<Parts>(config, std::move(*calendar), std::move(*local));
+  auto classifiers = classify::ClassifierHolder::Load(config.rules_dir);
+  if (!classifiers) {
+    return MakeError(Errc::kInvalidArgument, "rules in " + config.rules_dir + " refused:\n" +
+                                                 classifiers.error().message);
+  }
+  auto parts = std::make_unique<Parts>(config, std::move(*calendar), std::move(*local),
+                                       std::move(*classifiers));
   parts->expected_schema_version = migrations->empty() ? 0 : migrations->back().version;
   parts->AddRoutes();
   return std::unique_ptr<App>(new App(std::move(parts)));
@@ -170,6 +180,20 @@ Result<std::uint16_t> App::Start() {
   p.started = true;
   Log().Info("sac serving", {{"port", *port}, {"channels", p.channels.size()}});
   return *port;
+}
+
+Status App::ReloadRules() {
+  auto reloaded = parts_->classifiers->Reload();
+  if (!reloaded) {
+    Log().Error("rules refused; the previous ones stay in force",
+                {{"dir", parts_->config.rules_dir}, {"problems", reloaded.error().message}});
+    return reloaded;
+  }
+  const auto& rules = parts_->classifiers->Current()->rules();
+  Log().Info("rules reloaded", {{"dir", parts_->config.rules_dir},
+                                {"categorias", rules.categorias().size()},
+                                {"patrones", rules.patterns().size()}});
+  return {};
 }
 
 void App::Stop() {

@@ -21,6 +21,10 @@ class App {
   // pipeline, the outbox sender and the HTTP server. Returns the bound port.
   Result<std::uint16_t> Start();
 
+  // Reads rules/ again (SIGHUP); a set that fails to compile or its golden cases is refused
+  // and the running one stays.
+  Status ReloadRules();
+
   // Graceful: the HTTP server drains first, then workers finish their current row.
   void Stop();
 

@@ -57,6 +57,7 @@ int Serve(const CommonOptions& options) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);  // reload the classification rules
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   auto config = LoadOrReport(options, &ValidateForServe);
@@ -74,7 +75,9 @@ int Serve(const CommonOptions& options) {
     return kExitFailure;
   }
   int signal = 0;
-  sigwait(&stop_signals, &signal);
+  while (sigwait(&stop_signals, &signal) == 0 && signal == SIGHUP) {
+    (void)(*app)->ReloadRules();  // it logs what happened
+  }
   log::Logger("app").Info("stopping", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
   (*app)->Stop();
   return kExitOk;

@@ -60,6 +60,39 @@ std::string FoldWithIcu(char32_t c) {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+bool IsRomanNumeral(std::string_view token) {
+  return !token.empty() && token.size() <= 4 &&
+         token.find_first_not_of("ivx") == std::string_view::npos;
+}
+
+// Two equal letters are Spanish ("llave", "carro"); three or more are shouting, and the run
+// becomes one ("holaaaa" → "hola"). Roman numerals keep theirs ("Arboledas III").
+std::string CollapseRuns(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view token(text.data() + start, end - start);
+    if (!out.empty()) out.push_back(' ');
+    if (IsRomanNumeral(token)) {
+      out.append(token);
+    } else {
+      for (std::size_t i = 0; i < token.size();) {
+        std::size_t run = 1;
+        while (i + run < token.size() && token[i + run] == token[i]) ++run;
+        const bool letter = token[i] >= 'a' && token[i] <= 'z';
+        out.append(letter && run >= 3 ? 1 : run, token[i]);
+        i += run;
+      }
+    }
+    if (end == text.size()) break;
+    start = end + 1;
+  }
+  return out;
+}
+
 // Folds characters and collapses spaces and letter runs; no abbreviations.
 std::string FoldCharacters(std::string_view text) {
   std::string out;
@@ -67,22 +100,15 @@ std::string FoldCharacters(std::string_view text) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
   const auto length = static_cast<int32_t>(text.size());
   int32_t i = 0;
-  int run = 0;          // how many times out's last letter repeats
   char pending = 0;     // a '-' seen after a digit, kept if a digit follows
   const auto push_space = [&] {
     if (!out.empty() && out.back() != ' ') out.push_back(' ');
-    run = 0;
   };
   const auto push_char = [&](char c) {
     if (pending != 0) {
       if (IsDigit(c) && !out.empty() && IsDigit(out.back())) out.push_back(pending);
       else push_space();
       pending = 0;
-    }
-    if (!out.empty() && out.back() == c && c >= 'a' && c <= 'z') {
-      if (++run >= 2) return;  // a third equal letter in a row is dropped
-    } else {
-      run = 0;
     }
     out.push_back(c);
   };
@@ -113,12 +139,11 @@ std::string FoldCharacters(std::string_view text) {
     } else {
       if (pending != 0) push_space();
       pending = 0;
-      run = 0;
       out += folded;
     }
   }
   if (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
+  return CollapseRuns(out);
 }
 
 }  // namespace

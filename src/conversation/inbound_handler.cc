@@ -9,6 +9,10 @@
 namespace sac::conversation {
 namespace {
 
+constexpr storage::Statement kDependencia{
+    "conversation.dependencia",
+    "SELECT name, sla_business_days, contact FROM dependencia WHERE id = $1"};
+
 outbox::NewReply ReplyTo(const InboundMessage& message, std::int64_t citizen_id,
                          std::int64_t inbox_id, TimePoint now, std::string purpose,
                          std::string body) {
@@ -58,6 +62,42 @@ bool IsMedia(MessageType type) {
 
 }  // namespace
 
+std::string InboundHandler::ClassifyAndRoute(storage::Tx& tx, const workflow::BoletaRef& boleta,
+                                             const std::string& text, TimePoint now) {
+  if (text.empty()) {
+    return BoletaRegistered(boleta.folio);  // a photo or a pin alone: staff read it
+  }
+  const classify::Classification c = classifiers_.Current()->Classify(text);
+  workflow::ClassificationRecord record;
+  record.intent = c.intent;
+  record.categoria = c.categoria;
+  record.dependencia = c.dependencia;
+  record.colonia = c.colonia ? c.colonia->name : "";
+  record.colonia_postal_code = c.colonia ? c.colonia->postal_code : "";
+  record.address = c.address;
+  record.priority = c.priority;
+  record.confidence = c.confidence;
+  record.needs_review = c.needs_review;
+  record.json = c.ToJson();
+  workflow::RecordClassification(tx, boleta.id, record, now);
+  if (c.needs_review || c.dependencia.empty()) {
+    return BoletaRegistered(boleta.folio);
+  }
+  workflow::StatusChange route;
+  route.to = workflow::BoletaStatus::kCanalizada;
+  route.dependencia_id = c.dependencia;
+  if (!workflow_.ChangeStatus(tx, workflow::Actor::System(), boleta.id, route)) {
+    return BoletaRegistered(boleta.folio);  // e.g. an inactive dependencia: staff decide
+  }
+  const auto dependencia = tx.Exec(kDependencia, {c.dependencia});
+  const std::string name = dependencia.empty() ? c.dependencia : dependencia.at(0).Text(0);
+  if (c.dependencia == "externa") {
+    return BoletaExternal(boleta.folio, dependencia.empty() ? "" : dependencia.at(0).Text(2));
+  }
+  return BoletaRouted(boleta.folio, name,
+                      dependencia.empty() ? 10 : static_cast<int>(dependencia.at(0).Int(1)));
+}
+
 ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
                                       const InboundMessage& message) {
   const TimePoint now = clock_.Now();
@@ -106,8 +146,8 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
     request.media_kind = message.type;
   }
   const workflow::BoletaRef boleta = workflow::CreateBoleta(tx, request, now);
-  outbox::NewReply reply =
-      ReplyTo(message, citizen.id, inbox_id, now, "acuse_boleta", BoletaRegistered(boleta.folio));
+  outbox::NewReply reply = ReplyTo(message, citizen.id, inbox_id, now, "acuse_boleta",
+                                   ClassifyAndRoute(tx, boleta, message.text, now));
   reply.boleta_id = boleta.id;
   outbox::EnqueueReply(tx, reply);
   return ProcessOutcome::Processed("boleta " + boleta.folio + " created");

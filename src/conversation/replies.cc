@@ -8,6 +8,22 @@ std::string BoletaRegistered(std::string_view folio) {
          "corresponde; te avisaremos por este medio. Guarda tu folio para preguntar cómo va.";
 }
 
+std::string BoletaRouted(std::string_view folio, std::string_view dependencia_name,
+                         int business_days) {
+  return "¡Gracias por escribirnos! Registramos tu petición con el folio " + std::string(folio) +
+         " y la turnamos a " + std::string(dependencia_name) + ", que tiene " +
+         std::to_string(business_days) +
+         " días hábiles para atenderla. Te avisaremos por este medio; guarda tu folio para "
+         "preguntar cómo va.";
+}
+
+std::string BoletaExternal(std::string_view folio, std::string_view contact) {
+  std::string text = "Registramos tu mensaje con el folio " + std::string(folio) +
+                     ". Lo que nos cuentas no lo atiende el Ayuntamiento sino otra institución";
+  if (!contact.empty()) text += " (" + std::string(contact) + ")";
+  return text + "; el equipo de Atención Ciudadana te orientará y le dará seguimiento.";
+}
+
 std::string UnsupportedMessage() {
   return "Perdón, no podemos leer ese tipo de mensaje. Escríbenos tu reporte en texto; también "
          "puedes mandar fotos, notas de voz o tu ubicación.";

@@ -10,6 +10,13 @@ namespace sac::conversation {
 // A new petition has a folio and waits for staff to route it.
 std::string BoletaRegistered(std::string_view folio);
 
+// A new petition the rules engine routed at once.
+std::string BoletaRouted(std::string_view folio, std::string_view dependencia_name,
+                         int business_days);
+
+// A new petition that is not the municipality's: who attends it, and that the office follows it.
+std::string BoletaExternal(std::string_view folio, std::string_view contact);
+
 // We cannot read this kind of message (sticker packs, contact cards, unknown types).
 std::string UnsupportedMessage();
 

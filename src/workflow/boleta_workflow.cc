@@ -19,8 +19,14 @@ namespace bj = boost::json;
 constexpr Statement kLockBoleta{
     "workflow.lock_boleta",
     "SELECT status, coalesce(dependencia_id, ''), coalesce(categoria, ''), citizen_id,"
-    "  unread_by_dependencia, folio, channel, sla_business_days "
+    "  unread_by_dependencia, folio, channel, sla_business_days,"
+    "  classification->>'dependencia', confidence, classification IS NOT NULL "
     "FROM boleta WHERE id = $1 FOR UPDATE"};
+
+constexpr Statement kCorrection{
+    "workflow.correction",
+    "INSERT INTO classification_correction (boleta_id, at, staff, machine_dependencia,"
+    "  machine_categoria, machine_confidence, human_dependencia) VALUES ($1, $2, $3, $4, $5, $6, $7)"};
 
 constexpr Statement kSlaFor{
     "workflow.sla_for",
@@ -109,6 +115,9 @@ struct Locked {
   std::string folio;
   std::string channel;
   std::optional<std::int64_t> sla_business_days;
+  bool classified = false;                         // the rules engine looked at it
+  std::optional<std::string> machine_dependencia;  // ... and chose this (none: no idea)
+  std::optional<double> machine_confidence;
 };
 
 // The boleta, locked for the rest of the transaction, if this actor may see it at all: a
@@ -120,7 +129,11 @@ Result<Locked> Lock(Tx& tx, const Actor& actor, std::int64_t boleta_id) {
   }
   const auto row = rows.at(0);
   Locked locked{*StatusFromName(row.Text(0)), row.Text(1),   row.Text(2),   row.OptInt(3),
-                row.Bool(4),                  row.Text(5),   row.Text(6),   row.OptInt(7)};
+                row.Bool(4),                  row.Text(5),   row.Text(6),   row.OptInt(7),
+                row.Bool(10),                 row.OptText(8),  std::nullopt};
+  if (!row.IsNull(9)) {
+    locked.machine_confidence = row.Double(9);
+  }
   if (actor.kind == ActorKind::kDependencia &&
       (actor.dependencia_id.empty() || locked.dependencia_id != actor.dependencia_id)) {
     return MakeError(Errc::kNotFound, "no existe la boleta");
@@ -197,6 +210,15 @@ Result<ChangeResult> BoletaWorkflow::ChangeStatus(Tx& tx, const Actor& actor,
     const auto days = static_cast<int>(sla.at(0).Int(0));
     const TimePoint due = sla_.DueAt(now, days);
     tx.Exec(kRoute, {boleta_id, now, change.dependencia_id, due, days});
+    // A person routing it elsewhere than the machine did (or would have) is a lesson for the
+    // rules: kept as a correction that can become a golden case.
+    if (actor.kind == ActorKind::kStaff && locked->classified &&
+        locked->machine_dependencia != change.dependencia_id) {
+      tx.Exec(kCorrection,
+              {boleta_id, now, actor.name, locked->machine_dependencia,
+               locked->categoria.empty() ? Param(std::nullopt) : Param(locked->categoria),
+               locked->machine_confidence, change.dependencia_id});
+    }
     detail["dependencia"] = change.dependencia_id;
     if (!locked->dependencia_id.empty()) {
       detail["from_dependencia"] = locked->dependencia_id;

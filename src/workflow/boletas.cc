@@ -35,6 +35,12 @@ constexpr Statement kFindByReply{
     "SELECT b.id, b.folio FROM outbox o JOIN boleta b ON b.id = o.boleta_id "
     "WHERE o.channel = $1 AND o.provider_message_id = $2 AND b.citizen_id = $3"};
 
+constexpr Statement kRecordClassification{
+    "boleta.record_classification",
+    "UPDATE boleta SET intent = $2, categoria = nullif($3, ''), colonia = nullif($4, ''),"
+    "  colonia_postal_code = nullif($5, ''), address_text = coalesce(address_text, nullif($6, '')),"
+    "  priority = $7, confidence = $8, classification = $9::jsonb WHERE id = $1"};
+
 constexpr Statement kSetLocation{
     "boleta.set_location_if_missing",
     "UPDATE boleta SET latitude = $2, longitude = $3, address_text = coalesce(address_text, $4) "
@@ -107,6 +113,21 @@ std::optional<BoletaRef> FindBoletaOfReply(storage::Tx& tx, std::string_view cha
     return std::nullopt;
   }
   return FirstRef(tx.Exec(kFindByReply, {channel, provider_message_id, citizen_id}));
+}
+
+void RecordClassification(storage::Tx& tx, std::int64_t boleta_id,
+                          const ClassificationRecord& record, TimePoint now) {
+  tx.Exec(kRecordClassification,
+          {boleta_id, record.intent, record.categoria, record.colonia, record.colonia_postal_code,
+           record.address, record.priority, record.confidence, record.json});
+  boost::json::object detail{{"intent", record.intent},
+                             {"categoria", record.categoria},
+                             {"dependencia", record.dependencia},
+                             {"confianza", record.confidence},
+                             {"revision", record.needs_review}};
+  if (!record.colonia.empty()) detail["colonia"] = record.colonia;
+  AppendEvent(tx, boleta_id, now, "clasificada", Actor::System(), std::nullopt, std::nullopt,
+              boost::json::serialize(detail));
 }
 
 void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::optional<Media>& media,

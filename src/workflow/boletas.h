@@ -44,6 +44,25 @@ std::optional<BoletaRef> FindBoletaOfReply(storage::Tx& tx, std::string_view cha
                                            std::string_view provider_message_id,
                                            std::int64_t citizen_id);
 
+// What the rules engine made of a boleta (src/classify turns its answer into this).
+struct ClassificationRecord {
+  std::string intent;
+  std::string categoria;
+  std::string dependencia;  // the machine's choice, routed or not
+  std::string colonia;
+  std::string colonia_postal_code;
+  std::string address;
+  std::string priority = "normal";
+  double confidence = 0;
+  bool needs_review = true;
+  std::string json;  // the full answer with every rule that fired
+};
+
+// Stores the classification on the boleta (a street address only when it had none) and adds a
+// "clasificada" event to the bitácora.
+void RecordClassification(storage::Tx& tx, std::int64_t boleta_id,
+                          const ClassificationRecord& record, TimePoint now);
+
 // A later photo, voice note or location for an existing boleta. The location fills the boleta's
 // coordinates only when it had none.
 void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::optional<Media>& media,

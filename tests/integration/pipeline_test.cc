@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "channels/whatsapp/payloads.h"
+#include "classify/classifier_holder.h"
 #include "conversation/inbound_handler.h"
+#include "routing/dependencias.h"
 #include "intake/inbox_dispatcher.h"
 #include "intake/inbox_writer.h"
 #include "observability/metrics.h"
@@ -56,7 +58,12 @@ class PipelineTest : public ::testing::Test {
   PipelineTest()
       : database_(db_.Settings()),
         writer_(database_, clock_),
-        handler_(clock_),
+        calendar_(*workflow::BusinessCalendar::Load(testing::SourceDir() / "rules/calendario.toml")),
+        local_(*workflow::LocalTime::Load("America/Mazatlan")),
+        sla_(calendar_, local_),
+        classifiers_(std::move(*classify::ClassifierHolder::Load(testing::SourceDir() / "rules"))),
+        workflow_(sla_, clock_),
+        handler_(clock_, *classifiers_, workflow_),
         dispatcher_(handler_),
         poison_aware_(dispatcher_),
         pipeline_(database_, poison_aware_, Settings(), clock_, metrics_) {}
@@ -91,6 +98,11 @@ class PipelineTest : public ::testing::Test {
   Metrics metrics_;
   storage::Database database_;
   InboxWriter writer_;
+  workflow::BusinessCalendar calendar_;
+  workflow::LocalTime local_;
+  workflow::SlaClock sla_;
+  std::unique_ptr<classify::ClassifierHolder> classifiers_;
+  workflow::BoletaWorkflow workflow_;
   conversation::InboundHandler handler_;
   InboxDispatcher dispatcher_;
   PoisonAware poison_aware_;
@@ -114,6 +126,37 @@ TEST_F(PipelineTest, AMessageBecomesABoletaWithAFolioAndAnAcknowledgement) {
   EXPECT_EQ(db_.Scalar("SELECT recipient FROM outbox"), "5216691234501");
   EXPECT_EQ(db_.Scalar("SELECT account_id FROM outbox"), "110220330440550");
   EXPECT_THAT(db_.Scalar("SELECT body FROM outbox"), HasSubstr("folio 2026-000001"));
+}
+
+TEST_F(PipelineTest, AClearPetitionIsClassifiedAndRoutedAtOnce) {
+  auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
+  ASSERT_TRUE(database_.Transact(
+      [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
+  Store("text_fuga_agua_colonia_juarez.json");
+  EXPECT_EQ(Drain(), 1);
+  EXPECT_EQ(db_.Scalar("SELECT status || ':' || dependencia_id || ':' || categoria FROM boleta"),
+            "canalizada:jumapam:fuga_agua");
+  EXPECT_EQ(db_.Scalar("SELECT colonia FROM boleta"), "Benito Juárez");
+  EXPECT_EQ(db_.Scalar("SELECT due_at IS NOT NULL AND confidence >= 0.6 FROM boleta"), "t");
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(kind || '/' || actor_kind, ' ' ORDER BY id) FROM boleta_event"),
+            "creada/sistema clasificada/sistema canalizar/sistema");
+  EXPECT_THAT(db_.Scalar("SELECT classification->>'rules' FROM boleta"), HasSubstr("agua_drenaje.toml"));
+  EXPECT_THAT(db_.Scalar("SELECT body FROM outbox"), HasSubstr("JUMAPAM"));
+  EXPECT_THAT(db_.Scalar("SELECT body FROM outbox"), HasSubstr("10 días hábiles"));
+}
+
+TEST_F(PipelineTest, AVagueMessageWaitsForStaffWithItsCandidates) {
+  auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
+  ASSERT_TRUE(database_.Transact(
+      [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
+  ParsedWebhook vague = Fixture("text_fuga_agua_colonia_juarez.json");
+  vague.messages[0].text = "quiero reportar un problema que hay en mi calle";
+  Store(vague);
+  EXPECT_EQ(Drain(), 1);
+  EXPECT_EQ(db_.Scalar("SELECT status || ':' || coalesce(dependencia_id, '-') FROM boleta"),
+            "por_clasificar:-");
+  EXPECT_EQ(db_.Scalar("SELECT classification->>'needs_review' FROM boleta"), "true");
+  EXPECT_THAT(db_.Scalar("SELECT body FROM outbox"), HasSubstr("Atención Ciudadana la revisará"));
 }
 
 TEST_F(PipelineTest, MediaAndLocationAreKeptOnTheBoleta) {

@@ -128,7 +128,7 @@ TEST_F(ServeTest, ASignedWhatsAppMessageBecomesABoletaAndTheCitizenGetsTheFolio)
   EXPECT_EQ(db_.Scalar("SELECT status FROM boleta"), "por_clasificar");
   EXPECT_EQ(db_.Scalar("SELECT state FROM outbox"), "sent");
   EXPECT_EQ(db_.Scalar("SELECT string_agg(kind, ' ' ORDER BY id) FROM boleta_event"),
-            "creada respuesta_enviada");
+            "creada clasificada respuesta_enviada");
 }
 
 TEST_F(ServeTest, ARedeliveryIsAcknowledgedAndAddsNothing) {
