@@ -15,8 +15,9 @@ namespace {
 // Words that introduce a colonia: "colonia X", "fracc X", "vivo en la X".
 const std::set<std::string, std::less<>> kMarkers = {
     "colonia", "fraccionamiento", "unidad", "residencial", "asentamiento", "barrio"};
-// Marker words that need an article after them: "en la X", "de la X", "por la X".
-const std::set<std::string, std::less<>> kWeakMarkers = {"en", "de", "por", "sobre"};
+// Marker words that need an article after them: "en la X", "por la X". Not "de": "una rama de
+// los pinos" is about trees.
+const std::set<std::string, std::less<>> kWeakMarkers = {"en", "por"};
 const std::set<std::string, std::less<>> kArticles = {"la", "el", "los", "las", "del", "de"};
 // Right before these, a name is a street, a school or a crossing, not a colonia.
 const std::set<std::string, std::less<>> kNotAColonia = {

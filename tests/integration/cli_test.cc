@@ -164,6 +164,66 @@ TEST(CliTest, TokenCreatePrintsTheTokenOnceAsTheLastWord) {
   EXPECT_EQ(RunProcess({SacBinary(), "token", "revoke", "1"}, env).exit_code, 2) << "already revoked";
 }
 
+TEST(CliTest, ClassifyReadsJsonLinesAndAnswersOneLineEach) {
+  const std::string rules = (testing::SourceDir() / "tests/classify/testdata/rules").string();
+  const auto result = RunProcess(
+      {SacBinary(), "classify", "--rules", rules},
+      {}, "{\"id\": 1, \"text\": \"hay una fuga de agua en la col juarez\", \"canal\": \"x\"}\n"
+          "not json\n"
+          "{\"id\": \"b\"}\n"
+          "{\"id\": \"c\", \"text\": \"hola\"}\n");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::istringstream lines(result.out);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(lines, line);) out.push_back(line);
+  ASSERT_EQ(out.size(), 4u) << "one line per input line, in order";
+  EXPECT_THAT(out[0], StartsWith("{\"id\":1,"));
+  EXPECT_THAT(out[0], HasSubstr("\"dependencia\":\"jumapam\""));
+  EXPECT_THAT(out[0], HasSubstr("\"colonia\":\"Benito Juárez\""));
+  EXPECT_THAT(out[0], HasSubstr("\"needs_review\":false"));
+  EXPECT_THAT(out[0], HasSubstr("\"rules\":["));
+  EXPECT_THAT(out[1], HasSubstr("\"error\""));
+  EXPECT_THAT(out[2], StartsWith("{\"id\":\"b\",\"error\""));
+  EXPECT_THAT(out[3], HasSubstr("\"intent\":\"saludo\""));
+}
+
+TEST(CliTest, ClassifyExplainsOneTextToAPerson) {
+  const auto result = RunProcess({SacBinary(), "classify", "--rules",
+                                  (testing::SourceDir() / "tests/classify/testdata/rules").string(),
+                                  "la lampara esta fundida"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("alumbrado_publico"));
+  EXPECT_THAT(result.out, HasSubstr("categorias/prueba.toml"));
+}
+
+TEST(CliTest, RulesCheckAndTestReportProblemsAndGates) {
+  const std::string good = (testing::SourceDir() / "tests/classify/testdata/rules").string();
+  const auto check = RunProcess({SacBinary(), "rules", "check", good});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_THAT(check.out, HasSubstr("3 categorías"));
+  const auto test = RunProcess({SacBinary(), "rules", "test", good});
+  EXPECT_EQ(test.exit_code, 0) << test.err;
+  EXPECT_THAT(test.out, HasSubstr("precisión"));
+
+  const auto broken = std::filesystem::temp_directory_path() / "sac_cli_broken_rules";
+  std::filesystem::remove_all(broken);
+  std::filesystem::copy(good, broken, std::filesystem::copy_options::recursive);
+  std::ofstream(broken / "categorias" / "mala.toml")
+      << "[[categoria]]\nid = \"x\"\nnombre = \"X\"\ndependencia = \"jumapam\"\n"
+      << "patrones = [{ re = '(roto', peso = 2 }]\n";
+  const auto refused = RunProcess({SacBinary(), "rules", "check", broken.string()});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("categorias/mala.toml:5"));
+
+  // Stricter gates than the rules can meet: `rules test` fails.
+  std::filesystem::remove(broken / "categorias" / "mala.toml");
+  std::ofstream(broken / "clasificador.toml") << "[casos]\nautomatico_minimo = 1.0\n"
+                                                 "[enrutamiento]\nconfianza_minima = 0.99\n";
+  const auto gated = RunProcess({SacBinary(), "rules", "test", broken.string()});
+  EXPECT_EQ(gated.exit_code, 1);
+  EXPECT_THAT(gated.err, HasSubstr("por debajo del umbral"));
+}
+
 // The dev configuration, with the rules found from wherever the test runs.
 std::string DevConfig() {
   std::ifstream in(testing::SourceDir() / "deploy/config/sac.dev.toml");
@@ -202,9 +262,15 @@ TEST(CliTest, ServeShutsDownGracefullyOnSigterm) {
   ASSERT_TRUE(accepted);
   EXPECT_EQ(accepted->status, 200);
 
+  serve.Signal(SIGHUP);  // reload the rules; the server keeps serving
+  std::this_thread::sleep_for(500ms);
+  auto still = client.Execute({"GET", "http://127.0.0.1:" + std::to_string(port) + "/healthz", {}, "", 1000ms});
+  ASSERT_TRUE(still);
+  EXPECT_EQ(still->status, 200);
   serve.Signal(SIGTERM);
   const auto result = serve.Wait(15s);
   EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("\"msg\":\"rules reloaded\""));
   EXPECT_THAT(result.out, HasSubstr("\"msg\":\"stopping\""));
   EXPECT_THAT(result.out, HasSubstr("\"msg\":\"sac stopped\""));
   EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 1) << "the acknowledged webhook is stored";

@@ -16,10 +16,11 @@ namespace sac::testing {
 std::string SacBinary() { return SAC_BINARY; }
 
 Subprocess::Subprocess(const std::vector<std::string>& argv,
-                       const std::map<std::string, std::string>& env) {
+                       const std::map<std::string, std::string>& env, const std::string& input) {
   int out[2];
   int err[2];
-  if (pipe(out) != 0 || pipe(err) != 0) {
+  int in[2];
+  if (pipe(out) != 0 || pipe(err) != 0 || pipe(in) != 0) {
     throw std::runtime_error("pipe failed");
   }
   std::map<std::string, std::string> merged;
@@ -42,8 +43,10 @@ Subprocess::Subprocess(const std::vector<std::string>& argv,
   if (pid_ == 0) {
     dup2(out[1], STDOUT_FILENO);
     dup2(err[1], STDERR_FILENO);
+    dup2(in[0], STDIN_FILENO);
     close(out[0]);
     close(err[0]);
+    close(in[1]);
     std::vector<char*> args;
     for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
@@ -55,6 +58,15 @@ Subprocess::Subprocess(const std::vector<std::string>& argv,
   }
   close(out[1]);
   close(err[1]);
+  close(in[0]);
+  // Small inputs fit the pipe buffer; the child reads them after we close our end.
+  std::size_t written = 0;
+  while (written < input.size()) {
+    const ssize_t n = write(in[1], input.data() + written, input.size() - written);
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  close(in[1]);
   out_fd_ = out[0];
   err_fd_ = err[0];
 }
@@ -114,8 +126,8 @@ ProcessResult Subprocess::Wait(std::chrono::milliseconds timeout) {
 }
 
 ProcessResult RunProcess(const std::vector<std::string>& argv,
-                  const std::map<std::string, std::string>& env) {
-  Subprocess process(argv, env);
+                         const std::map<std::string, std::string>& env, const std::string& input) {
+  Subprocess process(argv, env, input);
   return process.Wait();
 }
 

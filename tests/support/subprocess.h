@@ -19,8 +19,9 @@ struct ProcessResult {
 
 class Subprocess {
  public:
-  // Starts `argv` with the current environment plus `env` (which wins).
-  Subprocess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env);
+  // Starts `argv` with the current environment plus `env` (which wins), `input` on its stdin.
+  Subprocess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+             const std::string& input = "");
   ~Subprocess();
   Subprocess(const Subprocess&) = delete;
   Subprocess& operator=(const Subprocess&) = delete;
@@ -37,7 +38,8 @@ class Subprocess {
 };
 
 ProcessResult RunProcess(const std::vector<std::string>& argv,
-                  const std::map<std::string, std::string>& env = {});
+                         const std::map<std::string, std::string>& env = {},
+                         const std::string& input = "");
 
 // The sac binary under test.
 std::string SacBinary();
