@@ -47,12 +47,15 @@ Classification Classifier::Run(std::string_view text, bool explain) const {
   std::vector<int> categoria_score(rules.categorias().size(), 0);
   std::vector<bool> excluded(rules.categorias().size(), false);
   std::vector<int> intent_score(rules.intents().size(), 0);
+  const bool may_deny = std::any_of(kDenials.begin(), kDenials.end(), [&](std::string_view denial) {
+    return normalized.find(denial) != std::string::npos;
+  });
   for (const int index : matched) {
     const Pattern& pattern = rules.patterns()[static_cast<std::size_t>(index)];
     std::size_t begin = 0;
     std::size_t end = 0;
-    // Spans cost a second match; only denials and explanations need them.
-    const bool need_span = explain || pattern.kind == Pattern::Kind::kCategoria;
+    // Spans cost a second match; only explanations and texts with a denial need them.
+    const bool need_span = explain || (may_deny && pattern.kind == Pattern::Kind::kCategoria);
     if (need_span && !rules.Span(static_cast<std::size_t>(index), normalized, begin, end)) {
       continue;
     }
@@ -61,7 +64,7 @@ Classification Classifier::Run(std::string_view text, bool explain) const {
     switch (pattern.kind) {
       case Pattern::Kind::kCategoria:
         target = rules.categorias()[pattern.owner].id;
-        if (Denied(normalized, begin)) {
+        if (may_deny && Denied(normalized, begin)) {
           kind = "negado";
         } else {
           kind = "categoria";

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace sac::classify {
 
@@ -16,7 +17,7 @@ class Normalizer {
  public:
   Normalizer() = default;
   explicit Normalizer(std::map<std::string, std::string, std::less<>> abbreviations)
-      : abbreviations_(std::move(abbreviations)) {}
+      : abbreviations_(abbreviations.begin(), abbreviations.end()) {}
 
   std::string Normalize(std::string_view text) const;
 
@@ -24,7 +25,14 @@ class Normalizer {
   static std::string Fold(std::string_view text);
 
  private:
-  std::map<std::string, std::string, std::less<>> abbreviations_;
+  // Looked up once per token of every message: hashed, and by string_view without copies.
+  struct TokenHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view token) const {
+      return std::hash<std::string_view>{}(token);
+    }
+  };
+  std::unordered_map<std::string, std::string, TokenHash, std::equal_to<>> abbreviations_;
 };
 
 }  // namespace sac::classify
