@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "classify/corrections.h"
 #include "config/config_loader.h"
 #include "observability/log.h"
 #include "routing/dependencias.h"
@@ -191,6 +192,28 @@ int RevokeToken(const CommonOptions& options, std::int64_t id) {
     return kExitUsage;
   }
   std::cout << "token " << id << " revocado\n";
+  return kExitOk;
+}
+
+int ExportCorrections(const CommonOptions& options, bool again) {
+  auto config = LoadOrReport(options, &ValidateDatabase);
+  if (!config) {
+    return kExitUsage;
+  }
+  storage::Database database(SettingsFor(config->database));
+  auto corrections = database.Transact(
+      [&](storage::Tx& tx) { return classify::TakeCorrections(tx, again); });
+  if (!corrections) {
+    PrintError(corrections.error().message);
+    return kExitFailure;
+  }
+  for (const classify::Correction& correction : *corrections) {
+    std::cout << classify::GoldenCaseLines(correction);
+  }
+  // The texts are the citizens' own words: they must not reach the repository as they are.
+  std::cerr << corrections->size()
+            << " correcciones. Antes de agregarlas a rules/cases/: quite nombres, teléfonos y "
+               "domicilios exactos, y revise la colonia.\n";
   return kExitOk;
 }
 

@@ -22,4 +22,8 @@ int CreateToken(const CommonOptions& options, const std::string& dependencia,
                 const std::string& label);
 int RevokeToken(const CommonOptions& options, std::int64_t id);
 
+// Staff corrections not yet proposed (all with `again`) printed as golden-case lines for
+// rules/cases, and marked as proposed.
+int ExportCorrections(const CommonOptions& options, bool again);
+
 }  // namespace sac::app

@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
   rules_test->add_option("dir", rules_test_dir, "Rules directory")->required()
       ->check(CLI::ExistingDirectory);
   rules_test->add_flag("--fallos", show_misses, "List every case that failed");
+  bool all_corrections = false;
+  CLI::App* rules_corrections = rules->add_subcommand(
+      "correcciones", "Print staff corrections not yet proposed as golden cases (TSV)");
+  rules_corrections->add_flag("--todas", all_corrections, "Also those printed before");
   CLI::App* token = cli.add_subcommand("token", "Manage the dependencias' API tokens");
   token->require_subcommand(1);
   std::string dependencia;
@@ -71,6 +75,7 @@ int main(int argc, char** argv) {
   if (classify->parsed()) return sac::app::Classify(rules_dir, text);
   if (rules_check->parsed()) return sac::app::RulesCheck(rules_check_dir);
   if (rules_test->parsed()) return sac::app::RulesTest(rules_test_dir, show_misses);
+  if (rules_corrections->parsed()) return sac::app::ExportCorrections(options, all_corrections);
   if (token_create->parsed()) return sac::app::CreateToken(options, dependencia, label);
   if (token_revoke->parsed()) return sac::app::RevokeToken(options, token_id);
   return EXIT_FAILURE;

@@ -164,6 +164,26 @@ TEST(CliTest, TokenCreatePrintsTheTokenOnceAsTheLastWord) {
   EXPECT_EQ(RunProcess({SacBinary(), "token", "revoke", "1"}, env).exit_code, 2) << "already revoked";
 }
 
+TEST(CliTest, RulesCorreccionesPrintsEachStaffCorrectionOnceAsAGoldenCase) {
+  TestDatabase db;
+  const std::map<std::string, std::string> env = {{"SAC_DATABASE_URL", db.url()}};
+  db.Execute("INSERT INTO boleta (folio, channel, text) VALUES "
+             "('2026-000007', 'whatsapp', E'se cayo un arbol\\ten la banqueta')");
+  db.Execute("INSERT INTO classification_correction (boleta_id, staff, machine_dependencia,"
+             " machine_categoria, machine_confidence, human_dependencia) "
+             "SELECT id, 'ana', 'obras_publicas', 'banqueta', 0.5, 'parques_jardines' FROM boleta");
+  const auto first = RunProcess({SacBinary(), "rules", "correcciones"}, env);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out,
+            "# folio 2026-000007: la máquina dijo obras_publicas/banqueta (0.50); ana canalizó a "
+            "parques_jardines\nse cayo un arbol en la banqueta\tpeticion\tparques_jardines\t-\n");
+  EXPECT_THAT(first.err, HasSubstr("quite nombres, teléfonos y domicilios"));
+  const auto second = RunProcess({SacBinary(), "rules", "correcciones"}, env);
+  EXPECT_EQ(second.out, "");
+  const auto all = RunProcess({SacBinary(), "rules", "correcciones", "--todas"}, env);
+  EXPECT_EQ(CountLines(all.out), 2);
+}
+
 TEST(CliTest, ClassifyReadsJsonLinesAndAnswersOneLineEach) {
   const std::string rules = (testing::SourceDir() / "tests/classify/testdata/rules").string();
   const auto result = RunProcess(

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <thread>
 
+#include "classify/corrections.h"
 #include "routing/dependencias.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/test_database.h"
@@ -263,6 +264,50 @@ TEST_F(WorkflowTest, AFullLifeFromIntakeToClosing) {
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event WHERE boleta_id = " + std::to_string(id) +
                       " AND from_status IS DISTINCT FROM to_status AND to_status IS NOT NULL"),
             8);
+}
+
+TEST_F(WorkflowTest, StaffRoutingAgainstTheMachineIsKeptAsACorrectionForTheGoldenCases) {
+  const auto classify = [&](std::int64_t id, const std::string& dependencia) {
+    ClassificationRecord record;
+    record.intent = "peticion";
+    record.categoria = dependencia.empty() ? "" : "fuga_agua";
+    record.dependencia = dependencia;
+    record.colonia = "Benito Juárez";
+    record.confidence = 0.55;
+    record.json = dependencia.empty() ? R"({"dependencia":null})"
+                                      : R"({"dependencia":")" + dependencia + R"("})";
+    ASSERT_TRUE(database_.Transact(
+        [&](storage::Tx& tx) { RecordClassification(tx, id, record, clock_.Now()); }));
+  };
+  const auto agreed = CreateCitizensBoleta();
+  classify(agreed, "obras_publicas");
+  MustChange(staff_, agreed, To(S::kCanalizada, "obras_publicas"));
+  const auto unsure = CreateCitizensBoleta();
+  classify(unsure, "");
+  MustChange(staff_, unsure, To(S::kCanalizada, "obras_publicas"));
+  const auto wrong = CreateCitizensBoleta();
+  classify(wrong, "jumapam");
+  MustChange(staff_, wrong, To(S::kCanalizada, "obras_publicas"));
+  const auto never_classified = CreateCitizensBoleta();
+  MustChange(staff_, never_classified, To(S::kCanalizada, "jumapam"));
+
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(boleta_id || ':' || coalesce(machine_dependencia, '-') || "
+                       "'>' || human_dependencia || ':' || staff, ' ' ORDER BY id) "
+                       "FROM classification_correction"),
+            std::to_string(unsure) + ":->obras_publicas:ana.staff " + std::to_string(wrong) +
+                ":jumapam>obras_publicas:ana.staff");
+
+  auto taken = database_.Transact([](storage::Tx& tx) { return classify::TakeCorrections(tx, false); });
+  ASSERT_TRUE(taken) << taken.error().message;
+  ASSERT_EQ(taken->size(), 2u);
+  EXPECT_EQ(classify::GoldenCaseLines(taken->at(1)),
+            "# folio " + Col(wrong, "folio") +
+                ": la máquina dijo jumapam/fuga_agua (0.55); ana.staff canalizó a obras_publicas\n"
+                "hay un bache enorme\tpeticion\tobras_publicas\tBenito Juárez\n");
+  auto again = database_.Transact([](storage::Tx& tx) { return classify::TakeCorrections(tx, false); });
+  EXPECT_TRUE(again && again->empty()) << "each correction is proposed once";
+  auto all = database_.Transact([](storage::Tx& tx) { return classify::TakeCorrections(tx, true); });
+  EXPECT_EQ(all->size(), 2u);
 }
 
 TEST_F(WorkflowTest, InconformidadGoesBackToTheSameDependenciaWithANewTerm) {
