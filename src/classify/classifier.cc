@@ -28,6 +28,15 @@ bool Denied(std::string_view normalized, std::size_t begin) {
   });
 }
 
+// baja < normal < alta < urgente: between two categorías with the same score, the more urgent
+// one is the better reading (a fallen cable before a dark street).
+int Rank(std::string_view priority) {
+  if (priority == "urgente") return 3;
+  if (priority == "alta") return 2;
+  if (priority == "normal") return 1;
+  return 0;
+}
+
 }  // namespace
 
 Classification Classifier::Classify(std::string_view text) const { return Run(text, true); }
@@ -88,21 +97,39 @@ Classification Classifier::Run(std::string_view text, bool explain) const {
     }
   }
 
-  // Best categoría per dependencia.
+  // Best categoría per dependencia (ties: the more urgent categoría).
   std::vector<Candidate> by_dependencia;
+  std::vector<int> rank;  // of each candidate's categoría
   for (std::size_t i = 0; i < categoria_score.size(); ++i) {
     if (excluded[i] || categoria_score[i] <= 0) continue;
     const Categoria& categoria = rules.categorias()[i];
+    const int categoria_rank = Rank(categoria.priority);
     auto existing = std::find_if(by_dependencia.begin(), by_dependencia.end(),
                                  [&](const Candidate& c) { return c.dependencia == categoria.dependencia; });
     if (existing == by_dependencia.end()) {
       by_dependencia.push_back({categoria.id, categoria.dependencia, categoria_score[i]});
-    } else if (categoria_score[i] > existing->score) {
+      rank.push_back(categoria_rank);
+      continue;
+    }
+    const auto at = static_cast<std::size_t>(existing - by_dependencia.begin());
+    if (categoria_score[i] > existing->score ||
+        (categoria_score[i] == existing->score && categoria_rank > rank[at])) {
       *existing = {categoria.id, categoria.dependencia, categoria_score[i]};
+      rank[at] = categoria_rank;
     }
   }
-  std::sort(by_dependencia.begin(), by_dependencia.end(),
-            [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  std::vector<std::size_t> order(by_dependencia.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (by_dependencia[a].score != by_dependencia[b].score) {
+      return by_dependencia[a].score > by_dependencia[b].score;
+    }
+    return rank[a] > rank[b];
+  });
+  std::vector<Candidate> sorted;
+  sorted.reserve(order.size());
+  for (const std::size_t i : order) sorted.push_back(by_dependencia[i]);
+  by_dependencia = std::move(sorted);
   if (by_dependencia.size() > 3) by_dependencia.resize(3);
   result.candidates = by_dependencia;
 

@@ -57,6 +57,13 @@ TEST(ClassifierTest, CloseDependenciasWaitForAPerson) {
   EXPECT_EQ(c.candidates[1].dependencia, "aseo_urbano");
 }
 
+TEST(ClassifierTest, OnATieTheMoreUrgentCategoriaIsTheReading) {
+  const Classification c = Classify("algo pasa con el poste de la esquina");
+  EXPECT_EQ(c.categoria, "cable_suelto") << "same score as luminaria, but urgente";
+  EXPECT_EQ(c.priority, "urgente");
+  EXPECT_TRUE(c.needs_review) << "one point is still below puntaje_minimo";
+}
+
 TEST(ClassifierTest, ADeniedMatchDoesNotCount) {
   const Classification c = Classify("no es basura, es una fuga de agua");
   EXPECT_EQ(c.dependencia, "jumapam");
@@ -113,7 +120,7 @@ TEST(GoldenCasesTest, EvaluatesPrecisionAutomaticIntentsAndColonias) {
   auto cases = LoadGoldenCases(*TestRules());
   ASSERT_TRUE(cases) << cases.error().message;
   const GoldenReport report = Evaluate(Classifier(TestRules()), *cases);
-  EXPECT_EQ(report.cases, 8) << "4 lines, 3 categoría examples, 1 intent example";
+  EXPECT_EQ(report.cases, 9) << "4 lines, 4 categoría examples, 1 intent example";
   EXPECT_EQ(report.Precision(), 1.0);
   EXPECT_EQ(report.IntentAccuracy(), 1.0);
   EXPECT_EQ(report.colonia_expected, 2);

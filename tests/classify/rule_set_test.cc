@@ -23,9 +23,9 @@ std::filesystem::path CopyOfTestRules(const std::string& name) {
 TEST(RuleSetTest, LoadsCompilesAndIndexesTheRules) {
   auto rules = RuleSet::Load(testing::SourceDir() / "tests/classify/testdata/rules");
   ASSERT_TRUE(rules) << rules.error().message;
-  EXPECT_EQ((*rules)->categorias().size(), 3u);
+  EXPECT_EQ((*rules)->categorias().size(), 4u);
   EXPECT_EQ((*rules)->intents().size(), 7u) << "intents without patterns are added";
-  EXPECT_EQ((*rules)->patterns().size(), 11u);
+  EXPECT_EQ((*rules)->patterns().size(), 14u);
   EXPECT_EQ((*rules)->gazetteer().size(), 11u);
   EXPECT_EQ((*rules)->thresholds().min_score, 2);
 }

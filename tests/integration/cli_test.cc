@@ -220,7 +220,7 @@ TEST(CliTest, RulesCheckAndTestReportProblemsAndGates) {
   const std::string good = (testing::SourceDir() / "tests/classify/testdata/rules").string();
   const auto check = RunProcess({SacBinary(), "rules", "check", good});
   EXPECT_EQ(check.exit_code, 0) << check.err;
-  EXPECT_THAT(check.out, HasSubstr("3 categorías"));
+  EXPECT_THAT(check.out, HasSubstr("4 categorías"));
   const auto test = RunProcess({SacBinary(), "rules", "test", good});
   EXPECT_EQ(test.exit_code, 0) << test.err;
   EXPECT_THAT(test.out, HasSubstr("precisión"));
