@@ -24,7 +24,11 @@ const std::set<std::string, std::less<>> kNotAColonia = {
     "calle",    "avenida", "bulevar", "esquina",  "entre",    "y",       "con",
     "privada",  "andador", "callejon", "escuela", "primaria", "secundaria", "jardin",
     "kinder",   "preparatoria", "prepa", "plaza",  "mercado",  "hospital", "parque",
-    "carretera", "boulevard", "calzada", "cerrada", "numero"};
+    "carretera", "boulevard", "calzada", "cerrada", "numero",
+    // landmarks named after people: "teatro Ángela Peralta", "estadio Teodoro Mariscal"
+    "teatro",   "museo",   "estadio", "clinica", "iglesia", "templo", "monumento", "biblioteca",
+    "universidad", "facultad", "instituto", "colegio", "hotel", "farmacia", "tienda", "centro",
+    "panteon", "cementerio", "gimnasio", "deportiva", "estatua", "glorieta", "puente"};
 
 std::vector<std::string_view> Tokens(std::string_view text) {
   std::vector<std::string_view> tokens;
@@ -283,9 +287,25 @@ std::optional<ColoniaMatch> Gazetteer::Find(std::string_view normalized) const {
     } else if (kWeakMarkers.contains(tokens[i]) && i + 1 < tokens.size() &&
                kArticles.contains(tokens[i + 1]) && tokens[i + 1] != "de") {
       // "en la juarez". The article may belong to the name ("Las Gaviotas"). Exact names only:
-      // "en la esquina" must not become a colonia by a one-letter typo.
-      if (auto found = AfterMarker(tokens, i + 1, false)) return found;
-      start = i + 2;
+      // "en la esquina" must not become a colonia by a one-letter typo; and a one-word name
+      // followed by "de" is a noun with its complement ("por las raíces del árbol").
+      const auto accept = [&](std::optional<ColoniaMatch> found, std::size_t from) {
+        if (!found) return found;
+        const std::vector<std::string_view> span = Tokens(found->span);
+        const auto words = std::count_if(span.begin(), span.end(), [](std::string_view t) {
+          return !kArticles.contains(t);
+        });
+        const std::size_t next = from + span.size();
+        if (words == 1 && next < tokens.size() && (tokens[next] == "de" || tokens[next] == "del")) {
+          return std::optional<ColoniaMatch>();
+        }
+        return found;
+      };
+      if (auto found = accept(AfterMarker(tokens, i + 1, false), i + 1)) return found;
+      if (i + 2 < tokens.size()) {
+        if (auto found = accept(AfterMarker(tokens, i + 2, false), i + 2)) return found;
+      }
+      continue;
     } else {
       continue;
     }

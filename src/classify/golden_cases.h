@@ -5,7 +5,7 @@
 //
 // A case line: texto <TAB> intent <TAB> dependencia <TAB> colonia, where dependencia is an id,
 // "-" (not a petition for anyone) or "?" (a person must decide), and colonia is the SEPOMEX name
-// or "-".
+// or "-" (the text names none). The rules' own examples carry colonia "?": not checked.
 #pragma once
 
 #include <filesystem>
@@ -23,7 +23,7 @@ struct GoldenCase {
   std::string text;
   std::string intent;
   std::string dependencia;  // id, "-" or "?"
-  std::string colonia;      // SEPOMEX name or "-"
+  std::string colonia;      // SEPOMEX name, "-" (none) or "?" (not checked)
 };
 
 // Cases of rules/cases/*.tsv and the rules' own examples. Malformed lines are errors naming

@@ -45,6 +45,9 @@ TEST_F(GazetteerTest, WeakMarkersTakeExactNamesOnly) {
   EXPECT_EQ(Find("vivo en las gaviotas"), "Las Gaviotas/marcador") << "the article is the name's";
   EXPECT_EQ(Find("esta en la esquina"), "-");
   EXPECT_EQ(Find("vivo en la montuoza"), "-") << "no typos after a weak marker";
+  EXPECT_EQ(Find("se levanto la banqueta por las raices del arbol"), "-") << "a noun and its complement";
+  EXPECT_EQ(Find("vivo por las raices de aqui de mazatlan"), "-");
+  EXPECT_EQ(Find("aqui en las raices hay basura"), "Raíces/marcador");
 }
 
 TEST_F(GazetteerTest, MarkedAliasesNeedAMarker) {
@@ -60,6 +63,8 @@ TEST_F(GazetteerTest, AliasesAndLongOfficialNamesMatchAnywhereButAfterStreetWord
   EXPECT_EQ(Find("todo villa verde sin luz"), "Villa Verde/nombre");
   EXPECT_EQ(Find("frente a la escuela benito juarez"), "-");
   EXPECT_EQ(Find("en la calle villa verde"), "-");
+  EXPECT_EQ(Find("afuera del teatro angela peralta hay un bache"), "-") << "a landmark";
+  EXPECT_EQ(Find("en la angela peralta hay un bache"), "Ángela Peralta/marcador");
   EXPECT_EQ(Find("se cayo una rama de los pinos"), "-") << "one meaningful word is not enough";
 }
 
@@ -72,7 +77,7 @@ TEST_F(GazetteerTest, PostalCodesOfASingleUrbanColonia) {
 TEST_F(GazetteerTest, KnowsOfficialNames) {
   EXPECT_EQ(gazetteer_.OfficialName("benito juarez"), "Benito Juárez");
   EXPECT_FALSE(gazetteer_.OfficialName("Atlantis"));
-  EXPECT_EQ(gazetteer_.size(), 11u);
+  EXPECT_EQ(gazetteer_.size(), 13u);
 }
 
 TEST(GazetteerLoadTest, RefusesAnAliasForAColoniaThatDoesNotExist) {

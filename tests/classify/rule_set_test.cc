@@ -26,7 +26,7 @@ TEST(RuleSetTest, LoadsCompilesAndIndexesTheRules) {
   EXPECT_EQ((*rules)->categorias().size(), 4u);
   EXPECT_EQ((*rules)->intents().size(), 7u) << "intents without patterns are added";
   EXPECT_EQ((*rules)->patterns().size(), 14u);
-  EXPECT_EQ((*rules)->gazetteer().size(), 11u);
+  EXPECT_EQ((*rules)->gazetteer().size(), 13u);
   EXPECT_EQ((*rules)->thresholds().min_score, 2);
 }
 

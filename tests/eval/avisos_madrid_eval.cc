@@ -56,6 +56,7 @@ bool ReadRecord(std::istream& in, std::string& record) {
   record.clear();
   std::string line;
   while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // the files have CRLF endings
     record += record.empty() ? line : "\n" + line;
     if (std::count(record.begin(), record.end(), '"') % 2 == 0) return true;
   }
