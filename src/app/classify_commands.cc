@@ -105,21 +105,25 @@ int RulesCheck(const std::string& rules_dir) {
   return 0;
 }
 
-int RulesTest(const std::string& rules_dir, bool show_misses) {
+int RulesTest(const std::string& rules_dir, const RulesTestOptions& options) {
   const auto rules = LoadOrReport(rules_dir);
   if (!rules) return 1;
-  auto cases = classify::LoadGoldenCases(*rules);
+  auto cases = options.cases_file ? classify::LoadCaseFile(*rules, *options.cases_file)
+                                  : classify::LoadGoldenCases(*rules);
   if (!cases) {
     std::cerr << cases.error().message << "\n";
     return 1;
   }
   const classify::GoldenReport report = classify::Evaluate(classify::Classifier(rules), *cases);
   std::cout << report.Render();
-  if (show_misses) {
+  if (options.show_misses) {
     std::cout << "\nfallos:\n";
     for (const std::string& miss : report.misses) std::cout << "  " << miss << "\n";
   }
-  const auto failures = report.GateFailures(rules->thresholds());
+  classify::Thresholds gates = rules->thresholds();
+  if (options.min_precision) gates.min_precision = *options.min_precision;
+  if (options.min_automatic) gates.min_automatic = *options.min_automatic;
+  const auto failures = report.GateFailures(gates);
   for (const std::string& failure : failures) {
     std::cerr << "por debajo del umbral: " << failure << "\n";
   }

@@ -14,8 +14,17 @@ int Classify(const std::string& rules_dir, const std::optional<std::string>& tex
 // Every pattern compiles, every id is known, nothing is defined twice.
 int RulesCheck(const std::string& rules_dir);
 
+struct RulesTestOptions {
+  bool show_misses = false;
+  // Another set of cases instead of rules/cases and the examples (an evaluation kept apart).
+  std::optional<std::string> cases_file;
+  // Gates instead of those of rules/clasificador.toml.
+  std::optional<double> min_precision;
+  std::optional<double> min_automatic;
+};
+
 // The golden cases: per-dependencia precision and recall, the confusion table, the misses;
-// non-zero exit below the thresholds of rules/clasificador.toml.
-int RulesTest(const std::string& rules_dir, bool show_misses);
+// non-zero exit below the thresholds of rules/clasificador.toml (or those given).
+int RulesTest(const std::string& rules_dir, const RulesTestOptions& options);
 
 }  // namespace sac::app

@@ -35,11 +35,20 @@ int main(int argc, char** argv) {
   rules_check->add_option("dir", rules_check_dir, "Rules directory")->required()
       ->check(CLI::ExistingDirectory);
   std::string rules_test_dir;
-  bool show_misses = false;
+  sac::app::RulesTestOptions rules_test_options;
   CLI::App* rules_test = rules->add_subcommand("test", "Run the golden cases; fail below thresholds");
   rules_test->add_option("dir", rules_test_dir, "Rules directory")->required()
       ->check(CLI::ExistingDirectory);
-  rules_test->add_flag("--fallos", show_misses, "List every case that failed");
+  rules_test->add_flag("--fallos", rules_test_options.show_misses, "List every case that failed");
+  rules_test->add_option("--casos", rules_test_options.cases_file,
+                         "Evaluate this TSV file instead of the rules' cases and examples")
+      ->check(CLI::ExistingFile);
+  rules_test->add_option("--precision-minima", rules_test_options.min_precision,
+                         "Precision gate instead of clasificador.toml's")
+      ->check(CLI::Range(0.0, 1.0));
+  rules_test->add_option("--automatico-minimo", rules_test_options.min_automatic,
+                         "Automatic-share gate instead of clasificador.toml's")
+      ->check(CLI::Range(0.0, 1.0));
   bool all_corrections = false;
   CLI::App* rules_corrections = rules->add_subcommand(
       "correcciones", "Print staff corrections not yet proposed as golden cases (TSV)");
@@ -74,7 +83,7 @@ int main(int argc, char** argv) {
   if (version->parsed()) return sac::app::PrintVersion();
   if (classify->parsed()) return sac::app::Classify(rules_dir, text);
   if (rules_check->parsed()) return sac::app::RulesCheck(rules_check_dir);
-  if (rules_test->parsed()) return sac::app::RulesTest(rules_test_dir, show_misses);
+  if (rules_test->parsed()) return sac::app::RulesTest(rules_test_dir, rules_test_options);
   if (rules_corrections->parsed()) return sac::app::ExportCorrections(options, all_corrections);
   if (token_create->parsed()) return sac::app::CreateToken(options, dependencia, label);
   if (token_revoke->parsed()) return sac::app::RevokeToken(options, token_id);

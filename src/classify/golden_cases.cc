@@ -31,23 +31,24 @@ std::vector<std::string> SplitTabs(const std::string& line) {
 
 }  // namespace
 
-Result<std::vector<GoldenCase>> LoadGoldenCases(const RuleSet& rules) {
-  std::vector<GoldenCase> cases;
-  std::vector<std::string> problems;
+namespace {
+
+// Reads case lines from `files` (shown as `shown_dir`/<file name>), appending to `cases`.
+void ReadCaseFiles(const RuleSet& rules, const std::vector<std::filesystem::path>& files,
+                   const std::string& shown_dir, std::vector<GoldenCase>& cases,
+                   std::vector<std::string>& problems) {
   const std::set<std::string> intents = {"peticion", "consulta_folio", "encuesta", "saludo",
                                          "estado_cuenta", "curp", "otro"};
-  std::vector<std::filesystem::path> files;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(rules.dir() / "cases", error)) {
-    if (entry.path().extension() == ".tsv") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
   std::set<std::string> seen;
   for (const auto& file : files) {
     std::ifstream in(file);
+    if (!in) {
+      problems.push_back(file.string() + ": cannot be read");
+      continue;
+    }
     std::string line;
     int number = 0;
-    const std::string name = "cases/" + file.filename().string();
+    const std::string name = shown_dir + file.filename().string();
     while (std::getline(in, line)) {
       ++number;
       if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -81,11 +82,36 @@ Result<std::vector<GoldenCase>> LoadGoldenCases(const RuleSet& rules) {
       cases.push_back(std::move(golden));
     }
   }
-  if (!problems.empty()) {
-    std::string message;
-    for (const auto& problem : problems) message += (message.empty() ? "" : "\n") + problem;
-    return MakeError(Errc::kInvalidArgument, message);
+}
+
+Error ProblemsError(const std::vector<std::string>& problems) {
+  std::string message;
+  for (const auto& problem : problems) message += (message.empty() ? "" : "\n") + problem;
+  return MakeError(Errc::kInvalidArgument, message);
+}
+
+}  // namespace
+
+Result<std::vector<GoldenCase>> LoadCaseFile(const RuleSet& rules,
+                                             const std::filesystem::path& file) {
+  std::vector<GoldenCase> cases;
+  std::vector<std::string> problems;
+  ReadCaseFiles(rules, {file}, "", cases, problems);
+  if (!problems.empty()) return ProblemsError(problems);
+  return cases;
+}
+
+Result<std::vector<GoldenCase>> LoadGoldenCases(const RuleSet& rules) {
+  std::vector<GoldenCase> cases;
+  std::vector<std::string> problems;
+  std::vector<std::filesystem::path> files;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(rules.dir() / "cases", error)) {
+    if (entry.path().extension() == ".tsv") files.push_back(entry.path());
   }
+  std::sort(files.begin(), files.end());
+  ReadCaseFiles(rules, files, "cases/", cases, problems);
+  if (!problems.empty()) return ProblemsError(problems);
   // The rules' own examples are cases too.
   for (const Categoria& categoria : rules.categorias()) {
     for (const std::string& example : categoria.examples) {

@@ -30,6 +30,10 @@ struct GoldenCase {
 // file:line (an unknown intent, dependencia or colonia included).
 Result<std::vector<GoldenCase>> LoadGoldenCases(const RuleSet& rules);
 
+// The cases of one file only, without the rules' examples: an evaluation set kept apart from the
+// rules (tests/eval/mazatlan_ciegos.tsv), checked against the same catalogue.
+Result<std::vector<GoldenCase>> LoadCaseFile(const RuleSet& rules, const std::filesystem::path& file);
+
 struct GoldenReport {
   int cases = 0;
   int routable = 0;          // cases a dependencia should get without a person

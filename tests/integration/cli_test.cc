@@ -244,6 +244,26 @@ TEST(CliTest, RulesCheckAndTestReportProblemsAndGates) {
   EXPECT_THAT(gated.err, HasSubstr("por debajo del umbral"));
 }
 
+TEST(CliTest, RulesTestEvaluatesASeparateCaseFileWithItsOwnGates) {
+  const std::string rules = (testing::SourceDir() / "tests/classify/testdata/rules").string();
+  const auto file = std::filesystem::temp_directory_path() / "sac_cli_blind.tsv";
+  std::ofstream(file) << "# apart from the rules\n"
+                      << "hay agua en la calle\tpeticion\tjumapam\t-\n"
+                      << "la lampara esta fundida\tpeticion\talumbrado_publico\t-\n"
+                      << "quiero saber algo\totro\t-\t-\n";
+  const auto result = RunProcess({SacBinary(), "rules", "test", rules, "--casos", file.string(),
+                                  "--automatico-minimo", "0.5"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("casos: 3\n")) << "only the file's cases, no examples";
+  const auto strict = RunProcess({SacBinary(), "rules", "test", rules, "--casos", file.string(),
+                                  "--automatico-minimo", "1"});
+  EXPECT_EQ(strict.exit_code, 1) << "'agua' alone is weak evidence";
+  std::ofstream(file, std::ios::app) << "una linea sin columnas\n";
+  const auto malformed = RunProcess({SacBinary(), "rules", "test", rules, "--casos", file.string()});
+  EXPECT_EQ(malformed.exit_code, 1);
+  EXPECT_THAT(malformed.err, HasSubstr("sac_cli_blind.tsv:5: expected 4 tab-separated columns"));
+}
+
 // The dev configuration, with the rules found from wherever the test runs.
 std::string DevConfig() {
   std::ifstream in(testing::SourceDir() / "deploy/config/sac.dev.toml");
