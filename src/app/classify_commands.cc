@@ -123,6 +123,8 @@ int RulesTest(const std::string& rules_dir, const RulesTestOptions& options) {
   classify::Thresholds gates = rules->thresholds();
   if (options.min_precision) gates.min_precision = *options.min_precision;
   if (options.min_automatic) gates.min_automatic = *options.min_automatic;
+  if (options.min_intent_accuracy) gates.min_intent_accuracy = *options.min_intent_accuracy;
+  if (options.min_colonia_accuracy) gates.min_colonia_accuracy = *options.min_colonia_accuracy;
   const auto failures = report.GateFailures(gates);
   for (const std::string& failure : failures) {
     std::cerr << "por debajo del umbral: " << failure << "\n";

@@ -21,6 +21,8 @@ struct RulesTestOptions {
   // Gates instead of those of rules/clasificador.toml.
   std::optional<double> min_precision;
   std::optional<double> min_automatic;
+  std::optional<double> min_intent_accuracy;
+  std::optional<double> min_colonia_accuracy;
 };
 
 // The golden cases: per-dependencia precision and recall, the confusion table, the misses;

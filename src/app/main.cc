@@ -49,6 +49,12 @@ int main(int argc, char** argv) {
   rules_test->add_option("--automatico-minimo", rules_test_options.min_automatic,
                          "Automatic-share gate instead of clasificador.toml's")
       ->check(CLI::Range(0.0, 1.0));
+  rules_test->add_option("--intencion-minima", rules_test_options.min_intent_accuracy,
+                         "Intent-accuracy gate instead of clasificador.toml's")
+      ->check(CLI::Range(0.0, 1.0));
+  rules_test->add_option("--colonia-minima", rules_test_options.min_colonia_accuracy,
+                         "Colonia-accuracy gate instead of clasificador.toml's")
+      ->check(CLI::Range(0.0, 1.0));
   bool all_corrections = false;
   CLI::App* rules_corrections = rules->add_subcommand(
       "correcciones", "Print staff corrections not yet proposed as golden cases (TSV)");
