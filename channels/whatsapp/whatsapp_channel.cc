@@ -72,8 +72,8 @@ Status WhatsAppChannel::Verify(const HttpRequest& request) const {
   return VerifyHubSignature(request, config_.app_secret);
 }
 
-Result<ParsedWebhook> WhatsAppChannel::Parse(std::string_view body) const {
-  return ParseWebhook(body, config_.phone_number_id);
+Result<ParsedWebhook> WhatsAppChannel::Parse(const HttpRequest& request) const {
+  return ParseWebhook(request.body, config_.phone_number_id);
 }
 
 SendOutcome WhatsAppChannel::Send(const OutboundMessage& message) {

@@ -16,7 +16,8 @@ class WhatsAppChannel final : public Channel {
   std::size_t MaxBodyBytes() const override { return config_.max_body_bytes; }
   std::optional<HttpResponse> AnswerHandshake(const HttpRequest& request) const override;
   Status Verify(const HttpRequest& request) const override;
-  Result<ParsedWebhook> Parse(std::string_view body) const override;
+  Result<ParsedWebhook> Parse(const HttpRequest& request) const override;
+  std::optional<std::chrono::seconds> ReplyWindow() const override { return std::chrono::hours(24); }
   SendOutcome Send(const OutboundMessage& message) override;
 
  private:

@@ -132,7 +132,7 @@ TEST(WhatsAppChannelTest, VerifiesAndParsesEveryFixture) {
     SCOPED_TRACE(c.file);
     const HttpRequest request = SignedFixture(c.file);
     ASSERT_TRUE(channel.Verify(request));
-    auto parsed = channel.Parse(request.body);
+    auto parsed = channel.Parse(request);
     ASSERT_TRUE(parsed) << parsed.error().message;
     ASSERT_EQ(parsed->messages.size(), c.messages);
     ASSERT_EQ(parsed->updates.size(), c.updates);

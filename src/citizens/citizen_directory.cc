@@ -10,7 +10,7 @@ constexpr Statement kLockIdentity{
 
 constexpr Statement kTouchIdentity{
     "citizen.touch_identity",
-    "UPDATE citizen_identity SET last_seen_at = now(),"
+    "UPDATE citizen_identity SET last_seen_at = now(), blocked_at = NULL,"
     "  display_name = CASE WHEN $3 = '' THEN display_name ELSE $3 END "
     "WHERE channel = $1 AND external_id = $2 RETURNING citizen_id"};
 
@@ -28,7 +28,15 @@ constexpr Statement kInsertIdentity{
     "INSERT INTO citizen_identity (channel, external_id, citizen_id, display_name) "
     "VALUES ($1, $2, $3, $4)"};
 
+constexpr Statement kBlock{
+    "citizen.block_identity",
+    "UPDATE citizen_identity SET blocked_at = now() WHERE channel = $1 AND external_id = $2"};
+
 }  // namespace
+
+void MarkBlocked(storage::Tx& tx, std::string_view channel, std::string_view external_id) {
+  tx.Exec(kBlock, {channel, external_id});
+}
 
 ResolvedCitizen Resolve(storage::Tx& tx, const InboundMessage& message) {
   tx.Exec(kLockIdentity, {message.channel + ":" + message.sender_id});

@@ -17,6 +17,10 @@ struct ResolvedCitizen {
 
 // Call inside the transaction that handles the message. Serialises per identity (an advisory
 // transaction lock), so two messages of a new citizen processed at once create one citizen.
+// Any message from the identity lifts a block (the citizen is talking to us again).
 ResolvedCitizen Resolve(storage::Tx& tx, const InboundMessage& message);
+
+// The citizen blocked us on this channel identity: the outbox sends nothing more to it.
+void MarkBlocked(storage::Tx& tx, std::string_view channel, std::string_view external_id);
 
 }  // namespace sac::citizens

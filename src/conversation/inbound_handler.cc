@@ -112,6 +112,35 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
 
   const citizens::ResolvedCitizen citizen = citizens::Resolve(tx, message);
 
+  switch (message.type) {
+    case MessageType::kBlocked:
+      citizens::MarkBlocked(tx, message.channel, message.sender_id);
+      return ProcessOutcome::Processed("the citizen blocked us on this channel");
+    case MessageType::kUnblocked:
+      return ProcessOutcome::Processed("the citizen allowed us again");
+    case MessageType::kStart:
+      outbox::EnqueueReply(tx, ReplyTo(message, citizen.id, inbox_id, now, "bienvenida", Welcome()));
+      return ProcessOutcome::Processed("welcome sent");
+    case MessageType::kEdit:
+    case MessageType::kUnsent: {
+      // The boleta keeps what was received (it is the record); the change is noted on it.
+      const auto boleta =
+          workflow::FindBoletaOfMessage(tx, message.channel, message.edit_of, citizen.id);
+      if (!boleta) {
+        return ProcessOutcome::Ignored("changes a message that is on no boleta");
+      }
+      const bool edit = message.type == MessageType::kEdit;
+      workflow::AddCitizenNote(
+          tx, boleta->id,
+          edit ? "(corrigió su mensaje) " + message.text : "(borró su mensaje original)",
+          edit ? "edicion" : "mensaje_borrado", now);
+      return ProcessOutcome::Processed(std::string(edit ? "edit" : "unsend") +
+                                       " noted on boleta " + boleta->folio);
+    }
+    default:
+      break;
+  }
+
   if (message.type == MessageType::kUnsupported || message.type == MessageType::kContacts) {
     outbox::EnqueueReply(tx, ReplyTo(message, citizen.id, inbox_id, now, "tipo_no_soportado",
                                      UnsupportedMessage()));

@@ -24,6 +24,12 @@ std::string BoletaExternal(std::string_view folio, std::string_view contact) {
   return text + "; el equipo de Atención Ciudadana te orientará y le dará seguimiento.";
 }
 
+std::string Welcome() {
+  return "¡Hola! Somos Atención Ciudadana del Ayuntamiento de Mazatlán. Cuéntanos qué pasa y "
+         "dónde (calle, colonia o tu ubicación); te daremos un folio para darle seguimiento. "
+         "Si ya tienes un folio, escríbelo y te decimos cómo va.";
+}
+
 std::string UnsupportedMessage() {
   return "Perdón, no podemos leer ese tipo de mensaje. Escríbenos tu reporte en texto; también "
          "puedes mandar fotos, notas de voz o tu ubicación.";

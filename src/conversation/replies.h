@@ -17,6 +17,9 @@ std::string BoletaRouted(std::string_view folio, std::string_view dependencia_na
 // A new petition that is not the municipality's: who attends it, and that the office follows it.
 std::string BoletaExternal(std::string_view folio, std::string_view contact);
 
+// The citizen opened the conversation (Telegram /start, Messenger "Empezar").
+std::string Welcome();
+
 // We cannot read this kind of message (sticker packs, contact cards, unknown types).
 std::string UnsupportedMessage();
 

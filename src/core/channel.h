@@ -3,6 +3,7 @@
 // never touch the database (the intake stores what Parse returns).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string_view>
@@ -32,9 +33,18 @@ class Channel {
   // constant time). kUnauthenticated otherwise. Must not log the body or the expected value.
   virtual Status Verify(const HttpRequest& request) const = 0;
 
-  // Turns a verified body into messages and delivery updates. Pure: no I/O, no clock.
-  // kInvalidArgument when the body is not what the provider sends.
-  virtual Result<ParsedWebhook> Parse(std::string_view body) const = 0;
+  // Turns a verified request into messages and delivery updates. Pure: no I/O, no clock. Most
+  // channels read only the body; form and multipart channels also need the Content-Type.
+  // kInvalidArgument when the request is not what the provider sends.
+  virtual Result<ParsedWebhook> Parse(const HttpRequest& request) const = 0;
+
+  // The answer once a webhook is stored. Plain 200 "ok" suits most providers; Twilio would send
+  // a text/plain body to the citizen as an SMS, so it answers empty TwiML instead.
+  virtual HttpResponse Acknowledge() const { return HttpResponse::Text(200, "ok\n"); }
+
+  // How long after the citizen's last message a free-form reply may be sent (Meta: 24 hours);
+  // nullopt when the channel has no such window (Telegram, SMS, e-mail).
+  virtual std::optional<std::chrono::seconds> ReplyWindow() const { return std::nullopt; }
 
   // Sends one reply. Blocking; called from outbox sender threads only.
   virtual SendOutcome Send(const OutboundMessage& message) = 0;

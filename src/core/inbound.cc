@@ -6,7 +6,7 @@
 namespace sac {
 namespace {
 
-constexpr std::array<std::pair<MessageType, const char*>, 12> kMessageTypeNames = {{
+constexpr std::array<std::pair<MessageType, const char*>, 17> kMessageTypeNames = {{
     {MessageType::kText, "text"},
     {MessageType::kImage, "image"},
     {MessageType::kAudio, "audio"},
@@ -19,6 +19,11 @@ constexpr std::array<std::pair<MessageType, const char*>, 12> kMessageTypeNames 
     {MessageType::kReaction, "reaction"},
     {MessageType::kContacts, "contacts"},
     {MessageType::kUnsupported, "unsupported"},
+    {MessageType::kStart, "start"},
+    {MessageType::kEdit, "edit"},
+    {MessageType::kUnsent, "unsent"},
+    {MessageType::kBlocked, "blocked"},
+    {MessageType::kUnblocked, "unblocked"},
 }};
 
 constexpr std::array<std::pair<DeliveryState, const char*>, 4> kDeliveryStateNames = {{

@@ -23,6 +23,11 @@ enum class MessageType {
   kReaction,
   kContacts,
   kUnsupported,       // the provider could not render it to us
+  kStart,             // the citizen opened the conversation (Telegram /start, "Get Started")
+  kEdit,              // the citizen edited an earlier message (`edit_of`); text is the new one
+  kUnsent,            // the citizen deleted an earlier message (`edit_of`) for everyone
+  kBlocked,           // the citizen blocked us: nothing more can be sent on this channel
+  kUnblocked,         // ... and allowed us again
 };
 
 const char* MessageTypeName(MessageType type);
@@ -54,6 +59,8 @@ struct InboundMessage {
   std::string text;           // body, caption, or the title of the tapped reply
   std::string reply_payload;  // button/list id or template payload
   std::string context_id;     // provider id of our message this one answers, if any
+  std::string edit_of;        // kEdit, kUnsent: the provider id of the message they changed
+  std::string callback_id;    // a button tap the provider wants acknowledged (Telegram)
   std::optional<Media> media;
   std::optional<GeoPoint> location;
   std::int64_t sent_at = 0;   // unix seconds, as the provider stamped it
@@ -64,7 +71,9 @@ enum class DeliveryState { kSent, kDelivered, kRead, kFailed };
 const char* DeliveryStateName(DeliveryState state);
 std::optional<DeliveryState> DeliveryStateFromName(std::string_view name);
 
-// A provider's news about a message we sent. Never creates a boleta.
+// A provider's news about a message we sent. Never creates a boleta. Either one message
+// (`provider_message_id`) or, as Messenger does, everything sent to `recipient_id` up to
+// `watermark` (unix milliseconds).
 struct DeliveryUpdate {
   std::string channel;
   std::string provider_message_id;
@@ -72,6 +81,8 @@ struct DeliveryUpdate {
   std::int64_t at = 0;  // unix seconds
   std::string error_code;
   std::string error_title;
+  std::string recipient_id;    // with `watermark`, instead of provider_message_id
+  std::int64_t watermark = 0;
 };
 
 struct ParsedWebhook {

@@ -26,16 +26,20 @@ struct SendOutcome {
   std::string provider_message_id;
   std::string error;  // short and free of personal data: it is logged and stored
   std::optional<std::chrono::seconds> retry_after;
+  bool recipient_blocked = false;  // kPermanent because the citizen blocked us (Telegram 403)
 
   static SendOutcome Sent(std::string provider_message_id) {
-    return {Kind::kSent, std::move(provider_message_id), {}, std::nullopt};
+    return {Kind::kSent, std::move(provider_message_id), {}, std::nullopt, false};
   }
   static SendOutcome Retryable(std::string error,
                                std::optional<std::chrono::seconds> retry_after = std::nullopt) {
-    return {Kind::kRetryable, {}, std::move(error), retry_after};
+    return {Kind::kRetryable, {}, std::move(error), retry_after, false};
   }
   static SendOutcome Permanent(std::string error) {
-    return {Kind::kPermanent, {}, std::move(error), std::nullopt};
+    return {Kind::kPermanent, {}, std::move(error), std::nullopt, false};
+  }
+  static SendOutcome Blocked(std::string error) {
+    return {Kind::kPermanent, {}, std::move(error), std::nullopt, true};
   }
 };
 

@@ -48,6 +48,8 @@ std::string EncodeMessage(const InboundMessage& m) {
   object["text"] = m.text;
   object["reply_payload"] = m.reply_payload;
   object["context_id"] = m.context_id;
+  if (!m.edit_of.empty()) object["edit_of"] = m.edit_of;
+  if (!m.callback_id.empty()) object["callback_id"] = m.callback_id;
   object["sent_at"] = m.sent_at;
   if (m.media) {
     object["media"] = bj::object{{"provider_media_id", m.media->provider_media_id},
@@ -86,6 +88,8 @@ Result<InboundMessage> DecodeMessage(std::string_view json) {
   m.text = GetString(o, "text");
   m.reply_payload = GetString(o, "reply_payload");
   m.context_id = GetString(o, "context_id");
+  m.edit_of = GetString(o, "edit_of");
+  m.callback_id = GetString(o, "callback_id");
   m.sent_at = GetInt(o, "sent_at");
   if (const auto* media = o.if_contains("media"); media != nullptr && media->is_object()) {
     const bj::object& mo = media->get_object();
@@ -107,6 +111,10 @@ std::string EncodeUpdate(const DeliveryUpdate& u) {
   bj::object object;
   object["channel"] = u.channel;
   object["provider_message_id"] = u.provider_message_id;
+  if (u.watermark != 0) {
+    object["recipient_id"] = u.recipient_id;
+    object["watermark"] = u.watermark;
+  }
   object["state"] = DeliveryStateName(u.state);
   object["at"] = u.at;
   object["error_code"] = u.error_code;
@@ -123,6 +131,8 @@ Result<DeliveryUpdate> DecodeUpdate(std::string_view json) {
   DeliveryUpdate u;
   u.channel = GetString(o, "channel");
   u.provider_message_id = GetString(o, "provider_message_id");
+  u.recipient_id = GetString(o, "recipient_id");
+  u.watermark = GetInt(o, "watermark");
   const auto state = DeliveryStateFromName(GetString(o, "state"));
   if (!state) {
     return MakeError(Errc::kInternal, "inbox payload has an unknown delivery state");

@@ -31,6 +31,10 @@ struct PendingRow {
 // A delivery update is unique per provider message and state: "delivered" then "read" are two
 // rows, a redelivered "read" is a duplicate.
 std::string UpdateKey(const DeliveryUpdate& update) {
+  if (update.provider_message_id.empty() && update.watermark != 0) {
+    return "status:" + update.recipient_id + "@" + std::to_string(update.watermark) + ":" +
+           DeliveryStateName(update.state);
+  }
   return "status:" + update.provider_message_id + ":" + DeliveryStateName(update.state);
 }
 

@@ -30,7 +30,7 @@ HttpResponse WebhookHandler::HandlePost(const HttpRequest& request) const {
     Log().Warn("webhook rejected", {{"channel", channel}, {"reason", verified.error().message}});
     return HttpResponse::Text(401, "invalid signature\n");
   }
-  auto parsed = channel_.Parse(request.body);
+  auto parsed = channel_.Parse(request);
   if (!parsed) {
     metrics_.CountWebhook(channel, "malformed");
     Log().Warn("webhook malformed", {{"channel", channel}, {"reason", parsed.error().message}});
@@ -56,7 +56,7 @@ HttpResponse WebhookHandler::HandlePost(const HttpRequest& request) const {
                                 {"updates", parsed->updates.size()},
                                 {"new_rows", stored->stored},
                                 {"duplicates", stored->duplicates}});
-  return HttpResponse::Text(200, "ok\n");
+  return channel_.Acknowledge();
 }
 
 }  // namespace sac::intake

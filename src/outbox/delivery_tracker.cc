@@ -35,10 +35,25 @@ constexpr Statement kApplyRecorded{
     "FROM best WHERE o.id = $1"
     "  AND delivery_rank(coalesce(o.delivery_status, '')) < delivery_rank(best.state)"};
 
+// Messenger's watermark: every message we sent to the recipient up to that instant.
+constexpr Statement kAdvanceUpToWatermark{
+    "delivery.advance_watermark",
+    "UPDATE outbox SET delivery_status = $4, updated_at = now() "
+    "WHERE channel = $1 AND recipient = $2 AND state = 'sent'"
+    "  AND sent_at <= to_timestamp($3::float8 / 1000)"
+    "  AND delivery_rank(coalesce(delivery_status, '')) < delivery_rank($4)"};
+
 }  // namespace
 
 ProcessOutcome ApplyDeliveryUpdate(storage::Tx& tx, const DeliveryUpdate& update) {
   const std::string state = DeliveryStateName(update.state);
+  if (update.provider_message_id.empty() && update.watermark != 0) {
+    const auto advanced = tx.Exec(kAdvanceUpToWatermark,
+                                  {update.channel, update.recipient_id,
+                                   static_cast<long long>(update.watermark), state});
+    return ProcessOutcome::Processed("delivery " + state + " up to a watermark: " +
+                                     std::to_string(advanced.affected()) + " messages");
+  }
   const std::string error =
       update.error_code.empty() ? std::string() : update.error_code + " " + update.error_title;
   tx.Exec(kRecord, {update.channel, update.provider_message_id, state,

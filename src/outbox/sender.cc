@@ -31,7 +31,8 @@ constexpr Statement kClaim{
     "  next_attempt_at = $1::timestamptz + $2::float8 * interval '1 millisecond' "
     "FROM next WHERE o.id = next.id "
     "RETURNING o.id, o.channel, o.account_id, o.recipient, o.body, o.attempts, o.boleta_id,"
-    "  o.purpose"};
+    "  o.purpose, EXISTS (SELECT 1 FROM citizen_identity i WHERE i.channel = o.channel"
+    "    AND i.external_id = o.recipient AND i.blocked_at IS NOT NULL)"};
 
 constexpr Statement kMarkSent{
     "outbox.mark_sent",
@@ -47,11 +48,17 @@ constexpr Statement kMarkFailed{
     "outbox.mark_failed",
     "UPDATE outbox SET state = 'failed', last_error = $2, updated_at = $3 WHERE id = $1"};
 
+// The provider says the citizen blocked us: nothing more goes to this identity until they write.
+constexpr Statement kMarkBlocked{
+    "outbox.mark_identity_blocked",
+    "UPDATE citizen_identity SET blocked_at = $3 WHERE channel = $1 AND external_id = $2"};
+
 struct Claimed {
   OutboundMessage message;
   int attempts = 0;
   std::optional<std::int64_t> boleta_id;
   std::string purpose;
+  bool recipient_blocked = false;
 };
 
 }  // namespace
@@ -93,6 +100,7 @@ Result<bool> OutboxSender::RunOnce() {
     claim.attempts = static_cast<int>(row.Int(5));
     claim.boleta_id = row.OptInt(6);
     claim.purpose = row.Text(7);
+    claim.recipient_blocked = row.Bool(8);
     return claim;
   });
   if (!claimed) {
@@ -107,7 +115,9 @@ Result<bool> OutboxSender::RunOnce() {
 
   SendOutcome outcome;
   const auto channel = channels_.find(message.channel);
-  if (channel == channels_.end()) {
+  if ((*claimed)->recipient_blocked) {
+    outcome = SendOutcome::Permanent("the citizen blocked us on this channel");
+  } else if (channel == channels_.end()) {
     outcome = SendOutcome::Retryable("channel " + message.channel + " is not enabled");
   } else {
     outcome = channel->second->Send(message);
@@ -137,6 +147,9 @@ Result<bool> OutboxSender::RunOnce() {
                             static_cast<double>(wait.count())});
     } else {
       tx.Exec(kMarkFailed, {message.outbox_id, outcome.error, now});
+      if (outcome.recipient_blocked) {
+        tx.Exec(kMarkBlocked, {message.channel, message.recipient, now});
+      }
     }
   });
 

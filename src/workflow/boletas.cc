@@ -35,6 +35,15 @@ constexpr Statement kFindByReply{
     "SELECT b.id, b.folio FROM outbox o JOIN boleta b ON b.id = o.boleta_id "
     "WHERE o.channel = $1 AND o.provider_message_id = $2 AND b.citizen_id = $3"};
 
+constexpr Statement kFindByMessage{
+    "boleta.find_by_message",
+    "SELECT b.id, b.folio FROM inbox i JOIN boleta b ON b.source_inbox_id = i.id "
+    "WHERE i.channel = $1 AND i.dedupe_key = $2 AND b.citizen_id = $3 "
+    "UNION ALL "
+    "SELECT b.id, b.folio FROM inbox i JOIN outbox o ON o.source_inbox_id = i.id "
+    "  JOIN boleta b ON b.id = o.boleta_id "
+    "WHERE i.channel = $1 AND i.dedupe_key = $2 AND b.citizen_id = $3 LIMIT 1"};
+
 constexpr Statement kRecordClassification{
     "boleta.record_classification",
     "UPDATE boleta SET intent = $2, categoria = nullif($3, ''), colonia = nullif($4, ''),"
@@ -113,6 +122,15 @@ std::optional<BoletaRef> FindBoletaOfReply(storage::Tx& tx, std::string_view cha
     return std::nullopt;
   }
   return FirstRef(tx.Exec(kFindByReply, {channel, provider_message_id, citizen_id}));
+}
+
+std::optional<BoletaRef> FindBoletaOfMessage(storage::Tx& tx, std::string_view channel,
+                                             std::string_view provider_message_id,
+                                             std::int64_t citizen_id) {
+  if (provider_message_id.empty()) {
+    return std::nullopt;
+  }
+  return FirstRef(tx.Exec(kFindByMessage, {channel, provider_message_id, citizen_id}));
 }
 
 void RecordClassification(storage::Tx& tx, std::int64_t boleta_id,

@@ -44,6 +44,12 @@ std::optional<BoletaRef> FindBoletaOfReply(storage::Tx& tx, std::string_view cha
                                            std::string_view provider_message_id,
                                            std::int64_t citizen_id);
 
+// The citizen's boleta that one of their own earlier messages (by the provider's id) created or
+// was added to as a note: where an edit or an unsend of that message belongs.
+std::optional<BoletaRef> FindBoletaOfMessage(storage::Tx& tx, std::string_view channel,
+                                             std::string_view provider_message_id,
+                                             std::int64_t citizen_id);
+
 // What the rules engine made of a boleta (src/classify turns its answer into this).
 struct ClassificationRecord {
   std::string intent;

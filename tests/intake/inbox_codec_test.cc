@@ -16,6 +16,8 @@ TEST(InboxCodecTest, MessagesRoundTrip) {
   message.type = MessageType::kImage;
   message.text = "luminaria \"fundida\"\n";
   message.context_id = "wamid.Y";
+  message.edit_of = "wamid.W";
+  message.callback_id = "cb1";
   message.sent_at = 1773159323;
   message.media = Media{"mid", "image/jpeg", "abc", "foto.jpg", false};
   message.location = GeoPoint{23.2418, -106.4112, "Parque", "Av. del Mar"};
@@ -27,6 +29,8 @@ TEST(InboxCodecTest, MessagesRoundTrip) {
   EXPECT_EQ(decoded->sender_name, message.sender_name);
   EXPECT_EQ(decoded->type, MessageType::kImage);
   EXPECT_EQ(decoded->text, message.text);
+  EXPECT_EQ(decoded->edit_of, "wamid.W");
+  EXPECT_EQ(decoded->callback_id, "cb1");
   EXPECT_EQ(decoded->sent_at, message.sent_at);
   ASSERT_TRUE(decoded->media);
   EXPECT_EQ(decoded->media->provider_media_id, "mid");
@@ -37,11 +41,18 @@ TEST(InboxCodecTest, MessagesRoundTrip) {
 
 TEST(InboxCodecTest, UpdatesRoundTrip) {
   DeliveryUpdate update{"whatsapp", "wamid.Z", DeliveryState::kFailed, 1773340000, "131047",
-                        "Re-engagement message"};
+                        "Re-engagement message", "", 0};
   auto decoded = DecodeUpdate(EncodeUpdate(update));
   ASSERT_TRUE(decoded);
   EXPECT_EQ(decoded->state, DeliveryState::kFailed);
   EXPECT_EQ(decoded->error_code, "131047");
+
+  DeliveryUpdate watermark{"messenger", "", DeliveryState::kRead, 1773340000, "", "", "PSID1",
+                           1773340000123};
+  auto read = DecodeUpdate(EncodeUpdate(watermark));
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->recipient_id, "PSID1");
+  EXPECT_EQ(read->watermark, 1773340000123);
 }
 
 TEST(InboxCodecTest, RejectsWhatItDidNotWrite) {

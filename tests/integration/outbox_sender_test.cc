@@ -75,7 +75,7 @@ class OutboxSenderTest : public ::testing::Test {
 
   void Apply(DeliveryState state, const char* id = kProviderId) {
     ASSERT_TRUE(database_.Transact([&](storage::Tx& tx) {
-      return ApplyDeliveryUpdate(tx, {"whatsapp", id, state, 1773340000, "", ""});
+      return ApplyDeliveryUpdate(tx, {"whatsapp", id, state, 1773340000, "", "", "", 0});
     }));
   }
 
@@ -187,7 +187,7 @@ TEST_F(OutboxSenderTest, AFailureAfterDeliveryIsRecordedWithItsError) {
   Apply(DeliveryState::kDelivered);
   ASSERT_TRUE(database_.Transact([&](storage::Tx& tx) {
     return ApplyDeliveryUpdate(tx, {"whatsapp", kProviderId, DeliveryState::kFailed, 1773340001,
-                                    "131047", "Re-engagement message"});
+                                    "131047", "Re-engagement message", "", 0});
   }));
   EXPECT_EQ(Row("delivery_status"), "failed");
   EXPECT_EQ(Row("delivery_error"), "131047 Re-engagement message");
