@@ -1,5 +1,6 @@
 #include "channels/registry.h"
 
+#include "channels/telegram/telegram_channel.h"
 #include "channels/whatsapp/whatsapp_channel.h"
 
 namespace sac::channels {
@@ -8,6 +9,9 @@ std::vector<std::unique_ptr<Channel>> BuildChannels(const ChannelsConfig& config
   std::vector<std::unique_ptr<Channel>> channels;
   if (config.whatsapp.enabled) {
     channels.push_back(std::make_unique<whatsapp::WhatsAppChannel>(config.whatsapp, http));
+  }
+  if (config.telegram.enabled) {
+    channels.push_back(std::make_unique<telegram::TelegramChannel>(config.telegram, http));
   }
   return channels;
 }

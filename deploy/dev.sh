@@ -6,8 +6,8 @@
 #   deploy/dev.sh test   the same set-up with a throwaway cluster under var/test-pg, then every
 #                        test through ctest
 #
-# Environment: SAC_DATABASE_URL (run: use that database, start no cluster), SAC_HTTP_PORT,
-# SAC_WHATSAPP_APP_SECRET / _VERIFY_TOKEN / _ACCESS_TOKEN (run: default to the fixtures' test
+# Environment: SAC_DATABASE_URL (run: use that database, start no cluster), SAC_HTTP_PORT, and
+# each channel's secrets (SAC_WHATSAPP_*, SAC_TELEGRAM_*, ...; run: default to the fixtures' test
 # values so signed fixtures can be replayed at once; the environment always wins).
 set -euo pipefail
 shopt -s inherit_errexit  # a failure inside $(...) stops the script too
@@ -114,6 +114,9 @@ dev_secrets() {
   export SAC_WHATSAPP_APP_SECRET=${SAC_WHATSAPP_APP_SECRET:-mzt_test_app_secret}
   export SAC_WHATSAPP_VERIFY_TOKEN=${SAC_WHATSAPP_VERIFY_TOKEN:-mzt-verify-2026}
   export SAC_WHATSAPP_ACCESS_TOKEN=${SAC_WHATSAPP_ACCESS_TOKEN:-dev-access-token}
+  # ../shared/fixtures/channels/telegram: the secret token the fixtures are sent with.
+  export SAC_TELEGRAM_SECRET_TOKEN=${SAC_TELEGRAM_SECRET_TOKEN:-mzt_tg_secret_2026}
+  export SAC_TELEGRAM_BOT_TOKEN=${SAC_TELEGRAM_BOT_TOKEN:-7012345678:dev-bot-token}
 }
 
 # --- commands ------------------------------------------------------------------------------------

@@ -20,6 +20,12 @@ struct ResolvedCitizen {
 // Any message from the identity lifts a block (the citizen is talking to us again).
 ResolvedCitizen Resolve(storage::Tx& tx, const InboundMessage& message);
 
+// The citizen proved `phone` is theirs (WhatsApp and SMS reveal it; a Telegram citizen shares
+// their own contact). A citizen without a phone takes it; when another citizen already has it,
+// the two are one person: everything of `citizen_id` moves to that one, whose id is returned. A
+// citizen who already has a different number keeps it (a second number proves nothing).
+std::int64_t LinkPhone(storage::Tx& tx, std::int64_t citizen_id, std::string_view phone);
+
 // The citizen blocked us on this channel identity: the outbox sends nothing more to it.
 void MarkBlocked(storage::Tx& tx, std::string_view channel, std::string_view external_id);
 

@@ -51,8 +51,20 @@ struct WhatsAppConfig {
   std::string access_token;  // SAC_WHATSAPP_ACCESS_TOKEN: bearer token of the send API
 };
 
+struct TelegramConfig {
+  bool enabled = false;
+  std::string api_base_url = "https://api.telegram.org";  // + /bot<token>/<method>
+  std::size_t max_body_bytes = 1024 * 1024;  // one Update per request
+  std::chrono::milliseconds send_timeout{15000};
+  // Secrets: environment only.
+  std::string bot_token;     // SAC_TELEGRAM_BOT_TOKEN: "<bot id>:<key>" from @BotFather
+  std::string secret_token;  // SAC_TELEGRAM_SECRET_TOKEN: setWebhook's secret_token, echoed in
+                             // X-Telegram-Bot-Api-Secret-Token
+};
+
 struct ChannelsConfig {
   WhatsAppConfig whatsapp;
+  TelegramConfig telegram;
 };
 
 struct Config {

@@ -170,6 +170,16 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   whatsapp.RefuseSecret("verify_token", "SAC_WHATSAPP_VERIFY_TOKEN");
   whatsapp.RefuseSecret("access_token", "SAC_WHATSAPP_ACCESS_TOKEN");
   whatsapp.RejectUnknownKeys();
+
+  TableReader telegram = channels.Table("telegram");
+  TelegramConfig& tg = config.channels.telegram;
+  telegram.Bool("enabled", tg.enabled);
+  telegram.String("api_base_url", tg.api_base_url);
+  telegram.Integer("max_body_bytes", tg.max_body_bytes, 1024, 64LL * 1024 * 1024);
+  telegram.DurationCount("send_timeout_ms", tg.send_timeout, 100, 100000);
+  telegram.RefuseSecret("bot_token", "SAC_TELEGRAM_BOT_TOKEN");
+  telegram.RefuseSecret("secret_token", "SAC_TELEGRAM_SECRET_TOKEN");
+  telegram.RejectUnknownKeys();
   channels.RejectUnknownKeys();
 
   top.RejectUnknownKeys();
@@ -195,16 +205,22 @@ void ReadEnvironment(const Environment& env, Config& config, std::vector<std::st
   if (auto value = env("SAC_WHATSAPP_APP_SECRET")) wa.app_secret = *value;
   if (auto value = env("SAC_WHATSAPP_VERIFY_TOKEN")) wa.verify_token = *value;
   if (auto value = env("SAC_WHATSAPP_ACCESS_TOKEN")) wa.access_token = *value;
+  TelegramConfig& tg = config.channels.telegram;
+  if (auto value = env("SAC_TELEGRAM_BOT_TOKEN")) tg.bot_token = *value;
+  if (auto value = env("SAC_TELEGRAM_SECRET_TOKEN")) tg.secret_token = *value;
 }
 
 void CheckValues(const Config& config, std::vector<std::string>& errors) {
   if (!log::ParseLevel(config.log.level)) {
     errors.push_back("log.level: expected one of debug, info, warn, error, off");
   }
-  const std::string& base = config.channels.whatsapp.api_base_url;
-  if (base.rfind("https://", 0) != 0 && base.rfind("http://", 0) != 0) {
-    errors.push_back("channels.whatsapp.api_base_url: expected an http(s) URL");
-  }
+  const auto check_url = [&](const std::string& url, const char* key) {
+    if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+      errors.push_back(std::string(key) + ": expected an http(s) URL");
+    }
+  };
+  check_url(config.channels.whatsapp.api_base_url, "channels.whatsapp.api_base_url");
+  check_url(config.channels.telegram.api_base_url, "channels.telegram.api_base_url");
 }
 
 Status Report(const std::vector<std::string>& errors) {
@@ -274,21 +290,32 @@ Status ValidateForServe(const Config& config) {
   if (auto status = ValidateDatabase(config); !status) {
     errors.push_back(status.error().message);
   }
+  // An enabled channel needs every one of its secrets.
+  const auto require_secrets =
+      [&](bool enabled, const char* channel,
+          std::initializer_list<std::pair<const std::string*, const char*>> secrets) {
+        if (!enabled) return;
+        for (const auto& [value, env_name] : secrets) {
+          if (value->empty()) {
+            errors.push_back(std::string("missing secret ") + env_name + " (channels." + channel +
+                             " is enabled)");
+          }
+        }
+      };
   const WhatsAppConfig& wa = config.channels.whatsapp;
+  require_secrets(wa.enabled, "whatsapp",
+                  {{&wa.app_secret, "SAC_WHATSAPP_APP_SECRET"},
+                   {&wa.verify_token, "SAC_WHATSAPP_VERIFY_TOKEN"},
+                   {&wa.access_token, "SAC_WHATSAPP_ACCESS_TOKEN"}});
   if (wa.enabled) {
-    const auto require = [&](const std::string& value, const char* env_name) {
-      if (value.empty()) {
-        errors.push_back(std::string("missing secret ") + env_name +
-                         " (channels.whatsapp is enabled)");
-      }
-    };
-    require(wa.app_secret, "SAC_WHATSAPP_APP_SECRET");
-    require(wa.verify_token, "SAC_WHATSAPP_VERIFY_TOKEN");
-    require(wa.access_token, "SAC_WHATSAPP_ACCESS_TOKEN");
     if (wa.phone_number_id.empty()) {
       errors.push_back("channels.whatsapp.phone_number_id is required when the channel is enabled");
     }
   }
+  const TelegramConfig& tg = config.channels.telegram;
+  require_secrets(tg.enabled, "telegram",
+                  {{&tg.bot_token, "SAC_TELEGRAM_BOT_TOKEN"},
+                   {&tg.secret_token, "SAC_TELEGRAM_SECRET_TOKEN"}});
   return Report(errors);
 }
 

@@ -141,6 +141,11 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
       break;
   }
 
+  if (message.type == MessageType::kContacts && !message.sender_phone.empty()) {
+    outbox::EnqueueReply(tx, ReplyTo(message, citizen.id, inbox_id, now, "telefono_vinculado",
+                                     PhoneLinked()));
+    return ProcessOutcome::Processed("the citizen's own phone linked");
+  }
   if (message.type == MessageType::kUnsupported || message.type == MessageType::kContacts) {
     outbox::EnqueueReply(tx, ReplyTo(message, citizen.id, inbox_id, now, "tipo_no_soportado",
                                      UnsupportedMessage()));

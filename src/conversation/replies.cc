@@ -30,6 +30,11 @@ std::string Welcome() {
          "Si ya tienes un folio, escríbelo y te decimos cómo va.";
 }
 
+std::string PhoneLinked() {
+  return "Gracias, guardamos tu número: así reconocemos como tuyos los reportes que nos mandes "
+         "por WhatsApp, SMS o aquí.";
+}
+
 std::string UnsupportedMessage() {
   return "Perdón, no podemos leer ese tipo de mensaje. Escríbenos tu reporte en texto; también "
          "puedes mandar fotos, notas de voz o tu ubicación.";

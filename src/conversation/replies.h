@@ -20,6 +20,9 @@ std::string BoletaExternal(std::string_view folio, std::string_view contact);
 // The citizen opened the conversation (Telegram /start, Messenger "Empezar").
 std::string Welcome();
 
+// The citizen shared their own phone number (Telegram): their reports on every channel are one.
+std::string PhoneLinked();
+
 // We cannot read this kind of message (sticker packs, contact cards, unknown types).
 std::string UnsupportedMessage();
 

@@ -38,9 +38,12 @@ class Channel {
   // kInvalidArgument when the request is not what the provider sends.
   virtual Result<ParsedWebhook> Parse(const HttpRequest& request) const = 0;
 
-  // The answer once a webhook is stored. Plain 200 "ok" suits most providers; Twilio would send
-  // a text/plain body to the citizen as an SMS, so it answers empty TwiML instead.
-  virtual HttpResponse Acknowledge() const { return HttpResponse::Text(200, "ok\n"); }
+  // The answer once a webhook is stored (or found to be a redelivery). Plain 200 "ok" suits most
+  // providers; Twilio would text a text/plain body to the citizen, so it answers empty TwiML;
+  // Telegram answers a button tap in the same response.
+  virtual HttpResponse Acknowledge(const ParsedWebhook& /*parsed*/) const {
+    return HttpResponse::Text(200, "ok\n");
+  }
 
   // How long after the citizen's last message a free-form reply may be sent (Meta: 24 hours);
   // nullopt when the channel has no such window (Telegram, SMS, e-mail).

@@ -56,7 +56,7 @@ HttpResponse WebhookHandler::HandlePost(const HttpRequest& request) const {
                                 {"updates", parsed->updates.size()},
                                 {"new_rows", stored->stored},
                                 {"duplicates", stored->duplicates}});
-  return channel_.Acknowledge();
+  return channel_.Acknowledge(*parsed);
 }
 
 }  // namespace sac::intake

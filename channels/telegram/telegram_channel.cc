@@ -1,0 +1,88 @@
+#include "channels/telegram/telegram_channel.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "channels/common/split_text.h"
+#include "channels/telegram/payloads.h"
+#include "crypto/digest.h"
+
+namespace sac::channels::telegram {
+namespace {
+
+constexpr std::size_t kMaxMessageChars = 4096;  // sendMessage's limit
+
+}  // namespace
+
+TelegramChannel::TelegramChannel(TelegramConfig config, HttpClient& http)
+    : config_(std::move(config)),
+      bot_id_(config_.bot_token.substr(0, config_.bot_token.find(':'))),
+      http_(http) {}
+
+std::string_view TelegramChannel::Name() const { return kChannelName; }
+
+std::optional<HttpResponse> TelegramChannel::AnswerHandshake(const HttpRequest&) const {
+  return std::nullopt;  // Telegram has none: setWebhook registers the URL
+}
+
+Status TelegramChannel::Verify(const HttpRequest& request) const {
+  const auto token = request.headers.Get("X-Telegram-Bot-Api-Secret-Token");
+  if (!token || config_.secret_token.empty() ||
+      !crypto::ConstantTimeEquals(*token, config_.secret_token)) {
+    return MakeError(Errc::kUnauthenticated, "missing or wrong X-Telegram-Bot-Api-Secret-Token");
+  }
+  return {};
+}
+
+Result<ParsedWebhook> TelegramChannel::Parse(const HttpRequest& request) const {
+  return ParseUpdate(request.body, bot_id_);
+}
+
+HttpResponse TelegramChannel::Acknowledge(const ParsedWebhook& parsed) const {
+  for (const InboundMessage& message : parsed.messages) {
+    if (!message.callback_id.empty()) {
+      // "You can perform a request to the Bot API while sending an answer to the webhook."
+      return HttpResponse::Json(
+          200, boost::json::serialize(boost::json::object{
+                   {"method", "answerCallbackQuery"}, {"callback_query_id", message.callback_id}}));
+    }
+  }
+  return HttpResponse::Text(200, "ok\n");
+}
+
+SendOutcome TelegramChannel::Send(const OutboundMessage& message) {
+  std::string last_id;
+  for (const std::string& piece : SplitText(message.text, kMaxMessageChars)) {
+    ClientRequest request;
+    request.url = config_.api_base_url + "/bot" + config_.bot_token + "/sendMessage";
+    request.headers = {{"Content-Type", "application/json"}};
+    request.body = boost::json::serialize(
+        boost::json::object{{"chat_id", message.recipient}, {"text", piece}});
+    request.timeout = config_.send_timeout;
+    auto response = http_.Execute(request);
+    if (!response) {
+      // A later piece failing re-sends the earlier ones on retry: better twice than half a reply.
+      return SendOutcome::Retryable(response.error().code == Errc::kUnavailable
+                                        ? "connection failed"
+                                        : "no answer in time; the outcome is unknown");
+    }
+    if (response->status >= 200 && response->status < 300) {
+      last_id = ParseSentMessageId(response->body).value_or("");
+      continue;
+    }
+    const auto error = ParseApiError(response->body);
+    const std::string what = "telegram answered " + std::to_string(response->status) +
+                             (error && !error->description.empty() ? " (" + error->description + ")"
+                                                                   : std::string());
+    if (response->status == 429 || response->status >= 500) {
+      return SendOutcome::Retryable(what, error ? error->retry_after : std::nullopt);
+    }
+    if (response->status == 403) {
+      return SendOutcome::Blocked(what);  // "bot was blocked by the user", "user is deactivated"
+    }
+    return SendOutcome::Permanent(what);
+  }
+  return SendOutcome::Sent(last_id);
+}
+
+}  // namespace sac::channels::telegram
