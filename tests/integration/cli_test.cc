@@ -264,6 +264,15 @@ TEST(CliTest, RulesTestEvaluatesASeparateCaseFileWithItsOwnGates) {
   EXPECT_THAT(malformed.err, HasSubstr("sac_cli_blind.tsv:5: expected 4 tab-separated columns"));
 }
 
+// A value for every secret of the channels the dev configuration enables.
+std::map<std::string, std::string> ChannelSecrets() {
+  return {{"SAC_WHATSAPP_APP_SECRET", "mzt_test_app_secret"},
+          {"SAC_WHATSAPP_VERIFY_TOKEN", "v"},
+          {"SAC_WHATSAPP_ACCESS_TOKEN", "t"},
+          {"SAC_TELEGRAM_BOT_TOKEN", "7012345678:t"},
+          {"SAC_TELEGRAM_SECRET_TOKEN", "s"}};
+}
+
 // The dev configuration, with the rules found from wherever the test runs.
 std::string DevConfig() {
   std::ifstream in(testing::SourceDir() / "deploy/config/sac.dev.toml");
@@ -279,12 +288,10 @@ std::string DevConfig() {
 TEST(CliTest, ServeShutsDownGracefullyOnSigterm) {
   TestDatabase db;
   const std::uint16_t port = FreePort();
-  testing::Subprocess serve({SacBinary(), "--config", DevConfig(), "serve"},
-                            {{"SAC_DATABASE_URL", db.url()},
-                             {"SAC_HTTP_PORT", std::to_string(port)},
-                             {"SAC_WHATSAPP_APP_SECRET", "mzt_test_app_secret"},
-                             {"SAC_WHATSAPP_VERIFY_TOKEN", "v"},
-                             {"SAC_WHATSAPP_ACCESS_TOKEN", "t"}});
+  std::map<std::string, std::string> env = ChannelSecrets();
+  env["SAC_DATABASE_URL"] = db.url();
+  env["SAC_HTTP_PORT"] = std::to_string(port);
+  testing::Subprocess serve({SacBinary(), "--config", DevConfig(), "serve"}, env);
   http::CurlHttpClient client;
   bool healthy = false;
   for (int i = 0; i < 100 && !healthy; ++i) {
