@@ -10,7 +10,7 @@
 
 namespace sac::channels {
 
-// The enabled channels, configured. `http` must outlive them.
-std::vector<std::unique_ptr<Channel>> BuildChannels(const ChannelsConfig& config, HttpClient& http);
+// The enabled channels of `config.channels`, configured. `http` must outlive them.
+std::vector<std::unique_ptr<Channel>> BuildChannels(const Config& config, HttpClient& http);
 
 }  // namespace sac::channels

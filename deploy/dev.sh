@@ -117,6 +117,16 @@ dev_secrets() {
   # ../shared/fixtures/channels/telegram: the secret token the fixtures are sent with.
   export SAC_TELEGRAM_SECRET_TOKEN=${SAC_TELEGRAM_SECRET_TOKEN:-mzt_tg_secret_2026}
   export SAC_TELEGRAM_BOT_TOKEN=${SAC_TELEGRAM_BOT_TOKEN:-7012345678:dev-bot-token}
+  # ../shared/fixtures/channels/{messenger,instagram}: one Meta app for both (signatures.txt; the
+  # handshake token is WhatsApp's verify_get_request.http one).
+  export SAC_META_APP_SECRET=${SAC_META_APP_SECRET:-mzt_test_app_secret}
+  export SAC_META_VERIFY_TOKEN=${SAC_META_VERIFY_TOKEN:-mzt-verify-2026}
+  export SAC_META_PAGE_TOKEN=${SAC_META_PAGE_TOKEN:-dev-page-token}
+  # ../shared/fixtures/channels/twilio_sms: signed with this token over this public URL.
+  export SAC_TWILIO_AUTH_TOKEN=${SAC_TWILIO_AUTH_TOKEN:-mzt_test_twilio_auth_token}
+  export SAC_PUBLIC_BASE_URL=${SAC_PUBLIC_BASE_URL:-https://atencion.municipio.example}
+  # The municipal app's Open311 key in development (client "app_mazatlan").
+  export SAC_OPEN311_API_KEYS=${SAC_OPEN311_API_KEYS:-app_mazatlan:dev-open311-key}
 }
 
 # --- commands ------------------------------------------------------------------------------------

@@ -9,8 +9,9 @@
 
 namespace sac::channels {
 
-// "5216691234501" → "+526691234501"; "+52 669 123 4501" → "+526691234501";
-// other countries keep their digits. nullopt when it is not a plausible phone number.
+// "5216691234501" → "+526691234501"; "+52 669 123 4501" → "+526691234501"; a national number
+// as people type it ("669 123 4501", "044 669 123 4501") → "+526691234501"; other countries
+// keep their digits. nullopt when it is not a plausible phone number.
 std::optional<std::string> NormalizePhone(std::string_view raw);
 
 }  // namespace sac::channels

@@ -16,6 +16,10 @@ TEST(MxPhoneTest, NormalisesMexicanNumbers) {
       {"+52 669 123 4501", "+526691234501"},
       {"+52 (669) 123-4501", "+526691234501"},
       {"14155550100", "+14155550100"},     // other countries keep their digits
+      {"669 123 4501", "+526691234501"},   // national, as typed in a form
+      {"044 669 123 4501", "+526691234501"},
+      {"01 669 123 4501", "+526691234501"},
+      {"+1 415 555 0100", "+14155550100"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.raw);

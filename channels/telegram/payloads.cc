@@ -288,6 +288,18 @@ std::optional<std::string> ParseSentMessageId(std::string_view body) {
   return chat_id + ":" + message_id;
 }
 
+std::optional<std::string> ParseFilePath(std::string_view body) {
+  auto root = json::Parse(body);
+  if (!root || json::Bool(*root, "ok") != std::optional<bool>(true)) return std::nullopt;
+  auto result = json::Field(*root, "result");
+  const auto path = result ? json::String(*result, "file_path") : std::nullopt;
+  // A path, not a way out of /file/bot<token>/.
+  if (!path || path->empty() || path->find("..") != std::string_view::npos || path->front() == '/') {
+    return std::nullopt;
+  }
+  return std::string(*path);
+}
+
 std::optional<ApiError> ParseApiError(std::string_view body) {
   auto root = json::Parse(body);
   if (!root || json::Bool(*root, "ok") != std::optional<bool>(false)) {

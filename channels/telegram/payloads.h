@@ -26,6 +26,9 @@ Result<ParsedWebhook> ParseUpdate(std::string_view body, std::string_view bot_id
 // "<chat id>:<message id>" of the message a sendMessage call created, if it succeeded.
 std::optional<std::string> ParseSentMessageId(std::string_view body);
 
+// result.file_path of a successful getFile answer.
+std::optional<std::string> ParseFilePath(std::string_view body);
+
 // The error of a failed call: {"ok":false,"error_code":429,"description":...,
 // "parameters":{"retry_after":7}}.
 struct ApiError {

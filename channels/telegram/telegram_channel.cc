@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "channels/common/split_text.h"
+#include "channels/common/url_host.h"
 #include "channels/telegram/payloads.h"
 #include "crypto/digest.h"
 
@@ -48,6 +49,27 @@ HttpResponse TelegramChannel::Acknowledge(const ParsedWebhook& parsed) const {
     }
   }
   return HttpResponse::Text(200, "ok\n");
+}
+
+Result<MediaSource> TelegramChannel::LocateMedia(const std::string& provider_media_id) {
+  ClientRequest request;
+  request.url = config_.api_base_url + "/bot" + config_.bot_token + "/getFile";
+  request.headers = {{"Content-Type", "application/json"}};
+  request.body = boost::json::serialize(boost::json::object{{"file_id", provider_media_id}});
+  request.timeout = config_.send_timeout;
+  auto response = http_.Execute(request);
+  // Errors never repeat the URL: it carries the bot token.
+  if (!response) return MakeError(response.error().code, "telegram getFile failed");
+  if (response->status == 400) {
+    return MakeError(Errc::kNotFound, "telegram has no such file (or it is over 20 MB)");
+  }
+  if (response->status != 200) {
+    return MakeError(Errc::kUnavailable, "telegram getFile answered " + std::to_string(response->status));
+  }
+  const auto path = ParseFilePath(response->body);
+  if (!path) return MakeError(Errc::kUnavailable, "telegram getFile without a file_path");
+  return MediaSource{config_.api_base_url + "/file/bot" + config_.bot_token + "/" + *path, {},
+                     {UrlHost(config_.api_base_url)}};
 }
 
 SendOutcome TelegramChannel::Send(const OutboundMessage& message) {

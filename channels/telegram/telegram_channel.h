@@ -19,6 +19,8 @@ class TelegramChannel final : public Channel {
   Result<ParsedWebhook> Parse(const HttpRequest& request) const override;
   // Stops the spinner of a tapped button by answering answerCallbackQuery in the response.
   HttpResponse Acknowledge(const ParsedWebhook& parsed) const override;
+  // getFile turns a file id into a path under /file/bot<token>/ (files up to 20 MB).
+  Result<MediaSource> LocateMedia(const std::string& provider_media_id) override;
   SendOutcome Send(const OutboundMessage& message) override;
 
  private:

@@ -234,6 +234,14 @@ std::optional<std::string> ParseSendResponseId(std::string_view body) {
   return std::nullopt;
 }
 
+std::optional<std::string> ParseMediaUrl(std::string_view body) {
+  auto root = json::Parse(body);
+  if (!root) return std::nullopt;
+  const auto url = json::String(*root, "url");
+  if (!url || url->empty()) return std::nullopt;
+  return std::string(*url);
+}
+
 std::optional<std::int64_t> ParseErrorCode(std::string_view body) {
   auto root = json::Parse(body);
   if (!root) {

@@ -19,6 +19,9 @@ Result<ParsedWebhook> ParseWebhook(std::string_view body, std::string_view phone
 // The provider message id out of a send-API success answer, if present.
 std::optional<std::string> ParseSendResponseId(std::string_view body);
 
+// The download URL out of a media lookup answer ({"url": "...", "mime_type": ...}), if present.
+std::optional<std::string> ParseMediaUrl(std::string_view body);
+
 // The Graph API error code out of an error answer ({"error":{"code":130429,...}}), if present.
 std::optional<std::int64_t> ParseErrorCode(std::string_view body);
 

@@ -6,10 +6,10 @@
 #include <array>
 #include <charconv>
 
+#include "channels/common/hub_challenge.h"
 #include "channels/common/hub_signature.h"
+#include "channels/common/url_host.h"
 #include "channels/whatsapp/payloads.h"
-#include "crypto/digest.h"
-#include "http/query.h"
 
 namespace sac::channels::whatsapp {
 namespace {
@@ -51,21 +51,7 @@ WhatsAppChannel::WhatsAppChannel(WhatsAppConfig config, HttpClient& http)
 std::string_view WhatsAppChannel::Name() const { return kChannelName; }
 
 std::optional<HttpResponse> WhatsAppChannel::AnswerHandshake(const HttpRequest& request) const {
-  auto params = http::ParseQuery(request.query);
-  if (!params) {
-    return HttpResponse::Text(400, "malformed query\n");
-  }
-  const auto get = [&](std::string_view key) -> std::string_view {
-    const auto found = params->find(key);
-    return found == params->end() ? std::string_view() : std::string_view(found->second);
-  };
-  const std::string_view challenge = get("hub.challenge");
-  if (get("hub.mode") != "subscribe" ||
-      !crypto::ConstantTimeEquals(get("hub.verify_token"), config_.verify_token) ||
-      challenge.empty() || challenge.size() > 256) {
-    return HttpResponse::Text(403, "forbidden\n");
-  }
-  return HttpResponse::Text(200, std::string(challenge));
+  return AnswerHubChallenge(request, config_.verify_token);
 }
 
 Status WhatsAppChannel::Verify(const HttpRequest& request) const {
@@ -74,6 +60,28 @@ Status WhatsAppChannel::Verify(const HttpRequest& request) const {
 
 Result<ParsedWebhook> WhatsAppChannel::Parse(const HttpRequest& request) const {
   return ParseWebhook(request.body, config_.phone_number_id);
+}
+
+Result<MediaSource> WhatsAppChannel::LocateMedia(const std::string& provider_media_id) {
+  ClientRequest request;
+  request.method = "GET";
+  request.url = config_.api_base_url + "/" + provider_media_id;
+  request.headers = {{"Authorization", "Bearer " + config_.access_token}};
+  request.timeout = config_.send_timeout;
+  auto response = http_.Execute(request);
+  if (!response) return response.error();
+  if (response->status == 404 || response->status == 400) {
+    return MakeError(Errc::kNotFound, "whatsapp no longer has this media (it expires after 7 days)");
+  }
+  if (response->status != 200) {
+    return MakeError(Errc::kUnavailable, "whatsapp media lookup answered " + std::to_string(response->status));
+  }
+  const auto url = ParseMediaUrl(response->body);
+  if (!url) return MakeError(Errc::kUnavailable, "whatsapp media lookup without a url");
+  return MediaSource{*url,
+                     {{"Authorization", "Bearer " + config_.access_token}},
+                     {"lookaside.fbsbx.com", ".fbcdn.net", ".whatsapp.net",
+                      UrlHost(config_.api_base_url)}};
 }
 
 SendOutcome WhatsAppChannel::Send(const OutboundMessage& message) {

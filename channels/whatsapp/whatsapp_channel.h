@@ -18,6 +18,8 @@ class WhatsAppChannel final : public Channel {
   Status Verify(const HttpRequest& request) const override;
   Result<ParsedWebhook> Parse(const HttpRequest& request) const override;
   std::optional<std::chrono::seconds> ReplyWindow() const override { return std::chrono::hours(24); }
+  // GET /{media-id} gives a short-lived URL on Meta's CDN, fetched with the same token.
+  Result<MediaSource> LocateMedia(const std::string& provider_media_id) override;
   SendOutcome Send(const OutboundMessage& message) override;
 
  private:

@@ -292,6 +292,27 @@ TEST(WhatsAppChannelTest, ClassifiesProviderAnswers) {
   }
 }
 
+TEST(WhatsAppChannelTest, LocatesMediaThroughTheGraphApi) {
+  testing::FakeProvider graph(
+      "GET", "/v21.0/{media}",
+      HttpResponse::Json(200, R"({"url":"https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1","mime_type":"image/jpeg"})"));
+  http::CurlHttpClient http;
+  WhatsAppChannel channel(TestConfig(graph.BaseUrl() + "/v21.0"), http);
+  auto source = channel.LocateMedia("1234567890");
+  ASSERT_TRUE(source) << source.error().message;
+  EXPECT_EQ(source->url, "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1");
+  EXPECT_EQ(source->headers.at(0).second, "Bearer test-access-token");
+  EXPECT_NE(std::find(source->allowed_hosts.begin(), source->allowed_hosts.end(), "lookaside.fbsbx.com"),
+            source->allowed_hosts.end());
+  EXPECT_EQ(graph.Requests().at(0).path, "/v21.0/1234567890");
+
+  testing::FakeProvider expired("GET", "/v21.0/{media}", HttpResponse::Json(404, "{}"));
+  WhatsAppChannel late(TestConfig(expired.BaseUrl() + "/v21.0"), http);
+  auto gone = late.LocateMedia("1234567890");
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, Errc::kNotFound);
+}
+
 TEST(WhatsAppChannelTest, AnUnreachableProviderIsRetryable) {
   http::CurlHttpClient http;
   WhatsAppChannel channel(TestConfig("http://127.0.0.1:9/v21.0"), http);  // discard port: refused

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "app/ops_endpoints.h"
+#include "channels/open311/open311_api.h"
 #include "channels/registry.h"
 #include "classify/classifier_holder.h"
 #include "conversation/inbound_handler.h"
@@ -15,6 +16,8 @@
 #include "intake/inbox_writer.h"
 #include "intake/pipeline.h"
 #include "intake/webhook_handler.h"
+#include "media/media_downloader.h"
+#include "media/media_store.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
 #include "outbox/outbox_writer.h"
@@ -25,6 +28,7 @@
 #include "storage/notification_listener.h"
 #include "web/api_v1.h"
 #include "workflow/boleta_workflow.h"
+#include "workflow/boletas.h"
 #include "workflow/business_calendar.h"
 #include "workflow/local_time.h"
 #include "workflow/sla.h"
@@ -40,6 +44,14 @@ const log::Logger& Log() {
 storage::DatabaseSettings DatabaseSettingsFrom(const DatabaseConfig& config) {
   return {config.url, config.pool_size, config.acquire_timeout, config.connect_timeout,
           config.statement_timeout};
+}
+
+media::FetchLimits FetchLimitsFrom(const MediaConfig& config) {
+  media::FetchLimits limits;
+  limits.max_bytes = config.max_bytes;
+  limits.timeout = config.timeout;
+  limits.allow_private_addresses = config.allow_private_addresses;
+  return limits;
 }
 
 http::ServerSettings ServerSettingsFrom(const HttpConfig& config) {
@@ -60,17 +72,22 @@ struct App::Parts {
         sla(calendar, local_time),
         classifiers(std::move(loaded_classifiers)),
         database(DatabaseSettingsFrom(c.database)),
-        channels(sac::channels::BuildChannels(c.channels, http_client)),
+        channels(sac::channels::BuildChannels(c, http_client)),
         inbox_writer(database, clock),
         boleta_workflow(sla, clock),
         inbound_handler(clock, *classifiers, boleta_workflow),
         api(database, boleta_workflow, sla, clock),
+        open311(c.channels.open311, c.http.public_base_url, database, *classifiers, clock),
         dispatcher(inbound_handler),
         pipeline(database, dispatcher, c.pipeline, clock, metrics),
         sender(database, ChannelsByName(), c.outbox, clock, metrics),
+        media_store(c.media.dir),
+        downloader(database, ChannelsByName(), media_store, FetchLimitsFrom(c.media), c.media.queue,
+                   clock),
         listener(storage::Database::ConnectionString(database.settings()),
                  {std::string(intake::kInboxNotifyChannel),
-                  std::string(outbox::kOutboxNotifyChannel)},
+                  std::string(outbox::kOutboxNotifyChannel),
+                  std::string(workflow::kMediaNotifyChannel)},
                  [this](std::string_view channel) { OnNotification(channel); }),
         server(ServerSettingsFrom(c.http), router, &metrics) {}
 
@@ -87,22 +104,28 @@ struct App::Parts {
       pipeline.Wake();
     } else if (channel == outbox::kOutboxNotifyChannel) {
       sender.Wake();
+    } else if (channel == workflow::kMediaNotifyChannel) {
+      downloader.Wake();
     }
   }
 
   void AddRoutes() {
     AddOpsRoutes(router, database, metrics, expected_schema_version);
     api.AddRoutes(router);
+    if (config.channels.open311.enabled) {
+      open311.AddRoutes(router);
+    }
     for (const auto& channel : channels) {
       intake::WebhookHandler* handler = webhook_handlers
           .emplace_back(std::make_unique<intake::WebhookHandler>(*channel, inbox_writer, metrics))
           .get();
-      const std::string path = "/webhooks/" + std::string(channel->Name());
       const std::string label = "webhook_" + std::string(channel->Name());
-      router.Add({"GET", path, label + "_handshake", http::kNoBody,
-                  [handler](const HttpRequest& r) { return handler->HandleGet(r); }});
-      router.Add({"POST", path, label, channel->MaxBodyBytes(),
-                  [handler](const HttpRequest& r) { return handler->HandlePost(r); }});
+      for (const std::string& path : channel->WebhookPaths()) {
+        router.Add({"GET", path, label + "_handshake", http::kNoBody,
+                    [handler](const HttpRequest& r) { return handler->HandleGet(r); }});
+        router.Add({"POST", path, label, channel->MaxBodyBytes(),
+                    [handler](const HttpRequest& r) { return handler->HandlePost(r); }});
+      }
     }
   }
 
@@ -121,9 +144,12 @@ struct App::Parts {
   workflow::BoletaWorkflow boleta_workflow;
   conversation::InboundHandler inbound_handler;
   web::ApiV1 api;
+  sac::channels::open311::Open311Api open311;
   intake::InboxDispatcher dispatcher;
   intake::Pipeline pipeline;
   outbox::OutboxSender sender;
+  media::MediaStore media_store;
+  media::MediaDownloader downloader;
   storage::NotificationListener listener;
   http::Router router;
   http::HttpServer server;
@@ -177,6 +203,7 @@ Result<std::uint16_t> App::Start() {
   p.listener.Start();
   p.pipeline.Start();
   p.sender.Start();
+  p.downloader.Start();
   p.started = true;
   Log().Info("sac serving", {{"port", *port}, {"channels", p.channels.size()}});
   return *port;
@@ -205,6 +232,7 @@ void App::Stop() {
   p.server.Stop();  // no new webhooks; in-flight ones are committed and answered
   p.pipeline.Stop();
   p.sender.Stop();
+  p.downloader.Stop();
   p.listener.Stop();
   Log().Info("sac stopped");
 }

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/polling_workers.h"
 
@@ -21,6 +23,9 @@ struct HttpConfig {
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds shutdown_grace{10};
+  // How providers reach us from the Internet, e.g. https://atencion.mazatlan.gob.mx (behind the
+  // reverse proxy). Twilio signs the public URL it called; replies name their status callback.
+  std::string public_base_url;  // SAC_PUBLIC_BASE_URL overrides
 };
 
 struct DatabaseConfig {
@@ -62,9 +67,62 @@ struct TelegramConfig {
                              // X-Telegram-Bot-Api-Secret-Token
 };
 
+// Messenger and Instagram: one Meta app, one parser, two channels with the same settings.
+struct MetaChannelConfig {
+  bool enabled = false;
+  std::string api_base_url = "https://graph.facebook.com/v21.0";  // + /me/messages
+  std::string account_id;  // our Page id / Instagram account id; other accounts' events are
+                           // skipped (empty accepts every account)
+  std::size_t max_body_bytes = 4 * 1024 * 1024;  // Meta payloads reach ~3 MB
+  std::chrono::milliseconds send_timeout{15000};
+  // Secrets: environment only, the same for both channels.
+  std::string app_secret;    // SAC_META_APP_SECRET: key of X-Hub-Signature-256
+  std::string verify_token;  // SAC_META_VERIFY_TOKEN: answers the GET handshake
+  std::string page_token;    // SAC_META_PAGE_TOKEN: Page access token of the Send API
+};
+
+struct TwilioSmsConfig {
+  bool enabled = false;
+  std::string api_base_url = "https://api.twilio.com/2010-04-01";
+  std::string account_sid;            // AC…: in the send URL and the Basic-auth user
+  std::string from_number;            // our number in E.164, or
+  std::string messaging_service_sid;  // MG…: a Messaging Service that picks the number
+  std::size_t max_body_bytes = 64 * 1024;  // a form of a few dozen fields
+  std::chrono::milliseconds send_timeout{15000};
+  // Secrets: environment only.
+  std::string auth_token;  // SAC_TWILIO_AUTH_TOKEN: signature key and Basic-auth password
+};
+
+// The municipal app and any other Open311 GeoReport v2 client (channels/open311).
+struct Open311Config {
+  bool enabled = false;
+  std::string jurisdiction_id = "mazatlan.gob.mx";
+  std::size_t max_body_bytes = 1024 * 1024;
+  // How long POST requests waits for the pipeline to give the boleta its folio before it answers
+  // with a token instead (the client then asks tokens/{token}).
+  std::chrono::milliseconds folio_wait{3000};
+  // Secrets: environment only. SAC_OPEN311_API_KEYS = "client:key,client2:key2".
+  std::vector<std::pair<std::string, std::string>> api_keys;  // client → key
+};
+
 struct ChannelsConfig {
   WhatsAppConfig whatsapp;
   TelegramConfig telegram;
+  MetaChannelConfig messenger;
+  MetaChannelConfig instagram;
+  TwilioSmsConfig twilio_sms;
+  Open311Config open311;
+};
+
+// Photos, voice notes and documents citizens send, downloaded after the acknowledgement.
+struct MediaConfig {
+  std::string dir = "var/media";  // content-addressed files; personal data: back it up, guard it
+  std::size_t max_bytes = 25 * 1024 * 1024;
+  std::chrono::milliseconds timeout{30000};
+  QueueSettings queue{1, std::chrono::milliseconds(2000), 6, std::chrono::milliseconds(30000),
+                      std::chrono::milliseconds(3600000)};
+  // Tests only (not readable from the TOML file): fake providers listen on http://127.0.0.1.
+  bool allow_private_addresses = false;
 };
 
 struct Config {
@@ -79,6 +137,7 @@ struct Config {
   LogConfig log;
   WorkflowConfig workflow;
   ChannelsConfig channels;
+  MediaConfig media;
   std::string rules_dir = "rules";  // rule data: dependencias, calendario, categorías, cases
 };
 

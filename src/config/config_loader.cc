@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
@@ -124,6 +125,7 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   http.DurationCount("body_timeout_seconds", config.http.body_timeout, 1, 3600);
   http.DurationCount("idle_timeout_seconds", config.http.idle_timeout, 1, 3600);
   http.DurationCount("shutdown_grace_seconds", config.http.shutdown_grace, 0, 3600);
+  http.String("public_base_url", config.http.public_base_url);
   http.RejectUnknownKeys();
 
   TableReader database = top.Table("database");
@@ -153,6 +155,14 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   workflow.String("time_zone", config.workflow.time_zone);
   workflow.RejectUnknownKeys();
 
+  TableReader media = top.Table("media");
+  media.String("dir", config.media.dir);
+  media.Integer("max_bytes", config.media.max_bytes, 1024, 1024LL * 1024 * 1024);
+  media.DurationCount("timeout_ms", config.media.timeout, 1000, 600000);
+  media.Integer("workers", config.media.queue.workers, 0, 16);
+  media.Integer("max_attempts", config.media.queue.max_attempts, 1, 100);
+  media.RejectUnknownKeys();
+
   TableReader rules = top.Table("rules");
   rules.String("dir", config.rules_dir);
   rules.RejectUnknownKeys();
@@ -180,6 +190,40 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   telegram.RefuseSecret("bot_token", "SAC_TELEGRAM_BOT_TOKEN");
   telegram.RefuseSecret("secret_token", "SAC_TELEGRAM_SECRET_TOKEN");
   telegram.RejectUnknownKeys();
+
+  for (auto [name, meta] : {std::pair{"messenger", &config.channels.messenger},
+                             std::pair{"instagram", &config.channels.instagram}}) {
+    TableReader table = channels.Table(name);
+    table.Bool("enabled", meta->enabled);
+    table.String("api_base_url", meta->api_base_url);
+    table.String("account_id", meta->account_id);
+    table.Integer("max_body_bytes", meta->max_body_bytes, 1024, 64LL * 1024 * 1024);
+    table.DurationCount("send_timeout_ms", meta->send_timeout, 100, 100000);
+    table.RefuseSecret("app_secret", "SAC_META_APP_SECRET");
+    table.RefuseSecret("verify_token", "SAC_META_VERIFY_TOKEN");
+    table.RefuseSecret("page_token", "SAC_META_PAGE_TOKEN");
+    table.RejectUnknownKeys();
+  }
+  TableReader twilio = channels.Table("twilio_sms");
+  TwilioSmsConfig& tw = config.channels.twilio_sms;
+  twilio.Bool("enabled", tw.enabled);
+  twilio.String("api_base_url", tw.api_base_url);
+  twilio.String("account_sid", tw.account_sid);
+  twilio.String("from_number", tw.from_number);
+  twilio.String("messaging_service_sid", tw.messaging_service_sid);
+  twilio.Integer("max_body_bytes", tw.max_body_bytes, 1024, 16LL * 1024 * 1024);
+  twilio.DurationCount("send_timeout_ms", tw.send_timeout, 100, 100000);
+  twilio.RefuseSecret("auth_token", "SAC_TWILIO_AUTH_TOKEN");
+  twilio.RejectUnknownKeys();
+
+  TableReader open311 = channels.Table("open311");
+  Open311Config& o311 = config.channels.open311;
+  open311.Bool("enabled", o311.enabled);
+  open311.String("jurisdiction_id", o311.jurisdiction_id);
+  open311.Integer("max_body_bytes", o311.max_body_bytes, 1024, 64LL * 1024 * 1024);
+  open311.DurationCount("folio_wait_ms", o311.folio_wait, 0, 30000);
+  open311.RefuseSecret("api_keys", "SAC_OPEN311_API_KEYS");
+  open311.RejectUnknownKeys();
   channels.RejectUnknownKeys();
 
   top.RejectUnknownKeys();
@@ -205,9 +249,31 @@ void ReadEnvironment(const Environment& env, Config& config, std::vector<std::st
   if (auto value = env("SAC_WHATSAPP_APP_SECRET")) wa.app_secret = *value;
   if (auto value = env("SAC_WHATSAPP_VERIFY_TOKEN")) wa.verify_token = *value;
   if (auto value = env("SAC_WHATSAPP_ACCESS_TOKEN")) wa.access_token = *value;
+  if (auto value = env("SAC_PUBLIC_BASE_URL")) config.http.public_base_url = *value;
+  if (auto value = env("SAC_TWILIO_AUTH_TOKEN")) config.channels.twilio_sms.auth_token = *value;
+  if (auto value = env("SAC_OPEN311_API_KEYS")) {
+    // "app_mazatlan:k3y,kiosko:0tra": one key per client, each client named in the audit.
+    std::string_view rest = *value;
+    while (!rest.empty()) {
+      const std::string_view item = rest.substr(0, rest.find(','));
+      rest.remove_prefix(std::min(rest.size(), item.size() + 1));
+      const auto colon = item.find(':');
+      if (colon == std::string_view::npos || colon == 0 || colon + 1 == item.size()) {
+        errors.push_back("SAC_OPEN311_API_KEYS: expected client:key pairs separated by commas");
+        break;
+      }
+      config.channels.open311.api_keys.emplace_back(item.substr(0, colon), item.substr(colon + 1));
+    }
+  }
   TelegramConfig& tg = config.channels.telegram;
   if (auto value = env("SAC_TELEGRAM_BOT_TOKEN")) tg.bot_token = *value;
   if (auto value = env("SAC_TELEGRAM_SECRET_TOKEN")) tg.secret_token = *value;
+  // One Meta app serves Messenger and Instagram: its secrets fill both.
+  for (MetaChannelConfig* meta : {&config.channels.messenger, &config.channels.instagram}) {
+    if (auto value = env("SAC_META_APP_SECRET")) meta->app_secret = *value;
+    if (auto value = env("SAC_META_VERIFY_TOKEN")) meta->verify_token = *value;
+    if (auto value = env("SAC_META_PAGE_TOKEN")) meta->page_token = *value;
+  }
 }
 
 void CheckValues(const Config& config, std::vector<std::string>& errors) {
@@ -221,6 +287,12 @@ void CheckValues(const Config& config, std::vector<std::string>& errors) {
   };
   check_url(config.channels.whatsapp.api_base_url, "channels.whatsapp.api_base_url");
   check_url(config.channels.telegram.api_base_url, "channels.telegram.api_base_url");
+  check_url(config.channels.twilio_sms.api_base_url, "channels.twilio_sms.api_base_url");
+  if (!config.http.public_base_url.empty()) {
+    check_url(config.http.public_base_url, "http.public_base_url");
+  }
+  check_url(config.channels.messenger.api_base_url, "channels.messenger.api_base_url");
+  check_url(config.channels.instagram.api_base_url, "channels.instagram.api_base_url");
 }
 
 Status Report(const std::vector<std::string>& errors) {
@@ -312,10 +384,34 @@ Status ValidateForServe(const Config& config) {
       errors.push_back("channels.whatsapp.phone_number_id is required when the channel is enabled");
     }
   }
+  const TwilioSmsConfig& tw = config.channels.twilio_sms;
+  require_secrets(tw.enabled, "twilio_sms", {{&tw.auth_token, "SAC_TWILIO_AUTH_TOKEN"}});
+  if (tw.enabled) {
+    if (tw.account_sid.empty()) {
+      errors.push_back("channels.twilio_sms.account_sid is required when the channel is enabled");
+    }
+    if (tw.from_number.empty() == tw.messaging_service_sid.empty()) {
+      errors.push_back("channels.twilio_sms: set exactly one of from_number and messaging_service_sid");
+    }
+    if (config.http.public_base_url.empty()) {
+      errors.push_back("http.public_base_url (or SAC_PUBLIC_BASE_URL) is required by channels.twilio_sms: "
+                       "Twilio signs the public URL it calls");
+    }
+  }
+  if (config.channels.open311.enabled && config.channels.open311.api_keys.empty()) {
+    errors.push_back("missing secret SAC_OPEN311_API_KEYS (channels.open311 is enabled)");
+  }
   const TelegramConfig& tg = config.channels.telegram;
   require_secrets(tg.enabled, "telegram",
                   {{&tg.bot_token, "SAC_TELEGRAM_BOT_TOKEN"},
                    {&tg.secret_token, "SAC_TELEGRAM_SECRET_TOKEN"}});
+  for (auto [name, meta] : {std::pair{"messenger", &config.channels.messenger},
+                             std::pair{"instagram", &config.channels.instagram}}) {
+    require_secrets(meta->enabled, name,
+                    {{&meta->app_secret, "SAC_META_APP_SECRET"},
+                     {&meta->verify_token, "SAC_META_VERIFY_TOKEN"},
+                     {&meta->page_token, "SAC_META_PAGE_TOKEN"}});
+  }
   return Report(errors);
 }
 

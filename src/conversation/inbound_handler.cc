@@ -1,5 +1,7 @@
 #include "conversation/inbound_handler.h"
 
+#include <boost/json.hpp>
+
 #include "citizens/citizen_directory.h"
 #include "conversation/replies.h"
 #include "outbox/outbox_writer.h"
@@ -55,6 +57,13 @@ std::string NoteText(const InboundMessage& message) {
   return message.media ? "(" + std::string(MessageTypeName(message.type)) + ")" : "";
 }
 
+// The app (Open311) has no way to be written to: the citizen reads the status in the app.
+bool CarriesReplies(std::string_view channel) { return channel != "open311"; }
+
+void Enqueue(storage::Tx& tx, const outbox::NewReply& reply) {
+  if (CarriesReplies(reply.channel)) outbox::EnqueueReply(tx, reply);
+}
+
 bool IsMedia(MessageType type) {
   return type == MessageType::kImage || type == MessageType::kAudio ||
          type == MessageType::kVideo || type == MessageType::kDocument;
@@ -63,11 +72,31 @@ bool IsMedia(MessageType type) {
 }  // namespace
 
 std::string InboundHandler::ClassifyAndRoute(storage::Tx& tx, const workflow::BoletaRef& boleta,
-                                             const std::string& text, TimePoint now) {
-  if (text.empty()) {
+                                             const std::string& text,
+                                             std::string_view chosen_categoria, TimePoint now) {
+  const auto classifier = classifiers_.Current();
+  const classify::Categoria* chosen = nullptr;
+  for (const classify::Categoria& categoria : classifier->rules().categorias()) {
+    if (!chosen_categoria.empty() && categoria.id == chosen_categoria) chosen = &categoria;
+  }
+  if (text.empty() && chosen == nullptr) {
     return BoletaRegistered(boleta.folio);  // a photo or a pin alone: staff read it
   }
-  const classify::Classification c = classifiers_.Current()->Classify(text);
+  classify::Classification c = classifier->Classify(text);
+  std::string json = c.ToJson();
+  if (chosen != nullptr) {
+    // The citizen picked the categoría in the app: that routes it. The machine's reading stays
+    // in the record (and a disagreement is worth a look when staff review corrections).
+    boost::json::object record_json = boost::json::parse(json).as_object();
+    record_json["categoria_elegida"] = chosen->id;
+    json = boost::json::serialize(record_json);
+    c.categoria = chosen->id;
+    c.dependencia = chosen->dependencia;
+    c.priority = chosen->priority;
+    c.confidence = 1.0;
+    c.needs_review = false;
+    if (c.intent != "peticion") c.intent = "peticion";
+  }
   workflow::ClassificationRecord record;
   record.intent = c.intent;
   record.categoria = c.categoria;
@@ -78,7 +107,7 @@ std::string InboundHandler::ClassifyAndRoute(storage::Tx& tx, const workflow::Bo
   record.priority = c.priority;
   record.confidence = c.confidence;
   record.needs_review = c.needs_review;
-  record.json = c.ToJson();
+  record.json = json;
   workflow::RecordClassification(tx, boleta.id, record, now);
   if (c.needs_review || c.dependencia.empty()) {
     return BoletaRegistered(boleta.folio);
@@ -119,7 +148,7 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
     case MessageType::kUnblocked:
       return ProcessOutcome::Processed("the citizen allowed us again");
     case MessageType::kStart:
-      outbox::EnqueueReply(tx, ReplyTo(message, citizen.id, inbox_id, now, "bienvenida", Welcome()));
+      Enqueue(tx, ReplyTo(message, citizen.id, inbox_id, now, "bienvenida", Welcome()));
       return ProcessOutcome::Processed("welcome sent");
     case MessageType::kEdit:
     case MessageType::kUnsent: {
@@ -142,12 +171,12 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
   }
 
   if (message.type == MessageType::kContacts && !message.sender_phone.empty()) {
-    outbox::EnqueueReply(tx, ReplyTo(message, citizen.id, inbox_id, now, "telefono_vinculado",
+    Enqueue(tx, ReplyTo(message, citizen.id, inbox_id, now, "telefono_vinculado",
                                      PhoneLinked()));
     return ProcessOutcome::Processed("the citizen's own phone linked");
   }
   if (message.type == MessageType::kUnsupported || message.type == MessageType::kContacts) {
-    outbox::EnqueueReply(tx, ReplyTo(message, citizen.id, inbox_id, now, "tipo_no_soportado",
+    Enqueue(tx, ReplyTo(message, citizen.id, inbox_id, now, "tipo_no_soportado",
                                      UnsupportedMessage()));
     return ProcessOutcome::Processed("unsupported message answered");
   }
@@ -162,7 +191,7 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
     outbox::NewReply reply =
         ReplyTo(message, citizen.id, inbox_id, now, "nota_agregada", NoteAdded(continued->folio));
     reply.boleta_id = continued->id;
-    outbox::EnqueueReply(tx, reply);
+    Enqueue(tx, reply);
     return ProcessOutcome::Processed("note added to boleta " + continued->folio);
   }
   if (message.type == MessageType::kTemplateButton) {
@@ -181,9 +210,9 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
   }
   const workflow::BoletaRef boleta = workflow::CreateBoleta(tx, request, now);
   outbox::NewReply reply = ReplyTo(message, citizen.id, inbox_id, now, "acuse_boleta",
-                                   ClassifyAndRoute(tx, boleta, message.text, now));
+                                   ClassifyAndRoute(tx, boleta, message.text, message.reply_payload, now));
   reply.boleta_id = boleta.id;
-  outbox::EnqueueReply(tx, reply);
+  Enqueue(tx, reply);
   return ProcessOutcome::Processed("boleta " + boleta.folio + " created");
 }
 

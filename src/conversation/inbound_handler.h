@@ -34,10 +34,12 @@ class InboundHandler {
   ProcessOutcome Handle(storage::Tx& tx, std::int64_t inbox_id, const InboundMessage& message);
 
  private:
-  // Classifies a new boleta, records why, and routes it when the rules are sure; returns the
+  // Classifies a new boleta, records why, and routes it when the rules are sure, or to the
+  // categoría the citizen chose themselves (the app's service_code); returns the
   // acknowledgement to send.
   std::string ClassifyAndRoute(storage::Tx& tx, const workflow::BoletaRef& boleta,
-                               const std::string& text, TimePoint now);
+                               const std::string& text, std::string_view chosen_categoria,
+                               TimePoint now);
 
   const Clock& clock_;
   const classify::ClassifierHolder& classifiers_;

@@ -6,10 +6,13 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/http_message.h"
 #include "core/inbound.h"
+#include "core/media_source.h"
 #include "core/outbound.h"
 #include "core/result.h"
 
@@ -19,8 +22,20 @@ class Channel {
  public:
   virtual ~Channel() = default;
 
-  // URL segment and log/metric label: POST /webhooks/<Name()>.
+  // Log/metric label and the `channel` of everything it stores.
   virtual std::string_view Name() const = 0;
+
+  // Where the provider calls: /webhooks/<Name()> unless the provider has several endpoints
+  // (Twilio: /webhooks/twilio/sms and /webhooks/twilio/status).
+  virtual std::vector<std::string> WebhookPaths() const {
+    return {"/webhooks/" + std::string(Name())};
+  }
+
+  // Whether a POST with this media type (lower case, without parameters) can be the provider's;
+  // others are refused with 415 before parsing. Most providers send JSON.
+  virtual bool AcceptsMediaType(std::string_view media_type) const {
+    return media_type == "application/json";
+  }
 
   // Largest webhook body accepted; bigger requests get 413 before the body is read.
   virtual std::size_t MaxBodyBytes() const = 0;
@@ -48,6 +63,15 @@ class Channel {
   // How long after the citizen's last message a free-form reply may be sent (Meta: 24 hours);
   // nullopt when the channel has no such window (Telegram, SMS, e-mail).
   virtual std::optional<std::chrono::seconds> ReplyWindow() const { return std::nullopt; }
+
+  // Where to download a media file this channel reported (InboundMessage::media's
+  // provider_media_id). Blocking: some providers need a call first (WhatsApp turns a media id
+  // into a short-lived URL; Telegram a file id into a path). Called from the media downloader.
+  // kInvalidArgument for a channel without downloadable media; kUnavailable/kTimeout to retry;
+  // kNotFound when the provider no longer has it.
+  virtual Result<MediaSource> LocateMedia(const std::string& /*provider_media_id*/) {
+    return MakeError(Errc::kInvalidArgument, "this channel has no media to download");
+  }
 
   // Sends one reply. Blocking; called from outbox sender threads only.
   virtual SendOutcome Send(const OutboundMessage& message) = 0;

@@ -44,6 +44,45 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   return ToHex(digest, size);
 }
 
+std::string HmacSha1Base64(std::string_view key, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest,
+           &size) == nullptr) {
+    throw std::runtime_error("HMAC failed");
+  }
+  return Base64Encode(std::string_view(reinterpret_cast<const char*>(digest), size));
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(bytes.data()),
+                                      static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(written));
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  std::string clean;
+  clean.reserve(text.size());
+  for (char c : text) {
+    if (c != '\r' && c != '\n' && c != ' ' && c != '\t') clean.push_back(c);
+  }
+  if (clean.size() % 4 != 0) return std::nullopt;
+  std::string out(3 * clean.size() / 4, '\0');
+  const int written = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(clean.data()),
+                                      static_cast<int>(clean.size()));
+  if (written < 0) return std::nullopt;
+  // EVP_DecodeBlock counts padding as zero bytes: drop one per '='.
+  std::size_t size = static_cast<std::size_t>(written);
+  for (std::size_t i = clean.size(); i > 0 && clean[i - 1] == '='; --i) --size;
+  out.resize(size);
+  return out;
+}
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
     return false;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,13 @@ std::string Sha256Hex(std::string_view data);
 
 // Lowercase hex HMAC-SHA256, as Meta's X-Hub-Signature-256 carries it.
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
+
+// Base64 HMAC-SHA1, as Twilio's X-Twilio-Signature carries it.
+std::string HmacSha1Base64(std::string_view key, std::string_view data);
+
+// Standard base64 (with padding) of arbitrary bytes, and its inverse (nullopt when malformed).
+std::string Base64Encode(std::string_view bytes);
+std::optional<std::string> Base64Decode(std::string_view text);
 
 // Compares secrets without leaking through timing where the first difference is. The length
 // may leak; every caller compares values of a public, fixed length.

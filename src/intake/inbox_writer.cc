@@ -40,6 +40,20 @@ std::string UpdateKey(const DeliveryUpdate& update) {
 
 }  // namespace
 
+std::optional<std::int64_t> StoreMessage(storage::Tx& tx, std::string_view channel,
+                                         std::string_view raw_body, const InboundMessage& message,
+                                         TimePoint now) {
+  const std::int64_t request_id =
+      tx.Exec(kInsertRequest, {channel, Param::Bytes(raw_body), now}).at(0).Int(0);
+  const auto inserted = tx.Exec(kInsertRow, {request_id, channel, message.external_id, "message",
+                                             message.sender_id, EncodeMessage(message), now});
+  if (inserted.empty()) {
+    return std::nullopt;
+  }
+  tx.Notify(kInboxNotifyChannel);
+  return inserted.at(0).Int(0);
+}
+
 Result<StoreSummary> InboxWriter::Store(std::string_view channel, std::string_view raw_body,
                                         const ParsedWebhook& parsed) {
   std::vector<PendingRow> rows;

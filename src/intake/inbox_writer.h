@@ -3,6 +3,8 @@
 // constraint), then commits; only after that does the webhook answer 200.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "core/clock.h"
@@ -18,6 +20,14 @@ struct StoreSummary {
   int stored = 0;      // new inbox rows
   int duplicates = 0;  // already stored by an earlier delivery
 };
+
+// The same, for one message, inside the caller's transaction (an API that must record more in
+// the same commit, like Open311's token): the new inbox row's id, or nullopt when its dedupe key
+// is already there (the caller decides whether to keep the raw request). Queues the pipeline's
+// wake-up for the commit.
+std::optional<std::int64_t> StoreMessage(storage::Tx& tx, std::string_view channel,
+                                         std::string_view raw_body, const InboundMessage& message,
+                                         TimePoint now);
 
 class InboxWriter {
  public:

@@ -1,5 +1,7 @@
 #include "intake/webhook_handler.h"
 
+#include <cctype>
+
 #include "observability/log.h"
 #include "observability/metrics.h"
 
@@ -9,6 +11,16 @@ namespace {
 const log::Logger& Log() {
   static const log::Logger logger("intake");
   return logger;
+}
+
+// "Application/JSON; charset=utf-8" → "application/json".
+std::string MediaType(const HttpRequest& request) {
+  std::string type(request.headers.Get("Content-Type").value_or(""));
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(0, 1);
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type;
 }
 
 }  // namespace
@@ -29,6 +41,12 @@ HttpResponse WebhookHandler::HandlePost(const HttpRequest& request) const {
     metrics_.CountWebhook(channel, "unauthenticated");
     Log().Warn("webhook rejected", {{"channel", channel}, {"reason", verified.error().message}});
     return HttpResponse::Text(401, "invalid signature\n");
+  }
+  if (const std::string type = MediaType(request); !channel_.AcceptsMediaType(type)) {
+    metrics_.CountWebhook(channel, "unsupported_media_type");
+    Log().Warn("webhook refused", {{"channel", channel}, {"reason", "content type"},
+                                   {"content_type", type}});
+    return HttpResponse::Text(415, "unsupported media type\n");
   }
   auto parsed = channel_.Parse(request);
   if (!parsed) {

@@ -1,8 +1,9 @@
 // The HTTP face of a channel: GET handshake and POST webhook. A POST is verified, parsed, stored
 // in the inbox and committed before it is acknowledged; nothing slow happens here.
 //
-//   bad signature → 401, nothing written      malformed body → 400, nothing written
-//   stored or redelivered → 200               database unavailable → 503 (the provider retries)
+//   bad signature → 401, nothing written      wrong Content-Type → 415, nothing written
+//   malformed body → 400, nothing written     stored or redelivered → 200 (the channel's answer)
+//   database unavailable → 503 (the provider retries)
 #pragma once
 
 #include "core/channel.h"

@@ -76,6 +76,7 @@ void InsertMedia(storage::Tx& tx, std::int64_t boleta_id, const Media& media, Me
                  std::string_view caption) {
   tx.Exec(kInsertMedia, {boleta_id, MessageTypeName(kind), media.provider_media_id,
                          media.mime_type, media.sha256, media.filename, caption, media.voice});
+  tx.Notify(kMediaNotifyChannel);  // the downloader fetches it after the commit
 }
 
 }  // namespace

@@ -14,6 +14,9 @@
 
 namespace sac::workflow {
 
+// NOTIFY channel raised when a boleta gains an attachment to download (src/media listens).
+inline constexpr std::string_view kMediaNotifyChannel = "sac_media";
+
 struct NewBoleta {
   std::string channel;
   std::optional<std::int64_t> citizen_id;  // none for an anonymous petition captured by staff

@@ -110,6 +110,45 @@ TEST(ConfigLoaderTest, ServeNeedsEverySecretOfAnEnabledChannel) {
   EXPECT_THAT(valid.error().message, ::testing::Not(HasSubstr("SAC_WHATSAPP_APP_SECRET")));
 }
 
+TEST(ConfigLoaderTest, MessengerAndInstagramShareTheMetaAppsSecrets) {
+  auto config = LoadConfigFromString(R"(
+    [database]
+    url = "host=x"
+    [channels.messenger]
+    enabled = true
+    account_id = "104857600123456"
+    [channels.instagram]
+    enabled = true
+    account_id = "17841400000000001"
+    send_timeout_ms = 5000
+  )", "t", Env({{"SAC_META_APP_SECRET", "app"}, {"SAC_META_VERIFY_TOKEN", "verify"}}));
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->channels.messenger.account_id, "104857600123456");
+  EXPECT_EQ(config->channels.instagram.account_id, "17841400000000001");
+  EXPECT_EQ(config->channels.instagram.send_timeout, std::chrono::milliseconds(5000));
+  EXPECT_EQ(config->channels.messenger.api_base_url, "https://graph.facebook.com/v21.0");
+  for (const MetaChannelConfig* meta : {&config->channels.messenger, &config->channels.instagram}) {
+    EXPECT_EQ(meta->app_secret, "app");
+    EXPECT_EQ(meta->verify_token, "verify");
+  }
+  auto valid = ValidateForServe(*config);
+  ASSERT_FALSE(valid);
+  EXPECT_THAT(valid.error().message, HasSubstr("SAC_META_PAGE_TOKEN (channels.messenger"));
+  EXPECT_THAT(valid.error().message, HasSubstr("SAC_META_PAGE_TOKEN (channels.instagram"));
+  EXPECT_THAT(valid.error().message, ::testing::Not(HasSubstr("SAC_META_APP_SECRET")));
+
+  auto refused = LoadConfigFromString(
+      "[channels.instagram]\npage_token = \"EAAB\"\nacount_id = \"1\"\n"
+      "[channels.messenger]\napi_base_url = \"graph.facebook.com\"\n",
+      "t", Env({}));
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message, HasSubstr("channels.instagram.page_token"));
+  EXPECT_THAT(refused.error().message, HasSubstr("SAC_META_PAGE_TOKEN"));
+  EXPECT_THAT(refused.error().message, ::testing::Not(HasSubstr("EAAB")));
+  EXPECT_THAT(refused.error().message, HasSubstr("unknown configuration key 'channels.instagram.acount_id'"));
+  EXPECT_THAT(refused.error().message, HasSubstr("channels.messenger.api_base_url"));
+}
+
 TEST(ConfigLoaderTest, ServeNeedsADatabase) {
   auto config = LoadConfigFromString("", "t", Env({}));
   ASSERT_TRUE(config);
@@ -123,10 +162,39 @@ TEST(ConfigLoaderTest, TheDevFileLoads) {
                            Env({{"SAC_DATABASE_URL", "host=/tmp"},
                                 {"SAC_WHATSAPP_APP_SECRET", "a"},
                                 {"SAC_WHATSAPP_VERIFY_TOKEN", "b"},
-                                {"SAC_WHATSAPP_ACCESS_TOKEN", "c"}}));
+                                {"SAC_WHATSAPP_ACCESS_TOKEN", "c"},
+                                {"SAC_TELEGRAM_BOT_TOKEN", "7012345678:d"},
+                                {"SAC_TELEGRAM_SECRET_TOKEN", "e"},
+                                {"SAC_META_APP_SECRET", "f"},
+                                {"SAC_META_VERIFY_TOKEN", "g"},
+                                {"SAC_META_PAGE_TOKEN", "h"},
+                                {"SAC_TWILIO_AUTH_TOKEN", "i"},
+                                {"SAC_PUBLIC_BASE_URL", "https://atencion.municipio.example"},
+                                {"SAC_OPEN311_API_KEYS", "app_mazatlan:j,kiosko:k"}}));
   ASSERT_TRUE(config) << config.error().message;
+  EXPECT_TRUE(config->channels.twilio_sms.enabled);
+  EXPECT_TRUE(config->channels.open311.enabled);
+  ASSERT_EQ(config->channels.open311.api_keys.size(), 2u);
+  EXPECT_EQ(config->channels.open311.api_keys[1].first, "kiosko");
   EXPECT_TRUE(config->channels.whatsapp.enabled);
-  EXPECT_TRUE(ValidateForServe(*config));
+  EXPECT_TRUE(config->channels.messenger.enabled);
+  EXPECT_TRUE(config->channels.instagram.enabled);
+  auto valid = ValidateForServe(*config);
+  EXPECT_TRUE(valid) << valid.error().message;
+}
+
+TEST(ConfigLoaderTest, ChannelsNeedTheirSecretsAndTwilioThePublicUrl) {
+  auto config = LoadConfigFromString(
+      "[channels.twilio_sms]\nenabled = true\naccount_sid = \"AC1\"\nfrom_number = \"+526691000000\"\n"
+      "[channels.open311]\nenabled = true\n",
+      "test", Env({{"SAC_DATABASE_URL", "host=/tmp"}}));
+  ASSERT_TRUE(config) << config.error().message;
+  auto valid = ValidateForServe(*config);
+  ASSERT_FALSE(valid);
+  EXPECT_THAT(valid.error().message, HasSubstr("SAC_TWILIO_AUTH_TOKEN"));
+  EXPECT_THAT(valid.error().message, HasSubstr("public_base_url"));
+  EXPECT_THAT(valid.error().message, HasSubstr("SAC_OPEN311_API_KEYS"));
+  EXPECT_FALSE(LoadConfigFromString("", "test", Env({{"SAC_OPEN311_API_KEYS", "sin-dos-puntos"}})));
 }
 
 }  // namespace

@@ -18,6 +18,22 @@ TEST(DigestTest, HmacMatchesRfc4231Case2) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST(DigestTest, HmacSha1Base64MatchesRfc2202Case2) {
+  // HMAC-SHA1("Jefe", "what do ya want for nothing?") = effcdf6ae5eb2fa2d27416d5f184df9c259a7c79
+  EXPECT_EQ(HmacSha1Base64("Jefe", "what do ya want for nothing?"), "7/zfauXrL6LSdBbV8YTfnCWafHk=");
+}
+
+TEST(DigestTest, Base64RoundTripsAndRefusesGarbage) {
+  for (const std::string& bytes : {std::string(""), std::string("f"), std::string("fo"),
+                                  std::string("foo"), std::string("foob"), std::string("\0\xff", 2)}) {
+    EXPECT_EQ(Base64Decode(Base64Encode(bytes)), bytes);
+  }
+  EXPECT_EQ(Base64Encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64Decode("Zm9v\r\nYg=="), "foob") << "line breaks are allowed (MIME)";
+  EXPECT_FALSE(Base64Decode("Zm9"));
+  EXPECT_FALSE(Base64Decode("Zm9*"));
+}
+
 TEST(DigestTest, ConstantTimeEqualsComparesWholeValues) {
   EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
   EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));

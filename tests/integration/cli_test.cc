@@ -270,7 +270,13 @@ std::map<std::string, std::string> ChannelSecrets() {
           {"SAC_WHATSAPP_VERIFY_TOKEN", "v"},
           {"SAC_WHATSAPP_ACCESS_TOKEN", "t"},
           {"SAC_TELEGRAM_BOT_TOKEN", "7012345678:t"},
-          {"SAC_TELEGRAM_SECRET_TOKEN", "s"}};
+          {"SAC_TELEGRAM_SECRET_TOKEN", "s"},
+          {"SAC_META_APP_SECRET", "mzt_test_app_secret"},
+          {"SAC_META_VERIFY_TOKEN", "v"},
+          {"SAC_META_PAGE_TOKEN", "t"},
+          {"SAC_TWILIO_AUTH_TOKEN", "t"},
+          {"SAC_PUBLIC_BASE_URL", "https://atencion.municipio.example"},
+          {"SAC_OPEN311_API_KEYS", "app:k"}};
 }
 
 // The dev configuration, with the rules found from wherever the test runs.
@@ -304,7 +310,8 @@ TEST(CliTest, ServeShutsDownGracefullyOnSigterm) {
   const std::string file = "text_fuga_agua_colonia_juarez.json";
   auto accepted = client.Execute(
       {"POST", "http://127.0.0.1:" + std::to_string(port) + "/webhooks/whatsapp",
-       {{"X-Hub-Signature-256", testing::ReadSignatures("whatsapp").at(file)}},
+       {{"Content-Type", "application/json"},
+        {"X-Hub-Signature-256", testing::ReadSignatures("whatsapp").at(file)}},
        testing::ReadTestdata("whatsapp", file), 5000ms});
   ASSERT_TRUE(accepted);
   EXPECT_EQ(accepted->status, 200);

@@ -5,9 +5,19 @@
 namespace sac::testing {
 
 FakeProvider::FakeProvider(std::string path, HttpResponse default_response)
-    : default_response_(std::move(default_response)) {
-  router_.Add({"POST", std::move(path), "fake_provider", 1024 * 1024,
-               [this](const HttpRequest& request) { return Answer(request); }});
+    : FakeProvider("POST", std::move(path), std::move(default_response)) {}
+
+FakeProvider::FakeProvider(std::string method, std::string path, HttpResponse default_response)
+    : FakeProvider(std::vector<FakeRoute>{
+          {std::move(method), std::move(path), std::move(default_response)}}) {}
+
+FakeProvider::FakeProvider(std::vector<FakeRoute> routes) {
+  for (FakeRoute& route : routes) {
+    router_.Add({std::move(route.method), std::move(route.path), "fake_provider", 1024 * 1024,
+                 [this, response = std::move(route.response)](const HttpRequest& request) {
+                   return Answer(request, response);
+                 }});
+  }
   http::ServerSettings settings;
   settings.port = 0;
   settings.io_threads = 1;
@@ -30,12 +40,12 @@ void FakeProvider::Script(HttpResponse response) {
   script_.push_back(std::move(response));
 }
 
-HttpResponse FakeProvider::Answer(const HttpRequest& request) {
+HttpResponse FakeProvider::Answer(const HttpRequest& request, const HttpResponse& default_response) {
   std::lock_guard lock(mutex_);
   requests_.push_back(request);
   arrived_.notify_all();
   if (script_.empty()) {
-    return default_response_;
+    return default_response;
   }
   HttpResponse response = std::move(script_.front());
   script_.pop_front();

@@ -17,10 +17,21 @@
 
 namespace sac::testing {
 
+struct FakeRoute {
+  std::string method;
+  std::string path;  // may end in a {segment}
+  HttpResponse response;
+};
+
 class FakeProvider {
  public:
   // Serves POST `path`; answers `default_response` when the script is empty.
   FakeProvider(std::string path, HttpResponse default_response);
+  // Serves `method` (GET for media downloads) on `path`, which may end in a {segment}.
+  FakeProvider(std::string method, std::string path, HttpResponse default_response);
+  // Several endpoints of one provider (Telegram's sendMessage, getFile and file downloads); each
+  // answers its own response when the script is empty.
+  explicit FakeProvider(std::vector<FakeRoute> routes);
   ~FakeProvider();
 
   std::string BaseUrl() const;  // http://127.0.0.1:<port>
@@ -33,9 +44,8 @@ class FakeProvider {
                                                std::chrono::seconds(10)) const;
 
  private:
-  HttpResponse Answer(const HttpRequest& request);
+  HttpResponse Answer(const HttpRequest& request, const HttpResponse& default_response);
 
-  HttpResponse default_response_;
   mutable std::mutex mutex_;
   mutable std::condition_variable arrived_;
   std::deque<HttpResponse> script_;

@@ -22,8 +22,10 @@ std::string ReadTestdata(const std::string& channel, const std::string& name) {
   return ReadFile(SourceDir() / "channels" / channel / "testdata" / name);
 }
 
-std::map<std::string, std::string> ReadSignatures(const std::string& channel) {
-  std::istringstream lines(ReadTestdata(channel, "signatures.txt"));
+namespace {
+
+std::map<std::string, std::string> ParseSignatures(const std::string& text) {
+  std::istringstream lines(text);
   std::map<std::string, std::string> signatures;
   std::string line;
   while (std::getline(lines, line)) {
@@ -36,6 +38,17 @@ std::map<std::string, std::string> ReadSignatures(const std::string& channel) {
     }
   }
   return signatures;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> ReadSignatures(const std::string& channel) {
+  return ParseSignatures(ReadTestdata(channel, "signatures.txt"));
+}
+
+std::map<std::string, std::string> ReadSignatures(const std::string& channel,
+                                                  const std::string& folder) {
+  return ParseSignatures(ReadTestdata(channel, folder + "/signatures.txt"));
 }
 
 }  // namespace sac::testing

@@ -19,4 +19,9 @@ std::string ReadTestdata(const std::string& channel, const std::string& name);
 // file name → header value, from channels/<channel>/testdata/signatures.txt.
 std::map<std::string, std::string> ReadSignatures(const std::string& channel);
 
+// The same for a channel whose fixtures come in folders (meta/: messenger/, instagram/):
+// channels/<channel>/testdata/<folder>/signatures.txt, keyed by file name within the folder.
+std::map<std::string, std::string> ReadSignatures(const std::string& channel,
+                                                  const std::string& folder);
+
 }  // namespace sac::testing

@@ -1,0 +1,136 @@
+#include "media/media_downloader.h"
+
+#include "observability/log.h"
+
+namespace sac::media {
+namespace {
+
+using storage::Statement;
+using storage::Tx;
+
+const log::Logger& Log() {
+  static const log::Logger logger("media");
+  return logger;
+}
+
+// $1 now, $2 lease (ms).
+constexpr Statement kClaim{
+    "media.claim",
+    "WITH next AS ("
+    "  SELECT id FROM boleta_media WHERE download_state = 'pending' AND next_attempt_at <= $1"
+    "  ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    "UPDATE boleta_media m SET attempts = m.attempts + 1,"
+    "  next_attempt_at = $1::timestamptz + $2::float8 * interval '1 millisecond' "
+    "FROM next, boleta b WHERE m.id = next.id AND b.id = m.boleta_id "
+    "RETURNING m.id, b.channel, m.provider_media_id, m.attempts"};
+
+// $1 id, $2 now, $3 sha256, $4 size, $5 content type from the server
+constexpr Statement kStored{
+    "media.stored",
+    "UPDATE boleta_media SET download_state = 'stored', file_sha256 = $3, size_bytes = $4,"
+    "  mime_type = CASE WHEN mime_type = '' THEN $5 ELSE mime_type END, downloaded_at = $2,"
+    "  last_error = NULL WHERE id = $1"};
+
+// $1 id, $2 now, $3 error, $4 wait (ms)
+constexpr Statement kRetry{
+    "media.retry",
+    "UPDATE boleta_media SET last_error = $3,"
+    "  next_attempt_at = $2::timestamptz + $4::float8 * interval '1 millisecond' WHERE id = $1"};
+
+// $1 id, $2 state ('failed' or 'blocked'), $3 error
+constexpr Statement kGiveUp{
+    "media.give_up",
+    "UPDATE boleta_media SET download_state = $2, last_error = $3 WHERE id = $1"};
+
+struct Claimed {
+  std::int64_t id = 0;
+  std::string channel;
+  std::string provider_media_id;
+  int attempts = 0;
+};
+
+}  // namespace
+
+MediaDownloader::MediaDownloader(storage::Database& database,
+                                 std::map<std::string, Channel*, std::less<>> channels,
+                                 const MediaStore& store, FetchLimits limits,
+                                 QueueSettings settings, const Clock& clock)
+    : database_(database),
+      channels_(std::move(channels)),
+      store_(store),
+      limits_(limits),
+      settings_(settings),
+      clock_(clock),
+      workers_(settings.workers, settings.poll_interval, [this] {
+        auto found = RunOnce();
+        return found && *found;
+      }) {}
+
+MediaDownloader::~MediaDownloader() { Stop(); }
+
+void MediaDownloader::Start() { workers_.Start(); }
+void MediaDownloader::Stop() { workers_.Stop(); }
+void MediaDownloader::Wake() { workers_.Wake(); }
+
+Result<bool> MediaDownloader::RunOnce() {
+  auto claimed = database_.Transact([&](Tx& tx) -> std::optional<Claimed> {
+    const auto rows =
+        tx.Exec(kClaim, {clock_.Now(), static_cast<double>(kDownloadLease.count())});
+    if (rows.empty()) return std::nullopt;
+    const auto row = rows.at(0);
+    return Claimed{row.Int(0), row.Text(1), row.Text(2), static_cast<int>(row.Int(3))};
+  });
+  if (!claimed) {
+    Log().Warn("cannot claim media downloads", {{"error", claimed.error().message}});
+    return claimed.error();
+  }
+  if (!*claimed) return false;
+  const Claimed& item = **claimed;
+
+  // Where the file is: an Open311 app gives its URL; a messaging channel is asked.
+  Result<MediaSource> source = MakeError(Errc::kInvalidArgument, "no channel " + item.channel);
+  if (item.channel == "open311") {
+    source = MediaSource{item.provider_media_id, {}, {}};
+  } else if (const auto channel = channels_.find(item.channel); channel != channels_.end()) {
+    source = channel->second->LocateMedia(item.provider_media_id);
+  } else {
+    source = MakeError(Errc::kUnavailable, "channel " + item.channel + " is not enabled");
+  }
+  Result<FetchedMedia> fetched = source ? FetchMedia(*source, limits_) : Result<FetchedMedia>(source.error());
+  Result<StoredFile> stored = fetched ? store_.Store(fetched->bytes) : Result<StoredFile>(fetched.error());
+
+  const TimePoint now = clock_.Now();
+  std::string outcome;
+  auto recorded = database_.Transact([&](Tx& tx) {
+    if (stored) {
+      tx.Exec(kStored, {item.id, now, stored->sha256, static_cast<std::int64_t>(stored->size),
+                        fetched->content_type});
+      outcome = "stored";
+      return;
+    }
+    const Error& error = stored.error();
+    const bool retryable = error.code == Errc::kUnavailable || error.code == Errc::kTimeout;
+    if (retryable && item.attempts < settings_.max_attempts) {
+      tx.Exec(kRetry, {item.id, now, error.message,
+                       static_cast<double>(settings_.Backoff(item.attempts).count())});
+      outcome = "retry";
+    } else {
+      outcome = error.code == Errc::kPermissionDenied ? "blocked" : "failed";
+      tx.Exec(kGiveUp, {item.id, outcome, error.message});
+    }
+  });
+  if (!recorded) {
+    Log().Warn("media result not recorded", {{"media_id", item.id}, {"error", recorded.error().message}});
+    return recorded.error();
+  }
+  if (outcome == "stored") {
+    Log().Info("media stored", {{"media_id", item.id}, {"channel", item.channel},
+                                {"bytes", static_cast<std::int64_t>(stored->size)}});
+  } else {
+    Log().Warn("media not stored", {{"media_id", item.id}, {"channel", item.channel},
+                                    {"outcome", outcome}, {"error", stored.error().message}});
+  }
+  return true;
+}
+
+}  // namespace sac::media

@@ -1,0 +1,63 @@
+#include "media/media_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "crypto/digest.h"
+
+namespace sac::media {
+namespace {
+
+Error DiskError(const std::string& what) {
+  return MakeError(Errc::kUnavailable, what + ": " + std::strerror(errno));
+}
+
+// Writes all of `bytes` to `fd`, retrying short writes.
+bool WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::filesystem::path MediaStore::PathOf(std::string_view sha256) const {
+  return dir_ / std::string(sha256.substr(0, 2)) / std::string(sha256);
+}
+
+Result<StoredFile> MediaStore::Store(std::string_view bytes) const {
+  StoredFile stored{crypto::Sha256Hex(bytes), bytes.size()};
+  const std::filesystem::path path = PathOf(stored.sha256);
+  std::error_code error;
+  if (std::filesystem::exists(path, error)) return stored;  // the same content, already kept
+  std::filesystem::create_directories(path.parent_path(), error);
+  if (error) return MakeError(Errc::kUnavailable, "cannot create " + path.parent_path().string());
+
+  std::string temporary = path.string() + ".tmp.XXXXXX";
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0) return DiskError("cannot create a file in " + path.parent_path().string());
+  const bool ok = WriteAll(fd, bytes) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    const Error failure = DiskError("cannot store media " + stored.sha256);
+    ::unlink(temporary.c_str());
+    return failure;
+  }
+  // The rename itself must survive a crash: sync the directory entry.
+  if (const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY); dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return stored;
+}
+
+}  // namespace sac::media

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with the `fuzz` preset and runs each for N seconds (default 60),
+# seeded with its channel's testdata. Any crash, leak or sanitizer report fails the run; the
+# input that caused it is left in build/fuzz/artifacts/.
+#
+#   tests/fuzz/run.sh [seconds] [target...]      e.g. tests/fuzz/run.sh 60 telegram
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+SECONDS_EACH=${1:-60}
+shift || true
+TARGETS=("$@")
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(whatsapp telegram twilio_sms open311)
+
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+mkdir -p build/fuzz/artifacts
+for target in "${TARGETS[@]}"; do
+  corpus=build/fuzz/corpus/$target
+  mkdir -p "$corpus"
+  seeds=channels/$target/testdata
+  [ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
+  echo "==> fuzz_$target for ${SECONDS_EACH}s"
+  build/fuzz/tests/fuzz/fuzz_$target -max_total_time="$SECONDS_EACH" -max_len=1048576 \
+    -rss_limit_mb=2048 -artifact_prefix=build/fuzz/artifacts/"$target"- "$corpus"
+done

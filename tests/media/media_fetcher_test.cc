@@ -1,0 +1,113 @@
+// The SSRF-safe fetcher against fake media servers on loopback.
+#include "media/media_fetcher.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/fake_provider.h"
+
+namespace sac::media {
+namespace {
+
+FetchLimits TestLimits() {
+  FetchLimits limits;
+  limits.allow_private_addresses = true;  // the fake servers are on 127.0.0.1
+  limits.timeout = std::chrono::milliseconds(5000);
+  return limits;
+}
+
+HttpResponse Jpeg(std::string bytes) {
+  HttpResponse response;
+  response.content_type = "image/jpeg";
+  response.body = std::move(bytes);
+  return response;
+}
+
+TEST(MediaFetcherTest, DownloadsWithTheProvidersCredentials) {
+  testing::FakeProvider cdn("GET", "/media/{id}", Jpeg("\xFF\xD8\xFF fake jpeg"));
+  const auto fetched = FetchMedia({cdn.BaseUrl() + "/media/1", {{"Authorization", "Bearer t"}}, {"127.0.0.1"}},
+                                  TestLimits());
+  ASSERT_TRUE(fetched) << fetched.error().message;
+  EXPECT_EQ(fetched->bytes, "\xFF\xD8\xFF fake jpeg");
+  EXPECT_EQ(fetched->content_type, "image/jpeg");
+  EXPECT_EQ(cdn.Requests().at(0).headers.Get("Authorization"), "Bearer t");
+}
+
+TEST(MediaFetcherTest, RefusesLoopbackAndPlainHttpInProduction) {
+  testing::FakeProvider cdn("GET", "/media/{id}", Jpeg("x"));
+  FetchLimits production;
+  auto http = FetchMedia({cdn.BaseUrl() + "/media/1", {}, {}}, production);
+  ASSERT_FALSE(http);
+  EXPECT_EQ(http.error().code, Errc::kPermissionDenied);
+  // https to a name that resolves to loopback: refused at connect, before any byte is sent.
+  auto loopback = FetchMedia({"https://localhost:1/media/1", {}, {}}, production);
+  ASSERT_FALSE(loopback);
+  EXPECT_EQ(loopback.error().code, Errc::kPermissionDenied);
+  auto metadata = FetchMedia({"https://169.254.169.254/latest/meta-data/", {}, {}}, production);
+  ASSERT_FALSE(metadata);
+  EXPECT_EQ(metadata.error().code, Errc::kPermissionDenied);
+  EXPECT_TRUE(cdn.Requests().empty());
+}
+
+TEST(MediaFetcherTest, OnlyTheProvidersHostsAreAllowed) {
+  testing::FakeProvider cdn("GET", "/media/{id}", Jpeg("x"));
+  auto other = FetchMedia({cdn.BaseUrl() + "/media/1", {}, {"lookaside.fbsbx.com", ".fbcdn.net"}},
+                          TestLimits());
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, Errc::kPermissionDenied);
+}
+
+TEST(MediaFetcherTest, RedirectsAreCheckedAgainAndCredentialsStayBehind) {
+  testing::FakeProvider cdn("GET", "/real/{id}", Jpeg("photo"));
+  HttpResponse to_cdn;
+  to_cdn.status = 302;
+  to_cdn.headers.Add("Location", "http://localhost:" + cdn.BaseUrl().substr(cdn.BaseUrl().rfind(':') + 1) + "/real/1");
+  testing::FakeProvider api("GET", "/media/{id}", to_cdn);
+  auto fetched = FetchMedia({api.BaseUrl() + "/media/1", {{"Authorization", "Basic secreto"}},
+                             {"127.0.0.1", "localhost"}},
+                            TestLimits());
+  ASSERT_TRUE(fetched) << fetched.error().message;
+  EXPECT_EQ(fetched->bytes, "photo");
+  EXPECT_FALSE(cdn.Requests().at(0).headers.Get("Authorization")) << "another host: no credentials";
+
+  // A redirect to a host the provider does not serve from is refused.
+  auto refused = FetchMedia({api.BaseUrl() + "/media/1", {}, {"127.0.0.1"}}, TestLimits());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::kPermissionDenied);
+
+  HttpResponse loop;
+  loop.status = 302;
+  loop.headers.Add("Location", "/media/again");
+  testing::FakeProvider looping("GET", "/media/{id}", loop);
+  auto endless = FetchMedia({looping.BaseUrl() + "/media/1", {}, {}}, TestLimits());
+  ASSERT_FALSE(endless);
+  EXPECT_EQ(endless.error().code, Errc::kPermissionDenied);
+}
+
+TEST(MediaFetcherTest, StopsAtTheSizeCap) {
+  testing::FakeProvider cdn("GET", "/media/{id}", Jpeg(std::string(2 * 1024 * 1024, 'x')));
+  FetchLimits limits = TestLimits();
+  limits.max_bytes = 1024 * 1024;
+  auto fetched = FetchMedia({cdn.BaseUrl() + "/media/1", {}, {}}, limits);
+  ASSERT_FALSE(fetched);
+  EXPECT_EQ(fetched.error().code, Errc::kInvalidArgument);
+}
+
+TEST(MediaFetcherTest, SaysWhichFailuresAreWorthRetrying) {
+  const auto code_for = [](int status) {
+    testing::FakeProvider cdn("GET", "/media/{id}", HttpResponse::Text(status, "no"));
+    auto fetched = FetchMedia({cdn.BaseUrl() + "/media/1", {}, {}}, TestLimits());
+    return fetched ? Errc::kInternal : fetched.error().code;
+  };
+  EXPECT_EQ(code_for(404), Errc::kNotFound);
+  EXPECT_EQ(code_for(410), Errc::kNotFound);
+  EXPECT_EQ(code_for(401), Errc::kNotFound);
+  EXPECT_EQ(code_for(503), Errc::kUnavailable);
+  EXPECT_EQ(code_for(429), Errc::kUnavailable);
+  auto refused = FetchMedia({"http://127.0.0.1:9/media/1", {}, {}}, TestLimits());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::kUnavailable);
+  EXPECT_FALSE(FetchMedia({"no es una url", {}, {}}, TestLimits()));
+}
+
+}  // namespace
+}  // namespace sac::media
