@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "channels/common/hub_challenge.h"
+#include "channels/common/retry_after.h"
 #include "channels/common/hub_signature.h"
 #include "channels/common/split_text.h"
 #include "channels/common/url_host.h"
@@ -36,20 +37,6 @@ constexpr std::int64_t kBadTokenCode = 190;  // expired, or invalidated by a pas
 template <std::size_t N>
 bool Contains(const std::array<std::int64_t, N>& codes, std::int64_t code) {
   return std::find(codes.begin(), codes.end(), code) != codes.end();
-}
-
-std::optional<std::chrono::seconds> RetryAfter(const ClientResponse& response) {
-  auto header = response.headers.Get("Retry-After");
-  if (!header) {
-    return std::nullopt;
-  }
-  long seconds = 0;
-  const auto [end, error] =
-      std::from_chars(header->data(), header->data() + header->size(), seconds);
-  if (error != std::errc() || seconds < 0) {
-    return std::nullopt;
-  }
-  return std::chrono::seconds(seconds);
 }
 
 // The Send API takes the Page token in the query; escaped so that no character of it can end

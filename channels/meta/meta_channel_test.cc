@@ -94,11 +94,11 @@ std::vector<FixtureCase> FixtureCases() {
       {"messenger", "image_attachment_luminaria.json", 1, 0, MessageType::kImage,
        [](const ParsedWebhook& p) {
          const InboundMessage& m = p.messages[0];
-         ASSERT_TRUE(m.media);
-         EXPECT_THAT(m.media->provider_media_id,
+         ASSERT_FALSE(m.media.empty());
+         EXPECT_THAT(m.media[0].provider_media_id,
                      ::testing::StartsWith("https://scontent.xx.fbcdn.net/v/t1.15752-9/"));
-         EXPECT_THAT(m.media->provider_media_id, HasSubstr("&oe=66F0A1B2"));  // the whole URL
-         EXPECT_EQ(m.media->mime_type, "image/jpeg");
+         EXPECT_THAT(m.media[0].provider_media_id, HasSubstr("&oe=66F0A1B2"));  // the whole URL
+         EXPECT_EQ(m.media[0].mime_type, "image/jpeg");
          EXPECT_TRUE(m.text.empty()) << "Messenger sends no caption";
        }},
       {"messenger", "quick_reply_menu_alumbrado.json", 1, 0, MessageType::kInteractiveReply,
@@ -144,8 +144,8 @@ std::vector<FixtureCase> FixtureCases() {
        }},
       {"instagram", "image_attachment_bache.json", 1, 0, MessageType::kImage,
        [](const ParsedWebhook& p) {
-         ASSERT_TRUE(p.messages[0].media);
-         EXPECT_EQ(p.messages[0].media->provider_media_id,
+         ASSERT_FALSE(p.messages[0].media.empty());
+         EXPECT_EQ(p.messages[0].media[0].provider_media_id,
                    "https://lookaside.fbsbx.com/ig_messaging_cdn/"
                    "?asset_id=18012345678901234&signature=AbCdEf");
        }},
@@ -157,7 +157,7 @@ std::vector<FixtureCase> FixtureCases() {
              "0NDI3NjAxOTc0MzkzNzQyMjYxMgZDZD";
          EXPECT_EQ(m.edit_of, image_mid) << "the image it removes";
          EXPECT_EQ(m.external_id, "unsent:" + image_mid) << "not the image's own key";
-         EXPECT_FALSE(m.media);
+         EXPECT_TRUE(m.media.empty());
        }},
       {"instagram", "echo_own_message_ignore.json", 0, 0},
   };
@@ -443,7 +443,7 @@ TEST(MetaChannelTest, AttachmentsBecomeMediaLocationsOrStickers) {
     ASSERT_EQ(parsed.messages.size(), 1u);
     const InboundMessage& m = parsed.messages[0];
     EXPECT_EQ(m.type, c.type);
-    EXPECT_EQ(m.media ? m.media->mime_type : "", c.mime_type);
+    EXPECT_EQ(m.media.empty() ? "" : m.media[0].mime_type, c.mime_type);
     if (c.type == MessageType::kLocation) {
       ASSERT_TRUE(m.location);
       EXPECT_NEAR(m.location->latitude, 23.2329, 1e-9);

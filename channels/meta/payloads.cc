@@ -193,10 +193,12 @@ class EventReader {
       for (const MediaKind& kind : kMediaKinds) {
         if (kind.type == type && !url.empty()) {
           known = true;
-          if (!out.media) {
-            out.media = Media{url, std::string(kind.mime_type), "", "", false};
-            media_type = kind.message_type;
-          }
+          Media media;
+          media.provider_media_id = url;
+          media.kind = kind.message_type;
+          media.mime_type = std::string(kind.mime_type);
+          out.media.push_back(std::move(media));
+          if (!media_type) media_type = kind.message_type;  // the message is of its first
         }
       }
       anything_else = anything_else || !known;  // shares, reels, posts, templates

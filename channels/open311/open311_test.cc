@@ -39,8 +39,8 @@ TEST(ServiceRequestTest, ReadsAFullRequest) {
   EXPECT_EQ(message.sender_name, "Ana Osuna");
   EXPECT_EQ(message.reply_payload, "bache") << "the citizen's categoría";
   EXPECT_EQ(message.type, MessageType::kImage);
-  ASSERT_TRUE(message.media);
-  EXPECT_EQ(message.media->provider_media_id, "https://app.example/m/1.jpg");
+  ASSERT_FALSE(message.media.empty());
+  EXPECT_EQ(message.media[0].provider_media_id, "https://app.example/m/1.jpg");
   ASSERT_TRUE(message.location);
   EXPECT_EQ(message.location->address, "Av. del Mar 1200");
 }

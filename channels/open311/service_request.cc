@@ -140,7 +140,10 @@ InboundMessage ToInboundMessage(const ServiceRequest& request, std::string_view 
   message.type = MessageType::kText;
   message.reply_payload = request.service_code;  // the citizen's own choice of categoría
   if (!request.media_url.empty()) {
-    message.media = Media{request.media_url, "", "", "", false};
+    Media media;
+    media.provider_media_id = request.media_url;
+    media.kind = MessageType::kImage;
+    message.media.push_back(std::move(media));
     message.type = MessageType::kImage;  // the description is its caption
   }
   if (request.latitude) {

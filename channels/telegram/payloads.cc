@@ -68,8 +68,9 @@ std::optional<Element> LargestPhoto(simdjson::dom::array sizes) {
   return best;
 }
 
-Media FileMedia(Element file, std::string_view default_mime) {
+Media FileMedia(Element file, MessageType kind, std::string_view default_mime) {
   Media media;
+  media.kind = kind;
   media.provider_media_id = Text(file, "file_id");
   media.mime_type = Text(file, "mime_type");
   if (media.mime_type.empty()) media.mime_type = std::string(default_mime);
@@ -85,23 +86,23 @@ Result<bool> ReadContent(Element message, InboundMessage& out) {
     auto photo = LargestPhoto(*photos);
     if (!photo) return Malformed("a photo has no size");
     out.type = MessageType::kImage;
-    out.media = FileMedia(*photo, "image/jpeg");
+    out.media.push_back(FileMedia(*photo, MessageType::kImage, "image/jpeg"));
   } else if (auto voice = json::Field(message, "voice")) {
     out.type = MessageType::kAudio;
-    out.media = FileMedia(*voice, "audio/ogg");
-    out.media->voice = true;
+    out.media.push_back(FileMedia(*voice, MessageType::kAudio, "audio/ogg"));
+    out.media.back().voice = true;
   } else if (auto audio = json::Field(message, "audio")) {
     out.type = MessageType::kAudio;
-    out.media = FileMedia(*audio, "audio/mpeg");
+    out.media.push_back(FileMedia(*audio, MessageType::kAudio, "audio/mpeg"));
   } else if (auto video = json::Field(message, "video")) {
     out.type = MessageType::kVideo;
-    out.media = FileMedia(*video, "video/mp4");
+    out.media.push_back(FileMedia(*video, MessageType::kVideo, "video/mp4"));
   } else if (auto note = json::Field(message, "video_note")) {
     out.type = MessageType::kVideo;
-    out.media = FileMedia(*note, "video/mp4");
+    out.media.push_back(FileMedia(*note, MessageType::kVideo, "video/mp4"));
   } else if (auto document = json::Field(message, "document")) {
     out.type = MessageType::kDocument;
-    out.media = FileMedia(*document, "application/octet-stream");
+    out.media.push_back(FileMedia(*document, MessageType::kDocument, "application/octet-stream"));
   } else if (json::Field(message, "sticker")) {
     out.type = MessageType::kSticker;
   } else if (auto venue = json::Field(message, "venue"); venue || json::Field(message, "location")) {

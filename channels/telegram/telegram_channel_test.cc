@@ -65,10 +65,10 @@ std::vector<UpdateCase> UpdateCases() {
        }},
       {"update_photo_caption.json", MessageType::kImage,
        [](const InboundMessage& m) {
-         ASSERT_TRUE(m.media);
-         EXPECT_THAT(m.media->provider_media_id, ::testing::EndsWith("ADeQADNAQ"))
+         ASSERT_FALSE(m.media.empty());
+         EXPECT_THAT(m.media[0].provider_media_id, ::testing::EndsWith("ADeQADNAQ"))
              << "the largest size";
-         EXPECT_EQ(m.media->mime_type, "image/jpeg");
+         EXPECT_EQ(m.media[0].mime_type, "image/jpeg");
          EXPECT_THAT(m.text, HasSubstr("no hay nada de luz"));
        }},
       {"update_location.json", MessageType::kLocation,
@@ -190,10 +190,10 @@ TEST(TelegramChannelTest, ReadsCommandsVoiceDocumentsAndOwnContacts) {
             MessageType::kUnsupported);
   const auto voice = one(R"("voice":{"file_id":"V1","duration":4,"mime_type":"audio/ogg"})");
   EXPECT_EQ(voice.type, MessageType::kAudio);
-  EXPECT_TRUE(voice.media->voice);
+  EXPECT_TRUE(voice.media[0].voice);
   const auto document = one(R"("document":{"file_id":"D1","file_name":"oficio.pdf","mime_type":"application/pdf"},"caption":"mi solicitud")");
   EXPECT_EQ(document.type, MessageType::kDocument);
-  EXPECT_EQ(document.media->filename, "oficio.pdf");
+  EXPECT_EQ(document.media[0].filename, "oficio.pdf");
   EXPECT_EQ(document.text, "mi solicitud");
   const auto own = one(R"("contact":{"phone_number":"+52 669 123 4501","first_name":"Ana","user_id":5})");
   EXPECT_EQ(own.type, MessageType::kContacts);

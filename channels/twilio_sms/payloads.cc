@@ -75,10 +75,9 @@ Result<ParsedWebhook> ParseIncoming(const FormParams& form) {
     media.provider_media_id = Get(values, "MediaUrl" + std::to_string(i));
     media.mime_type = Get(values, "MediaContentType" + std::to_string(i));
     if (media.provider_media_id.empty()) return Malformed("a MediaUrl is missing");
-    if (!message.media) {
-      if (message.type == MessageType::kText) message.type = KindOf(media.mime_type);
-      message.media = std::move(media);
-    }
+    media.kind = KindOf(media.mime_type);
+    if (message.type == MessageType::kText) message.type = media.kind;  // the first one's
+    message.media.push_back(std::move(media));
   }
   ParsedWebhook parsed;
   parsed.messages.push_back(std::move(message));

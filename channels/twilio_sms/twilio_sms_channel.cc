@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "channels/common/retry_after.h"
 #include "channels/common/split_text.h"
 #include "channels/common/url_host.h"
 #include "channels/twilio_sms/payloads.h"
@@ -15,16 +16,6 @@ constexpr std::size_t kMaxMessageChars = 1600;  // the Messages API's Body limit
 
 // Twilio error codes that mean "this person does not want our messages".
 constexpr int kUnsubscribed = 21610;
-
-std::optional<std::chrono::seconds> RetryAfter(const ClientResponse& response) {
-  const auto header = response.headers.Get("Retry-After");
-  long seconds = 0;
-  if (!header || std::from_chars(header->data(), header->data() + header->size(), seconds).ec !=
-                     std::errc()) {
-    return std::nullopt;
-  }
-  return std::chrono::seconds(seconds);
-}
 
 }  // namespace
 

@@ -91,9 +91,9 @@ std::vector<FormCase> FormCases() {
          const InboundMessage& m = p.messages[0];
          EXPECT_EQ(m.type, MessageType::kImage);
          EXPECT_EQ(m.text, "Lámpara apagada frente al parque de Villa Verde");
-         ASSERT_TRUE(m.media);
-         EXPECT_EQ(m.media->mime_type, "image/jpeg");
-         EXPECT_THAT(m.media->provider_media_id, HasSubstr("https://api.twilio.com/2010-04-01/Accounts/"));
+         ASSERT_FALSE(m.media.empty());
+         EXPECT_EQ(m.media[0].mime_type, "image/jpeg");
+         EXPECT_THAT(m.media[0].provider_media_id, HasSubstr("https://api.twilio.com/2010-04-01/Accounts/"));
        }},
       {"status_callback_delivered_no_ticket.form", 0, 1,
        [](const ParsedWebhook& p) {
@@ -170,6 +170,19 @@ TEST(TwilioSmsChannelTest, RejectsFormsThatAreNotTwilios) {
   }
   EXPECT_FALSE(ParseStatus(Form("MessageSid=SM1")));
   EXPECT_TRUE(ParseStatus(Form("MessageSid=SM1&MessageStatus=queued"))->updates.empty());
+}
+
+TEST(TwilioSmsChannelTest, KeepsEveryMediaOfAnMms) {
+  auto parsed = ParseIncoming(Form(
+      "MessageSid=MM1&From=%2B526691234504&Body=&NumMedia=2"
+      "&MediaUrl0=https%3A%2F%2Fapi.twilio.com%2Fm%2F0&MediaContentType0=image%2Fjpeg"
+      "&MediaUrl1=https%3A%2F%2Fapi.twilio.com%2Fm%2F1&MediaContentType1=video%2Fmp4"));
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  const InboundMessage& m = parsed->messages.at(0);
+  EXPECT_EQ(m.type, MessageType::kImage) << "the first one's kind";
+  ASSERT_EQ(m.media.size(), 2u);
+  EXPECT_EQ(m.media[1].kind, MessageType::kVideo);
+  EXPECT_EQ(m.media[1].provider_media_id, "https://api.twilio.com/m/1");
 }
 
 TEST(TwilioSmsChannelTest, OptOutsBlockAndOptInsUnblock) {

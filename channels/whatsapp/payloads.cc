@@ -34,7 +34,8 @@ void ReadMedia(Element message, std::string_view type, InboundMessage& out) {
   media.filename = Text(*media_object, "filename");
   media.voice = json::Bool(*media_object, "voice").value_or(false);
   out.text = Text(*media_object, "caption");
-  out.media = std::move(media);
+  media.kind = out.type;
+  out.media.push_back(std::move(media));
 }
 
 void ReadInteractive(Element message, InboundMessage& out) {

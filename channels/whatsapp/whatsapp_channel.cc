@@ -8,6 +8,7 @@
 
 #include "channels/common/hub_challenge.h"
 #include "channels/common/hub_signature.h"
+#include "channels/common/retry_after.h"
 #include "channels/common/url_host.h"
 #include "channels/whatsapp/payloads.h"
 
@@ -16,19 +17,6 @@ namespace {
 
 // Graph API codes that mean "slow down", per Meta's throughput docs (and Courier's list).
 constexpr std::array<std::int64_t, 6> kThrottleCodes = {4, 80007, 130429, 131048, 131056, 133016};
-
-std::optional<std::chrono::seconds> RetryAfter(const ClientResponse& response) {
-  auto header = response.headers.Get("Retry-After");
-  if (!header) {
-    return std::nullopt;
-  }
-  long seconds = 0;
-  const auto [end, error] = std::from_chars(header->data(), header->data() + header->size(), seconds);
-  if (error != std::errc() || seconds < 0) {
-    return std::nullopt;
-  }
-  return std::chrono::seconds(seconds);
-}
 
 std::string RequestBody(const OutboundMessage& message) {
   boost::json::object text;

@@ -68,9 +68,9 @@ std::vector<InboundCase> InboundCases() {
       {"image_caption_luminaria_villa_verde.json", 1, 0, MessageType::kImage,
        [](const ParsedWebhook& p) {
          const InboundMessage& m = p.messages[0];
-         ASSERT_TRUE(m.media);
-         EXPECT_FALSE(m.media->provider_media_id.empty());
-         EXPECT_EQ(m.media->mime_type, "image/jpeg");
+         ASSERT_FALSE(m.media.empty());
+         EXPECT_FALSE(m.media[0].provider_media_id.empty());
+         EXPECT_EQ(m.media[0].mime_type, "image/jpeg");
          EXPECT_FALSE(m.text.empty()) << "the caption is the text";
        }},
       {"location_basura_infonavit_playas.json", 1, 0, MessageType::kLocation,
@@ -94,8 +94,8 @@ std::vector<InboundCase> InboundCases() {
        }},
       {"audio_voice_note.json", 1, 0, MessageType::kAudio,
        [](const ParsedWebhook& p) {
-         ASSERT_TRUE(p.messages[0].media);
-         EXPECT_TRUE(p.messages[0].media->voice);
+         ASSERT_FALSE(p.messages[0].media.empty());
+         EXPECT_TRUE(p.messages[0].media[0].voice);
        }},
       {"reaction_thumbs_up_no_ticket.json", 1, 0, MessageType::kReaction,
        [](const ParsedWebhook& p) { EXPECT_FALSE(p.messages[0].context_id.empty()); }},

@@ -54,7 +54,7 @@ std::string NoteText(const InboundMessage& message) {
   if (message.location) {
     return "(ubicación)";
   }
-  return message.media ? "(" + std::string(MessageTypeName(message.type)) + ")" : "";
+  return message.media.empty() ? "" : "(" + std::string(MessageTypeName(message.type)) + ")";
 }
 
 // The app (Open311) has no way to be written to: the citizen reads the status in the app.
@@ -64,9 +64,16 @@ void Enqueue(storage::Tx& tx, const outbox::NewReply& reply) {
   if (CarriesReplies(reply.channel)) outbox::EnqueueReply(tx, reply);
 }
 
-bool IsMedia(MessageType type) {
-  return type == MessageType::kImage || type == MessageType::kAudio ||
-         type == MessageType::kVideo || type == MessageType::kDocument;
+// The files of a message worth keeping: photos, voice notes, videos, documents (not stickers).
+std::vector<Media> Attachments(const InboundMessage& message) {
+  std::vector<Media> kept;
+  for (const Media& media : message.media) {
+    if (media.kind == MessageType::kImage || media.kind == MessageType::kAudio ||
+        media.kind == MessageType::kVideo || media.kind == MessageType::kDocument) {
+      kept.push_back(media);
+    }
+  }
+  return kept;
 }
 
 }  // namespace
@@ -183,8 +190,8 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
 
   // A later word about one of the citizen's own boletas is a note on it, not a new boleta.
   if (auto continued = ContinuedBoleta(tx, message, citizen.id)) {
-    workflow::AttachToBoleta(tx, continued->id, IsMedia(message.type) ? message.media : std::nullopt,
-                             message.type, message.text, message.location);
+    workflow::AttachToBoleta(tx, continued->id, Attachments(message), message.text,
+                             message.location);
     const bool survey = message.type == MessageType::kTemplateButton;
     workflow::AddCitizenNote(tx, continued->id, NoteText(message),
                              survey ? "respuesta_plantilla" : "mensaje", now);
@@ -204,10 +211,7 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
   request.source_inbox_id = inbox_id;
   request.text = message.text;
   request.location = message.location;
-  if (IsMedia(message.type)) {
-    request.media = message.media;
-    request.media_kind = message.type;
-  }
+  request.media = Attachments(message);
   const workflow::BoletaRef boleta = workflow::CreateBoleta(tx, request, now);
   outbox::NewReply reply = ReplyTo(message, citizen.id, inbox_id, now, "acuse_boleta",
                                    ClassifyAndRoute(tx, boleta, message.text, message.reply_payload, now));

@@ -35,6 +35,7 @@ std::optional<MessageType> MessageTypeFromName(std::string_view name);
 
 struct Media {
   std::string provider_media_id;  // fetched later by the channel (ids expire: WhatsApp 7 days)
+  MessageType kind = MessageType::kDocument;  // kImage, kAudio, kVideo or kDocument
   std::string mime_type;
   std::string sha256;
   std::string filename;
@@ -61,7 +62,7 @@ struct InboundMessage {
   std::string context_id;     // provider id of our message this one answers, if any
   std::string edit_of;        // kEdit, kUnsent: the provider id of the message they changed
   std::string callback_id;    // a button tap the provider wants acknowledged (Telegram)
-  std::optional<Media> media;
+  std::vector<Media> media;  // attachments, in order (an MMS or a Messenger message may carry several)
   std::optional<GeoPoint> location;
   std::int64_t sent_at = 0;   // unix seconds, as the provider stamped it
 };

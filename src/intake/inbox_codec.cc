@@ -51,12 +51,17 @@ std::string EncodeMessage(const InboundMessage& m) {
   if (!m.edit_of.empty()) object["edit_of"] = m.edit_of;
   if (!m.callback_id.empty()) object["callback_id"] = m.callback_id;
   object["sent_at"] = m.sent_at;
-  if (m.media) {
-    object["media"] = bj::object{{"provider_media_id", m.media->provider_media_id},
-                                 {"mime_type", m.media->mime_type},
-                                 {"sha256", m.media->sha256},
-                                 {"filename", m.media->filename},
-                                 {"voice", m.media->voice}};
+  if (!m.media.empty()) {
+    bj::array media;
+    for (const Media& item : m.media) {
+      media.push_back(bj::object{{"provider_media_id", item.provider_media_id},
+                                 {"kind", MessageTypeName(item.kind)},
+                                 {"mime_type", item.mime_type},
+                                 {"sha256", item.sha256},
+                                 {"filename", item.filename},
+                                 {"voice", item.voice}});
+    }
+    object["media"] = std::move(media);
   }
   if (m.location) {
     object["location"] = bj::object{{"latitude", m.location->latitude},
@@ -91,12 +96,25 @@ Result<InboundMessage> DecodeMessage(std::string_view json) {
   m.edit_of = GetString(o, "edit_of");
   m.callback_id = GetString(o, "callback_id");
   m.sent_at = GetInt(o, "sent_at");
-  if (const auto* media = o.if_contains("media"); media != nullptr && media->is_object()) {
-    const bj::object& mo = media->get_object();
+  // An array of attachments; rows stored before several were possible hold one object.
+  const auto read_media = [&](const bj::object& mo) {
     const bj::value* voice = mo.if_contains("voice");
-    m.media = Media{GetString(mo, "provider_media_id"), GetString(mo, "mime_type"),
-                    GetString(mo, "sha256"), GetString(mo, "filename"),
-                    voice != nullptr && voice->is_bool() && voice->get_bool()};
+    Media item;
+    item.provider_media_id = GetString(mo, "provider_media_id");
+    item.kind = MessageTypeFromName(GetString(mo, "kind")).value_or(m.type);
+    item.mime_type = GetString(mo, "mime_type");
+    item.sha256 = GetString(mo, "sha256");
+    item.filename = GetString(mo, "filename");
+    item.voice = voice != nullptr && voice->is_bool() && voice->get_bool();
+    m.media.push_back(std::move(item));
+  };
+  if (const auto* media = o.if_contains("media"); media != nullptr) {
+    if (media->is_object()) read_media(media->get_object());
+    if (media->is_array()) {
+      for (const bj::value& item : media->get_array()) {
+        if (item.is_object()) read_media(item.get_object());
+      }
+    }
   }
   if (const auto* location = o.if_contains("location");
       location != nullptr && location->is_object()) {

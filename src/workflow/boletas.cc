@@ -72,9 +72,9 @@ std::optional<BoletaRef> FirstRef(const storage::Rows& rows) {
   return BoletaRef{rows.at(0).Int(0), rows.at(0).Text(1)};
 }
 
-void InsertMedia(storage::Tx& tx, std::int64_t boleta_id, const Media& media, MessageType kind,
+void InsertMedia(storage::Tx& tx, std::int64_t boleta_id, const Media& media,
                  std::string_view caption) {
-  tx.Exec(kInsertMedia, {boleta_id, MessageTypeName(kind), media.provider_media_id,
+  tx.Exec(kInsertMedia, {boleta_id, MessageTypeName(media.kind), media.provider_media_id,
                          media.mime_type, media.sha256, media.filename, caption, media.voice});
   tx.Notify(kMediaNotifyChannel);  // the downloader fetches it after the commit
 }
@@ -95,8 +95,8 @@ BoletaRef CreateBoleta(storage::Tx& tx, const NewBoleta& boleta, TimePoint now) 
                address.empty() ? Param(std::nullopt) : Param(address), now})
           .at(0)
           .Int(0);
-  if (boleta.media) {
-    InsertMedia(tx, id, *boleta.media, boleta.media_kind, boleta.text);
+  for (const Media& media : boleta.media) {
+    InsertMedia(tx, id, media, boleta.text);
   }
   boost::json::object detail{{"channel", boleta.channel}};
   if (boleta.source_inbox_id) {
@@ -149,11 +149,10 @@ void RecordClassification(storage::Tx& tx, std::int64_t boleta_id,
               boost::json::serialize(detail));
 }
 
-void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::optional<Media>& media,
-                    MessageType media_kind, std::string_view caption,
-                    const std::optional<GeoPoint>& location) {
-  if (media) {
-    InsertMedia(tx, boleta_id, *media, media_kind, caption);
+void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::vector<Media>& media,
+                    std::string_view caption, const std::optional<GeoPoint>& location) {
+  for (const Media& item : media) {
+    InsertMedia(tx, boleta_id, item, caption);
   }
   if (location) {
     const std::string address = AddressText(location);

@@ -23,8 +23,7 @@ struct NewBoleta {
   std::optional<std::int64_t> source_inbox_id;  // none for boletas staff capture
   std::string text;
   std::optional<GeoPoint> location;
-  std::optional<Media> media;
-  MessageType media_kind = MessageType::kImage;
+  std::vector<Media> media;  // each with its kind; the text is their caption
 };
 
 struct BoletaRef {
@@ -72,10 +71,9 @@ struct ClassificationRecord {
 void RecordClassification(storage::Tx& tx, std::int64_t boleta_id,
                           const ClassificationRecord& record, TimePoint now);
 
-// A later photo, voice note or location for an existing boleta. The location fills the boleta's
-// coordinates only when it had none.
-void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::optional<Media>& media,
-                    MessageType media_kind, std::string_view caption,
-                    const std::optional<GeoPoint>& location);
+// Later photos, voice notes or a location for an existing boleta. The location fills the
+// boleta's coordinates only when it had none.
+void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::vector<Media>& media,
+                    std::string_view caption, const std::optional<GeoPoint>& location);
 
 }  // namespace sac::workflow

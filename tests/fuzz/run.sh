@@ -10,7 +10,7 @@ cd "$ROOT"
 SECONDS_EACH=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(whatsapp telegram twilio_sms open311)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(whatsapp telegram meta twilio_sms open311)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
@@ -18,8 +18,9 @@ mkdir -p build/fuzz/artifacts
 for target in "${TARGETS[@]}"; do
   corpus=build/fuzz/corpus/$target
   mkdir -p "$corpus"
-  seeds=channels/$target/testdata
-  [ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
+  # Seeds: the channel's fixtures (Meta keeps Messenger's and Instagram's in subfolders).
+  find "channels/$target/testdata" -type f ! -name '*.md' ! -name 'signatures.txt' \
+    -exec cp -n {} "$corpus"/ \; 2>/dev/null || true
   echo "==> fuzz_$target for ${SECONDS_EACH}s"
   build/fuzz/tests/fuzz/fuzz_$target -max_total_time="$SECONDS_EACH" -max_len=1048576 \
     -rss_limit_mb=2048 -artifact_prefix=build/fuzz/artifacts/"$target"- "$corpus"

@@ -19,7 +19,8 @@ TEST(InboxCodecTest, MessagesRoundTrip) {
   message.edit_of = "wamid.W";
   message.callback_id = "cb1";
   message.sent_at = 1773159323;
-  message.media = Media{"mid", "image/jpeg", "abc", "foto.jpg", false};
+  message.media = {Media{"mid", MessageType::kImage, "image/jpeg", "abc", "foto.jpg", false},
+                   Media{"mid2", MessageType::kDocument, "application/pdf", "", "oficio.pdf", false}};
   message.location = GeoPoint{23.2418, -106.4112, "Parque", "Av. del Mar"};
 
   auto decoded = DecodeMessage(EncodeMessage(message));
@@ -32,11 +33,23 @@ TEST(InboxCodecTest, MessagesRoundTrip) {
   EXPECT_EQ(decoded->edit_of, "wamid.W");
   EXPECT_EQ(decoded->callback_id, "cb1");
   EXPECT_EQ(decoded->sent_at, message.sent_at);
-  ASSERT_TRUE(decoded->media);
-  EXPECT_EQ(decoded->media->provider_media_id, "mid");
+  ASSERT_EQ(decoded->media.size(), 2u);
+  EXPECT_EQ(decoded->media[0].provider_media_id, "mid");
+  EXPECT_EQ(decoded->media[1].kind, MessageType::kDocument);
+  EXPECT_EQ(decoded->media[1].filename, "oficio.pdf");
   ASSERT_TRUE(decoded->location);
   EXPECT_DOUBLE_EQ(decoded->location->latitude, 23.2418);
   EXPECT_DOUBLE_EQ(decoded->location->longitude, -106.4112);
+}
+
+TEST(InboxCodecTest, ReadsRowsStoredWithASingleMediaObject) {
+  auto decoded = DecodeMessage(
+      R"({"channel":"whatsapp","external_id":"w","sender_id":"5","type":"audio",)"
+      R"("media":{"provider_media_id":"m1","mime_type":"audio/ogg","voice":true}})");
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  ASSERT_EQ(decoded->media.size(), 1u);
+  EXPECT_EQ(decoded->media[0].kind, MessageType::kAudio) << "the message's type";
+  EXPECT_TRUE(decoded->media[0].voice);
 }
 
 TEST(InboxCodecTest, UpdatesRoundTrip) {
