@@ -142,6 +142,8 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
       return ProcessOutcome::Ignored("reaction");
     case MessageType::kSticker:
       return ProcessOutcome::Ignored("sticker");
+    case MessageType::kAutoReply:
+      return ProcessOutcome::Ignored("automatic reply (out of office): answering it would loop");
     default:
       break;
   }

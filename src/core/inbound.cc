@@ -6,7 +6,7 @@
 namespace sac {
 namespace {
 
-constexpr std::array<std::pair<MessageType, const char*>, 17> kMessageTypeNames = {{
+constexpr std::array<std::pair<MessageType, const char*>, 18> kMessageTypeNames = {{
     {MessageType::kText, "text"},
     {MessageType::kImage, "image"},
     {MessageType::kAudio, "audio"},
@@ -24,6 +24,7 @@ constexpr std::array<std::pair<MessageType, const char*>, 17> kMessageTypeNames 
     {MessageType::kUnsent, "unsent"},
     {MessageType::kBlocked, "blocked"},
     {MessageType::kUnblocked, "unblocked"},
+    {MessageType::kAutoReply, "auto_reply"},
 }};
 
 constexpr std::array<std::pair<DeliveryState, const char*>, 4> kDeliveryStateNames = {{
@@ -55,6 +56,17 @@ std::optional<Enum> ValueOf(const std::array<std::pair<Enum, const char*>, N>& n
 }
 
 }  // namespace
+
+std::optional<std::string_view> StoredMediaSha256(std::string_view provider_media_id) {
+  if (provider_media_id.substr(0, kStoredMediaPrefix.size()) != kStoredMediaPrefix) {
+    return std::nullopt;
+  }
+  const std::string_view hex = provider_media_id.substr(kStoredMediaPrefix.size());
+  if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return hex;
+}
 
 const char* MessageTypeName(MessageType type) { return NameOf(kMessageTypeNames, type); }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sac {
@@ -28,6 +29,7 @@ enum class MessageType {
   kUnsent,            // the citizen deleted an earlier message (`edit_of`) for everyone
   kBlocked,           // the citizen blocked us: nothing more can be sent on this channel
   kUnblocked,         // ... and allowed us again
+  kAutoReply,         // written by a machine (an out-of-office answer): never a boleta nor a reply
 };
 
 const char* MessageTypeName(MessageType type);
@@ -40,7 +42,13 @@ struct Media {
   std::string sha256;
   std::string filename;
   bool voice = false;
+  std::int64_t size_bytes = 0;  // known only for files stored at intake
 };
+
+// Files that come inside the message itself (e-mail attachments) are stored content-addressed at
+// intake (src/media/media_store.h); their id is "sha256:<hex>" and nothing is downloaded later.
+inline constexpr std::string_view kStoredMediaPrefix = "sha256:";
+std::optional<std::string_view> StoredMediaSha256(std::string_view provider_media_id);
 
 struct GeoPoint {
   double latitude = 0;

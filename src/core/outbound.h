@@ -14,6 +14,10 @@ struct OutboundMessage {
   std::string account_id;  // our side (e.g. WhatsApp phone_number_id) when the channel needs it
   std::string recipient;   // the citizen's identity on the channel, exactly as they wrote from
   std::string text;
+  // For channels that thread replies (e-mail: In-Reply-To and the subject): the provider id of
+  // the citizen's message this answers (or of the one that created the boleta), and the folio.
+  std::string in_reply_to;
+  std::string folio;
 };
 
 struct SendOutcome {

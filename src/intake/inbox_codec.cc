@@ -59,7 +59,8 @@ std::string EncodeMessage(const InboundMessage& m) {
                                  {"mime_type", item.mime_type},
                                  {"sha256", item.sha256},
                                  {"filename", item.filename},
-                                 {"voice", item.voice}});
+                                 {"voice", item.voice},
+                                 {"size_bytes", item.size_bytes}});
     }
     object["media"] = std::move(media);
   }
@@ -106,6 +107,7 @@ Result<InboundMessage> DecodeMessage(std::string_view json) {
     item.sha256 = GetString(mo, "sha256");
     item.filename = GetString(mo, "filename");
     item.voice = voice != nullptr && voice->is_bool() && voice->get_bool();
+    item.size_bytes = GetInt(mo, "size_bytes");
     m.media.push_back(std::move(item));
   };
   if (const auto* media = o.if_contains("media"); media != nullptr) {

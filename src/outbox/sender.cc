@@ -32,7 +32,11 @@ constexpr Statement kClaim{
     "FROM next WHERE o.id = next.id "
     "RETURNING o.id, o.channel, o.account_id, o.recipient, o.body, o.attempts, o.boleta_id,"
     "  o.purpose, EXISTS (SELECT 1 FROM citizen_identity i WHERE i.channel = o.channel"
-    "    AND i.external_id = o.recipient AND i.blocked_at IS NOT NULL)"};
+    "    AND i.external_id = o.recipient AND i.blocked_at IS NOT NULL),"
+    "  coalesce((SELECT i.dedupe_key FROM inbox i WHERE i.id = o.source_inbox_id),"
+    "           (SELECT i.dedupe_key FROM boleta b JOIN inbox i ON i.id = b.source_inbox_id"
+    "            WHERE b.id = o.boleta_id), ''),"
+    "  coalesce((SELECT b.folio FROM boleta b WHERE b.id = o.boleta_id), '')"};
 
 constexpr Statement kMarkSent{
     "outbox.mark_sent",
@@ -101,6 +105,8 @@ Result<bool> OutboxSender::RunOnce() {
     claim.boleta_id = row.OptInt(6);
     claim.purpose = row.Text(7);
     claim.recipient_blocked = row.Bool(8);
+    claim.message.in_reply_to = row.Text(9);
+    claim.message.folio = row.Text(10);
     return claim;
   });
   if (!claimed) {

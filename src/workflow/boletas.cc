@@ -23,6 +23,14 @@ constexpr Statement kInsertMedia{
     "INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, sha256, filename,"
     "  caption, voice) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
 
+// A file that arrived inside the message (an e-mail attachment) was stored at intake: nothing
+// to download. $9 its SHA-256, $10 its size.
+constexpr Statement kInsertStoredMedia{
+    "boleta.insert_stored_media",
+    "INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, sha256, filename,"
+    "  caption, voice, download_state, file_sha256, size_bytes, downloaded_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'stored', $9, $10, now())"};
+
 constexpr Statement kFindByFolio{"boleta.find_by_folio",
                                  "SELECT id, folio FROM boleta WHERE folio = $1"};
 
@@ -74,6 +82,13 @@ std::optional<BoletaRef> FirstRef(const storage::Rows& rows) {
 
 void InsertMedia(storage::Tx& tx, std::int64_t boleta_id, const Media& media,
                  std::string_view caption) {
+  if (const auto stored = StoredMediaSha256(media.provider_media_id)) {
+    tx.Exec(kInsertStoredMedia,
+            {boleta_id, MessageTypeName(media.kind), media.provider_media_id, media.mime_type,
+             media.sha256, media.filename, caption, media.voice, std::string(*stored),
+             media.size_bytes});
+    return;
+  }
   tx.Exec(kInsertMedia, {boleta_id, MessageTypeName(media.kind), media.provider_media_id,
                          media.mime_type, media.sha256, media.filename, caption, media.voice});
   tx.Notify(kMediaNotifyChannel);  // the downloader fetches it after the commit
