@@ -1,5 +1,6 @@
 #include "channels/registry.h"
 
+#include "channels/email/email_channel.h"
 #include "channels/meta/meta_channel.h"
 #include "channels/telegram/telegram_channel.h"
 #include "channels/twilio_sms/twilio_sms_channel.h"
@@ -26,6 +27,9 @@ std::vector<std::unique_ptr<Channel>> BuildChannels(const Config& full_config, H
   }
   if (config.instagram.enabled) {
     channels.push_back(std::make_unique<meta::MetaChannel>(meta::kInstagram, config.instagram, http));
+  }
+  if (config.email.enabled) {
+    channels.push_back(std::make_unique<email::EmailChannel>(config.email, http));
   }
   return channels;
 }

@@ -127,6 +127,12 @@ dev_secrets() {
   export SAC_PUBLIC_BASE_URL=${SAC_PUBLIC_BASE_URL:-https://atencion.municipio.example}
   # The municipal app's Open311 key in development (client "app_mazatlan").
   export SAC_OPEN311_API_KEYS=${SAC_OPEN311_API_KEYS:-app_mazatlan:dev-open311-key}
+  # ../shared/fixtures/channels/email: Mailgun's signing key (signatures.txt); the other e-mail
+  # doors take tokens of our own choosing.
+  export SAC_MAILGUN_SIGNING_KEY=${SAC_MAILGUN_SIGNING_KEY:-mzt-test-mailgun-signing-key}
+  export SAC_EMAIL_WEBHOOK_TOKEN=${SAC_EMAIL_WEBHOOK_TOKEN:-mzt-test-email-webhook-token}
+  export SAC_POSTMARK_TOKEN=${SAC_POSTMARK_TOKEN:-mzt-test-postmark-token}
+  export SAC_SENDGRID_TOKEN=${SAC_SENDGRID_TOKEN:-mzt-test-sendgrid-token}
 }
 
 # --- commands ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "app/ops_endpoints.h"
+#include "channels/email/email_webhooks.h"
 #include "channels/open311/open311_api.h"
 #include "channels/registry.h"
 #include "classify/classifier_holder.h"
@@ -22,6 +23,8 @@
 #include "observability/metrics.h"
 #include "outbox/outbox_writer.h"
 #include "outbox/sender.h"
+#include "scheduler/jobs.h"
+#include "scheduler/scheduler.h"
 #include "storage/database.h"
 #include "storage/migration_source.h"
 #include "storage/migrator.h"
@@ -75,15 +78,17 @@ struct App::Parts {
         channels(sac::channels::BuildChannels(c, http_client)),
         inbox_writer(database, clock),
         boleta_workflow(sla, clock),
-        inbound_handler(clock, *classifiers, boleta_workflow),
+        inbound_handler(clock, *classifiers, boleta_workflow, local_time, c.conversation),
         api(database, boleta_workflow, sla, clock),
         open311(c.channels.open311, c.http.public_base_url, database, *classifiers, clock),
         dispatcher(inbound_handler),
         pipeline(database, dispatcher, c.pipeline, clock, metrics),
         sender(database, ChannelsByName(), c.outbox, clock, metrics),
         media_store(c.media.dir),
+        email(c.channels.email, database, media_store, http_client, clock, metrics),
         downloader(database, ChannelsByName(), media_store, FetchLimitsFrom(c.media), c.media.queue,
                    clock),
+        scheduler(database, local_time, clock, c.scheduler.tick),
         listener(storage::Database::ConnectionString(database.settings()),
                  {std::string(intake::kInboxNotifyChannel),
                   std::string(outbox::kOutboxNotifyChannel),
@@ -115,6 +120,9 @@ struct App::Parts {
     if (config.channels.open311.enabled) {
       open311.AddRoutes(router);
     }
+    if (config.channels.email.enabled) {
+      email.AddRoutes(router);  // e-mail stores attachments before answering: its own routes
+    }
     for (const auto& channel : channels) {
       intake::WebhookHandler* handler = webhook_handlers
           .emplace_back(std::make_unique<intake::WebhookHandler>(*channel, inbox_writer, metrics))
@@ -127,6 +135,33 @@ struct App::Parts {
                     [handler](const HttpRequest& r) { return handler->HandlePost(r); }});
       }
     }
+  }
+
+  // The scheduler's jobs, on the schedules of [scheduler] (a bad one stops the start, named).
+  Status AddJobs() {
+    const SchedulerConfig& s = config.scheduler;
+    const auto add = [&](const char* key, const std::string& expression,
+                         std::unique_ptr<scheduler::Job> job) -> Status {
+      auto schedule = scheduler::CronSchedule::Parse(expression);
+      if (!schedule) {
+        return MakeError(Errc::kInvalidArgument,
+                         std::string(key) + ": " + schedule.error().message);
+      }
+      scheduler.Add(std::move(job), *schedule);
+      return {};
+    };
+    if (auto added = add("scheduler.overdue_checkin", s.overdue_checkin,
+                         scheduler::OverdueCheckInJob(database));
+        !added) {
+      return added;
+    }
+    if (auto added = add("scheduler.monthly_survey", s.monthly_survey,
+                         scheduler::MonthlySurveyJob(database, local_time));
+        !added) {
+      return added;
+    }
+    return add("scheduler.survey_expiry", s.survey_expiry,
+               scheduler::SurveyExpiryJob(database, config.conversation.survey_answer_window));
   }
 
   Config config;
@@ -149,7 +184,9 @@ struct App::Parts {
   intake::Pipeline pipeline;
   outbox::OutboxSender sender;
   media::MediaStore media_store;
+  sac::channels::email::EmailWebhooks email;
   media::MediaDownloader downloader;
+  scheduler::Scheduler scheduler;
   storage::NotificationListener listener;
   http::Router router;
   http::HttpServer server;
@@ -180,6 +217,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
                                        std::move(*classifiers));
   parts->expected_schema_version = migrations->empty() ? 0 : migrations->back().version;
   parts->AddRoutes();
+  if (auto jobs = parts->AddJobs(); !jobs) {
+    return jobs.error();
+  }
   return std::unique_ptr<App>(new App(std::move(parts)));
 }
 
@@ -204,6 +244,9 @@ Result<std::uint16_t> App::Start() {
   p.pipeline.Start();
   p.sender.Start();
   p.downloader.Start();
+  if (p.config.scheduler.enabled) {
+    p.scheduler.Start();
+  }
   p.started = true;
   Log().Info("sac serving", {{"port", *port}, {"channels", p.channels.size()}});
   return *port;
@@ -233,6 +276,7 @@ void App::Stop() {
   p.pipeline.Stop();
   p.sender.Stop();
   p.downloader.Stop();
+  p.scheduler.Stop();
   p.listener.Stop();
   Log().Info("sac stopped");
 }

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "channels/email/ingest_mail.h"
 #include "classify/corrections.h"
 #include "config/config_loader.h"
 #include "observability/log.h"
@@ -153,6 +154,15 @@ int Seed(const CommonOptions& options) {
     std::cout << "the demo account already exists (its password was shown when it was created)\n";
   }
   return kExitOk;
+}
+
+int IngestMail(const CommonOptions& options) {
+  // A configuration Postfix cannot use yet must not bounce mail: it waits in Postfix's queue.
+  auto config = LoadOrReport(options, &ValidateDatabase);
+  if (!config) {
+    return channels::email::kExitTempFail;
+  }
+  return channels::email::IngestMail(std::cin, *config);
 }
 
 int CreateToken(const CommonOptions& options, const std::string& dependencia,

@@ -22,6 +22,10 @@ int CreateToken(const CommonOptions& options, const std::string& dependencia,
                 const std::string& label);
 int RevokeToken(const CommonOptions& options, std::int64_t id);
 
+// One raw e-mail on stdin, as Postfix's pipe(8) hands it over; exits 0 (stored), 65 (unreadable:
+// quarantined, Postfix bounces it) or 75 (try again later). See channels/email/ingest_mail.h.
+int IngestMail(const CommonOptions& options);
+
 // Staff corrections not yet proposed (all with `again`) printed as golden-case lines for
 // rules/cases, and marked as proposed.
 int ExportCorrections(const CommonOptions& options, bool again);

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   CLI::App* seed =
       cli.add_subcommand("seed", "Load the dependencias catalogue and create the demo account");
   CLI::App* version = cli.add_subcommand("version", "Print the version and git commit");
+  CLI::App* ingest_mail = cli.add_subcommand(
+      "ingest-mail", "Store one raw e-mail from stdin (Postfix pipe): exit 0, 65 or 75");
   std::string rules_dir = "rules";
   std::optional<std::string> text;
   CLI::App* classify =
@@ -87,6 +89,7 @@ int main(int argc, char** argv) {
   if (migrate->parsed()) return sac::app::Migrate(options, dry_run);
   if (seed->parsed()) return sac::app::Seed(options);
   if (version->parsed()) return sac::app::PrintVersion();
+  if (ingest_mail->parsed()) return sac::app::IngestMail(options);
   if (classify->parsed()) return sac::app::Classify(rules_dir, text);
   if (rules_check->parsed()) return sac::app::RulesCheck(rules_check_dir);
   if (rules_test->parsed()) return sac::app::RulesTest(rules_test_dir, rules_test_options);

@@ -40,6 +40,35 @@ struct WorkflowConfig {
   std::string time_zone = "America/Mazatlan";  // business days and deadlines are local
 };
 
+// How SAC talks with a citizen (src/conversation).
+struct ConversationConfig {
+  // The aviso de privacidad simplificado shown on first contact on each channel; a new version
+  // is shown again to everyone. Its text lives in src/conversation/replies.cc.
+  std::string privacy_version = "2026-01";
+  std::string privacy_url = "https://mazatlan.gob.mx/aviso-de-privacidad";
+  // A photo or a pin sent this soon after a report belongs to that report.
+  std::chrono::seconds burst_window{180};
+  // SAC asks once where a report without a location is; the next message answers it unless
+  // this much time passed (then the boleta stays flagged "sin ubicación" for staff).
+  std::chrono::seconds location_wait{1800};
+  // Same for the data of an estado de cuenta or a CURP.
+  std::chrono::seconds data_wait{1800};
+  // "We could not tell what you need" at most this often per identity.
+  std::chrono::seconds otro_cooldown{43200};
+  // The monthly survey's answer counts this long after the question; then "sin respuesta".
+  std::chrono::seconds survey_answer_window{7 * 86400};
+};
+
+// The scheduler (src/scheduler): one leader across all `sac serve` processes runs the jobs on
+// these cron schedules, read in Mazatlán time.
+struct SchedulerConfig {
+  bool enabled = true;
+  std::chrono::milliseconds tick{5000};  // how often leadership and due jobs are checked
+  std::string overdue_checkin = "0 9 * * 1-5";  // weekdays at 09:00
+  std::string monthly_survey = "0 10 1 * *";    // the 1st of each month at 10:00
+  std::string survey_expiry = "30 8 * * *";     // every day at 08:30
+};
+
 struct LogConfig {
   std::string level = "info";
 };
@@ -105,6 +134,37 @@ struct Open311Config {
   std::vector<std::pair<std::string, std::string>> api_keys;  // client → key
 };
 
+// E-mail (channels/email): raw MIME from our MTA (`sac ingest-mail`, POST /webhooks/email) and
+// the providers' inbound webhooks; replies through an SMTP relay.
+struct EmailConfig {
+  bool enabled = false;
+  std::string from_address;  // replies come from it; our Message-IDs end in its domain
+  std::string from_name = "Atención Ciudadana de Mazatlán";
+  std::string smtp_url = "smtp://127.0.0.1:25";  // smtp:// (STARTTLS when offered) or smtps://
+  std::string smtp_username;                     // "" for a relay without AUTH
+  bool smtp_require_tls = false;                 // smtp:// only with STARTTLS
+  std::chrono::milliseconds send_timeout{30000};
+  // The largest MIME message: POST /webhooks/email, `sac ingest-mail` and the parser; provider
+  // webhooks (base64 attachments in JSON or forms) may be a third bigger.
+  std::size_t max_message_bytes = 25 * 1024 * 1024;
+  // Which HTTP doors are open; each needs its secret (SES: its topic).
+  bool raw_webhook = false;  // POST /webhooks/email
+  bool postmark = false;     // POST /webhooks/email/postmark
+  bool mailgun = false;      // POST /webhooks/email/mailgun
+  bool sendgrid = false;     // POST /webhooks/email/sendgrid
+  bool ses = false;          // POST /webhooks/email/ses
+  std::string ses_topic_arn;  // the only SNS topic accepted (messages and subscription)
+  std::string sns_cert_host_pattern = R"(sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?)";
+  // Tests only (not readable from the TOML file): a fake SNS on http://127.0.0.1.
+  bool allow_insecure_sns_urls = false;
+  // Secrets: environment only.
+  std::string webhook_token;        // SAC_EMAIL_WEBHOOK_TOKEN: bearer token of POST /webhooks/email
+  std::string postmark_token;       // SAC_POSTMARK_TOKEN: basic-auth password in Postmark's URL
+  std::string mailgun_signing_key;  // SAC_MAILGUN_SIGNING_KEY: HMAC key of Mailgun's signature
+  std::string sendgrid_token;       // SAC_SENDGRID_TOKEN: ?token= or basic-auth password
+  std::string smtp_password;        // SAC_SMTP_PASSWORD
+};
+
 struct ChannelsConfig {
   WhatsAppConfig whatsapp;
   TelegramConfig telegram;
@@ -112,6 +172,7 @@ struct ChannelsConfig {
   MetaChannelConfig instagram;
   TwilioSmsConfig twilio_sms;
   Open311Config open311;
+  EmailConfig email;
 };
 
 // Photos, voice notes and documents citizens send, downloaded after the acknowledgement.
@@ -136,6 +197,8 @@ struct Config {
                        std::chrono::milliseconds(900000)};
   LogConfig log;
   WorkflowConfig workflow;
+  ConversationConfig conversation;
+  SchedulerConfig scheduler;
   ChannelsConfig channels;
   MediaConfig media;
   std::string rules_dir = "rules";  // rule data: dependencias, calendario, categorías, cases

@@ -1,5 +1,6 @@
 #include "config/config_loader.h"
 
+#include <re2/re2.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -163,6 +164,26 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   media.Integer("max_attempts", config.media.queue.max_attempts, 1, 100);
   media.RejectUnknownKeys();
 
+  TableReader conversation = top.Table("conversation");
+  ConversationConfig& talk = config.conversation;
+  conversation.String("privacy_version", talk.privacy_version);
+  conversation.String("privacy_url", talk.privacy_url);
+  conversation.DurationCount("burst_window_seconds", talk.burst_window, 0, 3600);
+  conversation.DurationCount("location_wait_seconds", talk.location_wait, 0, 7 * 86400);
+  conversation.DurationCount("data_wait_seconds", talk.data_wait, 0, 7 * 86400);
+  conversation.DurationCount("otro_cooldown_seconds", talk.otro_cooldown, 0, 30 * 86400);
+  conversation.DurationCount("survey_answer_window_seconds", talk.survey_answer_window, 3600,
+                             90 * 86400);
+  conversation.RejectUnknownKeys();
+
+  TableReader scheduler = top.Table("scheduler");
+  scheduler.Bool("enabled", config.scheduler.enabled);
+  scheduler.DurationCount("tick_ms", config.scheduler.tick, 100, 600000);
+  scheduler.String("overdue_checkin", config.scheduler.overdue_checkin);
+  scheduler.String("monthly_survey", config.scheduler.monthly_survey);
+  scheduler.String("survey_expiry", config.scheduler.survey_expiry);
+  scheduler.RejectUnknownKeys();
+
   TableReader rules = top.Table("rules");
   rules.String("dir", config.rules_dir);
   rules.RejectUnknownKeys();
@@ -224,6 +245,30 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   open311.DurationCount("folio_wait_ms", o311.folio_wait, 0, 30000);
   open311.RefuseSecret("api_keys", "SAC_OPEN311_API_KEYS");
   open311.RejectUnknownKeys();
+
+  TableReader email = channels.Table("email");
+  EmailConfig& mail = config.channels.email;
+  email.Bool("enabled", mail.enabled);
+  email.String("from_address", mail.from_address);
+  email.String("from_name", mail.from_name);
+  email.String("smtp_url", mail.smtp_url);
+  email.String("smtp_username", mail.smtp_username);
+  email.Bool("smtp_require_tls", mail.smtp_require_tls);
+  email.DurationCount("send_timeout_ms", mail.send_timeout, 1000, 100000);
+  email.Integer("max_message_bytes", mail.max_message_bytes, 64 * 1024, 100LL * 1024 * 1024);
+  email.Bool("raw_webhook", mail.raw_webhook);
+  email.Bool("postmark", mail.postmark);
+  email.Bool("mailgun", mail.mailgun);
+  email.Bool("sendgrid", mail.sendgrid);
+  email.Bool("ses", mail.ses);
+  email.String("ses_topic_arn", mail.ses_topic_arn);
+  email.String("sns_cert_host_pattern", mail.sns_cert_host_pattern);
+  email.RefuseSecret("webhook_token", "SAC_EMAIL_WEBHOOK_TOKEN");
+  email.RefuseSecret("postmark_token", "SAC_POSTMARK_TOKEN");
+  email.RefuseSecret("mailgun_signing_key", "SAC_MAILGUN_SIGNING_KEY");
+  email.RefuseSecret("sendgrid_token", "SAC_SENDGRID_TOKEN");
+  email.RefuseSecret("smtp_password", "SAC_SMTP_PASSWORD");
+  email.RejectUnknownKeys();
   channels.RejectUnknownKeys();
 
   top.RejectUnknownKeys();
@@ -265,6 +310,12 @@ void ReadEnvironment(const Environment& env, Config& config, std::vector<std::st
       config.channels.open311.api_keys.emplace_back(item.substr(0, colon), item.substr(colon + 1));
     }
   }
+  EmailConfig& mail = config.channels.email;
+  if (auto value = env("SAC_EMAIL_WEBHOOK_TOKEN")) mail.webhook_token = *value;
+  if (auto value = env("SAC_POSTMARK_TOKEN")) mail.postmark_token = *value;
+  if (auto value = env("SAC_MAILGUN_SIGNING_KEY")) mail.mailgun_signing_key = *value;
+  if (auto value = env("SAC_SENDGRID_TOKEN")) mail.sendgrid_token = *value;
+  if (auto value = env("SAC_SMTP_PASSWORD")) mail.smtp_password = *value;
   TelegramConfig& tg = config.channels.telegram;
   if (auto value = env("SAC_TELEGRAM_BOT_TOKEN")) tg.bot_token = *value;
   if (auto value = env("SAC_TELEGRAM_SECRET_TOKEN")) tg.secret_token = *value;
@@ -293,6 +344,29 @@ void CheckValues(const Config& config, std::vector<std::string>& errors) {
   }
   check_url(config.channels.messenger.api_base_url, "channels.messenger.api_base_url");
   check_url(config.channels.instagram.api_base_url, "channels.instagram.api_base_url");
+  const EmailConfig& mail = config.channels.email;
+  if (mail.smtp_url.rfind("smtp://", 0) != 0 && mail.smtp_url.rfind("smtps://", 0) != 0) {
+    errors.push_back("channels.email.smtp_url: expected an smtp:// or smtps:// URL");
+  }
+  if (const RE2 pattern(mail.sns_cert_host_pattern, RE2::Quiet); !pattern.ok()) {
+    errors.push_back("channels.email.sns_cert_host_pattern: not a valid regular expression");
+  }
+}
+
+// local@domain.tld with nothing that could break a header (replies are sent from it).
+bool IsEmailAddress(std::string_view address) {
+  const auto at = address.find('@');
+  if (at == 0 || at == std::string_view::npos || address.find('@', at + 1) != std::string_view::npos ||
+      address.find('.', at) == std::string_view::npos || address.back() == '.') {
+    return false;
+  }
+  for (char c : address) {
+    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7F ||
+        std::string_view("<>()[]\\,;:\"").find(c) != std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
 }
 
 Status Report(const std::vector<std::string>& errors) {
@@ -405,6 +479,23 @@ Status ValidateForServe(const Config& config) {
   require_secrets(tg.enabled, "telegram",
                   {{&tg.bot_token, "SAC_TELEGRAM_BOT_TOKEN"},
                    {&tg.secret_token, "SAC_TELEGRAM_SECRET_TOKEN"}});
+  const EmailConfig& mail = config.channels.email;
+  require_secrets(mail.enabled && mail.raw_webhook, "email",
+                  {{&mail.webhook_token, "SAC_EMAIL_WEBHOOK_TOKEN"}});
+  require_secrets(mail.enabled && mail.postmark, "email", {{&mail.postmark_token, "SAC_POSTMARK_TOKEN"}});
+  require_secrets(mail.enabled && mail.mailgun, "email",
+                  {{&mail.mailgun_signing_key, "SAC_MAILGUN_SIGNING_KEY"}});
+  require_secrets(mail.enabled && mail.sendgrid, "email", {{&mail.sendgrid_token, "SAC_SENDGRID_TOKEN"}});
+  require_secrets(mail.enabled && !mail.smtp_username.empty(), "email",
+                  {{&mail.smtp_password, "SAC_SMTP_PASSWORD"}});
+  if (mail.enabled) {
+    if (!IsEmailAddress(mail.from_address)) {
+      errors.push_back("channels.email.from_address must be an e-mail address when the channel is enabled");
+    }
+    if (mail.ses && mail.ses_topic_arn.empty()) {
+      errors.push_back("channels.email.ses_topic_arn is required when channels.email.ses is on");
+    }
+  }
   for (auto [name, meta] : {std::pair{"messenger", &config.channels.messenger},
                              std::pair{"instagram", &config.channels.instagram}}) {
     require_secrets(meta->enabled, name,

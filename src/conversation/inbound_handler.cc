@@ -2,66 +2,63 @@
 
 #include <boost/json.hpp>
 
+#include <regex>
+
 #include "citizens/citizen_directory.h"
+#include "conversation/curp.h"
+#include "conversation/folio_status.h"
 #include "conversation/replies.h"
-#include "outbox/outbox_writer.h"
-#include "workflow/boleta_workflow.h"
-#include "workflow/boletas.h"
+#include "conversation/survey_answer.h"
+#include "workflow/folio.h"
 
 namespace sac::conversation {
 namespace {
 
-constexpr storage::Statement kDependencia{
+using storage::Statement;
+
+constexpr Statement kDependencia{
     "conversation.dependencia",
     "SELECT name, sla_business_days, contact FROM dependencia WHERE id = $1"};
 
-outbox::NewReply ReplyTo(const InboundMessage& message, std::int64_t citizen_id,
-                         std::int64_t inbox_id, TimePoint now, std::string purpose,
-                         std::string body) {
-  outbox::NewReply reply;
-  reply.channel = message.channel;
-  reply.account_id = message.account_id;
-  reply.recipient = message.sender_id;
-  reply.citizen_id = citizen_id;
-  reply.source_inbox_id = inbox_id;
-  reply.purpose = std::move(purpose);
-  reply.body = std::move(body);
-  reply.not_before = now;
-  return reply;
-}
+// A boleta's folio and the dependencia it is about (routed, or the machine's reading).
+constexpr Statement kBoletaBrief{
+    "conversation.boleta_brief",
+    "SELECT folio, coalesce(dependencia_id, classification->>'dependencia', '') FROM boleta "
+    "WHERE id = $1"};
 
-// The boleta a message continues: the one our replied-to message was about, or the one whose folio
-// the message (or a template button's payload) quotes, as long as it is this citizen's.
-std::optional<workflow::BoletaRef> ContinuedBoleta(storage::Tx& tx, const InboundMessage& message,
-                                                   std::int64_t citizen_id) {
-  if (auto replied = workflow::FindBoletaOfReply(tx, message.channel, message.context_id, citizen_id)) {
-    return replied;
-  }
-  for (const std::string* text : {&message.reply_payload, &message.text}) {
-    if (auto folio = workflow::FindFolio(*text)) {
-      if (auto boleta = workflow::FindCitizensBoleta(tx, *folio, citizen_id)) {
-        return boleta;
-      }
-    }
-  }
-  return std::nullopt;
-}
+// The citizen's latest boleta, for a survey-like answer that names none.
+// The citizen's survey still waiting for an answer (the one about `$3`'s folio when the answer
+// names it), the newest first. $2: asked after this instant.
+constexpr Statement kPendingSurvey{
+    "conversation.pending_survey",
+    "SELECT s.boleta_id, b.folio, coalesce(d.name, 'la dependencia') FROM survey s"
+    "  JOIN boleta b ON b.id = s.boleta_id LEFT JOIN dependencia d ON d.id = b.dependencia_id "
+    "WHERE s.citizen_id = $1 AND s.answer IS NULL AND s.sent_at > $2"
+    "  AND ($3 = '' OR b.folio = $3) "
+    "ORDER BY s.sent_at DESC LIMIT 1"};
 
-std::string NoteText(const InboundMessage& message) {
-  if (!message.text.empty()) {
-    return message.text;
-  }
-  if (message.location) {
-    return "(ubicación)";
-  }
-  return message.media.empty() ? "" : "(" + std::string(MessageTypeName(message.type)) + ")";
-}
+constexpr Statement kRecordSurveyAnswer{
+    "conversation.record_survey_answer",
+    "UPDATE survey SET answer = $2, answer_text = nullif($3, ''), answered_at = $4 "
+    "WHERE boleta_id = $1 AND answer IS NULL"};
 
-// The app (Open311) has no way to be written to: the citizen reads the status in the app.
+constexpr Statement kLatestBoleta{
+    "conversation.latest_boleta",
+    "SELECT id, folio FROM boleta WHERE citizen_id = $1 ORDER BY created_at DESC LIMIT 1"};
+
+// The app (Open311) cannot be written to: the citizen reads the status in the app.
 bool CarriesReplies(std::string_view channel) { return channel != "open311"; }
 
-void Enqueue(storage::Tx& tx, const outbox::NewReply& reply) {
-  if (CarriesReplies(reply.channel)) outbox::EnqueueReply(tx, reply);
+// Chat channels, where a report often comes in pieces (text, then photo, then pin) and SAC can
+// ask back. An app request or an e-mail is one complete message.
+bool IsChat(std::string_view channel) {
+  return channel == "whatsapp" || channel == "telegram" || channel == "messenger" ||
+         channel == "instagram" || channel == "twilio_sms";
+}
+
+// Channels where a citizen can send a location pin.
+bool CanSendPin(std::string_view channel) {
+  return channel == "whatsapp" || channel == "telegram" || channel == "messenger";
 }
 
 // The files of a message worth keeping: photos, voice notes, videos, documents (not stickers).
@@ -76,62 +73,86 @@ std::vector<Media> Attachments(const InboundMessage& message) {
   return kept;
 }
 
+std::string NoteText(const InboundMessage& message) {
+  if (!message.text.empty()) return message.text;
+  if (message.location) return "(ubicación)";
+  return message.media.empty() ? "" : "(" + std::string(MessageTypeName(message.type)) + ")";
+}
+
+// The boleta a message continues: the one our replied-to message was about, or the one whose
+// folio the message (or a template button's payload) quotes, as long as it is this citizen's.
+std::optional<workflow::BoletaRef> ContinuedBoleta(storage::Tx& tx, const InboundMessage& message,
+                                                   std::int64_t citizen_id) {
+  if (auto replied =
+          workflow::FindBoletaOfReply(tx, message.channel, message.context_id, citizen_id)) {
+    return replied;
+  }
+  for (const std::string* text : {&message.reply_payload, &message.text}) {
+    if (auto folio = workflow::FindFolio(*text)) {
+      if (auto boleta = workflow::FindCitizensBoleta(tx, *folio, citizen_id)) return boleta;
+    }
+  }
+  return std::nullopt;
+}
+
+bool NamesAPlace(const classify::Classification& reading) {
+  return reading.colonia.has_value() || !reading.address.empty();
+}
+
+// What a treasury clerk needs to look up a balance: a clave catastral (long digit groups) or
+// a licence plate (letters and digits).
+bool CarriesAccountData(std::string_view text) {
+  static const std::regex kClave(R"(\b\d{2,4}[- ]?\d{2,4}[- ]?\d{2,4}[- ]?\d{0,4}\b)");
+  static const std::regex kPlacas(R"(\b[A-Za-z]{3}[- ]?\d{2,4}[- ]?[A-Za-z]?\b)");
+  const std::string copy(text);
+  std::smatch match;
+  if (std::regex_search(copy, match, kClave)) {
+    std::size_t digits = 0;
+    for (const char c : match.str()) digits += c >= '0' && c <= '9';
+    if (digits >= 8) return true;
+  }
+  return std::regex_search(copy, kPlacas);
+}
+
 }  // namespace
 
-std::string InboundHandler::ClassifyAndRoute(storage::Tx& tx, const workflow::BoletaRef& boleta,
-                                             const std::string& text,
-                                             std::string_view chosen_categoria, TimePoint now) {
-  const auto classifier = classifiers_.Current();
-  const classify::Categoria* chosen = nullptr;
-  for (const classify::Categoria& categoria : classifier->rules().categorias()) {
-    if (!chosen_categoria.empty() && categoria.id == chosen_categoria) chosen = &categoria;
+struct InboundHandler::Turn {
+  std::int64_t inbox_id = 0;
+  const InboundMessage& message;
+  TimePoint now;
+  std::int64_t citizen_id = 0;
+  ConversationState state;
+  std::shared_ptr<const classify::Classifier> classifier;
+  std::optional<classify::Classification> reading;  // of the text, when there is text
+  std::vector<outbox::NewReply> replies;
+
+  std::string Intent() const { return reading ? reading->intent : "peticion"; }
+};
+
+void InboundHandler::Reply(Turn& turn, std::string purpose, std::string body,
+                           std::optional<std::int64_t> boleta_id) {
+  if (!CarriesReplies(turn.message.channel)) return;
+  outbox::NewReply reply;
+  reply.channel = turn.message.channel;
+  reply.account_id = turn.message.account_id;
+  reply.recipient = turn.message.sender_id;
+  reply.citizen_id = turn.citizen_id;
+  reply.source_inbox_id = turn.inbox_id;
+  reply.boleta_id = boleta_id;
+  reply.purpose = std::move(purpose);
+  reply.body = std::move(body);
+  reply.not_before = turn.now;
+  turn.replies.push_back(std::move(reply));
+}
+
+void InboundHandler::Finish(storage::Tx& tx, Turn& turn) {
+  if (!turn.replies.empty() && turn.state.privacy_version != config_.privacy_version) {
+    // With the first reply, never alone: the citizen reads it next to what they asked for.
+    turn.replies.front().body += "\n\n" + PrivacyNotice(config_.privacy_url);
+    turn.state.privacy_version = config_.privacy_version;
   }
-  if (text.empty() && chosen == nullptr) {
-    return BoletaRegistered(boleta.folio);  // a photo or a pin alone: staff read it
-  }
-  classify::Classification c = classifier->Classify(text);
-  std::string json = c.ToJson();
-  if (chosen != nullptr) {
-    // The citizen picked the categoría in the app: that routes it. The machine's reading stays
-    // in the record (and a disagreement is worth a look when staff review corrections).
-    boost::json::object record_json = boost::json::parse(json).as_object();
-    record_json["categoria_elegida"] = chosen->id;
-    json = boost::json::serialize(record_json);
-    c.categoria = chosen->id;
-    c.dependencia = chosen->dependencia;
-    c.priority = chosen->priority;
-    c.confidence = 1.0;
-    c.needs_review = false;
-    if (c.intent != "peticion") c.intent = "peticion";
-  }
-  workflow::ClassificationRecord record;
-  record.intent = c.intent;
-  record.categoria = c.categoria;
-  record.dependencia = c.dependencia;
-  record.colonia = c.colonia ? c.colonia->name : "";
-  record.colonia_postal_code = c.colonia ? c.colonia->postal_code : "";
-  record.address = c.address;
-  record.priority = c.priority;
-  record.confidence = c.confidence;
-  record.needs_review = c.needs_review;
-  record.json = json;
-  workflow::RecordClassification(tx, boleta.id, record, now);
-  if (c.needs_review || c.dependencia.empty()) {
-    return BoletaRegistered(boleta.folio);
-  }
-  workflow::StatusChange route;
-  route.to = workflow::BoletaStatus::kCanalizada;
-  route.dependencia_id = c.dependencia;
-  if (!workflow_.ChangeStatus(tx, workflow::Actor::System(), boleta.id, route)) {
-    return BoletaRegistered(boleta.folio);  // e.g. an inactive dependencia: staff decide
-  }
-  const auto dependencia = tx.Exec(kDependencia, {c.dependencia});
-  const std::string name = dependencia.empty() ? c.dependencia : dependencia.at(0).Text(0);
-  if (c.dependencia == "externa") {
-    return BoletaExternal(boleta.folio, dependencia.empty() ? "" : dependencia.at(0).Text(2));
-  }
-  return BoletaRouted(boleta.folio, name,
-                      dependencia.empty() ? 10 : static_cast<int>(dependencia.at(0).Int(1)));
+  for (const outbox::NewReply& reply : turn.replies) outbox::EnqueueReply(tx, reply);
+  SaveConversation(tx, turn.message.channel, turn.message.sender_id, turn.state, turn.now);
 }
 
 ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
@@ -156,9 +177,6 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
       return ProcessOutcome::Processed("the citizen blocked us on this channel");
     case MessageType::kUnblocked:
       return ProcessOutcome::Processed("the citizen allowed us again");
-    case MessageType::kStart:
-      Enqueue(tx, ReplyTo(message, citizen.id, inbox_id, now, "bienvenida", Welcome()));
-      return ProcessOutcome::Processed("welcome sent");
     case MessageType::kEdit:
     case MessageType::kUnsent: {
       // The boleta keeps what was received (it is the record); the change is noted on it.
@@ -172,54 +190,376 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
           tx, boleta->id,
           edit ? "(corrigió su mensaje) " + message.text : "(borró su mensaje original)",
           edit ? "edicion" : "mensaje_borrado", now);
-      return ProcessOutcome::Processed(std::string(edit ? "edit" : "unsend") +
-                                       " noted on boleta " + boleta->folio);
+      return ProcessOutcome::Processed(std::string(edit ? "edit" : "unsend") + " noted on boleta " +
+                                       boleta->folio);
     }
     default:
       break;
   }
 
-  if (message.type == MessageType::kContacts && !message.sender_phone.empty()) {
-    Enqueue(tx, ReplyTo(message, citizen.id, inbox_id, now, "telefono_vinculado",
-                                     PhoneLinked()));
-    return ProcessOutcome::Processed("the citizen's own phone linked");
+  Turn turn{inbox_id,
+            message,
+            now,
+            citizen.id,
+            LoadConversation(tx, message.channel, message.sender_id),
+            classifiers_.Current(),
+            std::nullopt,
+            {}};
+  ProcessOutcome outcome = ProcessOutcome::Processed("");
+  if (message.type == MessageType::kStart) {
+    Reply(turn, "bienvenida", Welcome());
+    outcome = ProcessOutcome::Processed("welcome sent");
+  } else if (message.type == MessageType::kContacts && !message.sender_phone.empty()) {
+    Reply(turn, "telefono_vinculado", PhoneLinked());
+    outcome = ProcessOutcome::Processed("the citizen's own phone linked");
+  } else if (message.type == MessageType::kUnsupported || message.type == MessageType::kContacts) {
+    Reply(turn, "tipo_no_soportado", UnsupportedMessage());
+    outcome = ProcessOutcome::Processed("unsupported message answered");
+  } else {
+    outcome = Converse(tx, turn);
   }
-  if (message.type == MessageType::kUnsupported || message.type == MessageType::kContacts) {
-    Enqueue(tx, ReplyTo(message, citizen.id, inbox_id, now, "tipo_no_soportado",
-                                     UnsupportedMessage()));
-    return ProcessOutcome::Processed("unsupported message answered");
-  }
+  Finish(tx, turn);
+  return outcome;
+}
+
+ProcessOutcome InboundHandler::Converse(storage::Tx& tx, Turn& turn) {
+  const InboundMessage& message = turn.message;
+  if (!message.text.empty()) turn.reading = turn.classifier->Classify(message.text);
+  const std::string intent = turn.Intent();
+
+  if (auto answered = AnswerAwaited(tx, turn)) return *answered;
+  if (auto answered = AnswerSurvey(tx, turn)) return *answered;
 
   // A later word about one of the citizen's own boletas is a note on it, not a new boleta.
-  if (auto continued = ContinuedBoleta(tx, message, citizen.id)) {
+  if (auto continued = ContinuedBoleta(tx, message, turn.citizen_id)) {
+    const bool asks = intent == "consulta_folio" && message.type != MessageType::kTemplateButton;
+    if (asks) {
+      // "¿Qué pasó con mi folio …? sigue igual": the words go on the record and the citizen
+      // gets the status.
+      workflow::AddCitizenNote(tx, continued->id, message.text, "consulta", turn.now,
+                               turn.inbox_id);
+      return AnswerFolioQuery(tx, turn);
+    }
     workflow::AttachToBoleta(tx, continued->id, Attachments(message), message.text,
                              message.location);
     const bool survey = message.type == MessageType::kTemplateButton;
     workflow::AddCitizenNote(tx, continued->id, NoteText(message),
-                             survey ? "respuesta_plantilla" : "mensaje", now);
-    outbox::NewReply reply =
-        ReplyTo(message, citizen.id, inbox_id, now, "nota_agregada", NoteAdded(continued->folio));
-    reply.boleta_id = continued->id;
-    Enqueue(tx, reply);
+                             survey ? "respuesta_plantilla" : "mensaje", turn.now, turn.inbox_id);
+    Reply(turn, "nota_agregada", NoteAdded(continued->folio), continued->id);
     return ProcessOutcome::Processed("note added to boleta " + continued->folio);
   }
   if (message.type == MessageType::kTemplateButton) {
     return ProcessOutcome::Ignored("template reply for none of the citizen's boletas");
   }
 
+  if (auto added = AddToBurst(tx, turn)) return *added;
+
+  if (!turn.reading) return NewPetition(tx, turn);  // a photo, a pin, a voice note
+  if (intent == "consulta_folio") return AnswerFolioQuery(tx, turn);
+  if (intent == "estado_cuenta") return AccountRequest(tx, turn);
+  if (intent == "curp") return CurpRequest(tx, turn);
+  // A photo or a pin is something to look at, whatever its caption says.
+  if (!Attachments(message).empty() || message.location) return NewPetition(tx, turn);
+  if (intent == "encuesta") {
+    // An answer to a question SAC asked about their last report: it goes on that report.
+    const auto latest = tx.Exec(kLatestBoleta, {turn.citizen_id});
+    if (!latest.empty()) {
+      const std::int64_t boleta_id = latest.at(0).Int(0);
+      workflow::AddCitizenNote(tx, boleta_id, message.text, "respuesta", turn.now, turn.inbox_id);
+      Reply(turn, "nota_agregada", NoteAdded(latest.at(0).Text(1)), boleta_id);
+      return ProcessOutcome::Processed("answer noted on boleta " + latest.at(0).Text(1));
+    }
+  }
+  if (intent == "saludo" || intent == "otro" || intent == "encuesta") {
+    // Said once in a while: a citizen typing "hola" five times gets one welcome.
+    const bool recently = turn.state.otro_replied_at &&
+                          turn.now - *turn.state.otro_replied_at < config_.otro_cooldown;
+    if (recently) return ProcessOutcome::Ignored(intent + ": answered a moment ago");
+    turn.state.otro_replied_at = turn.now;
+    Reply(turn, intent == "saludo" ? "bienvenida" : "no_entendido",
+          intent == "saludo" ? Welcome() : NotUnderstood());
+    return ProcessOutcome::Processed(intent + " answered; no boleta");
+  }
+  return NewPetition(tx, turn);
+}
+
+std::optional<ProcessOutcome> InboundHandler::AnswerAwaited(storage::Tx& tx, Turn& turn) {
+  ConversationState& state = turn.state;
+  const InboundMessage& message = turn.message;
+  if (state.IsAwaiting(Awaiting::kLocation, turn.now, config_.location_wait) &&
+      state.awaiting_boleta) {
+    const std::int64_t boleta_id = *state.awaiting_boleta;
+    const auto brief = tx.Exec(kBoletaBrief, {boleta_id});
+    state.awaiting = Awaiting::kNothing;  // asked once: whatever comes, SAC moves on
+    if (brief.empty()) return std::nullopt;
+    const std::string folio = brief.at(0).Text(0);
+    const std::string dependencia = brief.at(0).Text(1);
+    if (message.location) {
+      workflow::AttachToBoleta(tx, boleta_id, Attachments(message), message.text, message.location);
+      workflow::AddCitizenNote(tx, boleta_id, NoteText(message), "ubicacion", turn.now,
+                               turn.inbox_id);
+      Reply(turn, "ubicacion_agregada", LocationAdded(folio), boleta_id);
+      return ProcessOutcome::Processed("location added to boleta " + folio);
+    }
+    if (turn.reading && NamesAPlace(*turn.reading) &&
+        (turn.reading->categoria.empty() || turn.reading->dependencia == dependencia)) {
+      const auto& reading = *turn.reading;
+      workflow::FillPlace(tx, boleta_id, reading.colonia ? reading.colonia->name : "",
+                          reading.colonia ? reading.colonia->postal_code : "", reading.address);
+      workflow::AddCitizenNote(tx, boleta_id, message.text, "ubicacion", turn.now, turn.inbox_id);
+      Reply(turn, "ubicacion_agregada", LocationAdded(folio), boleta_id);
+      return ProcessOutcome::Processed("place added to boleta " + folio);
+    }
+    return std::nullopt;  // something else: handled as it is
+  }
+  if (state.IsAwaiting(Awaiting::kAccountData, turn.now, config_.data_wait) && turn.reading) {
+    state.awaiting = Awaiting::kNothing;
+    const workflow::BoletaRef boleta =
+        OfficeRequest(tx, turn, "", "estado_cuenta", "Estado de cuenta: " + message.text);
+    Reply(turn, "acuse_boleta", AccountRequestRegistered(boleta.folio), boleta.id);
+    return ProcessOutcome::Processed("estado de cuenta request " + boleta.folio);
+  }
+  if (state.IsAwaiting(Awaiting::kCurp, turn.now, config_.data_wait) && turn.reading) {
+    return CurpRequest(tx, turn);
+  }
+  return std::nullopt;
+}
+
+std::optional<ProcessOutcome> InboundHandler::AnswerSurvey(storage::Tx& tx, Turn& turn) {
+  const InboundMessage& message = turn.message;
+  const auto rating = ReadSurveyAnswer(message);
+  if (!rating) return std::nullopt;
+  std::string named;
+  for (const std::string* text : {&message.reply_payload, &message.text}) {
+    if (auto folio = workflow::FindFolio(*text); folio && named.empty()) {
+      named = workflow::FormatFolio(*folio);
+    }
+  }
+  const auto pending = tx.Exec(
+      kPendingSurvey, {turn.citizen_id, turn.now - config_.survey_answer_window, named});
+  if (pending.empty()) return std::nullopt;  // a "sí" to something else
+  const std::int64_t boleta_id = pending.at(0).Int(0);
+  const std::string folio = pending.at(0).Text(1);
+  const bool positive = *rating == Rating::kPositive;
+  tx.Exec(kRecordSurveyAnswer,
+          {boleta_id, positive ? "positiva" : "negativa", message.text, turn.now});
+  workflow::AddCitizenNote(tx, boleta_id, "(encuesta) " + message.text, "encuesta", turn.now,
+                           turn.inbox_id);
+  // The citizen's word settles it: validated, or back to the dependencia with a new term.
+  workflow::StatusChange change;
+  change.to = positive ? workflow::BoletaStatus::kValidada : workflow::BoletaStatus::kInconformidad;
+  change.comment = message.text;
+  const bool changed = static_cast<bool>(
+      workflow_.ChangeStatus(tx, workflow::Actor::Citizen(), boleta_id, change));
+  Reply(turn, "respuesta_encuesta",
+        positive ? SurveyThanksResolved(folio) : SurveyThanksReopened(folio, pending.at(0).Text(2)),
+        boleta_id);
+  return ProcessOutcome::Processed(std::string("survey answered ") +
+                                   (positive ? "positiva" : "negativa") + " for " + folio +
+                                   (changed ? "" : " (status left as it was)"));
+}
+
+std::optional<ProcessOutcome> InboundHandler::AddToBurst(storage::Tx& tx, Turn& turn) {
+  const ConversationState& state = turn.state;
+  if (!IsChat(turn.message.channel) || !state.last_boleta_id || !state.last_boleta_at ||
+      turn.now - *state.last_boleta_at > config_.burst_window) {
+    return std::nullopt;
+  }
+  const std::string intent = turn.Intent();
+  if (turn.reading && intent != "peticion" && intent != "otro" && intent != "saludo") {
+    return std::nullopt;  // a question about a folio, an estado de cuenta...: not more of it
+  }
+  const std::int64_t boleta_id = *state.last_boleta_id;
+  const auto brief = tx.Exec(kBoletaBrief, {boleta_id});
+  if (brief.empty()) return std::nullopt;
+  if (turn.reading && !turn.reading->categoria.empty() &&
+      turn.reading->dependencia != brief.at(0).Text(1)) {
+    return std::nullopt;  // another problem, for someone else: its own boleta
+  }
+  const InboundMessage& message = turn.message;
+  workflow::AttachToBoleta(tx, boleta_id, Attachments(message), message.text, message.location);
+  if (turn.reading && NamesAPlace(*turn.reading)) {
+    workflow::FillPlace(tx, boleta_id, turn.reading->colonia ? turn.reading->colonia->name : "",
+                        turn.reading->colonia ? turn.reading->colonia->postal_code : "",
+                        turn.reading->address);
+  }
+  workflow::AddCitizenNote(tx, boleta_id, NoteText(message), "mensaje", turn.now, turn.inbox_id);
+  // The citizen is still telling the same story: no reply to each part of it.
+  turn.state.last_boleta_at = turn.now;
+  if (turn.state.awaiting == Awaiting::kLocation && turn.state.awaiting_boleta == boleta_id &&
+      (message.location || (turn.reading && NamesAPlace(*turn.reading)))) {
+    turn.state.awaiting = Awaiting::kNothing;
+  }
+  return ProcessOutcome::Processed("added to boleta " + brief.at(0).Text(0) + " (same burst)");
+}
+
+ProcessOutcome InboundHandler::AnswerFolioQuery(storage::Tx& tx, Turn& turn) {
+  const InboundMessage& message = turn.message;
+  std::optional<workflow::Folio> folio = workflow::FindFolio(message.text);
+  if (!folio) folio = workflow::FindFolio(message.reply_payload);
+  if (!folio) {
+    const auto open = OpenBoletasOf(tx, turn.citizen_id, local_);
+    Reply(turn, "estado_folio", open.empty() ? NoOpenBoletas() : OpenBoletasList(open));
+    return ProcessOutcome::Processed("open boletas listed");
+  }
+  const FolioLookup lookup = LookUpFolio(tx, *folio, turn.citizen_id, local_);
+  const std::string shown = workflow::FormatFolio(*folio);
+  if (!lookup.exists) {
+    Reply(turn, "estado_folio", FolioNotFound(shown));
+    return ProcessOutcome::Processed("asked about an unknown folio");
+  }
+  if (!lookup.theirs) {
+    Reply(turn, "estado_folio", FolioNotTheirs(shown));
+    return ProcessOutcome::Processed("asked about someone else's folio: refused");
+  }
+  Reply(turn, "estado_folio", BoletaStatusAnswer(lookup.view));
+  return ProcessOutcome::Processed("status of " + shown + " answered");
+}
+
+ProcessOutcome InboundHandler::AccountRequest(storage::Tx& tx, Turn& turn) {
+  if (CarriesAccountData(turn.message.text)) {
+    const workflow::BoletaRef boleta =
+        OfficeRequest(tx, turn, turn.reading->categoria, "estado_cuenta", turn.message.text);
+    Reply(turn, "acuse_boleta", AccountRequestRegistered(boleta.folio), boleta.id);
+    return ProcessOutcome::Processed("estado de cuenta request " + boleta.folio);
+  }
+  turn.state.awaiting = Awaiting::kAccountData;
+  turn.state.asked_at = turn.now;
+  Reply(turn, "pedir_datos_cuenta", AskAccountData());
+  return ProcessOutcome::Processed("estado de cuenta: asked for the clave or the placas");
+}
+
+ProcessOutcome InboundHandler::CurpRequest(storage::Tx& tx, Turn& turn) {
+  const std::string& text = turn.message.text;
+  const bool second_try = turn.state.IsAwaiting(Awaiting::kCurp, turn.now, config_.data_wait);
+  if (const auto curp = FindCurp(text)) {
+    if (CheckCurp(*curp) != CurpCheck::kValid) {
+      turn.state.awaiting = Awaiting::kCurp;
+      turn.state.asked_at = turn.now;
+      Reply(turn, second_try ? "curp_erronea_otra_vez" : "curp_erronea", CurpLooksWrong(*curp));
+      return ProcessOutcome::Processed("a CURP with a wrong check digit: pointed out");
+    }
+  } else if (!second_try) {
+    turn.state.awaiting = Awaiting::kCurp;
+    turn.state.asked_at = turn.now;
+    Reply(turn, "pedir_curp", AskCurp());
+    return ProcessOutcome::Processed("curp: asked for the CURP or the data to make one");
+  }
+  // A valid CURP to correct, or the data to generate one: the office takes it from here.
+  turn.state.awaiting = Awaiting::kNothing;
+  const workflow::BoletaRef boleta = OfficeRequest(tx, turn, "", "curp", "Trámite CURP: " + text);
+  Reply(turn, "acuse_boleta", CurpRequestRegistered(boleta.folio), boleta.id);
+  return ProcessOutcome::Processed("curp request " + boleta.folio);
+}
+
+workflow::BoletaRef InboundHandler::OfficeRequest(storage::Tx& tx, Turn& turn,
+                                                  std::string_view categoria,
+                                                  std::string_view intent,
+                                                  const std::string& text) {
+  workflow::NewBoleta request;
+  request.channel = turn.message.channel;
+  request.citizen_id = turn.citizen_id;
+  request.source_inbox_id = turn.inbox_id;
+  request.text = text;
+  const workflow::BoletaRef boleta = workflow::CreateBoleta(tx, request, turn.now);
+  // The office's own flows: routed by the intent's dependencia (rules/intents.toml), whatever
+  // words the citizen used.
+  classify::Classification reading = turn.classifier->Classify(text);
+  reading.intent = std::string(intent);
+  reading.categoria = std::string(categoria);
+  reading.dependencia.clear();
+  for (const classify::Intent& known : turn.classifier->rules().intents()) {
+    if (known.id == intent) reading.dependencia = known.dependencia;
+  }
+  reading.confidence = 1.0;
+  reading.needs_review = reading.dependencia.empty();
+  ClassifyAndRoute(tx, boleta, std::move(reading), "");
+  turn.state.last_boleta_id = boleta.id;
+  turn.state.last_boleta_at = turn.now;
+  return boleta;
+}
+
+ProcessOutcome InboundHandler::NewPetition(storage::Tx& tx, Turn& turn) {
+  const InboundMessage& message = turn.message;
   workflow::NewBoleta request;
   request.channel = message.channel;
-  request.citizen_id = citizen.id;
-  request.source_inbox_id = inbox_id;
+  request.citizen_id = turn.citizen_id;
+  request.source_inbox_id = turn.inbox_id;
   request.text = message.text;
   request.location = message.location;
   request.media = Attachments(message);
-  const workflow::BoletaRef boleta = workflow::CreateBoleta(tx, request, now);
-  outbox::NewReply reply = ReplyTo(message, citizen.id, inbox_id, now, "acuse_boleta",
-                                   ClassifyAndRoute(tx, boleta, message.text, message.reply_payload, now));
-  reply.boleta_id = boleta.id;
-  Enqueue(tx, reply);
+  const workflow::BoletaRef boleta = workflow::CreateBoleta(tx, request, turn.now);
+  const std::string acknowledgement =
+      turn.reading ? ClassifyAndRoute(tx, boleta, *turn.reading, message.reply_payload)
+                   : BoletaRegistered(boleta.folio);  // a photo or a pin alone: staff read it
+  Reply(turn, "acuse_boleta", acknowledgement, boleta.id);
+  turn.state.last_boleta_id = boleta.id;
+  turn.state.last_boleta_at = turn.now;
+
+  // Without a colonia, a street or a pin nobody can go fix it: ask once, and flag it for staff
+  // until the answer comes.
+  const bool placed = message.location || (turn.reading && NamesAPlace(*turn.reading));
+  if (!placed && IsChat(message.channel)) {
+    workflow::MarkLocationMissing(tx, boleta.id);
+    Reply(turn, "pedir_ubicacion", AskLocation(boleta.folio, CanSendPin(message.channel)),
+          boleta.id);
+    turn.state.awaiting = Awaiting::kLocation;
+    turn.state.awaiting_boleta = boleta.id;
+    turn.state.asked_at = turn.now;
+  }
   return ProcessOutcome::Processed("boleta " + boleta.folio + " created");
+}
+
+std::string InboundHandler::ClassifyAndRoute(storage::Tx& tx, const workflow::BoletaRef& boleta,
+                                             classify::Classification c,
+                                             std::string_view chosen_categoria) {
+  const classify::Categoria* chosen = nullptr;
+  for (const classify::Categoria& categoria : classifiers_.Current()->rules().categorias()) {
+    if (!chosen_categoria.empty() && categoria.id == chosen_categoria) chosen = &categoria;
+  }
+  std::string json = c.ToJson();
+  if (chosen != nullptr) {
+    // The citizen picked the categoría in the app: that routes it. The machine's reading stays
+    // in the record (and a disagreement is worth a look when staff review corrections).
+    boost::json::object record_json = boost::json::parse(json).as_object();
+    record_json["categoria_elegida"] = chosen->id;
+    json = boost::json::serialize(record_json);
+    c.categoria = chosen->id;
+    c.dependencia = chosen->dependencia;
+    c.priority = chosen->priority;
+    c.confidence = 1.0;
+    c.needs_review = false;
+    c.intent = "peticion";
+  }
+  workflow::ClassificationRecord record;
+  record.intent = c.intent;
+  record.categoria = c.categoria;
+  record.dependencia = c.dependencia;
+  record.colonia = c.colonia ? c.colonia->name : "";
+  record.colonia_postal_code = c.colonia ? c.colonia->postal_code : "";
+  record.address = c.address;
+  record.priority = c.priority;
+  record.confidence = c.confidence;
+  record.needs_review = c.needs_review;
+  record.json = json;
+  const TimePoint now = clock_.Now();
+  workflow::RecordClassification(tx, boleta.id, record, now);
+  if (c.needs_review || c.dependencia.empty()) {
+    return BoletaRegistered(boleta.folio);
+  }
+  workflow::StatusChange route;
+  route.to = workflow::BoletaStatus::kCanalizada;
+  route.dependencia_id = c.dependencia;
+  if (!workflow_.ChangeStatus(tx, workflow::Actor::System(), boleta.id, route)) {
+    return BoletaRegistered(boleta.folio);  // e.g. an inactive dependencia: staff decide
+  }
+  const auto dependencia = tx.Exec(kDependencia, {c.dependencia});
+  const std::string name = dependencia.empty() ? c.dependencia : dependencia.at(0).Text(0);
+  if (c.dependencia == "externa") {
+    return BoletaExternal(boleta.folio, dependencia.empty() ? "" : dependencia.at(0).Text(2));
+  }
+  return BoletaRouted(boleta.folio, name,
+                      dependencia.empty() ? 10 : static_cast<int>(dependencia.at(0).Int(1)));
 }
 
 }  // namespace sac::conversation

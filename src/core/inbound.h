@@ -92,6 +92,9 @@ struct DeliveryUpdate {
   std::string error_title;
   std::string recipient_id;    // with `watermark`, instead of provider_message_id
   std::int64_t watermark = 0;
+  // kFailed because the address itself is dead (an e-mail bounce "5.1.1 no such mailbox"): the
+  // identity we sent to is marked blocked, so nothing more is sent there until the citizen writes.
+  bool recipient_unreachable = false;
 };
 
 struct ParsedWebhook {

@@ -139,6 +139,7 @@ std::string EncodeUpdate(const DeliveryUpdate& u) {
   object["at"] = u.at;
   object["error_code"] = u.error_code;
   object["error_title"] = u.error_title;
+  if (u.recipient_unreachable) object["recipient_unreachable"] = true;
   return bj::serialize(object);
 }
 
@@ -161,6 +162,8 @@ Result<DeliveryUpdate> DecodeUpdate(std::string_view json) {
   u.at = GetInt(o, "at");
   u.error_code = GetString(o, "error_code");
   u.error_title = GetString(o, "error_title");
+  const bj::value* unreachable = o.if_contains("recipient_unreachable");
+  u.recipient_unreachable = unreachable != nullptr && unreachable->is_bool() && unreachable->get_bool();
   return u;
 }
 

@@ -54,8 +54,8 @@ std::optional<std::int64_t> StoreMessage(storage::Tx& tx, std::string_view chann
   return inserted.at(0).Int(0);
 }
 
-Result<StoreSummary> InboxWriter::Store(std::string_view channel, std::string_view raw_body,
-                                        const ParsedWebhook& parsed) {
+StoreSummary StoreParsed(storage::Tx& tx, std::string_view channel, std::string_view raw_body,
+                         const ParsedWebhook& parsed, TimePoint now) {
   std::vector<PendingRow> rows;
   for (const InboundMessage& message : parsed.messages) {
     rows.push_back({message.external_id, "message", message.sender_id, EncodeMessage(message)});
@@ -63,23 +63,33 @@ Result<StoreSummary> InboxWriter::Store(std::string_view channel, std::string_vi
   for (const DeliveryUpdate& update : parsed.updates) {
     rows.push_back({UpdateKey(update), "delivery", "", EncodeUpdate(update)});
   }
+  StoreSummary summary;
   if (rows.empty()) {
+    return summary;
+  }
+  const std::int64_t request_id =
+      tx.Exec(kInsertRequest, {channel, Param::Bytes(raw_body), now}).at(0).Int(0);
+  for (const PendingRow& row : rows) {
+    const auto inserted = tx.Exec(kInsertRow, {request_id, channel, row.dedupe_key, row.kind,
+                                               row.sender_id, row.payload, now});
+    inserted.empty() ? ++summary.duplicates : ++summary.stored;
+  }
+  if (summary.stored > 0) {
+    tx.Notify(kInboxNotifyChannel);
+  }
+  return summary;
+}
+
+Result<StoreSummary> InboxWriter::Store(std::string_view channel, std::string_view raw_body,
+                                        const ParsedWebhook& parsed) {
+  if (parsed.messages.empty() && parsed.updates.empty()) {
     return StoreSummary{};
   }
   const TimePoint now = clock_.Now();
   return database_.Transact([&](storage::Tx& tx) {
-    const std::int64_t request_id =
-        tx.Exec(kInsertRequest, {channel, Param::Bytes(raw_body), now}).at(0).Int(0);
-    StoreSummary summary;
-    for (const PendingRow& row : rows) {
-      const auto inserted = tx.Exec(kInsertRow, {request_id, channel, row.dedupe_key, row.kind,
-                                                 row.sender_id, row.payload, now});
-      inserted.empty() ? ++summary.duplicates : ++summary.stored;
-    }
+    const StoreSummary summary = StoreParsed(tx, channel, raw_body, parsed, now);
     if (summary.stored == 0) {
       tx.RollbackAtEnd();  // a pure redelivery: not even the raw request is kept again
-    } else {
-      tx.Notify(kInboxNotifyChannel);
     }
     return summary;
   });

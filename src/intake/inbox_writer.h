@@ -29,6 +29,12 @@ std::optional<std::int64_t> StoreMessage(storage::Tx& tx, std::string_view chann
                                          std::string_view raw_body, const InboundMessage& message,
                                          TimePoint now);
 
+// What InboxWriter::Store writes (the raw request and one row per message or update), inside the
+// caller's transaction, for a channel that must record more in the same commit (e-mail's replay
+// tokens). When every item is a duplicate the caller should roll back, as Store does.
+StoreSummary StoreParsed(storage::Tx& tx, std::string_view channel, std::string_view raw_body,
+                         const ParsedWebhook& parsed, TimePoint now);
+
 class InboxWriter {
  public:
   InboxWriter(storage::Database& database, const Clock& clock)

@@ -43,6 +43,15 @@ constexpr Statement kAdvanceUpToWatermark{
     "  AND sent_at <= to_timestamp($3::float8 / 1000)"
     "  AND delivery_rank(coalesce(delivery_status, '')) < delivery_rank($4)"};
 
+// The provider says the address we sent to is dead (an e-mail hard bounce): the identity that
+// row went to gets nothing more until the citizen writes again. Keyed by our own message id, so
+// only news about a message we really sent can block anyone.
+constexpr Statement kBlockUnreachable{
+    "delivery.block_unreachable",
+    "UPDATE citizen_identity i SET blocked_at = now() FROM outbox o "
+    "WHERE o.channel = $1 AND o.provider_message_id = $2"
+    "  AND i.channel = o.channel AND i.external_id = o.recipient AND i.blocked_at IS NULL"};
+
 }  // namespace
 
 ProcessOutcome ApplyDeliveryUpdate(storage::Tx& tx, const DeliveryUpdate& update) {
@@ -58,6 +67,9 @@ ProcessOutcome ApplyDeliveryUpdate(storage::Tx& tx, const DeliveryUpdate& update
       update.error_code.empty() ? std::string() : update.error_code + " " + update.error_title;
   tx.Exec(kRecord, {update.channel, update.provider_message_id, state,
                     static_cast<long long>(update.at), update.error_code, update.error_title});
+  if (update.state == DeliveryState::kFailed && update.recipient_unreachable) {
+    tx.Exec(kBlockUnreachable, {update.channel, update.provider_message_id});
+  }
   if (!tx.Exec(kAdvance, {update.channel, update.provider_message_id, state, error}).empty()) {
     return ProcessOutcome::Processed("delivery " + state + " applied");
   }

@@ -29,4 +29,11 @@ struct NewReply {
 // Queues one reply; a second reply with the same (source_inbox_id, purpose) is not queued again.
 void EnqueueReply(storage::Tx& tx, const NewReply& reply);
 
+// Queues a message about a boleta to the citizen who reported it, on the channel and identity
+// they used (a status change, the 10-day check-in). Nothing for boletas without one (captured by
+// staff) or whose channel cannot be written to (the app, which shows the status itself).
+// Returns whether a message was queued.
+bool EnqueueToBoletaCitizen(storage::Tx& tx, std::int64_t boleta_id, std::string_view purpose,
+                            std::string_view body, TimePoint not_before);
+
 }  // namespace sac::outbox

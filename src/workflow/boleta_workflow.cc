@@ -23,6 +23,13 @@ constexpr Statement kLockBoleta{
     "  classification->>'dependencia', confidence, classification IS NOT NULL "
     "FROM boleta WHERE id = $1 FOR UPDATE"};
 
+constexpr Statement kDependenciaName{"workflow.dependencia_name",
+                                     "SELECT name FROM dependencia WHERE id = $1"};
+
+// The duplicates through which citizens follow a boleta: each one's citizen is told of it.
+constexpr Statement kFollowersVia{"workflow.followers_via",
+                                  "SELECT via_boleta FROM boleta_follower WHERE boleta_id = $1"};
+
 constexpr Statement kCorrection{
     "workflow.correction",
     "INSERT INTO classification_correction (boleta_id, at, staff, machine_dependencia,"
@@ -96,6 +103,9 @@ constexpr Statement kCitizenIdentity{
     "SELECT channel, external_id FROM citizen_identity WHERE citizen_id = $1 AND channel = $2 "
     "ORDER BY last_seen_at DESC LIMIT 1"};
 
+constexpr Statement kNoteSource{
+    "workflow.note_source", "UPDATE boleta_note SET source_inbox_id = $2 WHERE id = $1"};
+
 constexpr Statement kInsertNote{
     "workflow.insert_note",
     "INSERT INTO boleta_note (boleta_id, author_kind, author, public, text, created_at) "
@@ -168,6 +178,36 @@ void NotifyDuplicate(Tx& tx, const Locked& duplicate, std::int64_t duplicate_id,
   reply.body = conversation::MarkedDuplicate(duplicate.folio, original_folio);
   reply.not_before = now;
   outbox::EnqueueReply(tx, reply);
+}
+
+// The citizen (and whoever follows the boleta) hears of the changes that matter to them: it was
+// scheduled, attended, or does not proceed. The notice is queued in the same transaction.
+void NotifyStatusChange(Tx& tx, const Locked& boleta, std::int64_t boleta_id,
+                        std::string_view action, const StatusChange& change, TimePoint now) {
+  std::string body;
+  std::string dependencia;
+  if (const auto name = tx.Exec(kDependenciaName, {boleta.dependencia_id}); !name.empty()) {
+    dependencia = name.at(0).Text(0);
+  }
+  if ((action == "programar" || action == "reprogramar") && change.scheduled_for) {
+    const std::chrono::year_month_day day(*change.scheduled_for);
+    body = conversation::ScheduledNotice(
+        boleta.folio, dependencia,
+        conversation::SpanishDate(static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                                  static_cast<unsigned>(day.day())));
+  } else if (action == "atender") {
+    body = conversation::AttendedNotice(boleta.folio, dependencia);
+  } else if (action == "no_procede") {
+    body = conversation::NotProceedingNotice(boleta.folio, change.comment);
+  } else {
+    return;
+  }
+  const std::string purpose = "aviso_" + std::string(action);
+  outbox::EnqueueToBoletaCitizen(tx, boleta_id, purpose, body, now);
+  const auto followers = tx.Exec(kFollowersVia, {boleta_id});
+  for (std::size_t i = 0; i < followers.size(); ++i) {
+    outbox::EnqueueToBoletaCitizen(tx, followers[i].Int(0), purpose, body, now);
+  }
 }
 
 }  // namespace
@@ -281,6 +321,7 @@ Result<ChangeResult> BoletaWorkflow::ChangeStatus(Tx& tx, const Actor& actor,
 
   tx.Exec(kSetStatus, {boleta_id, now, StatusName(change.to)});
   AppendEvent(tx, boleta_id, now, action, actor, locked->status, change.to, bj::serialize(detail));
+  NotifyStatusChange(tx, *locked, boleta_id, action, change, now);
   return ChangeResult{action, locked->status, change.to};
 }
 
@@ -324,9 +365,11 @@ Result<std::int64_t> BoletaWorkflow::AddNote(Tx& tx, const Actor& actor, std::in
 }
 
 std::int64_t AddCitizenNote(Tx& tx, std::int64_t boleta_id, std::string_view text,
-                            std::string_view via, TimePoint now) {
+                            std::string_view via, TimePoint now,
+                            std::optional<std::int64_t> source_inbox_id) {
   const Actor citizen = Actor::Citizen();
   const std::int64_t note_id = InsertNote(tx, boleta_id, citizen, true, text, now);
+  if (source_inbox_id) tx.Exec(kNoteSource, {note_id, *source_inbox_id});
   tx.Exec(kRaiseUnread, {boleta_id, now});
   AppendEvent(tx, boleta_id, now, "nota_ciudadano", citizen, std::nullopt, std::nullopt,
               bj::serialize(bj::object{{"note_id", note_id}, {"via", via}}));

@@ -56,8 +56,11 @@ class BoletaWorkflow {
 
 // A citizen's later word about an existing boleta (a reply, a message quoting its folio, a
 // photo, a survey answer): a note that raises "no leída" for the dependencia (the manual's rule).
+// `source_inbox_id`: the inbox row of the message, so a later edit or unsend of that message
+// finds this boleta.
 std::int64_t AddCitizenNote(storage::Tx& tx, std::int64_t boleta_id, std::string_view text,
-                            std::string_view via, TimePoint now);
+                            std::string_view via, TimePoint now,
+                            std::optional<std::int64_t> source_inbox_id = std::nullopt);
 
 
 }  // namespace sac::workflow

@@ -48,6 +48,10 @@ constexpr Statement kFindByMessage{
     "SELECT b.id, b.folio FROM inbox i JOIN boleta b ON b.source_inbox_id = i.id "
     "WHERE i.channel = $1 AND i.dedupe_key = $2 AND b.citizen_id = $3 "
     "UNION ALL "
+    "SELECT b.id, b.folio FROM inbox i JOIN boleta_note n ON n.source_inbox_id = i.id "
+    "  JOIN boleta b ON b.id = n.boleta_id "
+    "WHERE i.channel = $1 AND i.dedupe_key = $2 AND b.citizen_id = $3 "
+    "UNION ALL "
     "SELECT b.id, b.folio FROM inbox i JOIN outbox o ON o.source_inbox_id = i.id "
     "  JOIN boleta b ON b.id = o.boleta_id "
     "WHERE i.channel = $1 AND i.dedupe_key = $2 AND b.citizen_id = $3 LIMIT 1"};
@@ -58,10 +62,20 @@ constexpr Statement kRecordClassification{
     "  colonia_postal_code = nullif($5, ''), address_text = coalesce(address_text, nullif($6, '')),"
     "  priority = $7, confidence = $8, classification = $9::jsonb WHERE id = $1"};
 
+constexpr Statement kFillPlace{
+    "boleta.fill_place",
+    "UPDATE boleta SET colonia = coalesce(colonia, nullif($2, '')),"
+    "  colonia_postal_code = coalesce(colonia_postal_code, nullif($3, '')),"
+    "  address_text = coalesce(address_text, nullif($4, '')), location_missing = false "
+    "WHERE id = $1"};
+
+constexpr Statement kMarkLocationMissing{
+    "boleta.mark_location_missing", "UPDATE boleta SET location_missing = true WHERE id = $1"};
+
 constexpr Statement kSetLocation{
     "boleta.set_location_if_missing",
-    "UPDATE boleta SET latitude = $2, longitude = $3, address_text = coalesce(address_text, $4) "
-    "WHERE id = $1 AND latitude IS NULL"};
+    "UPDATE boleta SET latitude = $2, longitude = $3, address_text = coalesce(address_text, $4),"
+    "  location_missing = false WHERE id = $1 AND latitude IS NULL"};
 
 std::string AddressText(const std::optional<GeoPoint>& location) {
   if (!location) {
@@ -174,6 +188,15 @@ void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::vector<M
     tx.Exec(kSetLocation, {boleta_id, location->latitude, location->longitude,
                            address.empty() ? Param(std::nullopt) : Param(address)});
   }
+}
+
+void FillPlace(storage::Tx& tx, std::int64_t boleta_id, std::string_view colonia,
+               std::string_view postal_code, std::string_view address) {
+  tx.Exec(kFillPlace, {boleta_id, colonia, postal_code, address});
+}
+
+void MarkLocationMissing(storage::Tx& tx, std::int64_t boleta_id) {
+  tx.Exec(kMarkLocationMissing, {boleta_id});
 }
 
 }  // namespace sac::workflow

@@ -76,4 +76,12 @@ void RecordClassification(storage::Tx& tx, std::int64_t boleta_id,
 void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::vector<Media>& media,
                     std::string_view caption, const std::optional<GeoPoint>& location);
 
+// Where a boleta is, learned after it was created (the citizen answered "¿en qué colonia?"):
+// fills the colonia and the address only where they are empty, and clears "sin ubicación".
+void FillPlace(storage::Tx& tx, std::int64_t boleta_id, std::string_view colonia,
+               std::string_view postal_code, std::string_view address);
+
+// SAC asked the citizen where the boleta is and has no answer yet (staff see "sin ubicación").
+void MarkLocationMissing(storage::Tx& tx, std::int64_t boleta_id);
+
 }  // namespace sac::workflow

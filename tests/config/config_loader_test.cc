@@ -11,6 +11,7 @@ namespace sac {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 Environment Env(std::map<std::string, std::string, std::less<>> values) {
   return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
@@ -170,8 +171,14 @@ TEST(ConfigLoaderTest, TheDevFileLoads) {
                                 {"SAC_META_PAGE_TOKEN", "h"},
                                 {"SAC_TWILIO_AUTH_TOKEN", "i"},
                                 {"SAC_PUBLIC_BASE_URL", "https://atencion.municipio.example"},
-                                {"SAC_OPEN311_API_KEYS", "app_mazatlan:j,kiosko:k"}}));
+                                {"SAC_OPEN311_API_KEYS", "app_mazatlan:j,kiosko:k"},
+                                {"SAC_MAILGUN_SIGNING_KEY", "l"},
+                                {"SAC_EMAIL_WEBHOOK_TOKEN", "m"},
+                                {"SAC_POSTMARK_TOKEN", "n"},
+                                {"SAC_SENDGRID_TOKEN", "o"}}));
   ASSERT_TRUE(config) << config.error().message;
+  EXPECT_TRUE(config->channels.email.enabled);
+  EXPECT_TRUE(config->channels.email.ses);
   EXPECT_TRUE(config->channels.twilio_sms.enabled);
   EXPECT_TRUE(config->channels.open311.enabled);
   ASSERT_EQ(config->channels.open311.api_keys.size(), 2u);
@@ -195,6 +202,37 @@ TEST(ConfigLoaderTest, ChannelsNeedTheirSecretsAndTwilioThePublicUrl) {
   EXPECT_THAT(valid.error().message, HasSubstr("public_base_url"));
   EXPECT_THAT(valid.error().message, HasSubstr("SAC_OPEN311_API_KEYS"));
   EXPECT_FALSE(LoadConfigFromString("", "test", Env({{"SAC_OPEN311_API_KEYS", "sin-dos-puntos"}})));
+}
+
+TEST(ConfigLoaderTest, EmailOpensOnlyTheDoorsItHasSecretsFor) {
+  const std::string toml =
+      "[channels.email]\nenabled = true\nfrom_address = \"atencion@municipio.example\"\n"
+      "raw_webhook = true\nmailgun = true\nses = true\nsmtp_username = \"sac\"\n";
+  auto config = LoadConfigFromString(toml, "test", Env({{"SAC_DATABASE_URL", "host=/tmp"}}));
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_FALSE(config->channels.email.postmark);
+  auto valid = ValidateForServe(*config);
+  ASSERT_FALSE(valid);
+  for (const char* missing : {"SAC_EMAIL_WEBHOOK_TOKEN", "SAC_MAILGUN_SIGNING_KEY", "SAC_SMTP_PASSWORD",
+                              "ses_topic_arn"}) {
+    EXPECT_THAT(valid.error().message, HasSubstr(missing));
+  }
+  EXPECT_THAT(valid.error().message, Not(HasSubstr("SAC_POSTMARK_TOKEN"))) << "a closed door";
+
+  auto secret_in_file = LoadConfigFromString("[channels.email]\npostmark_token = \"x\"\n", "test", Env({}));
+  ASSERT_FALSE(secret_in_file);
+  EXPECT_THAT(secret_in_file.error().message, HasSubstr("SAC_POSTMARK_TOKEN"));
+  auto bad = LoadConfigFromString(
+      "[channels.email]\nsmtp_url = \"http://relay\"\nsns_cert_host_pattern = \"(\"\nfrom = 1\n", "test",
+      Env({}));
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("channels.email.smtp_url"));
+  EXPECT_THAT(bad.error().message, HasSubstr("channels.email.sns_cert_host_pattern"));
+  EXPECT_THAT(bad.error().message, HasSubstr("'channels.email.from'"));
+  auto no_address = LoadConfigFromString("[channels.email]\nenabled = true\nfrom_address = \"x\"\n",
+                                         "test", Env({{"SAC_DATABASE_URL", "host=/tmp"}}));
+  ASSERT_TRUE(no_address);
+  EXPECT_FALSE(ValidateForServe(*no_address));
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ cd "$ROOT"
 SECONDS_EACH=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(whatsapp telegram meta twilio_sms open311)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(whatsapp telegram meta twilio_sms open311 email)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz

@@ -66,6 +66,14 @@ TEST(InboxCodecTest, UpdatesRoundTrip) {
   ASSERT_TRUE(read);
   EXPECT_EQ(read->recipient_id, "PSID1");
   EXPECT_EQ(read->watermark, 1773340000123);
+  EXPECT_FALSE(read->recipient_unreachable);
+
+  DeliveryUpdate bounce{"email", "sac.1.x@municipio.example", DeliveryState::kFailed, 0, "5.1.1",
+                        "mailbox does not exist", "", 0};
+  bounce.recipient_unreachable = true;
+  auto dead = DecodeUpdate(EncodeUpdate(bounce));
+  ASSERT_TRUE(dead);
+  EXPECT_TRUE(dead->recipient_unreachable);
 }
 
 TEST(InboxCodecTest, RejectsWhatItDidNotWrite) {

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <regex>
@@ -276,7 +277,11 @@ std::map<std::string, std::string> ChannelSecrets() {
           {"SAC_META_PAGE_TOKEN", "t"},
           {"SAC_TWILIO_AUTH_TOKEN", "t"},
           {"SAC_PUBLIC_BASE_URL", "https://atencion.municipio.example"},
-          {"SAC_OPEN311_API_KEYS", "app:k"}};
+          {"SAC_OPEN311_API_KEYS", "app:k"},
+          {"SAC_MAILGUN_SIGNING_KEY", "mzt-test-mailgun-signing-key"},
+          {"SAC_EMAIL_WEBHOOK_TOKEN", "e"},
+          {"SAC_POSTMARK_TOKEN", "p"},
+          {"SAC_SENDGRID_TOKEN", "s"}};
 }
 
 // The dev configuration, with the rules found from wherever the test runs.
@@ -336,6 +341,78 @@ TEST(CliTest, ServeShutsDownGracefullyOnSigterm) {
   }
   EXPECT_THAT(result.out, ::testing::Not(HasSubstr("6691234501")));
   EXPECT_THAT(result.out, ::testing::Not(HasSubstr("Guadalupe")));
+}
+
+// --- sac ingest-mail: what Postfix's pipe(8) runs, one message on stdin -------------------------
+
+std::string IngestMailConfig(const std::string& media_dir) {
+  return WriteConfig("[channels.email]\nenabled = true\n"
+                     "from_address = \"atencion-ciudadana@municipio.example\"\n"
+                     "[media]\ndir = \"" + media_dir + "\"\n");
+}
+
+TEST(CliTest, IngestMailStoresEveryMailFixtureOnce) {
+  TestDatabase db;
+  const std::string media = ::testing::TempDir() + "sac_ingest_media_" + std::to_string(getpid());
+  const std::string config = IngestMailConfig(media);
+  const std::map<std::string, std::string> env = {{"SAC_DATABASE_URL", db.url()}};
+  int files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::SourceDir() / "channels/email/testdata")) {
+    if (entry.path().extension() != ".eml") continue;
+    ++files;
+    SCOPED_TRACE(entry.path().filename().string());
+    const std::string mail = testing::ReadFile(entry.path());
+    const auto stored = RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env, mail);
+    EXPECT_EQ(stored.exit_code, 0) << stored.err;
+    const auto again = RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env, mail);
+    EXPECT_EQ(again.exit_code, 0) << "Postfix redelivering: " << again.err;
+  }
+  EXPECT_EQ(files, 6);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox WHERE channel = 'email' AND kind = 'message'"), 5);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox WHERE channel = 'email' AND kind = 'delivery'"), 1)
+      << "the bounce";
+  EXPECT_EQ(db.Count("SELECT count(*) FROM webhook_request WHERE channel = 'email'"), 6)
+      << "one raw message each; the redeliveries added nothing";
+  const std::string sha = db.Scalar(
+      "SELECT substr(payload->'media'->0->>'provider_media_id', 8) FROM inbox WHERE payload ? 'media'");
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(media) / sha.substr(0, 2) / sha))
+      << "the attachment is on disk before the exit";
+  std::filesystem::remove_all(media);
+}
+
+TEST(CliTest, IngestMailQuarantinesWhatItCannotRead) {
+  TestDatabase db;
+  const std::string config = IngestMailConfig(::testing::TempDir() + "sac_ingest_q");
+  const std::map<std::string, std::string> env = {{"SAC_DATABASE_URL", db.url()}};
+  std::string bomb = "From: a@correo.example\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n";
+  for (int i = 0; i < 100000; ++i) bomb += "--b\r\n\r\n";
+  const auto refused = RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env, bomb);
+  EXPECT_EQ(refused.exit_code, 65) << "EX_DATAERR: Postfix bounces it";
+  EXPECT_THAT(refused.err, HasSubstr("more than 100 parts"));
+  const auto garbage = RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env, "hola\n");
+  EXPECT_EQ(garbage.exit_code, 65);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM email_quarantine"), 2);
+  EXPECT_EQ(db.Scalar("SELECT size_bytes FROM email_quarantine ORDER BY id LIMIT 1"),
+            std::to_string(bomb.size()));
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 0);
+}
+
+TEST(CliTest, IngestMailDefersWhileTheDatabaseIsDown) {
+  const std::string config = IngestMailConfig(::testing::TempDir() + "sac_ingest_down");
+  const std::string mail =
+      testing::ReadTestdata("email", "mime_nuevo_reporte_iso8859_qp_con_html.eml");
+  const auto deferred = RunProcess({SacBinary(), "--config", config, "ingest-mail"},
+                                   {{"SAC_DATABASE_URL", "host=/nonexistent"}}, mail);
+  EXPECT_EQ(deferred.exit_code, 75) << "EX_TEMPFAIL: Postfix keeps it and retries";
+  const auto unreadable = RunProcess({SacBinary(), "--config", config, "ingest-mail"},
+                                     {{"SAC_DATABASE_URL", "host=/nonexistent"}},
+                                     "no es un correo");
+  EXPECT_EQ(unreadable.exit_code, 75) << "not even the quarantine can be written: keep it queued";
+  const auto misconfigured =
+      RunProcess({SacBinary(), "--config", WriteConfig("[channels.email]\nbogus = 1\n"), "ingest-mail"},
+                 {{"SAC_DATABASE_URL", "host=/nonexistent"}}, mail);
+  EXPECT_EQ(misconfigured.exit_code, 75);
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ class PipelineTest : public ::testing::Test {
         sla_(calendar_, local_),
         classifiers_(std::move(*classify::ClassifierHolder::Load(testing::SourceDir() / "rules"))),
         workflow_(sla_, clock_),
-        handler_(clock_, *classifiers_, workflow_),
+        handler_(clock_, *classifiers_, workflow_, local_),
         dispatcher_(handler_),
         poison_aware_(dispatcher_),
         pipeline_(database_, poison_aware_, Settings(), clock_, metrics_) {}
@@ -160,10 +160,13 @@ TEST_F(PipelineTest, AVagueMessageWaitsForStaffWithItsCandidates) {
 }
 
 TEST_F(PipelineTest, MediaAndLocationAreKeptOnTheBoleta) {
-  Store("image_caption_luminaria_villa_verde.json");
-  Store("location_basura_infonavit_playas.json");
-  Store("audio_voice_note.json");
-  EXPECT_EQ(Drain(), 3);
+  // Ten minutes apart: three reports, not one burst.
+  for (const char* file : {"image_caption_luminaria_villa_verde.json",
+                           "location_basura_infonavit_playas.json", "audio_voice_note.json"}) {
+    Store(file);
+    EXPECT_EQ(Drain(), 1);
+    clock_.Advance(std::chrono::minutes(10));
+  }
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 3);
   EXPECT_EQ(db_.Scalar("SELECT kind || ':' || mime_type FROM boleta_media WHERE NOT voice"),
             "image:image/jpeg");
@@ -196,10 +199,13 @@ TEST_F(PipelineTest, OneCitizenAcrossMessagesAndChannels) {
   parsed.messages[0].channel = "telegram";
   parsed.messages[0].sender_id = "123456789";  // phone shared through the contact
   Store(parsed);
+  // Moments apart, the second message is more of the first report (a burst); the third comes
+  // from another channel identity, whose conversation is its own.
   EXPECT_EQ(Drain(), 3);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM citizen"), 1);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM citizen_identity"), 2);
-  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 3);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 2);
+  EXPECT_EQ(db_.Count("SELECT count(DISTINCT citizen_id) FROM boleta"), 1);
 }
 
 TEST_F(PipelineTest, ReactionsAreIgnoredWithAReason) {
@@ -252,21 +258,28 @@ TEST_F(PipelineTest, AMessageQuotingTheCitizensOwnFolioIsANoteOnThatBoleta) {
   EXPECT_EQ(Drain(), 1);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 1);
   EXPECT_THAT(db_.Scalar("SELECT text FROM boleta_note"), HasSubstr("sigue igual"));
-  EXPECT_EQ(db_.Scalar("SELECT purpose FROM outbox ORDER BY id DESC LIMIT 1"), "nota_agregada");
+  // It asks how it goes: the answer is the status, in plain words.
+  EXPECT_EQ(db_.Scalar("SELECT purpose FROM outbox ORDER BY id DESC LIMIT 1"), "estado_folio");
+  EXPECT_THAT(db_.Scalar("SELECT body FROM outbox ORDER BY id DESC LIMIT 1"),
+              HasSubstr("Tu folio 2026-000001"));
 }
 
-TEST_F(PipelineTest, AMessageQuotingSomeoneElsesFolioIsANewBoleta) {
+TEST_F(PipelineTest, AskingAboutSomeoneElsesFolioLearnsNothingAboutIt) {
   Store("text_fuga_agua_colonia_juarez.json");
   Drain();
   ParsedWebhook other = Fixture("text_fuga_agua_colonia_juarez.json");
   other.messages[0].external_id = "wamid.other";
   other.messages[0].sender_id = "5216699999999";
   other.messages[0].sender_phone = "+526699999999";
-  other.messages[0].text = "lo mismo que el folio 2026-000001, en mi calle";
+  other.messages[0].text = "como va el folio 2026-000001?";
   Store(other);
   EXPECT_EQ(Drain(), 1);
-  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 2);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 1);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_note"), 0);
+  const std::string answer = db_.Scalar("SELECT body FROM outbox ORDER BY id DESC LIMIT 1");
+  EXPECT_THAT(answer, HasSubstr("no está registrado a tu nombre"));
+  EXPECT_THAT(answer, ::testing::Not(HasSubstr("JUMAPAM")));
+  EXPECT_THAT(answer, ::testing::Not(HasSubstr("Juárez")));
 }
 
 TEST_F(PipelineTest, AReplyToOurMessageAboutABoletaAttachesToIt) {

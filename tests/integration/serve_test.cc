@@ -154,10 +154,10 @@ TEST_F(ServeTest, EveryFixtureHasTheOutcomeItsReadmeDescribes) {
   const Case cases[] = {
       {"text_fuga_agua_colonia_juarez.json", 1, 1},
       {"image_caption_luminaria_villa_verde.json", 1, 1},
-      {"location_basura_infonavit_playas.json", 1, 1},
-      {"interactive_button_reply_menu_basura.json", 1, 1},
-      {"interactive_list_reply_colonia.json", 1, 1},
-      {"audio_voice_note.json", 1, 1},
+      {"location_basura_infonavit_playas.json", 1, 1},         // a pin: placed already
+      {"interactive_button_reply_menu_basura.json", 1, 2},     // + "¿en qué colonia?"
+      {"interactive_list_reply_colonia.json", 0, 1},           // ... answered: the place is added
+      {"audio_voice_note.json", 0, 0},  // moments after the same citizen's photo: that report
       {"template_button_reply_encuesta_mensual.json", 0, 0},  // survey answer: never a boleta
       {"reaction_thumbs_up_no_ticket.json", 0, 0},
       {"unsupported_message_type.json", 0, 1},                // "send it as text"

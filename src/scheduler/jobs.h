@@ -1,0 +1,27 @@
+// The jobs the scheduler runs (src/scheduler/scheduler.h), each idempotent:
+//
+//   OverdueCheckInJob   boletas past their deadline and not attended: the citizen is told the
+//                       office is following it, the bitácora records it (staff see it in the
+//                       follow-up list); once per boleta (boleta.checkin_sent_at).
+//   MonthlySurveyJob    every boleta attended in the previous month (Mazatlán time) and not yet
+//                       asked gets the satisfaction question on its channel, exactly once per
+//                       boleta (the survey table's primary key), in batches.
+//   SurveyExpiryJob     questions unanswered after the answer window are recorded "sin respuesta".
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "scheduler/scheduler.h"
+#include "storage/database.h"
+#include "workflow/local_time.h"
+
+namespace sac::scheduler {
+
+std::unique_ptr<Job> OverdueCheckInJob(storage::Database& database);
+std::unique_ptr<Job> MonthlySurveyJob(storage::Database& database, const workflow::LocalTime& local,
+                                      int batch_size = 1000);
+std::unique_ptr<Job> SurveyExpiryJob(storage::Database& database,
+                                     std::chrono::seconds answer_window);
+
+}  // namespace sac::scheduler

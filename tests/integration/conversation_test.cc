@@ -1,0 +1,382 @@
+// Conversation scripts: a citizen's messages, one after another through the real pipeline and
+// PostgreSQL with a fake clock, and what SAC answers and records each time.
+#include "conversation/inbound_handler.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "classify/classifier_holder.h"
+#include "intake/inbox_dispatcher.h"
+#include "intake/inbox_writer.h"
+#include "intake/pipeline.h"
+#include "observability/metrics.h"
+#include "routing/dependencias.h"
+#include "scheduler/jobs.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/test_database.h"
+#include "tests/support/testdata.h"
+
+namespace sac::conversation {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::TestDatabase;
+using namespace std::chrono_literals;
+
+TimePoint Utc(int y, unsigned mo, unsigned d, int h) {
+  using namespace std::chrono;
+  return TimePoint(sys_days(year_month_day{year{y}, month{mo}, day{d}}) + hours{h});
+}
+
+class ConversationTest : public ::testing::Test {
+ protected:
+  ConversationTest()
+      : database_(db_.Settings()),
+        writer_(database_, clock_),
+        calendar_(*workflow::BusinessCalendar::Load(sac::testing::SourceDir() / "rules/calendario.toml")),
+        local_(*workflow::LocalTime::Load("America/Mazatlan")),
+        sla_(calendar_, local_),
+        classifiers_(std::move(*classify::ClassifierHolder::Load(sac::testing::SourceDir() / "rules"))),
+        workflow_(sla_, clock_),
+        handler_(clock_, *classifiers_, workflow_, local_, Config()),
+        dispatcher_(handler_),
+        pipeline_(database_, dispatcher_, QueueSettings{1, 1000ms, 5, 1000ms, 60000ms}, clock_,
+                  metrics_) {
+    auto dependencias = routing::LoadDependencias(sac::testing::SourceDir() / "rules/dependencias.toml");
+    EXPECT_TRUE(database_.Transact(
+        [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
+  }
+
+  static ConversationConfig Config() {
+    ConversationConfig config;
+    config.privacy_version = "2026-01";
+    config.privacy_url = "https://mazatlan.gob.mx/privacidad";
+    return config;
+  }
+
+  // The citizen sends `message` (a WhatsApp text unless changed); returns what SAC answered.
+  std::vector<std::string> Send(InboundMessage message) {
+    message.external_id = "wamid." + std::to_string(++sent_);
+    const auto before = db_.Count("SELECT coalesce(max(id), 0) FROM outbox");
+    ParsedWebhook parsed;
+    parsed.messages.push_back(std::move(message));
+    EXPECT_TRUE(writer_.Store(parsed.messages[0].channel, "raw", parsed));
+    for (;;) {
+      auto found = pipeline_.RunOnce();
+      EXPECT_TRUE(found);
+      if (!found || !*found) break;
+    }
+    std::vector<std::string> replies;
+    const std::string bodies = db_.Scalar(
+        "SELECT coalesce(string_agg(body, '\x1f' ORDER BY id), '') FROM outbox WHERE id > " +
+        std::to_string(before));
+    std::size_t start = 0;
+    while (!bodies.empty() && start <= bodies.size()) {
+      const auto end = std::min(bodies.find('\x1f', start), bodies.size());
+      replies.push_back(bodies.substr(start, end - start));
+      start = end + 1;
+    }
+    return replies;
+  }
+
+  InboundMessage Text(std::string text, std::string sender = "5216691234501") {
+    InboundMessage message;
+    message.channel = "whatsapp";
+    message.account_id = "110220330440550";
+    message.sender_id = sender;
+    message.sender_phone = "+52" + sender.substr(3);
+    message.type = MessageType::kText;
+    message.text = std::move(text);
+    return message;
+  }
+  std::vector<std::string> Say(std::string text, std::string sender = "5216691234501") {
+    return Send(Text(std::move(text), std::move(sender)));
+  }
+  std::vector<std::string> SendPhoto(std::string caption = "") {
+    InboundMessage photo = Text(std::move(caption));
+    photo.type = MessageType::kImage;
+    Media media;
+    media.provider_media_id = "media-" + std::to_string(sent_ + 1);
+    media.kind = MessageType::kImage;
+    media.mime_type = "image/jpeg";
+    photo.media.push_back(media);
+    return Send(photo);
+  }
+  std::vector<std::string> SendPin() {
+    InboundMessage pin = Text("");
+    pin.type = MessageType::kLocation;
+    pin.location = GeoPoint{23.2418, -106.4112, "", ""};
+    return Send(pin);
+  }
+  std::int64_t Boletas() { return db_.Count("SELECT count(*) FROM boleta"); }
+
+  TestDatabase db_;
+  sac::testing::FakeClock clock_{Utc(2026, 3, 10, 17)};
+  Metrics metrics_;
+  storage::Database database_;
+  intake::InboxWriter writer_;
+  workflow::BusinessCalendar calendar_;
+  workflow::LocalTime local_;
+  workflow::SlaClock sla_;
+  std::unique_ptr<classify::ClassifierHolder> classifiers_;
+  workflow::BoletaWorkflow workflow_;
+  InboundHandler handler_;
+  intake::InboxDispatcher dispatcher_;
+  intake::Pipeline pipeline_;
+  int sent_ = 0;
+};
+
+TEST_F(ConversationTest, AGreetingGetsTheWelcomeOnceAndNoBoleta) {
+  const auto first = Say("Hola, buenas tardes");
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_THAT(first[0], HasSubstr("Somos Atención Ciudadana"));
+  EXPECT_THAT(first[0], HasSubstr("Aviso de privacidad")) << "first contact on the channel";
+  EXPECT_TRUE(Say("holaaaa").empty()) << "not a welcome for every hello";
+  EXPECT_EQ(Boletas(), 0);
+  clock_.Advance(24h);
+  EXPECT_EQ(Say("buenos días").size(), 1u);
+}
+
+TEST_F(ConversationTest, ThePrivacyNoticeGoesWithTheFirstReplyOfEachChannelAndEachNewVersion) {
+  EXPECT_THAT(Say("hay una fuga de agua en la col. Juárez calle Laureles")[0], HasSubstr("Aviso de privacidad"));
+  clock_.Advance(1h);
+  EXPECT_THAT(Say("hay un bache enorme en la colonia Juárez calle Aquiles Serdán")[0],
+              Not(HasSubstr("Aviso de privacidad")));
+  InboundMessage telegram = Text("se fue la luz de la calle en la colonia Juárez");
+  telegram.channel = "telegram";
+  telegram.sender_id = "512345678";
+  telegram.sender_phone.clear();
+  EXPECT_THAT(Send(telegram)[0], HasSubstr("Aviso de privacidad")) << "a new channel";
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(privacy_version, ',') FROM conversation"), "2026-01,2026-01");
+}
+
+TEST_F(ConversationTest, AReportWithoutAPlaceIsAskedWhereOnceAndTheAnswerFillsIt) {
+  const auto replies = Say("hay una fuga de agua enorme, ya lleva dos días tirando agua");
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_THAT(replies[0], HasSubstr("folio 2026-000001"));
+  EXPECT_THAT(replies[1], HasSubstr("¿en qué colonia y calle"));
+  EXPECT_THAT(replies[1], HasSubstr("ubicación")) << "WhatsApp can send a pin";
+  EXPECT_EQ(db_.Scalar("SELECT location_missing FROM boleta"), "t") << "staff see it";
+
+  clock_.Advance(5min);
+  const auto answered = Say("en la colonia Juárez, calle Laureles entre Río Piaxtla y Río Baluarte");
+  ASSERT_EQ(answered.size(), 1u);
+  EXPECT_THAT(answered[0], HasSubstr("agregamos la ubicación a tu folio 2026-000001"));
+  EXPECT_EQ(Boletas(), 1);
+  EXPECT_EQ(db_.Scalar("SELECT colonia || '|' || location_missing FROM boleta"), "Benito Juárez|false");
+  EXPECT_THAT(db_.Scalar("SELECT address_text FROM boleta"), HasSubstr("laureles"));
+}
+
+TEST_F(ConversationTest, APinAnswersWhereAndAQuestionIsAskedOnlyOnce) {
+  Say("la lámpara del poste de mi casa no prende");
+  clock_.Advance(10min);
+  EXPECT_THAT(SendPin(), ::testing::ElementsAre(HasSubstr("agregamos la ubicación")));
+  EXPECT_EQ(db_.Scalar("SELECT latitude IS NOT NULL AND NOT location_missing FROM boleta"), "t");
+
+  // Another report without a place, and no answer for longer than the wait: SAC moved on.
+  clock_.Advance(1h);
+  Say("hay mucha basura tirada en el arroyo");
+  clock_.Advance(2h);
+  const auto later = Say("también se cayó un árbol en la banqueta");
+  EXPECT_EQ(Boletas(), 3) << "the late message is its own report, not the lost answer";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta WHERE location_missing"), 2);
+  EXPECT_EQ(later.size(), 2u);
+}
+
+TEST_F(ConversationTest, APhotoAndAPinMomentsAfterAReportAreThatReport) {
+  Say("hay un bache enorme frente a mi casa en la colonia Juárez calle Laureles");
+  clock_.Advance(40s);
+  EXPECT_TRUE(SendPhoto().empty()) << "no reply to each piece";
+  clock_.Advance(40s);
+  EXPECT_TRUE(SendPin().empty());
+  EXPECT_EQ(Boletas(), 1);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_media"), 1);
+  EXPECT_EQ(db_.Scalar("SELECT latitude IS NOT NULL FROM boleta"), "t");
+
+  // Another problem for another dependencia, right after: its own boleta.
+  clock_.Advance(30s);
+  Say("y también la lámpara de la esquina está fundida");
+  EXPECT_EQ(Boletas(), 2);
+  // Much later, a photo is a new report.
+  clock_.Advance(1h);
+  EXPECT_EQ(SendPhoto("otro bache en la colonia Juárez").size(), 1u);
+  EXPECT_EQ(Boletas(), 3);
+}
+
+TEST_F(ConversationTest, TheStatusOfAFolioIsToldOnlyToItsCitizen) {
+  Say("hay una fuga de agua en la colonia Juárez calle Laureles");
+  clock_.Advance(1h);
+  const auto mine = Say("¿cómo va mi folio 2026-000001?");
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_THAT(mine[0], HasSubstr("Tu folio 2026-000001 (del 10 de marzo de 2026)"));
+  EXPECT_THAT(mine[0], HasSubstr("JUMAPAM"));
+  // Ten business days from Tuesday 10 March, Monday 16 March (Benito Juárez) not counted.
+  EXPECT_THAT(mine[0], HasSubstr("plazo hasta el 25 de marzo de 2026"));
+
+  const auto other = Say("como va el folio 2026-000001", "5216699999999");
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_THAT(other[0], HasSubstr("no está registrado a tu nombre"));
+  EXPECT_THAT(other[0], Not(HasSubstr("JUMAPAM")));
+
+  EXPECT_THAT(Say("¿qué pasó con el folio 2026-009999?")[0], HasSubstr("No encontramos el folio"));
+  const auto list = Say("como van mis reportes?");
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_THAT(list[0], HasSubstr("2026-000001: está turnada a JUMAPAM"));
+  EXPECT_EQ(Boletas(), 1);
+}
+
+TEST_F(ConversationTest, AnEstadoDeCuentaCollectsTheClaveAndGoesToTesoreria) {
+  const auto asked = Say("quiero saber mi estado de cuenta del predial");
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_THAT(asked[0], HasSubstr("clave catastral"));
+  EXPECT_EQ(Boletas(), 0);
+  const auto registered = Say("011-000-012-345-001");
+  ASSERT_EQ(registered.size(), 1u);
+  EXPECT_THAT(registered[0], HasSubstr("Tesorería revisará el saldo"));
+  EXPECT_EQ(db_.Scalar("SELECT dependencia_id || ':' || intent FROM boleta"), "tesoreria:estado_cuenta");
+  EXPECT_THAT(db_.Scalar("SELECT text FROM boleta"), HasSubstr("011-000-012-345-001"));
+
+  clock_.Advance(1h);
+  Say("cuanto debo de multas? las placas son VKL-123-A");
+  EXPECT_EQ(Boletas(), 2) << "the data came with the question";
+}
+
+TEST_F(ConversationTest, ACurpWithAWrongDigitIsPointedOutKindly) {
+  const auto wrong = Say("necesito corregir mi CURP GODE561231HDFRRN09");
+  ASSERT_EQ(wrong.size(), 1u);
+  EXPECT_THAT(wrong[0], HasSubstr("parece tener un error"));
+  EXPECT_EQ(Boletas(), 0);
+  const auto right = Say("perdón, es MAHJ280603MSPRRV09");
+  ASSERT_EQ(right.size(), 1u);
+  EXPECT_THAT(right[0], HasSubstr("trámite de CURP con el folio"));
+  EXPECT_EQ(db_.Scalar("SELECT dependencia_id || ':' || intent FROM boleta"), "atencion_ciudadana:curp");
+
+  clock_.Advance(1h);
+  EXPECT_THAT(Say("quiero sacar mi curp")[0], HasSubstr("nombre completo, fecha y estado de nacimiento"));
+  Say("Juan Pérez López, 3 de junio de 1990, Sinaloa");
+  EXPECT_EQ(Boletas(), 2) << "the data to make one is enough";
+}
+
+TEST_F(ConversationTest, WhatSacCannotTellIsAnsweredOnceInAWhile) {
+  EXPECT_THAT(Say("jajaja ok")[0], HasSubstr("no entendimos"));
+  EXPECT_TRUE(Say("jajaja").empty());
+  EXPECT_EQ(Boletas(), 0);
+}
+
+// --- What SAC says on its own: status changes, the 10-day check-in, the monthly survey -------
+
+class ScheduledTest : public ConversationTest {
+ protected:
+  // A report the dependencia has worked and attended, as of the clock's time.
+  std::int64_t AttendedReport(const std::string& sender) {
+    Say("hay una fuga de agua en la colonia Juárez calle Laureles", sender);
+    const auto id = db_.Count("SELECT max(id) FROM boleta");
+    const auto jumapam = workflow::Actor::ForDependencia("jumapam", "api:jumapam");
+    Act(jumapam, id, workflow::BoletaStatus::kLeida);
+    Act(jumapam, id, workflow::BoletaStatus::kAtendida);
+    return id;
+  }
+  void Act(const workflow::Actor& actor, std::int64_t id, workflow::BoletaStatus to,
+           std::optional<workflow::Date> scheduled = std::nullopt) {
+    workflow::StatusChange change;
+    change.to = to;
+    change.scheduled_for = scheduled;
+    auto changed = database_.Transact(
+        [&](storage::Tx& tx) { return workflow_.ChangeStatus(tx, actor, id, change); });
+    ASSERT_TRUE(changed) << changed.error().message;
+  }
+  std::string LastOutbox(const std::string& purpose) {
+    return db_.Scalar("SELECT coalesce(max(body), '') FROM outbox WHERE purpose = '" + purpose + "'");
+  }
+  scheduler::JobCounts Run(scheduler::Job& job) {
+    auto counts = job.Run(clock_.Now());
+    EXPECT_TRUE(counts) << counts.error().message;
+    return counts ? *counts : scheduler::JobCounts{};
+  }
+};
+
+TEST_F(ScheduledTest, TheCitizenHearsWhenTheBoletaIsScheduledAttendedOrDoesNotProceed) {
+  Say("hay una fuga de agua en la colonia Juárez calle Laureles");
+  const auto jumapam = workflow::Actor::ForDependencia("jumapam", "api:jumapam");
+  Act(jumapam, 1, workflow::BoletaStatus::kLeida);
+  Act(jumapam, 1, workflow::BoletaStatus::kProgramada,
+      std::chrono::sys_days(std::chrono::year{2026} / 3 / 18));
+  EXPECT_THAT(LastOutbox("aviso_programar"), HasSubstr("quedó programado"));
+  EXPECT_THAT(LastOutbox("aviso_programar"), HasSubstr("18 de marzo de 2026"));
+  Act(jumapam, 1, workflow::BoletaStatus::kAtendida);
+  EXPECT_THAT(LastOutbox("aviso_atender"), HasSubstr("reporta como atendido tu folio 2026-000001"));
+  EXPECT_EQ(db_.Scalar("SELECT recipient FROM outbox WHERE purpose = 'aviso_atender'"), "5216691234501");
+}
+
+TEST_F(ScheduledTest, AnOverdueBoletaIsCheckedInOnceWithTheCitizenAndInTheBitacora) {
+  Say("hay una fuga de agua en la colonia Juárez calle Laureles");
+  auto job = scheduler::OverdueCheckInJob(database_);
+  EXPECT_EQ(Run(*job)["boletas"], 0) << "not due yet";
+  clock_.Advance(24h * 16);  // past the 10 business days
+  EXPECT_EQ(Run(*job)["avisos"], 1);
+  EXPECT_THAT(LastOutbox("aviso_plazo_vencido"), HasSubstr("cumplió el plazo"));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event WHERE kind = 'plazo_vencido'"), 1);
+  EXPECT_EQ(Run(*job)["boletas"], 0) << "once per boleta";
+}
+
+TEST_F(ScheduledTest, TheMonthlySurveyAsksEachAttendedBoletaExactlyOnceEvenWithTwoSchedulers) {
+  for (int i = 0; i < 12; ++i) {
+    AttendedReport("52166912345" + std::to_string(10 + i));
+    clock_.Advance(1h);
+  }
+  clock_.Set(Utc(2026, 4, 1, 17));  // 1 April, 10:00 in Mazatlán
+  auto one = scheduler::MonthlySurveyJob(database_, local_, 5);
+  auto two = scheduler::MonthlySurveyJob(database_, local_, 5);
+  std::thread a([&] { Run(*one); });
+  std::thread b([&] { Run(*two); });
+  a.join();
+  b.join();
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM survey"), 12);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM outbox WHERE purpose = 'encuesta'"), 12);
+  EXPECT_EQ(db_.Count("SELECT count(DISTINCT boleta_id) FROM outbox WHERE purpose = 'encuesta'"), 12);
+  EXPECT_THAT(LastOutbox("encuesta"), HasSubstr("en marzo atendimos tu reporte con folio"));
+  EXPECT_EQ(Run(*one)["preguntas"], 0) << "a second month-start run asks nobody again";
+}
+
+TEST_F(ScheduledTest, ANoToTheSurveyReopensTheBoletaWithTheCitizensWords) {
+  const auto id = AttendedReport("5216691234501");
+  clock_.Set(Utc(2026, 4, 1, 17));
+  auto job = scheduler::MonthlySurveyJob(database_, local_);
+  Run(*job);
+  clock_.Advance(2h);
+  const auto thanks = Say("no, sigue igual la fuga, nomás le echaron tierra");
+  ASSERT_EQ(thanks.size(), 1u);
+  EXPECT_THAT(thanks[0], HasSubstr("Reabrimos tu folio 2026-000001"));
+  EXPECT_EQ(db_.Scalar("SELECT answer FROM survey"), "negativa");
+  EXPECT_EQ(db_.Scalar("SELECT status || ':' || inconformidades FROM boleta WHERE id = " +
+                       std::to_string(id)),
+            "inconformidad:1");
+  EXPECT_EQ(db_.Scalar("SELECT dependencia_id FROM boleta"), "jumapam") << "back to the same one";
+  EXPECT_THAT(db_.Scalar("SELECT text FROM boleta_note ORDER BY id DESC LIMIT 1"),
+              HasSubstr("nomás le echaron tierra"));
+}
+
+TEST_F(ScheduledTest, AYesValidatesAndSilenceIsRecordedAsNoAnswer) {
+  AttendedReport("5216691234501");
+  AttendedReport("5216691234502");
+  clock_.Set(Utc(2026, 4, 1, 17));
+  auto job = scheduler::MonthlySurveyJob(database_, local_);
+  Run(*job);
+  clock_.Advance(3h);
+  EXPECT_THAT(Say("👍", "5216691234501")[0], HasSubstr("quedara resuelto"));
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(b.status || ':' || coalesce(s.answer, '-'), ',' ORDER BY b.id) "
+                       "FROM boleta b JOIN survey s ON s.boleta_id = b.id"),
+            "validada:positiva,atendida:-");
+  clock_.Advance(24h * 8);
+  auto expiry = scheduler::SurveyExpiryJob(database_, std::chrono::hours(24 * 7));
+  EXPECT_EQ(Run(*expiry)["sin_respuesta"], 1);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM survey WHERE answer = 'sin_respuesta'"), 1);
+  EXPECT_TRUE(Say("no", "5216691234502").size() <= 1u) << "too late: an ordinary message";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM survey WHERE answer = 'negativa'"), 0);
+}
+
+}  // namespace
+}  // namespace sac::conversation
