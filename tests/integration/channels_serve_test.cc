@@ -296,6 +296,15 @@ TEST_F(ChannelsServeTest, TelegramBadInputIsRefusedAndWritesNothing) {
                  {{"X-Telegram-Bot-Api-Secret-Token", kTelegramSecret}})
                 .status,
             413);
+  // Invalid UTF-8 and JSON nested past the reader's limit: refused before anything is stored.
+  EXPECT_EQ(Post("/webhooks/telegram", "{\"update_id\":1,\"message\":{\"text\":\"\xC3\x28\"}}",
+                 {{"Content-Type", "application/json"}, {"X-Telegram-Bot-Api-Secret-Token", kTelegramSecret}})
+                .status,
+            400);
+  EXPECT_EQ(Post("/webhooks/telegram", std::string(100, '[') + std::string(100, ']'),
+                 {{"Content-Type", "application/json"}, {"X-Telegram-Bot-Api-Secret-Token", kTelegramSecret}})
+                .status,
+            400);
   EXPECT_EQ(Post("/webhooks/telegrams", "{}", {}).status, 404);
   EXPECT_EQ(Rows("webhook_request") + Rows("inbox"), 0);
 }

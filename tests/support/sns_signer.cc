@@ -7,6 +7,8 @@
 
 #include <boost/json.hpp>
 
+#include <array>
+#include <span>
 #include <stdexcept>
 
 #include "crypto/digest.h"
@@ -27,12 +29,14 @@ std::string StringToSign(const bj::object& message) {
   const std::string type = Field(message, "Type");
   const bool notification = type == "Notification";
   std::string text;
-  for (const char* name : notification
-                              ? std::initializer_list<const char*>{"Message", "MessageId", "Subject",
-                                                                   "Timestamp", "TopicArn", "Type"}
-                              : std::initializer_list<const char*>{"Message", "MessageId",
-                                                                   "SubscribeURL", "Timestamp",
-                                                                   "Token", "TopicArn", "Type"}) {
+  static constexpr std::array<const char*, 6> kNotificationFields = {
+      "Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"};
+  static constexpr std::array<const char*, 7> kSubscriptionFields = {
+      "Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"};
+  const std::span<const char* const> fields =
+      notification ? std::span<const char* const>(kNotificationFields)
+                   : std::span<const char* const>(kSubscriptionFields);
+  for (const char* name : fields) {
     if (!message.contains(name)) continue;  // Subject is optional
     text += std::string(name) + "\n" + Field(message, name) + "\n";
   }
