@@ -43,4 +43,14 @@ std::vector<std::string> SplitText(std::string_view text, std::size_t max_chars)
   return pieces;
 }
 
+std::size_t CountCharacters(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text) count += IsContinuationByte(c) ? 0 : 1;
+  return count;
+}
+
+std::string FirstCharacters(std::string_view text, std::size_t max_chars) {
+  return std::string(text.substr(0, AfterCharacters(text, max_chars)));
+}
+
 }  // namespace sac::channels

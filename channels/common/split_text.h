@@ -12,4 +12,10 @@ namespace sac::channels {
 // sequence. One piece when the text fits.
 std::vector<std::string> SplitText(std::string_view text, std::size_t max_chars);
 
+// How many Unicode characters UTF-8 text has: what providers count against their limits.
+std::size_t CountCharacters(std::string_view text);
+
+// The first `max_chars` characters of UTF-8 text (all of it when shorter), never cutting one.
+std::string FirstCharacters(std::string_view text, std::size_t max_chars);
+
 }  // namespace sac::channels

@@ -59,7 +59,8 @@ SendOutcome EmailChannel::Send(const OutboundMessage& message) {
   mail.from_name = config_.from_name;
   mail.to = message.recipient;
   mail.subject = ReplySubject(message.folio, config_.from_name, answering);
-  mail.message_id = NewMessageId(message.outbox_id, DomainOf(config_.from_address));
+  mail.message_id =
+      MessageIdFor(message.outbox_id, message.idempotency_key, DomainOf(config_.from_address));
   mail.in_reply_to = answering ? message.in_reply_to : "";
   mail.text = message.text;
   mail.date = clock_.Now();

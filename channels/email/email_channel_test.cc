@@ -500,6 +500,23 @@ TEST_F(EmailChannelTest, RepliesGoThroughTheRelayThreadedWithTheFolioInTheSubjec
   EXPECT_THAT(data, StartsWith("Date: "));
 }
 
+TEST_F(EmailChannelTest, EveryAttemptAtOneOutboxRowIsTheSameMessage) {
+  testing::FakeSmtpServer relay;
+  EmailChannel channel(TestConfig(relay.Url()), http_, clock_);
+  OutboundMessage message = Reply();
+  message.idempotency_key = "4f0c2a9e81b34d7aa1c05e2f9b7d6c31";
+  const SendOutcome first = channel.Send(message);
+  const SendOutcome again = channel.Send(message);  // after a crash before the commit
+  ASSERT_EQ(first.kind, SendOutcome::Kind::kSent) << first.error;
+  EXPECT_EQ(first.provider_message_id,
+            "sac.41.4f0c2a9e81b34d7aa1c05e2f9b7d6c31@municipio.example");
+  EXPECT_EQ(again.provider_message_id, first.provider_message_id)
+      << "mail programs show one message for one Message-ID";
+  message.idempotency_key = "short";
+  EXPECT_NE(channel.Send(message).provider_message_id, first.provider_message_id)
+      << "a key too short to be unguessable is replaced by a random one";
+}
+
 TEST_F(EmailChannelTest, ClassifiesWhatTheRelaySays) {
   struct Case {
     const char* label;

@@ -170,9 +170,15 @@ std::string ReplySubject(std::string_view folio, std::string_view name, bool ans
   return subject + std::string(name);
 }
 
-std::string NewMessageId(std::int64_t outbox_id, std::string_view domain) {
-  return "sac." + std::to_string(outbox_id) + "." + crypto::RandomToken(12) + "@" +
-         std::string(domain);
+std::string MessageIdFor(std::int64_t outbox_id, std::string_view idempotency_key,
+                         std::string_view domain) {
+  // Only what a Message-ID may carry: a key from elsewhere must not break the header.
+  std::string key;
+  for (char c : idempotency_key) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) key += c;
+  }
+  if (key.size() < 16) key = crypto::RandomToken(12);
+  return "sac." + std::to_string(outbox_id) + "." + key + "@" + std::string(domain);
 }
 
 bool IsMailAddress(std::string_view address) {

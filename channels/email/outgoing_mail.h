@@ -28,9 +28,12 @@ std::string BuildMail(const OutgoingMail& mail);
 // "Folio 2026-000123 - <name>" (with "Re: " when answering a mail); just `name` without a folio.
 std::string ReplySubject(std::string_view folio, std::string_view name, bool answering);
 
-// "sac.<outbox id>.<random>@<domain>": unguessable, so a forged bounce cannot name it, and
-// recognisable when the citizen's reply quotes it.
-std::string NewMessageId(std::int64_t outbox_id, std::string_view domain);
+// "sac.<outbox id>.<key>@<domain>": unguessable (the key is the outbox row's random idempotency
+// key), so a forged bounce cannot name it; the same on every attempt at the row, so a resend
+// after a crash is the same message to the citizen's mail program; recognisable when the
+// citizen's reply quotes it. Without a key, a random one.
+std::string MessageIdFor(std::int64_t outbox_id, std::string_view idempotency_key,
+                         std::string_view domain);
 
 // One plain addr-spec (local@domain) with nothing that could break a header or an SMTP command.
 bool IsMailAddress(std::string_view address);

@@ -1,5 +1,6 @@
 #include "channels/meta/meta_channel.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -59,16 +60,10 @@ std::string QueryEscape(std::string_view value) {
   return escaped;
 }
 
-std::size_t CountChars(std::string_view utf8) {
-  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
-  }));
-}
-
 // Instagram caps bytes as well as characters: a piece over the byte limit is cut again, into
 // pieces shorter in proportion to how far over it is, until each fits.
 void AppendWithinBytes(std::string piece, std::size_t max_bytes, std::vector<std::string>& out) {
-  const std::size_t chars = CountChars(piece);
+  const std::size_t chars = CountCharacters(piece);
   if (piece.size() <= max_bytes || chars <= 1) {
     out.push_back(std::move(piece));
     return;
@@ -87,13 +82,35 @@ std::vector<std::string> Pieces(std::string_view text, const Product& product) {
   return pieces;
 }
 
-std::string RequestBody(const std::string& recipient, const std::string& text) {
-  // RESPONSE: a reply within the 24-hour window. Tags (HUMAN_AGENT, up to 7 days) are the
-  // Conversation's decision, not the channel's.
-  return boost::json::serialize(
-      boost::json::object{{"recipient", boost::json::object{{"id", recipient}}},
-                          {"messaging_type", "RESPONSE"},
-                          {"message", boost::json::object{{"text", text}}}});
+// Messenger allows 13 quick replies of 20 characters; Instagram the same.
+constexpr std::size_t kMaxQuickReplies = 13;
+constexpr std::size_t kMaxQuickReplyTitle = 20;
+
+// RESPONSE inside the 24-hour window; outside it, the configured tag (HUMAN_AGENT) when there is
+// one — the caller has checked that there is. Quick replies go with the last piece only: they
+// belong under the question.
+std::string RequestBody(const OutboundMessage& message, const std::string& text, bool last_piece,
+                        const std::string& outside_window_tag) {
+  boost::json::object content{{"text", text}};
+  if (last_piece && !message.buttons.empty()) {
+    boost::json::array replies;
+    for (std::size_t i = 0; i < message.buttons.size() && i < kMaxQuickReplies; ++i) {
+      replies.push_back(boost::json::object{
+          {"content_type", "text"},
+          {"title", FirstCharacters(message.buttons[i].title, kMaxQuickReplyTitle)},
+          {"payload", message.buttons[i].payload}});
+    }
+    content["quick_replies"] = std::move(replies);
+  }
+  boost::json::object body{{"recipient", boost::json::object{{"id", message.recipient}}},
+                           {"message", std::move(content)}};
+  if (message.outside_window) {
+    body["messaging_type"] = "MESSAGE_TAG";
+    body["tag"] = outside_window_tag;
+  } else {
+    body["messaging_type"] = "RESPONSE";
+  }
+  return boost::json::serialize(body);
 }
 
 }  // namespace
@@ -128,10 +145,15 @@ Result<MediaSource> MetaChannel::LocateMedia(const std::string& provider_media_i
 }
 
 SendOutcome MetaChannel::Send(const OutboundMessage& message) {
+  if (message.outside_window && config_.outside_window_tag.empty()) {
+    // Meta would refuse it (error 10/2018278): without a tag nothing may go after 24 hours.
+    return SendOutcome::Permanent("outside the 24-hour window and no message tag configured");
+  }
   SendOutcome outcome = SendOutcome::Permanent("empty reply");
-  for (const std::string& piece : Pieces(message.text, product_)) {
+  const std::vector<std::string> pieces = Pieces(message.text, product_);
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
     // A later piece failing re-sends the earlier ones on retry: better twice than half a reply.
-    outcome = SendPiece(message, piece);
+    outcome = SendPiece(message, pieces[i], i + 1 == pieces.size());
     if (outcome.kind != SendOutcome::Kind::kSent) {
       return outcome;
     }
@@ -139,13 +161,14 @@ SendOutcome MetaChannel::Send(const OutboundMessage& message) {
   return outcome;
 }
 
-SendOutcome MetaChannel::SendPiece(const OutboundMessage& message, const std::string& text) {
+SendOutcome MetaChannel::SendPiece(const OutboundMessage& message, const std::string& text,
+                                   bool last_piece) {
   ClientRequest request;
   // Messenger, and Instagram through its Facebook Page, both send from /me/messages.
   request.url =
       config_.api_base_url + "/me/messages?access_token=" + QueryEscape(config_.page_token);
   request.headers = {{"Content-Type", "application/json"}};
-  request.body = RequestBody(message.recipient, text);
+  request.body = RequestBody(message, text, last_piece, config_.outside_window_tag);
   request.timeout = config_.send_timeout;
 
   auto response = http_.Execute(request);

@@ -28,7 +28,7 @@ class MetaChannel final : public Channel {
   SendOutcome Send(const OutboundMessage& message) override;
 
  private:
-  SendOutcome SendPiece(const OutboundMessage& message, const std::string& text);
+  SendOutcome SendPiece(const OutboundMessage& message, const std::string& text, bool last_piece);
 
   Product product_;
   MetaChannelConfig config_;

@@ -566,6 +566,55 @@ TEST(MetaChannelTest, SendsInstagramRepliesThroughThePageToo) {
   EXPECT_EQ(sent.at("messaging_type").as_string(), "RESPONSE");
 }
 
+// The body of the one request `message` makes, through `config`.
+boost::json::value SentBody(const OutboundMessage& message, MetaChannelConfig config) {
+  testing::FakeProvider graph(kSendPath, SentOk());
+  http::CurlHttpClient http;
+  config.api_base_url = graph.BaseUrl() + "/v21.0";
+  MetaChannel channel(kMessenger, std::move(config), http);
+  const SendOutcome outcome = channel.Send(message);
+  EXPECT_EQ(outcome.kind, SendOutcome::Kind::kSent) << outcome.error;
+  const auto requests = graph.Requests();
+  if (requests.size() != 1) {
+    ADD_FAILURE() << requests.size() << " requests";
+    return {};
+  }
+  return boost::json::parse(requests[0].body);
+}
+
+TEST(MetaChannelTest, ButtonsBecomeQuickRepliesInTheDocumentedShape) {
+  const auto documented =
+      boost::json::parse(testing::ReadTestdata("meta", "messenger/outbound_send_quick_replies.json"));
+  OutboundMessage message =
+      Reply(kMessenger, std::string(documented.at("message").at("text").as_string()));
+  for (const auto& reply : documented.at("message").at("quick_replies").as_array()) {
+    message.buttons.push_back({std::string(reply.at("payload").as_string()),
+                               std::string(reply.at("title").as_string())});
+  }
+  // Exactly testdata/messenger/outbound_send_quick_replies.json.
+  EXPECT_EQ(SentBody(message, TestConfig(kMessenger, "")), documented);
+}
+
+TEST(MetaChannelTest, OutsideTheWindowTheConfiguredTagGoesOrNothingDoes) {
+  const auto documented =
+      boost::json::parse(testing::ReadTestdata("meta", "messenger/outbound_send_human_agent_tag.json"));
+  OutboundMessage message =
+      Reply(kMessenger, std::string(documented.at("message").at("text").as_string()));
+  message.outside_window = true;
+  MetaChannelConfig tagged = TestConfig(kMessenger, "");
+  tagged.outside_window_tag = "HUMAN_AGENT";
+  // Exactly testdata/messenger/outbound_send_human_agent_tag.json.
+  EXPECT_EQ(SentBody(message, tagged), documented);
+
+  testing::FakeProvider graph(kSendPath, SentOk());
+  http::CurlHttpClient http;
+  MetaChannel untagged(kMessenger, TestConfig(kMessenger, graph.BaseUrl() + "/v21.0"), http);
+  const SendOutcome outcome = untagged.Send(message);
+  EXPECT_EQ(outcome.kind, SendOutcome::Kind::kPermanent);
+  EXPECT_THAT(outcome.error, HasSubstr("outside the 24-hour window"));
+  EXPECT_TRUE(graph.Requests().empty());
+}
+
 TEST(MetaChannelTest, ThePageTokenIsEscapedInTheQuery) {
   testing::FakeProvider graph(kSendPath, SentOk());
   http::CurlHttpClient http;

@@ -5,18 +5,13 @@
 #include <set>
 
 #include "channels/common/mx_phone.h"
+#include "channels/common/split_text.h"
 #include "json/reader.h"
 
 namespace sac::channels::open311 {
 namespace {
 
 Error Refuse(std::string what) { return MakeError(Errc::kInvalidArgument, std::move(what)); }
-
-std::size_t Characters(std::string_view text) {
-  std::size_t count = 0;
-  for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return count;
-}
 
 std::optional<double> Coordinate(const std::string& text) {
   double value = 0;
@@ -83,7 +78,7 @@ Result<ServiceRequest> ReadServiceRequest(const FormParams& form,
   }
 
   request.description = get("description");
-  if (Characters(request.description) > kMaxDescriptionChars) {
+  if (CountCharacters(request.description) > kMaxDescriptionChars) {
     return Refuse("description is longer than 4000 characters");
   }
   request.media_url = get("media_url");

@@ -1,5 +1,6 @@
 #include "channels/telegram/telegram_channel.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -12,6 +13,21 @@ namespace sac::channels::telegram {
 namespace {
 
 constexpr std::size_t kMaxMessageChars = 4096;  // sendMessage's limit
+constexpr std::size_t kMaxCallbackDataBytes = 64;
+
+// The one-tap answers as an inline keyboard, a full-width button per row: a tap arrives as a callback_query carrying
+// the payload (answered in the webhook's acknowledgement). Payloads over Telegram's 64 bytes
+// cannot be buttons; the text says what to answer anyway.
+std::optional<boost::json::object> InlineKeyboard(const std::vector<ReplyButton>& buttons) {
+  boost::json::array rows;
+  for (const ReplyButton& button : buttons) {
+    if (button.payload.empty() || button.payload.size() > kMaxCallbackDataBytes) continue;
+    rows.push_back(boost::json::array{
+        boost::json::object{{"text", button.title}, {"callback_data", button.payload}}});
+  }
+  if (rows.empty()) return std::nullopt;
+  return boost::json::object{{"inline_keyboard", std::move(rows)}};
+}
 
 }  // namespace
 
@@ -74,12 +90,15 @@ Result<MediaSource> TelegramChannel::LocateMedia(const std::string& provider_med
 
 SendOutcome TelegramChannel::Send(const OutboundMessage& message) {
   std::string last_id;
-  for (const std::string& piece : SplitText(message.text, kMaxMessageChars)) {
+  const std::vector<std::string> pieces = SplitText(message.text, kMaxMessageChars);
+  const auto keyboard = InlineKeyboard(message.buttons);
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
     ClientRequest request;
     request.url = config_.api_base_url + "/bot" + config_.bot_token + "/sendMessage";
     request.headers = {{"Content-Type", "application/json"}};
-    request.body = boost::json::serialize(
-        boost::json::object{{"chat_id", message.recipient}, {"text", piece}});
+    boost::json::object body{{"chat_id", message.recipient}, {"text", pieces[i]}};
+    if (keyboard && i + 1 == pieces.size()) body["reply_markup"] = *keyboard;  // under the question
+    request.body = boost::json::serialize(body);
     request.timeout = config_.send_timeout;
     auto response = http_.Execute(request);
     if (!response) {

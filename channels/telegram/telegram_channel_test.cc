@@ -251,6 +251,28 @@ TEST(TelegramChannelTest, SendsThroughSendMessage) {
   EXPECT_EQ(sent.at("text").as_string(), Reply().text);
 }
 
+TEST(TelegramChannelTest, ButtonsBecomeAnInlineKeyboardInTheDocumentedShape) {
+  testing::FakeProvider api(
+      kSendPath, HttpResponse::Json(200, testing::ReadTestdata("telegram",
+                                                               "outbound_sendMessage_response_ok.json")));
+  http::CurlHttpClient http;
+  TelegramChannel channel(TestConfig(api.BaseUrl()), http);
+  const auto documented =
+      boost::json::parse(testing::ReadTestdata("telegram", "outbound_sendMessage_menu_request.json"));
+  OutboundMessage message = Reply(std::string(documented.at("text").as_string()));
+  for (const auto& row : documented.at("reply_markup").at("inline_keyboard").as_array()) {
+    message.buttons.push_back({std::string(row.at(0).at("callback_data").as_string()),
+                               std::string(row.at(0).at("text").as_string())});
+  }
+  message.buttons.push_back({std::string(65, 'x'), "too long for callback_data"});
+  ASSERT_EQ(channel.Send(message).kind, SendOutcome::Kind::kSent);
+  const auto requests = api.Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  const auto sent = boost::json::parse(requests[0].body);
+  EXPECT_EQ(sent.at("reply_markup"), documented.at("reply_markup"))
+      << "the over-long payload is left out";
+}
+
 TEST(TelegramChannelTest, SplitsALongReplyIntoSeveralMessages) {
   testing::FakeProvider api(
       kSendPath, HttpResponse::Json(200, testing::ReadTestdata("telegram",

@@ -1,14 +1,17 @@
 #include "channels/whatsapp/whatsapp_channel.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
 #include "channels/common/hub_challenge.h"
 #include "channels/common/hub_signature.h"
 #include "channels/common/retry_after.h"
+#include "channels/common/split_text.h"
 #include "channels/common/url_host.h"
 #include "channels/whatsapp/payloads.h"
 
@@ -18,16 +21,76 @@ namespace {
 // Graph API codes that mean "slow down", per Meta's throughput docs (and Courier's list).
 constexpr std::array<std::int64_t, 6> kThrottleCodes = {4, 80007, 130429, 131048, 131056, 133016};
 
-std::string RequestBody(const OutboundMessage& message) {
-  boost::json::object text;
-  text["preview_url"] = false;
-  text["body"] = message.text;
+// Meta's limits for interactive reply buttons (Courier's payloads.go agrees).
+constexpr std::size_t kMaxButtons = 3;
+constexpr std::size_t kMaxButtonTitle = 20;    // characters
+constexpr std::size_t kMaxInteractiveBody = 1024;
+
+boost::json::object Envelope(const OutboundMessage& message, const char* type) {
   boost::json::object body;
   body["messaging_product"] = "whatsapp";
   body["recipient_type"] = "individual";
   body["to"] = message.recipient;
-  body["type"] = "text";
-  body["text"] = std::move(text);
+  body["type"] = type;
+  return body;
+}
+
+// Free text, with the message's one-tap answers as reply buttons when it has them.
+std::string FreeFormBody(const OutboundMessage& message) {
+  const bool buttons = !message.buttons.empty() && message.buttons.size() <= kMaxButtons &&
+                       CountCharacters(message.text) <= kMaxInteractiveBody;
+  if (!buttons) {
+    boost::json::object body = Envelope(message, "text");
+    body["text"] = boost::json::object{{"preview_url", false}, {"body", message.text}};
+    return boost::json::serialize(body);
+  }
+  boost::json::array replies;
+  for (const ReplyButton& button : message.buttons) {
+    replies.push_back(boost::json::object{
+        {"type", "reply"},
+        {"reply", boost::json::object{{"id", button.payload},
+                                      {"title", FirstCharacters(button.title, kMaxButtonTitle)}}}});
+  }
+  boost::json::object body = Envelope(message, "interactive");
+  body["interactive"] = boost::json::object{
+      {"type", "button"},
+      {"body", boost::json::object{{"text", message.text}}},
+      {"action", boost::json::object{{"buttons", std::move(replies)}}}};
+  return boost::json::serialize(body);
+}
+
+// The approved template for the message's purpose, its {{n}} filled from the message's values
+// and its quick-reply buttons carrying the message's payloads. An error when something is
+// missing: a template Meta would refuse is not worth a request.
+Result<std::string> TemplateBody(const OutboundMessage& message, const WhatsAppTemplate& chosen) {
+  boost::json::array parameters;
+  for (const std::string& name : chosen.parameters) {
+    const auto value = std::find_if(message.template_params.begin(), message.template_params.end(),
+                                    [&](const auto& param) { return param.first == name; });
+    if (value == message.template_params.end() || value->second.empty()) {
+      return MakeError(Errc::kInvalidArgument,
+                       "template " + chosen.name + " needs '" + name + "', which this message lacks");
+    }
+    parameters.push_back(boost::json::object{{"type", "text"}, {"text", value->second}});
+  }
+  boost::json::array components;
+  if (!parameters.empty()) {
+    components.push_back(
+        boost::json::object{{"type", "body"}, {"parameters", std::move(parameters)}});
+  }
+  for (std::size_t i = 0; i < message.buttons.size() && i < kMaxButtons; ++i) {
+    components.push_back(boost::json::object{
+        {"type", "button"},
+        {"sub_type", "quick_reply"},
+        {"index", std::to_string(i)},
+        {"parameters", boost::json::array{boost::json::object{
+                           {"type", "payload"}, {"payload", message.buttons[i].payload}}}}});
+  }
+  boost::json::object body = Envelope(message, "template");
+  boost::json::object template_object{{"name", chosen.name},
+                                      {"language", boost::json::object{{"code", chosen.language}}}};
+  if (!components.empty()) template_object["components"] = std::move(components);
+  body["template"] = std::move(template_object);
   return boost::json::serialize(body);
 }
 
@@ -79,7 +142,19 @@ SendOutcome WhatsAppChannel::Send(const OutboundMessage& message) {
                 "/messages";
   request.headers = {{"Authorization", "Bearer " + config_.access_token},
                      {"Content-Type", "application/json"}};
-  request.body = RequestBody(message);
+  if (message.outside_window) {
+    // Free text would be accepted now and fail later (error 131047): only a template may go.
+    const auto chosen = config_.templates.find(message.purpose);
+    if (chosen == config_.templates.end()) {
+      return SendOutcome::Permanent("outside the 24-hour window and no approved template for '" +
+                                    message.purpose + "'");
+    }
+    auto body = TemplateBody(message, chosen->second);
+    if (!body) return SendOutcome::Permanent(body.error().message);
+    request.body = std::move(*body);
+  } else {
+    request.body = FreeFormBody(message);
+  }
   request.timeout = config_.send_timeout;
 
   auto response = http_.Execute(request);

@@ -258,6 +258,105 @@ TEST(WhatsAppChannelTest, SendsTextThroughTheGraphApi) {
   EXPECT_EQ(sent.at("text").at("body").as_string(), Reply().text);
 }
 
+// Sends `message` to a fake Graph API and returns the request body it received.
+boost::json::object SentBody(const OutboundMessage& message, WhatsAppConfig config = TestConfig()) {
+  testing::FakeProvider graph(
+      kSendPath, HttpResponse::Json(200, testing::ReadTestdata("whatsapp",
+                                                               "outbound_send_response_ok.json")));
+  http::CurlHttpClient http;
+  config.api_base_url = graph.BaseUrl() + "/v21.0";
+  WhatsAppChannel channel(std::move(config), http);
+  const SendOutcome outcome = channel.Send(message);
+  EXPECT_EQ(outcome.kind, SendOutcome::Kind::kSent) << outcome.error;
+  const auto requests = graph.Requests();
+  if (requests.size() != 1) {
+    ADD_FAILURE() << requests.size() << " requests";
+    return {};
+  }
+  return boost::json::parse(requests[0].body).as_object();
+}
+
+OutboundMessage Survey() {
+  OutboundMessage message = Reply();
+  message.purpose = "encuesta";
+  message.text = "¿Quedó resuelto tu reporte con folio 2026-000123?";
+  message.template_params = {{"folio", "2026-000123"}, {"mes", "marzo"}};
+  message.buttons = {{"ENCUESTA|2026-000123|SI", "Sí, quedó resuelto del todo"},
+                     {"ENCUESTA|2026-000123|NO", "No quedó"}};
+  return message;
+}
+
+WhatsAppConfig WithSurveyTemplate() {
+  WhatsAppConfig config = TestConfig();
+  config.templates["encuesta"] = {"encuesta_satisfaccion_mensual", "es_MX", {"mes", "folio"}};
+  return config;
+}
+
+TEST(WhatsAppChannelTest, InsideTheWindowButtonsBecomeReplyButtons) {
+  const auto sent = SentBody(Survey());
+  EXPECT_EQ(sent.at("type").as_string(), "interactive");
+  const auto& interactive = sent.at("interactive").as_object();
+  EXPECT_EQ(interactive.at("type").as_string(), "button");
+  EXPECT_EQ(interactive.at("body").at("text").as_string(), Survey().text);
+  const auto& buttons = interactive.at("action").at("buttons").as_array();
+  ASSERT_EQ(buttons.size(), 2u);
+  EXPECT_EQ(buttons[0].at("reply").at("id").as_string(), "ENCUESTA|2026-000123|SI");
+  EXPECT_EQ(buttons[0].at("reply").at("title").as_string(), "Sí, quedó resuelto d")
+      << "titles are cut at 20 characters, not bytes";
+  EXPECT_EQ(buttons[1].at("reply").at("title").as_string(), "No quedó");
+}
+
+TEST(WhatsAppChannelTest, OutsideTheWindowTheApprovedTemplateGoesWithTheMessagesValues) {
+  OutboundMessage message = Survey();
+  message.outside_window = true;
+  const auto sent = SentBody(message, WithSurveyTemplate());
+  // Same shape as the documented request in testdata/outbound_send_template_encuesta_request.json.
+  const auto documented = boost::json::parse(testing::ReadTestdata(
+                                                  "whatsapp", "outbound_send_template_encuesta_request.json"))
+                              .as_object();
+  EXPECT_EQ(sent.at("type"), documented.at("type"));
+  const auto& sent_template = sent.at("template").as_object();
+  EXPECT_EQ(sent_template.at("name"), documented.at("template").at("name"));
+  EXPECT_EQ(sent_template.at("language"), documented.at("template").at("language"));
+  const auto& components = sent_template.at("components").as_array();
+  ASSERT_EQ(components.size(), 3u);
+  const auto& documented_components = documented.at("template").at("components").as_array();
+  EXPECT_EQ(components[0].at("type"), documented_components[0].at("type"));
+  const auto& parameters = components[0].at("parameters").as_array();
+  ASSERT_EQ(parameters.size(), 2u);
+  EXPECT_EQ(parameters[0].at("text").as_string(), "marzo") << "in the configured order";
+  EXPECT_EQ(parameters[1].at("text").as_string(), "2026-000123");
+  for (std::size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(components[i].at("sub_type"), documented_components[i].at("sub_type"));
+    EXPECT_EQ(components[i].at("index").as_string(), std::to_string(i - 1));
+    EXPECT_EQ(components[i].at("parameters").at(0).at("payload").as_string(),
+              Survey().buttons[i - 1].payload);
+  }
+}
+
+TEST(WhatsAppChannelTest, OutsideTheWindowWithoutATemplateNothingIsSent) {
+  testing::FakeProvider graph(kSendPath, HttpResponse::Json(200, "{}"));
+  http::CurlHttpClient http;
+  WhatsAppConfig config = WithSurveyTemplate();
+  config.api_base_url = graph.BaseUrl() + "/v21.0";
+  WhatsAppChannel channel(config, http);
+
+  OutboundMessage notice = Reply();
+  notice.purpose = "aviso_atender";
+  notice.outside_window = true;
+  SendOutcome outcome = channel.Send(notice);
+  EXPECT_EQ(outcome.kind, SendOutcome::Kind::kPermanent);
+  EXPECT_THAT(outcome.error, HasSubstr("no approved template for 'aviso_atender'"));
+
+  OutboundMessage survey = Survey();
+  survey.outside_window = true;
+  survey.template_params = {{"folio", "2026-000123"}};
+  outcome = channel.Send(survey);
+  EXPECT_EQ(outcome.kind, SendOutcome::Kind::kPermanent);
+  EXPECT_THAT(outcome.error, HasSubstr("needs 'mes'"));
+  EXPECT_TRUE(graph.Requests().empty()) << "Meta would accept free text and fail it later";
+}
+
 TEST(WhatsAppChannelTest, ClassifiesProviderAnswers) {
   const std::string throttled =
       testing::ReadTestdata("whatsapp", "outbound_send_response_error_throttled.json");

@@ -83,7 +83,7 @@ struct App::Parts {
         open311(c.channels.open311, c.http.public_base_url, database, *classifiers, clock),
         dispatcher(inbound_handler),
         pipeline(database, dispatcher, c.pipeline, clock, metrics),
-        sender(database, ChannelsByName(), c.outbox, clock, metrics),
+        sender(database, ChannelsByName(), c.outbox, clock, metrics, c.outbound),
         media_store(c.media.dir),
         email(c.channels.email, database, media_store, http_client, clock, metrics),
         downloader(database, ChannelsByName(), media_store, FetchLimitsFrom(c.media), c.media.queue,

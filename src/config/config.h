@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -73,6 +75,16 @@ struct LogConfig {
   std::string level = "info";
 };
 
+// A message template approved by Meta for one purpose (channels.whatsapp.templates.<purpose>):
+// WhatsApp refuses free text 24 hours after the citizen's last message, so status notices and
+// the monthly survey go out as templates then. `parameters` names the message's values that fill
+// {{1}}, {{2}}, ... in order: folio, dependencia, fecha, motivo, mes.
+struct WhatsAppTemplate {
+  std::string name;
+  std::string language = "es_MX";
+  std::vector<std::string> parameters;
+};
+
 struct WhatsAppConfig {
   bool enabled = false;
   std::string api_base_url = "https://graph.facebook.com/v21.0";
@@ -83,6 +95,7 @@ struct WhatsAppConfig {
   std::string app_secret;    // SAC_WHATSAPP_APP_SECRET: key of X-Hub-Signature-256
   std::string verify_token;  // SAC_WHATSAPP_VERIFY_TOKEN: answers the GET handshake
   std::string access_token;  // SAC_WHATSAPP_ACCESS_TOKEN: bearer token of the send API
+  std::map<std::string, WhatsAppTemplate, std::less<>> templates;  // by purpose
 };
 
 struct TelegramConfig {
@@ -104,6 +117,9 @@ struct MetaChannelConfig {
                            // skipped (empty accepts every account)
   std::size_t max_body_bytes = 4 * 1024 * 1024;  // Meta payloads reach ~3 MB
   std::chrono::milliseconds send_timeout{15000};
+  // The message tag sent outside the 24-hour window (e.g. HUMAN_AGENT, which Meta grants on
+  // request and allows for 7 days); empty: nothing is sent outside the window.
+  std::string outside_window_tag;
   // Secrets: environment only, the same for both channels.
   std::string app_secret;    // SAC_META_APP_SECRET: key of X-Hub-Signature-256
   std::string verify_token;  // SAC_META_VERIFY_TOKEN: answers the GET handshake
@@ -186,6 +202,15 @@ struct MediaConfig {
   bool allow_private_addresses = false;
 };
 
+// How replies leave (src/outbox), beyond the queue settings.
+struct OutboundConfig {
+  // Sends per second per channel (whatsapp = 60, ...); a channel not named is not limited.
+  std::map<std::string, int, std::less<>> rate_per_second;
+  // A reply window is taken to close this much before the provider's: the citizen's message
+  // reached us a little after they sent it, and a reply in flight must still land inside.
+  std::chrono::seconds window_margin{1800};
+};
+
 struct Config {
   HttpConfig http;
   DatabaseConfig database;
@@ -195,6 +220,7 @@ struct Config {
   // Replies: marked failed after max_attempts.
   QueueSettings outbox{2, std::chrono::milliseconds(1000), 8, std::chrono::milliseconds(5000),
                        std::chrono::milliseconds(900000)};
+  OutboundConfig outbound;
   LogConfig log;
   WorkflowConfig workflow;
   ConversationConfig conversation;

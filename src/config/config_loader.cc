@@ -80,6 +80,34 @@ class TableReader {
     }
   }
 
+  void StringList(std::string_view key, std::vector<std::string>& out) {
+    const toml::node* node = Take(key);
+    if (node == nullptr) return;
+    const toml::array* array = node->as_array();
+    std::vector<std::string> values;
+    if (array != nullptr) {
+      for (const toml::node& item : *array) {
+        if (auto value = item.value<std::string>()) values.push_back(*value);
+      }
+    }
+    if (array == nullptr || values.size() != array->size()) {
+      Fail(key, "expected a list of strings");
+      return;
+    }
+    out = std::move(values);
+  }
+
+  // Every key of the table, all taken: for tables whose keys are names (channels, purposes).
+  std::vector<std::string> TakeAllKeys() {
+    std::vector<std::string> keys;
+    if (table_ == nullptr) return keys;
+    for (const auto& [key, node] : *table_) {
+      keys.emplace_back(key.str());
+      consumed_.insert(keys.back());
+    }
+    return keys;
+  }
+
   void RejectUnknownKeys() {
     if (table_ == nullptr) {
       return;
@@ -137,16 +165,27 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   database.DurationCount("statement_timeout_ms", config.database.statement_timeout, 1, kMaxMillis);
   database.RejectUnknownKeys();
 
-  for (auto [name, queue] : {std::pair{"pipeline", &config.pipeline},
-                              std::pair{"outbox", &config.outbox}}) {
-    TableReader table = top.Table(name);
-    table.Integer("workers", queue->workers, 0, 64);
-    table.DurationCount("poll_interval_ms", queue->poll_interval, 10, kMaxMillis);
-    table.Integer("max_attempts", queue->max_attempts, 1, 100);
-    table.DurationCount("retry_base_ms", queue->retry_base, 1, kMaxMillis);
-    table.DurationCount("retry_max_ms", queue->retry_max, 1, kMaxMillis);
-    table.RejectUnknownKeys();
+  const auto read_queue = [](TableReader& table, QueueSettings& queue) {
+    table.Integer("workers", queue.workers, 0, 64);
+    table.DurationCount("poll_interval_ms", queue.poll_interval, 10, kMaxMillis);
+    table.Integer("max_attempts", queue.max_attempts, 1, 100);
+    table.DurationCount("retry_base_ms", queue.retry_base, 1, kMaxMillis);
+    table.DurationCount("retry_max_ms", queue.retry_max, 1, kMaxMillis);
+  };
+  TableReader pipeline = top.Table("pipeline");
+  read_queue(pipeline, config.pipeline);
+  pipeline.RejectUnknownKeys();
+
+  TableReader outbox = top.Table("outbox");
+  read_queue(outbox, config.outbox);
+  outbox.DurationCount("window_margin_seconds", config.outbound.window_margin, 0, 12 * 3600);
+  TableReader rates = outbox.Table("rate_per_second");
+  for (const std::string& channel : rates.TakeAllKeys()) {
+    int rate = 0;
+    rates.Integer(channel, rate, 1, 100000);
+    config.outbound.rate_per_second[channel] = rate;
   }
+  outbox.RejectUnknownKeys();
 
   TableReader log = top.Table("log");
   log.String("level", config.log.level);
@@ -200,6 +239,18 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   whatsapp.RefuseSecret("app_secret", "SAC_WHATSAPP_APP_SECRET");
   whatsapp.RefuseSecret("verify_token", "SAC_WHATSAPP_VERIFY_TOKEN");
   whatsapp.RefuseSecret("access_token", "SAC_WHATSAPP_ACCESS_TOKEN");
+  TableReader templates = whatsapp.Table("templates");
+  for (const std::string& purpose : templates.TakeAllKeys()) {
+    TableReader entry = templates.Table(purpose);
+    WhatsAppTemplate& chosen = wa.templates[purpose];
+    entry.String("name", chosen.name);
+    entry.String("language", chosen.language);
+    entry.StringList("parameters", chosen.parameters);
+    entry.RejectUnknownKeys();
+    if (chosen.name.empty()) {
+      errors.push_back("channels.whatsapp.templates." + purpose + ".name is required");
+    }
+  }
   whatsapp.RejectUnknownKeys();
 
   TableReader telegram = channels.Table("telegram");
@@ -220,6 +271,7 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
     table.String("account_id", meta->account_id);
     table.Integer("max_body_bytes", meta->max_body_bytes, 1024, 64LL * 1024 * 1024);
     table.DurationCount("send_timeout_ms", meta->send_timeout, 100, 100000);
+    table.String("outside_window_tag", meta->outside_window_tag);
     table.RefuseSecret("app_secret", "SAC_META_APP_SECRET");
     table.RefuseSecret("verify_token", "SAC_META_VERIFY_TOKEN");
     table.RefuseSecret("page_token", "SAC_META_PAGE_TOKEN");

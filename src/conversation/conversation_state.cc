@@ -13,17 +13,19 @@ constexpr Statement kLoad{
     "FROM conversation WHERE channel = $1 AND external_id = $2"};
 
 // $1 channel, $2 external id, $3 awaiting, $4 boleta, $5 asked, $6 last boleta, $7 its time,
-// $8 privacy version, $9 privacy shown at (now, when the version changes), $10 otro replied
+// $8 privacy version, $9 now (the privacy notice's time when the version changes; the citizen's
+// last message), $10 otro replied
 constexpr Statement kSave{
     "conversation.save",
     "INSERT INTO conversation (channel, external_id, awaiting, awaiting_boleta, asked_at,"
-    "  last_boleta_id, last_boleta_at, privacy_version, privacy_shown_at, otro_replied_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, ''), $9, $10) "
+    "  last_boleta_id, last_boleta_at, privacy_version, privacy_shown_at, otro_replied_at,"
+    "  last_inbound_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, ''), $9, $10, $9) "
     "ON CONFLICT (channel, external_id) DO UPDATE SET awaiting = $3, awaiting_boleta = $4,"
     "  asked_at = $5, last_boleta_id = $6, last_boleta_at = $7,"
     "  privacy_shown_at = CASE WHEN conversation.privacy_version IS DISTINCT FROM nullif($8, '')"
     "                     THEN $9 ELSE conversation.privacy_shown_at END,"
-    "  privacy_version = nullif($8, ''), otro_replied_at = $10"};
+    "  privacy_version = nullif($8, ''), otro_replied_at = $10, last_inbound_at = $9"};
 
 constexpr const char* AwaitingName(Awaiting awaiting) {
   switch (awaiting) {

@@ -189,6 +189,9 @@ std::string SurveyQuestion(std::string_view folio, std::string_view month) {
          ". ¿Quedó resuelto? Responde SÍ o NO; si quieres, cuéntanos cómo te atendieron.";
 }
 
+std::string SurveyYesButton() { return "Sí, quedó"; }
+std::string SurveyNoButton() { return "No quedó"; }
+
 std::string SurveyThanksResolved(std::string_view folio) {
   return "¡Gracias! Nos da gusto que tu reporte " + std::string(folio) + " quedara resuelto.";
 }

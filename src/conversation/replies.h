@@ -86,6 +86,9 @@ std::string OverdueCheckIn(std::string_view folio, std::string_view dependencia)
 // The monthly survey's question (one per boleta attended last month), and its thanks.
 // `month`: "marzo".
 std::string SurveyQuestion(std::string_view folio, std::string_view month);
+// The one-tap answers offered with it (WhatsApp: at most 20 characters each).
+std::string SurveyYesButton();
+std::string SurveyNoButton();
 std::string SurveyThanksResolved(std::string_view folio);
 std::string SurveyThanksReopened(std::string_view folio, std::string_view dependencia);
 // Spanish month name, 1-12.

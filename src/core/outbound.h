@@ -5,8 +5,18 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace sac {
+
+// A one-tap answer offered with a message (the survey's Sí / No): WhatsApp reply buttons,
+// Messenger and Instagram quick replies, a Telegram inline keyboard. Channels without buttons
+// (SMS, e-mail) send the text alone, which says what to answer.
+struct ReplyButton {
+  std::string payload;  // comes back in InboundMessage::reply_payload when tapped
+  std::string title;    // what the citizen sees (WhatsApp: at most 20 characters)
+};
 
 struct OutboundMessage {
   std::int64_t outbox_id = 0;
@@ -18,6 +28,18 @@ struct OutboundMessage {
   // the citizen's message this answers (or of the one that created the boleta), and the folio.
   std::string in_reply_to;
   std::string folio;
+  std::vector<ReplyButton> buttons;
+  // Why we write (acuse_boleta, aviso_atender, encuesta, ...) and the named values of the message
+  // (folio, dependencia, mes, ...): what a channel needs to pick and fill an approved template.
+  std::string purpose;
+  std::vector<std::pair<std::string, std::string>> template_params;
+  // Set by the sender when the channel's reply window (Channel::ReplyWindow) is closed for this
+  // recipient: free text would be refused, so the channel sends its approved template for the
+  // purpose (WhatsApp) or a message tag (Messenger, Instagram), or fails it permanently.
+  bool outside_window = false;
+  // The same for every attempt at this outbox row: providers that deduplicate on a key (e-mail
+  // by Message-ID) turn a resend after a crash into no duplicate at all.
+  std::string idempotency_key;
 };
 
 struct SendOutcome {

@@ -1,9 +1,11 @@
 #include "outbox/sender.h"
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <random>
 
 #include "observability/log.h"
 #include "observability/metrics.h"
@@ -36,7 +38,10 @@ constexpr Statement kClaim{
     "  coalesce((SELECT i.dedupe_key FROM inbox i WHERE i.id = o.source_inbox_id),"
     "           (SELECT i.dedupe_key FROM boleta b JOIN inbox i ON i.id = b.source_inbox_id"
     "            WHERE b.id = o.boleta_id), ''),"
-    "  coalesce((SELECT b.folio FROM boleta b WHERE b.id = o.boleta_id), '')"};
+    "  coalesce((SELECT b.folio FROM boleta b WHERE b.id = o.boleta_id), ''),"
+    "  (SELECT extract(epoch FROM c.last_inbound_at)::float8 FROM conversation c"
+    "   WHERE c.channel = o.channel AND c.external_id = o.recipient),"
+    "  o.idempotency_key, coalesce(o.template_params::text, ''), coalesce(o.buttons::text, '')"};
 
 constexpr Statement kMarkSent{
     "outbox.mark_sent",
@@ -61,20 +66,63 @@ struct Claimed {
   OutboundMessage message;
   int attempts = 0;
   std::optional<std::int64_t> boleta_id;
-  std::string purpose;
   bool recipient_blocked = false;
+  std::optional<TimePoint> last_inbound_at;
 };
+
+// outbox.template_params: {"folio": "2026-000123", ...}, in the order the object keeps.
+std::vector<std::pair<std::string, std::string>> ReadTemplateParams(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (text.empty()) return params;
+  boost::system::error_code error;
+  const boost::json::value value = boost::json::parse(text, error);
+  if (error || !value.is_object()) return params;
+  for (const auto& [name, param] : value.get_object()) {
+    if (param.is_string()) params.emplace_back(name, param.get_string());
+  }
+  return params;
+}
+
+// outbox.buttons: [{"payload": ..., "title": ...}].
+std::vector<ReplyButton> ReadButtons(const std::string& text) {
+  std::vector<ReplyButton> buttons;
+  if (text.empty()) return buttons;
+  boost::system::error_code error;
+  const boost::json::value value = boost::json::parse(text, error);
+  if (error || !value.is_array()) return buttons;
+  for (const auto& item : value.get_array()) {
+    const auto* object = item.if_object();
+    if (object == nullptr) continue;
+    const auto* payload = object->if_contains("payload");
+    const auto* title = object->if_contains("title");
+    if (payload != nullptr && payload->is_string() && title != nullptr && title->is_string()) {
+      buttons.push_back({std::string(payload->get_string()), std::string(title->get_string())});
+    }
+  }
+  return buttons;
+}
+
+// Backoff with jitter: a quarter of the wait is random, so that replies that failed together
+// (a provider outage) do not all come back in the same instant.
+std::chrono::milliseconds Jittered(std::chrono::milliseconds wait) {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::uniform_real_distribution<double> share(0.75, 1.0);
+  return std::chrono::milliseconds(
+      static_cast<std::int64_t>(static_cast<double>(wait.count()) * share(random)));
+}
 
 }  // namespace
 
 OutboxSender::OutboxSender(storage::Database& database,
                            std::map<std::string, Channel*, std::less<>> channels,
                            QueueSettings settings, const Clock& clock, Metrics& metrics,
-                           std::chrono::milliseconds lease)
+                           const OutboundConfig& outbound, std::chrono::milliseconds lease)
     : database_(database),
       channels_(std::move(channels)),
       settings_(settings),
+      window_margin_(outbound.window_margin),
       lease_(lease),
+      rate_limiter_(outbound.rate_per_second),
       clock_(clock),
       metrics_(metrics),
       workers_(settings.workers, settings.poll_interval, [this] {
@@ -103,10 +151,17 @@ Result<bool> OutboxSender::RunOnce() {
     claim.message.text = row.Text(4);
     claim.attempts = static_cast<int>(row.Int(5));
     claim.boleta_id = row.OptInt(6);
-    claim.purpose = row.Text(7);
+    claim.message.purpose = row.Text(7);
     claim.recipient_blocked = row.Bool(8);
     claim.message.in_reply_to = row.Text(9);
     claim.message.folio = row.Text(10);
+    if (!row.IsNull(11)) {
+      claim.last_inbound_at = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+          std::chrono::duration<double>(row.Double(11))));
+    }
+    claim.message.idempotency_key = row.Text(12);
+    claim.message.template_params = ReadTemplateParams(row.Text(13));
+    claim.message.buttons = ReadButtons(row.Text(14));
     return claim;
   });
   if (!claimed) {
@@ -116,7 +171,7 @@ Result<bool> OutboxSender::RunOnce() {
   if (!*claimed) {
     return false;
   }
-  const OutboundMessage& message = (*claimed)->message;
+  OutboundMessage& message = (*claimed)->message;
   const int attempts = (*claimed)->attempts;
 
   SendOutcome outcome;
@@ -126,6 +181,11 @@ Result<bool> OutboxSender::RunOnce() {
   } else if (channel == channels_.end()) {
     outcome = SendOutcome::Retryable("channel " + message.channel + " is not enabled");
   } else {
+    if (const auto window = channel->second->ReplyWindow()) {
+      const auto& last = (*claimed)->last_inbound_at;
+      message.outside_window = !last || clock_.Now() - *last > *window - window_margin_;
+    }
+    rate_limiter_.Acquire(message.channel);
     outcome = channel->second->Send(message);
   }
 
@@ -139,8 +199,9 @@ Result<bool> OutboxSender::RunOnce() {
                               std::nullopt, std::nullopt,
                               boost::json::serialize(boost::json::object{
                                   {"outbox_id", message.outbox_id},
-                                  {"purpose", (*claimed)->purpose},
-                                  {"channel", message.channel}}));
+                                  {"purpose", message.purpose},
+                                  {"channel", message.channel},
+                                  {"fuera_de_ventana", message.outside_window}}));
       }
       if (!outcome.provider_message_id.empty()) {
         ApplyRecordedDeliveries(tx, message.outbox_id, message.channel,
@@ -148,7 +209,8 @@ Result<bool> OutboxSender::RunOnce() {
       }
     } else if (outcome.kind == SendOutcome::Kind::kRetryable && attempts < settings_.max_attempts) {
       const auto wait = std::max<std::chrono::milliseconds>(
-          settings_.Backoff(attempts), outcome.retry_after.value_or(std::chrono::seconds(0)));
+          Jittered(settings_.Backoff(attempts)),
+          outcome.retry_after.value_or(std::chrono::seconds(0)));
       tx.Exec(kMarkRetry, {message.outbox_id, outcome.error, now,
                             static_cast<double>(wait.count())});
     } else {

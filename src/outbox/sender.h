@@ -2,10 +2,16 @@
 // their channel, and record what the provider said.
 //
 //   accepted          → sent, with the provider's message id (to match delivery news)
-//   5xx, 429, timeout → retried with backoff (Retry-After honoured), failed after max_attempts
+//   5xx, 429, timeout → retried with exponential backoff and jitter (Retry-After honoured when
+//                       longer), failed after max_attempts
 //   other 4xx         → failed at once: retrying cannot help
+// Before sending it checks the channel's reply window (WhatsApp, Messenger: 24 hours after the
+// citizen's last message, less a margin) and tells the channel when it is closed, so that it
+// sends an approved template or a tag instead of free text. Each channel's sends per second are
+// limited (RateLimiter).
 // A sender that dies mid-send leaves the row "sending"; it is due again after `lease` and sent
-// again (at-least-once: a crash can duplicate a reply, never lose one).
+// again: a crash between the provider's accept and our commit duplicates that one reply, never
+// loses it; the row's idempotency key goes with both attempts for providers that deduplicate.
 #pragma once
 
 #include <chrono>
@@ -15,7 +21,9 @@
 #include "core/channel.h"
 #include "core/clock.h"
 #include "core/polling_workers.h"
+#include "config/config.h"
 #include "core/result.h"
+#include "outbox/rate_limiter.h"
 #include "storage/database.h"
 
 namespace sac {
@@ -33,6 +41,7 @@ class OutboxSender {
   // `channels` by name; they must outlive the sender.
   OutboxSender(storage::Database& database, std::map<std::string, Channel*, std::less<>> channels,
                QueueSettings settings, const Clock& clock, Metrics& metrics,
+               const OutboundConfig& outbound = {},
                std::chrono::milliseconds lease = kSendLease);
   ~OutboxSender();
 
@@ -47,7 +56,9 @@ class OutboxSender {
   storage::Database& database_;
   std::map<std::string, Channel*, std::less<>> channels_;
   QueueSettings settings_;
+  std::chrono::seconds window_margin_;
   std::chrono::milliseconds lease_;
+  RateLimiter rate_limiter_;
   const Clock& clock_;
   Metrics& metrics_;
   PollingWorkers workers_;

@@ -44,9 +44,10 @@ class OverdueCheckIn final : public Job {
           workflow::AppendEvent(tx, boleta_id, now, "plazo_vencido", workflow::Actor::System(),
                                 std::nullopt, std::nullopt,
                                 boost::json::serialize(boost::json::object{{"vencio", row.Text(3)}}));
-          if (outbox::EnqueueToBoletaCitizen(tx, boleta_id, "aviso_plazo_vencido",
-                                             conversation::OverdueCheckIn(row.Text(1), row.Text(2)),
-                                             now)) {
+          if (outbox::EnqueueToBoletaCitizen(
+                  tx, boleta_id, "aviso_plazo_vencido",
+                  conversation::OverdueCheckIn(row.Text(1), row.Text(2)),
+                  {{"folio", row.Text(1)}, {"dependencia", row.Text(2)}}, now)) {
             ++counts["avisos"];
           }
         }
@@ -63,7 +64,8 @@ class OverdueCheckIn final : public Job {
 };
 
 // $1 month start, $2 month end (instants), $3 month (date), $4 now, $5 question with %FOLIO%,
-// $6 batch. Boletas that came from a channel SAC can write to; those staff captured are
+// $6 batch, $7 the month's name, $8 and $9 the titles of the yes and no buttons (their payloads
+// carry the folio, so a tap answers the right boleta whatever came in between). Boletas that came from a channel SAC can write to; those staff captured are
 // validated by phone (the monthly validation list). A concurrent run inserts nothing twice: the
 // survey's primary key, and messages only for the rows this statement inserted.
 constexpr Statement kSurveyBatch{
@@ -80,9 +82,13 @@ constexpr Statement kSurveyBatch{
     "  ON CONFLICT (boleta_id) DO NOTHING RETURNING boleta_id),"
     " sent AS ("
     "  INSERT INTO outbox (channel, account_id, recipient, citizen_id, boleta_id, purpose, body,"
-    "    next_attempt_at, created_at, updated_at)"
+    "    next_attempt_at, created_at, updated_at, template_params, buttons)"
     "  SELECT i.channel, coalesce(i.payload->>'account_id', ''), i.sender_id, b.citizen_id, b.id,"
-    "    'encuesta', replace($5, '%FOLIO%', b.folio), $4, $4, $4"
+    "    'encuesta', replace($5, '%FOLIO%', b.folio), $4, $4, $4,"
+    "    jsonb_build_object('folio', b.folio, 'mes', $7::text),"
+    "    jsonb_build_array("
+    "      jsonb_build_object('payload', 'ENCUESTA|' || b.folio || '|SI', 'title', $8::text),"
+    "      jsonb_build_object('payload', 'ENCUESTA|' || b.folio || '|NO', 'title', $9::text))"
     "  FROM surveyed s JOIN boleta b ON b.id = s.boleta_id JOIN inbox i ON i.id = b.source_inbox_id"
     "  RETURNING id) "
     "SELECT (SELECT count(*) FROM chosen), (SELECT count(*) FROM sent)"};
@@ -101,14 +107,17 @@ class MonthlySurvey final : public Job {
     const year_month last_month = this_month - months(1);
     const workflow::Date first = sys_days(last_month / day(1));
     const workflow::Date next = sys_days(this_month / day(1));
-    const std::string question = conversation::SurveyQuestion(
-        "%FOLIO%", conversation::SpanishMonth(static_cast<unsigned>(last_month.month())));
+    const std::string month_name =
+        conversation::SpanishMonth(static_cast<unsigned>(last_month.month()));
+    const std::string question = conversation::SurveyQuestion("%FOLIO%", month_name);
     JobCounts counts{{"boletas", 0}, {"preguntas", 0}};
     for (;;) {
       auto batch = database_.Transact([&](Tx& tx) -> std::int64_t {
         const auto row = tx.Exec(kSurveyBatch, {local_.StartOfDay(first), local_.StartOfDay(next),
                                                 workflow::FormatDate(first), now, question,
-                                                batch_size_})
+                                                batch_size_, month_name,
+                                                conversation::SurveyYesButton(),
+                                                conversation::SurveyNoButton()})
                              .at(0);
         counts["preguntas"] += row.Int(1);
         if (row.Int(1) > 0) tx.Notify(outbox::kOutboxNotifyChannel);

@@ -189,24 +189,28 @@ void NotifyStatusChange(Tx& tx, const Locked& boleta, std::int64_t boleta_id,
   if (const auto name = tx.Exec(kDependenciaName, {boleta.dependencia_id}); !name.empty()) {
     dependencia = name.at(0).Text(0);
   }
+  // What an approved template may say when free text cannot be sent (WhatsApp after 24 hours).
+  outbox::TemplateParams params{{"folio", boleta.folio}, {"dependencia", dependencia}};
   if ((action == "programar" || action == "reprogramar") && change.scheduled_for) {
     const std::chrono::year_month_day day(*change.scheduled_for);
-    body = conversation::ScheduledNotice(
-        boleta.folio, dependencia,
-        conversation::SpanishDate(static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
-                                  static_cast<unsigned>(day.day())));
+    const std::string date = conversation::SpanishDate(static_cast<int>(day.year()),
+                                                       static_cast<unsigned>(day.month()),
+                                                       static_cast<unsigned>(day.day()));
+    body = conversation::ScheduledNotice(boleta.folio, dependencia, date);
+    params.emplace_back("fecha", date);
   } else if (action == "atender") {
     body = conversation::AttendedNotice(boleta.folio, dependencia);
   } else if (action == "no_procede") {
     body = conversation::NotProceedingNotice(boleta.folio, change.comment);
+    params.emplace_back("motivo", change.comment);
   } else {
     return;
   }
   const std::string purpose = "aviso_" + std::string(action);
-  outbox::EnqueueToBoletaCitizen(tx, boleta_id, purpose, body, now);
+  outbox::EnqueueToBoletaCitizen(tx, boleta_id, purpose, body, params, now);
   const auto followers = tx.Exec(kFollowersVia, {boleta_id});
   for (std::size_t i = 0; i < followers.size(); ++i) {
-    outbox::EnqueueToBoletaCitizen(tx, followers[i].Int(0), purpose, body, now);
+    outbox::EnqueueToBoletaCitizen(tx, followers[i].Int(0), purpose, body, params, now);
   }
 }
 

@@ -42,6 +42,13 @@ TEST(RepliesTest, EveryTemplateRendersCompletely) {
       {"CurpLooksWrong", CurpLooksWrong("GODE561231HDFRRN09")},
       {"CurpRequestRegistered", CurpRequestRegistered("2026-000123")},
       {"NotUnderstood", NotUnderstood()},
+      {"ScheduledNotice", ScheduledNotice("2026-000123", "JUMAPAM", "18 de marzo de 2026")},
+      {"AttendedNotice", AttendedNotice("2026-000123", "JUMAPAM")},
+      {"NotProceedingNotice", NotProceedingNotice("2026-000123", "no es municipal")},
+      {"OverdueCheckIn", OverdueCheckIn("2026-000123", "JUMAPAM")},
+      {"SurveyQuestion", SurveyQuestion("2026-000123", "marzo")},
+      {"SurveyThanksResolved", SurveyThanksResolved("2026-000123")},
+      {"SurveyThanksReopened", SurveyThanksReopened("2026-000123", "JUMAPAM")},
   };
   for (const auto& [name, text] : rendered) {
     SCOPED_TRACE(name);
@@ -49,6 +56,16 @@ TEST(RepliesTest, EveryTemplateRendersCompletely) {
     EXPECT_EQ(text.find('{'), std::string::npos);
     EXPECT_LE(text.size(), 700u) << "a reply is read on a phone";
     EXPECT_EQ(text.find("  "), std::string::npos);
+  }
+}
+
+TEST(RepliesTest, SurveyButtonsFitWhatsAppsTwentyCharacters) {
+  for (const std::string& title : {SurveyYesButton(), SurveyNoButton()}) {
+    SCOPED_TRACE(title);
+    EXPECT_FALSE(title.empty());
+    std::size_t characters = 0;
+    for (char c : title) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    EXPECT_LE(characters, 20u);
   }
 }
 

@@ -3,8 +3,13 @@
 // delivery news only moves forward.
 #include "outbox/sender.h"
 
+#include <boost/json/parse.hpp>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
 
 #include "channels/whatsapp/whatsapp_channel.h"
 #include "http/curl_client.h"
@@ -53,14 +58,37 @@ class OutboxSenderTest : public ::testing::Test {
     return settings;
   }
 
-  void Enqueue(const std::string& body = "Registramos tu petición con el folio 2026-000001.") {
+  // The citizen's last message reached us at `at`: WhatsApp's 24-hour window counts from it.
+  void CitizenWrote(TimePoint at) {
+    db_.Execute(
+        "INSERT INTO citizen (id) OVERRIDING SYSTEM VALUE VALUES (1) ON CONFLICT DO NOTHING");
+    db_.Execute("INSERT INTO citizen_identity (channel, external_id, citizen_id) "
+                "VALUES ('whatsapp', '5216691234501', 1) ON CONFLICT DO NOTHING");
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch());
+    db_.Execute("INSERT INTO conversation (channel, external_id, last_inbound_at) "
+                "VALUES ('whatsapp', '5216691234501', to_timestamp(" +
+                std::to_string(seconds.count()) +
+                ")) ON CONFLICT (channel, external_id) DO UPDATE SET last_inbound_at = "
+                "EXCLUDED.last_inbound_at");
+  }
+
+  void Enqueue(const std::string& body = "Registramos tu petición con el folio 2026-000001.",
+               const std::string& purpose = "acuse_boleta") {
+    CitizenWrote(clock_.Now());
+    EnqueueWithoutWriting(body, purpose);
+  }
+
+  void EnqueueWithoutWriting(const std::string& body, const std::string& purpose,
+                             TemplateParams params = {}, std::vector<ReplyButton> buttons = {}) {
     auto enqueued = database_.Transact([&](storage::Tx& tx) {
       NewReply reply;
       reply.channel = "whatsapp";
       reply.account_id = "110220330440550";
       reply.recipient = "5216691234501";
-      reply.purpose = "acuse_boleta";
+      reply.purpose = purpose;
       reply.body = body;
+      reply.template_params = std::move(params);
+      reply.buttons = std::move(buttons);
       reply.not_before = clock_.Now();
       EnqueueReply(tx, reply);
     });
@@ -154,9 +182,9 @@ TEST_F(OutboxSenderTest, GivesUpAfterMaxAttempts) {
 }
 
 TEST_F(OutboxSenderTest, AReplyLeftSendingByADeadSenderGoesOutAfterItsLease) {
+  clock_.Set(std::chrono::system_clock::now());
   Enqueue();
   db_.Execute("UPDATE outbox SET state = 'sending', attempts = 1, next_attempt_at = now() + interval '2 minutes'");
-  clock_.Set(std::chrono::system_clock::now());
   EXPECT_FALSE(RunOnce()) << "still leased to the sender that died";
   clock_.Advance(3min);
   EXPECT_TRUE(RunOnce());
@@ -199,6 +227,125 @@ TEST_F(OutboxSenderTest, ARepeatedDeliveryEventIsRecordedOnce) {
   Apply(DeliveryState::kRead);
   Apply(DeliveryState::kRead);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM delivery_event"), 1);
+}
+
+
+// --- The 24-hour window -------------------------------------------------------------------------
+
+class OutboxWindowTest : public OutboxSenderTest {
+ protected:
+  OutboxWindowTest() : sender_with_templates_(database_, {{"whatsapp", &templated_}}, Settings(),
+                                              clock_, metrics_, Outbound()) {}
+
+  WhatsAppConfig TemplatedConfig() {
+    WhatsAppConfig config = Config();
+    config.templates["aviso_atender"] = {"aviso_reporte_atendido", "es_MX", {"folio", "dependencia"}};
+    return config;
+  }
+
+  static OutboundConfig Outbound() {
+    OutboundConfig outbound;
+    outbound.window_margin = 30min;
+    return outbound;
+  }
+
+  void Notice() {
+    EnqueueWithoutWriting("Tu reporte 2026-000001 fue atendido por JUMAPAM.", "aviso_atender",
+                          {{"folio", "2026-000001"}, {"dependencia", "JUMAPAM"}});
+  }
+
+  std::string SentType() {
+    const auto requests = graph_.Requests();
+    if (requests.empty()) return "nothing";
+    return std::string(boost::json::parse(requests.back().body).at("type").as_string());
+  }
+
+  bool Send() {
+    auto found = sender_with_templates_.RunOnce();
+    EXPECT_TRUE(found) << found.error().message;
+    return found && *found;
+  }
+
+  channels::whatsapp::WhatsAppChannel templated_{TemplatedConfig(), http_};
+  OutboxSender sender_with_templates_;
+};
+
+TEST_F(OutboxWindowTest, InsideTheWindowFreeTextGoes) {
+  CitizenWrote(clock_.Now() - 23h);
+  Notice();
+  EXPECT_TRUE(Send());
+  EXPECT_EQ(SentType(), "text");
+  EXPECT_EQ(Row("state"), "sent");
+}
+
+TEST_F(OutboxWindowTest, NearTheEdgeTheMarginPicksTheTemplate) {
+  CitizenWrote(clock_.Now() - 23h - 45min);  // 15 minutes left: a slow delivery would miss it
+  Notice();
+  EXPECT_TRUE(Send());
+  EXPECT_EQ(SentType(), "template");
+}
+
+TEST_F(OutboxWindowTest, AfterTwentyFourHoursTheApprovedTemplateGoesWithTheNoticesValues) {
+  CitizenWrote(clock_.Now() - 25h);
+  Notice();
+  EXPECT_TRUE(Send());
+  ASSERT_EQ(SentType(), "template");
+  const auto sent = boost::json::parse(graph_.Requests().back().body);
+  EXPECT_EQ(sent.at("template").at("name").as_string(), "aviso_reporte_atendido");
+  const auto& parameters = sent.at("template").at("components").at(0).at("parameters").as_array();
+  ASSERT_EQ(parameters.size(), 2u);
+  EXPECT_EQ(parameters[0].at("text").as_string(), "2026-000001");
+  EXPECT_EQ(parameters[1].at("text").as_string(), "JUMAPAM");
+  EXPECT_EQ(Row("state"), "sent");
+}
+
+TEST_F(OutboxWindowTest, AfterTwentyFourHoursWithoutATemplateItFailsWithoutSending) {
+  CitizenWrote(clock_.Now() - 25h);
+  EnqueueWithoutWriting("Tu folio 2026-000001 está programado.", "aviso_programar");
+  EXPECT_TRUE(Send());
+  EXPECT_EQ(SentType(), "nothing") << "Meta would accept it and fail it later (131047)";
+  EXPECT_EQ(Row("state"), "failed");
+  EXPECT_THAT(Row("last_error"), HasSubstr("no approved template for 'aviso_programar'"));
+}
+
+TEST_F(OutboxWindowTest, ACitizenWhoNeverWroteIsOutsideTheWindow) {
+  Notice();
+  EXPECT_TRUE(Send());
+  EXPECT_EQ(SentType(), "template");
+}
+
+TEST_F(OutboxWindowTest, TheSurveysButtonsAreStoredWithTheRowAndSentAsReplyButtons) {
+  CitizenWrote(clock_.Now() - 1h);
+  EnqueueWithoutWriting("¿Quedó resuelto?", "encuesta", {{"folio", "2026-000001"}},
+                        {{"ENCUESTA|2026-000001|SI", "Sí, quedó"}, {"ENCUESTA|2026-000001|NO", "No quedó"}});
+  EXPECT_TRUE(Send());
+  ASSERT_EQ(SentType(), "interactive");
+  const auto sent = boost::json::parse(graph_.Requests().back().body);
+  const auto& buttons = sent.at("interactive").at("action").at("buttons").as_array();
+  ASSERT_EQ(buttons.size(), 2u);
+  EXPECT_EQ(buttons[1].at("reply").at("id").as_string(), "ENCUESTA|2026-000001|NO");
+}
+
+// --- Retries, rate limits ------------------------------------------------------------------------
+
+TEST_F(OutboxSenderTest, BackoffIsJitteredButNeverShorterThanThreeQuartersOrLongerThanItsStep) {
+  std::set<std::string> waits;
+  for (int i = 0; i < 6; ++i) {
+    graph_.Script(HttpResponse::Json(503, "{}"));
+    Enqueue("respuesta " + std::to_string(i));
+  }
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(RunOnce());
+  const std::string spread = db_.Scalar(
+      "SELECT min(extract(epoch FROM next_attempt_at - updated_at)) || ' ' ||"
+      "  max(extract(epoch FROM next_attempt_at - updated_at)) || ' ' ||"
+      "  count(DISTINCT next_attempt_at - updated_at) FROM outbox WHERE state = 'pending'");
+  std::istringstream in(spread);
+  double shortest = 0, longest = 0;
+  int distinct = 0;
+  in >> shortest >> longest >> distinct;
+  EXPECT_GE(shortest, 3.75);  // the first retry waits 5 s, less at most a quarter
+  EXPECT_LE(longest, 5.0);
+  EXPECT_GT(distinct, 1) << "six replies failing together do not come back together";
 }
 
 }  // namespace
