@@ -496,11 +496,11 @@ ProcessOutcome InboundHandler::NewPetition(storage::Tx& tx, Turn& turn) {
   turn.state.last_boleta_id = boleta.id;
   turn.state.last_boleta_at = turn.now;
 
-  // Without a colonia, a street or a pin nobody can go fix it: ask once, and flag it for staff
-  // until the answer comes.
+  // Without a colonia, a street or a pin nobody can go fix it: flag it for staff until the
+  // answer comes, and ask once on a chat (an e-mail is answered by staff, who see the flag).
   const bool placed = message.location || (turn.reading && NamesAPlace(*turn.reading));
+  if (!placed) workflow::MarkLocationMissing(tx, boleta.id);
   if (!placed && IsChat(message.channel)) {
-    workflow::MarkLocationMissing(tx, boleta.id);
     Reply(turn, "pedir_ubicacion", AskLocation(boleta.folio, CanSendPin(message.channel)),
           boleta.id);
     turn.state.awaiting = Awaiting::kLocation;

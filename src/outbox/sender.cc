@@ -28,7 +28,7 @@ constexpr Statement kClaim{
     "outbox.claim",
     "WITH next AS ("
     "  SELECT id FROM outbox WHERE state IN ('pending', 'sending') AND next_attempt_at <= $1"
-    "  ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    "  ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
     "UPDATE outbox o SET state = 'sending', attempts = o.attempts + 1, updated_at = $1,"
     "  next_attempt_at = $1::timestamptz + $2::float8 * interval '1 millisecond' "
     "FROM next WHERE o.id = next.id "

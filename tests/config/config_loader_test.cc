@@ -158,6 +158,47 @@ TEST(ConfigLoaderTest, ServeNeedsADatabase) {
   EXPECT_THAT(valid.error().message, HasSubstr("SAC_DATABASE_URL"));
 }
 
+TEST(ConfigLoaderTest, TemplatesRatesAndTagsAreRead) {
+  auto config = LoadConfigFromString(R"(
+    [outbox]
+    window_margin_seconds = 600
+    [outbox.rate_per_second]
+    whatsapp = 80
+    telegram = 25
+    [channels.whatsapp.templates.encuesta]
+    name = "encuesta_satisfaccion_mensual"
+    parameters = ["mes", "folio"]
+    [channels.messenger]
+    outside_window_tag = "HUMAN_AGENT"
+  )", "test.toml", Env({}));
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->outbound.window_margin, std::chrono::seconds(600));
+  EXPECT_EQ(config->outbound.rate_per_second.size(), 2u);
+  EXPECT_EQ(config->outbound.rate_per_second.at("telegram"), 25);
+  const WhatsAppTemplate& survey = config->channels.whatsapp.templates.at("encuesta");
+  EXPECT_EQ(survey.name, "encuesta_satisfaccion_mensual");
+  EXPECT_EQ(survey.language, "es_MX") << "the default";
+  EXPECT_EQ(survey.parameters, (std::vector<std::string>{"mes", "folio"}));
+  EXPECT_EQ(config->channels.messenger.outside_window_tag, "HUMAN_AGENT");
+}
+
+TEST(ConfigLoaderTest, BadTemplatesAndRatesNameTheKey) {
+  auto config = LoadConfigFromString(R"(
+    [outbox.rate_per_second]
+    whatsapp = 0
+    [channels.whatsapp.templates.encuesta]
+    parameters = ["mes", 3]
+    idioma = "es"
+  )", "test.toml", Env({}));
+  ASSERT_FALSE(config);
+  EXPECT_THAT(config.error().message, HasSubstr("outbox.rate_per_second.whatsapp"));
+  EXPECT_THAT(config.error().message,
+              HasSubstr("channels.whatsapp.templates.encuesta.parameters: expected a list of strings"));
+  EXPECT_THAT(config.error().message,
+              HasSubstr("unknown configuration key 'channels.whatsapp.templates.encuesta.idioma'"));
+  EXPECT_THAT(config.error().message, HasSubstr("channels.whatsapp.templates.encuesta.name is required"));
+}
+
 TEST(ConfigLoaderTest, TheDevFileLoads) {
   auto config = LoadConfig(testing::SourceDir() / "deploy/config/sac.dev.toml",
                            Env({{"SAC_DATABASE_URL", "host=/tmp"},
@@ -186,6 +227,10 @@ TEST(ConfigLoaderTest, TheDevFileLoads) {
   EXPECT_TRUE(config->channels.whatsapp.enabled);
   EXPECT_TRUE(config->channels.messenger.enabled);
   EXPECT_TRUE(config->channels.instagram.enabled);
+  EXPECT_EQ(config->outbound.rate_per_second.at("whatsapp"), 60);
+  EXPECT_EQ(config->channels.whatsapp.templates.at("encuesta").parameters,
+            (std::vector<std::string>{"mes", "folio"}));
+  EXPECT_EQ(config->channels.whatsapp.templates.at("aviso_atender").language, "es_MX");
   auto valid = ValidateForServe(*config);
   EXPECT_TRUE(valid) << valid.error().message;
 }

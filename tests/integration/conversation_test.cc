@@ -5,7 +5,19 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json/parse.hpp>
+
+#include <map>
 #include <thread>
+
+#include "channels/whatsapp/whatsapp_channel.h"
+#include "http/curl_client.h"
+#include "outbox/sender.h"
+#include "tests/support/fake_provider.h"
 
 #include "classify/classifier_holder.h"
 #include "intake/inbox_dispatcher.h"
@@ -268,6 +280,68 @@ TEST_F(ConversationTest, WhatSacCannotTellIsAnsweredOnceInAWhile) {
 
 // --- What SAC says on its own: status changes, the 10-day check-in, the monthly survey -------
 
+// The same script on every channel a citizen can write from: a report without a place, the
+// question where (a pin offered only where the app can send one), the answer, the status by folio.
+struct ChannelIdentity {
+  const char* channel;
+  const char* sender;
+  const char* phone;  // "" when the channel does not tell
+  bool can_send_pin;
+};
+
+class EveryChannelTest : public ConversationTest,
+                         public ::testing::WithParamInterface<ChannelIdentity> {
+ protected:
+  std::vector<std::string> Write(std::string text) {
+    InboundMessage message = Text(std::move(text));
+    message.channel = GetParam().channel;
+    message.account_id = std::string(GetParam().channel) == "whatsapp" ? "110220330440550" : "";
+    message.sender_id = GetParam().sender;
+    message.sender_phone = GetParam().phone;
+    return Send(message);
+  }
+};
+
+TEST_P(EveryChannelTest, AReportIsAskedWhereOnceFilledAndItsStatusToldOnTheSameChannel) {
+  const bool chat = std::string(GetParam().channel) != "email";
+  const auto replies = Write("hay una fuga de agua enorme, ya lleva dos días tirando agua");
+  ASSERT_EQ(replies.size(), chat ? 2u : 1u);
+  EXPECT_THAT(replies[0], HasSubstr("folio 2026-000001"));
+  EXPECT_THAT(replies[0], HasSubstr("Aviso de privacidad")) << "first contact on this channel";
+  EXPECT_EQ(db_.Scalar("SELECT location_missing FROM boleta"), "t") << "staff see it";
+  if (chat) {
+    EXPECT_THAT(replies[1], HasSubstr("¿en qué colonia y calle"));
+    EXPECT_EQ(replies[1].find("ubicación") != std::string::npos, GetParam().can_send_pin);
+    clock_.Advance(5min);
+    const auto answered = Write("colonia Juárez, calle Laureles");
+    ASSERT_EQ(answered.size(), 1u);
+    EXPECT_THAT(answered[0], HasSubstr("agregamos la ubicación a tu folio 2026-000001"));
+    EXPECT_EQ(db_.Scalar("SELECT colonia || '|' || location_missing FROM boleta"),
+              "Benito Juárez|false");
+  }
+
+  clock_.Advance(1h);
+  const auto status = Write("como va mi folio 2026-000001");
+  ASSERT_EQ(status.size(), 1u);
+  EXPECT_THAT(status[0], HasSubstr("Tu folio 2026-000001"));
+  EXPECT_THAT(status[0], HasSubstr("JUMAPAM"));
+
+  EXPECT_EQ(Boletas(), 1);
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(DISTINCT channel || ':' || recipient, ',') FROM outbox"),
+            std::string(GetParam().channel) + ":" + GetParam().sender)
+      << "every reply goes back where the citizen wrote from";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Channels, EveryChannelTest,
+    ::testing::Values(ChannelIdentity{"whatsapp", "5216691234501", "+526691234501", true},
+                      ChannelIdentity{"telegram", "512345678", "", true},
+                      ChannelIdentity{"messenger", "7012345678901234", "", true},
+                      ChannelIdentity{"instagram", "17841400000000001", "", false},
+                      ChannelIdentity{"twilio_sms", "+5216691234501", "+526691234501", false},
+                      ChannelIdentity{"email", "martha.pena@correo.example", "", false}),
+    [](const auto& test) { return std::string(test.param.channel); });
+
 class ScheduledTest : public ConversationTest {
  protected:
   // A report the dependencia has worked and attended, as of the clock's time.
@@ -376,6 +450,180 @@ TEST_F(ScheduledTest, AYesValidatesAndSilenceIsRecordedAsNoAnswer) {
   EXPECT_EQ(db_.Count("SELECT count(*) FROM survey WHERE answer = 'sin_respuesta'"), 1);
   EXPECT_TRUE(Say("no", "5216691234502").size() <= 1u) << "too late: an ordinary message";
   EXPECT_EQ(db_.Count("SELECT count(*) FROM survey WHERE answer = 'negativa'"), 0);
+}
+
+
+// --- What leaves: the outbox sender against a fake Graph API ------------------------------------
+
+class DeliveredTest : public ScheduledTest {
+ protected:
+  DeliveredTest()
+      : graph_("/v21.0/110220330440550/messages",
+               HttpResponse::Json(200, sac::testing::ReadTestdata(
+                                           "whatsapp", "outbound_send_response_ok.json"))),
+        whatsapp_(WhatsApp(), http_) {}
+
+  WhatsAppConfig WhatsApp() {
+    WhatsAppConfig config;
+    config.enabled = true;
+    config.phone_number_id = "110220330440550";
+    config.api_base_url = graph_.BaseUrl() + "/v21.0";
+    config.access_token = "token";
+    config.send_timeout = 3000ms;
+    config.templates["encuesta"] = {"encuesta_satisfaccion_mensual", "es_MX", {"mes", "folio"}};
+    return config;
+  }
+
+  // Sends everything due; returns how many rows were handled.
+  int Deliver(outbox::OutboxSender& sender) {
+    int handled = 0;
+    for (;;) {
+      auto found = sender.RunOnce();
+      EXPECT_TRUE(found) << found.error().message;
+      if (!found || !*found) return handled;
+      ++handled;
+    }
+  }
+
+  // What the last requests to the Graph API were: "template", "interactive", "text".
+  std::vector<std::string> SentTypes() {
+    std::vector<std::string> types;
+    for (const HttpRequest& request : graph_.Requests()) {
+      types.emplace_back(boost::json::parse(request.body).at("type").as_string());
+    }
+    return types;
+  }
+
+  void ForgetEarlierReplies() {
+    db_.Execute("UPDATE outbox SET state = 'sent' WHERE purpose <> 'encuesta'");
+  }
+
+  sac::testing::FakeProvider graph_;
+  http::CurlHttpClient http_;
+  channels::whatsapp::WhatsAppChannel whatsapp_;
+};
+
+TEST_F(DeliveredTest, AfterTwentyFourHoursTheSurveyIsTheApprovedTemplateAndATapOnNoReopens) {
+  const auto id = AttendedReport("5216691234501");  // the citizen last wrote on 10 March
+  ForgetEarlierReplies();
+  clock_.Set(Utc(2026, 4, 1, 17));
+  auto job = scheduler::MonthlySurveyJob(database_, local_);
+  Run(*job);
+  outbox::OutboxSender sender(database_, {{"whatsapp", &whatsapp_}}, QueueSettings{}, clock_,
+                              metrics_);
+  EXPECT_EQ(Deliver(sender), 1);
+  ASSERT_EQ(SentTypes(), std::vector<std::string>{"template"});
+  const auto sent = boost::json::parse(graph_.Requests()[0].body);
+  const auto& components = sent.at("template").at("components").as_array();
+  EXPECT_EQ(components.at(0).at("parameters").at(0).at("text").as_string(), "marzo");
+  EXPECT_EQ(components.at(0).at("parameters").at(1).at("text").as_string(), "2026-000001");
+  EXPECT_EQ(components.at(2).at("parameters").at(0).at("payload").as_string(),
+            "ENCUESTA|2026-000001|NO");
+
+  // The citizen taps "No quedó" on the template: a template button with our payload.
+  clock_.Advance(3h);
+  InboundMessage tap = Text("No quedó");
+  tap.type = MessageType::kTemplateButton;
+  tap.reply_payload = "ENCUESTA|2026-000001|NO";
+  const auto thanks = Send(tap);
+  ASSERT_EQ(thanks.size(), 1u);
+  EXPECT_THAT(thanks[0], HasSubstr("Reabrimos tu folio 2026-000001"));
+  EXPECT_EQ(db_.Scalar("SELECT status FROM boleta WHERE id = " + std::to_string(id)),
+            "inconformidad");
+  EXPECT_EQ(Deliver(sender), 1);
+  EXPECT_EQ(SentTypes(), (std::vector<std::string>{"template", "text"}))
+      << "the tap opened the window again: the thanks go as free text";
+}
+
+TEST_F(DeliveredTest, InsideTheWindowTheSurveyHasReplyButtons) {
+  AttendedReport("5216691234501");
+  ForgetEarlierReplies();
+  clock_.Set(Utc(2026, 4, 1, 17));
+  Say("oigan, ¿y mi reporte de la fuga?");  // the citizen wrote this morning
+  ForgetEarlierReplies();
+  auto job = scheduler::MonthlySurveyJob(database_, local_);
+  Run(*job);
+  outbox::OutboxSender sender(database_, {{"whatsapp", &whatsapp_}}, QueueSettings{}, clock_,
+                              metrics_);
+  EXPECT_EQ(Deliver(sender), 1);
+  ASSERT_EQ(SentTypes(), std::vector<std::string>{"interactive"});
+  const auto sent = boost::json::parse(graph_.Requests()[0].body);
+  EXPECT_EQ(sent.at("interactive").at("action").at("buttons").at(0).at("reply").at("id").as_string(),
+            "ENCUESTA|2026-000001|SI");
+}
+
+// A sender that dies (SIGKILL) after the provider accepted a message and before the commit that
+// records it: the row stays claimed until its lease passes, then goes once more. At most one
+// duplicate, and the survey itself still asked once per boleta.
+TEST_F(DeliveredTest, TheSurveyIsAskedOnceWithTwoSchedulersAndAKillBetweenSendAndCommit) {
+  for (int i = 0; i < 3; ++i) AttendedReport("52166912345" + std::to_string(10 + i));
+  ForgetEarlierReplies();
+  clock_.Set(Utc(2026, 4, 1, 17));
+  auto one = scheduler::MonthlySurveyJob(database_, local_, 2);
+  auto two = scheduler::MonthlySurveyJob(database_, local_, 2);
+  std::thread a([&] { Run(*one); });
+  std::thread b([&] { Run(*two); });
+  a.join();
+  b.join();
+  ASSERT_EQ(db_.Count("SELECT count(*) FROM outbox WHERE purpose = 'encuesta'"), 3);
+
+  const pid_t child = fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) {
+    class DieAfterSend final : public Channel {
+     public:
+      explicit DieAfterSend(Channel& real) : real_(real) {}
+      std::string_view Name() const override { return real_.Name(); }
+      std::size_t MaxBodyBytes() const override { return real_.MaxBodyBytes(); }
+      std::optional<HttpResponse> AnswerHandshake(const HttpRequest& r) const override {
+        return real_.AnswerHandshake(r);
+      }
+      Status Verify(const HttpRequest& r) const override { return real_.Verify(r); }
+      Result<ParsedWebhook> Parse(const HttpRequest& r) const override { return real_.Parse(r); }
+      std::optional<std::chrono::seconds> ReplyWindow() const override {
+        return real_.ReplyWindow();
+      }
+      SendOutcome Send(const OutboundMessage& message) override {
+        (void)real_.Send(message);  // the provider accepted it...
+        raise(SIGKILL);             // ...and we die before recording it
+        return SendOutcome::Permanent("unreachable");
+      }
+      Channel& real_;
+    };
+    http::CurlHttpClient http;
+    channels::whatsapp::WhatsAppChannel real(WhatsApp(), http);
+    DieAfterSend dying(real);
+    storage::Database database(db_.Settings());
+    outbox::OutboxSender sender(database, {{"whatsapp", &dying}}, QueueSettings{}, clock_,
+                                metrics_);
+    (void)sender.RunOnce();
+    _exit(0);  // not reached
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  EXPECT_EQ(graph_.WaitForRequests(1).size(), 1u);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM outbox WHERE state = 'sending'"), 1);
+
+  outbox::OutboxSender sender(database_, {{"whatsapp", &whatsapp_}}, QueueSettings{}, clock_,
+                              metrics_);
+  EXPECT_EQ(Deliver(sender), 2) << "the two the dead sender never claimed";
+  clock_.Advance(outbox::kSendLease + 1s);
+  EXPECT_EQ(Deliver(sender), 1) << "the dead sender's row, once its lease passed";
+
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM survey"), 3);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM outbox WHERE purpose = 'encuesta' AND state = 'sent'"), 3);
+  std::map<std::string, int> per_citizen;
+  for (const HttpRequest& request : graph_.Requests()) {
+    ++per_citizen[std::string(boost::json::parse(request.body).at("to").as_string())];
+  }
+  ASSERT_EQ(per_citizen.size(), 3u);
+  int duplicated = 0;
+  for (const auto& [citizen, count] : per_citizen) {
+    EXPECT_LE(count, 2);
+    duplicated += count - 1;
+  }
+  EXPECT_EQ(duplicated, 1) << "exactly the one the crash could not record";
 }
 
 }  // namespace
