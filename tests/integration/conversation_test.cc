@@ -280,6 +280,17 @@ TEST_F(ConversationTest, WhatSacCannotTellIsAnsweredOnceInAWhile) {
 
 // --- What SAC says on its own: status changes, the 10-day check-in, the monthly survey -------
 
+TEST_F(ConversationTest, AFloodOfTheSameReportIsOneBoletaAndOneAnswer) {
+  std::size_t replies = 0;
+  for (int i = 0; i < 8; ++i) {
+    replies += Say("HAY UNA FUGA DE AGUA EN LA COLONIA JUAREZ CALLE LAURELES!!!").size();
+    clock_.Advance(20s);
+  }
+  EXPECT_EQ(Boletas(), 1);
+  EXPECT_EQ(replies, 1u) << "the acknowledgement, then silence while the burst goes on";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_note"), 7) << "nothing the citizen said is lost";
+}
+
 // The same script on every channel a citizen can write from: a report without a place, the
 // question where (a pin offered only where the app can send one), the answer, the status by folio.
 struct ChannelIdentity {
