@@ -30,6 +30,7 @@
 #include "storage/migrator.h"
 #include "storage/notification_listener.h"
 #include "web/api_v1.h"
+#include "web/staff_web.h"
 #include "workflow/boleta_workflow.h"
 #include "workflow/boletas.h"
 #include "workflow/business_calendar.h"
@@ -62,6 +63,13 @@ http::ServerSettings ServerSettingsFrom(const HttpConfig& config) {
           config.header_timeout, config.body_timeout, config.idle_timeout, config.shutdown_grace};
 }
 
+// Sessions say Secure when providers and people reach us over TLS.
+web::SessionSettings SessionSettingsFrom(const HttpConfig& config) {
+  web::SessionSettings settings;
+  settings.secure_cookie = config.public_base_url.rfind("https://", 0) == 0;
+  return settings;
+}
+
 }  // namespace
 
 // Members are declared in dependency order: each is built from the ones above it and destroyed
@@ -80,6 +88,7 @@ struct App::Parts {
         boleta_workflow(sla, clock),
         inbound_handler(clock, *classifiers, boleta_workflow, local_time, c.conversation),
         api(database, boleta_workflow, sla, clock),
+        staff_web(database, sla, clock, SessionSettingsFrom(c.http)),
         open311(c.channels.open311, c.http.public_base_url, database, *classifiers, clock),
         dispatcher(inbound_handler),
         pipeline(database, dispatcher, c.pipeline, clock, metrics),
@@ -117,6 +126,7 @@ struct App::Parts {
   void AddRoutes() {
     AddOpsRoutes(router, database, metrics, expected_schema_version);
     api.AddRoutes(router);
+    staff_web.AddRoutes(router);
     if (config.channels.open311.enabled) {
       open311.AddRoutes(router);
     }
@@ -179,6 +189,7 @@ struct App::Parts {
   workflow::BoletaWorkflow boleta_workflow;
   conversation::InboundHandler inbound_handler;
   web::ApiV1 api;
+  web::StaffWeb staff_web;
   sac::channels::open311::Open311Api open311;
   intake::InboxDispatcher dispatcher;
   intake::Pipeline pipeline;

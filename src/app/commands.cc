@@ -205,6 +205,61 @@ int RevokeToken(const CommonOptions& options, std::int64_t id) {
   return kExitOk;
 }
 
+namespace {
+
+// Runs one account change against the configured database; prints the error, or nothing.
+template <class Body>
+int OnAccounts(const CommonOptions& options, Body body) {
+  auto config = LoadOrReport(options, &ValidateDatabase);
+  if (!config) return kExitUsage;
+  storage::Database database(SettingsFor(config->database));
+  std::optional<Error> refused;
+  auto done = database.Transact([&](storage::Tx& tx) {
+    if (auto error = body(tx)) refused = std::move(error);
+  });
+  if (!done) {
+    PrintError(done.error().message);
+    return kExitFailure;
+  }
+  if (refused) {
+    PrintError(refused->message);
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int CreateUser(const CommonOptions& options, const std::string& username,
+               const std::string& display_name, const std::string& role,
+               const std::vector<std::string>& dependencias) {
+  return OnAccounts(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    auto password = web::CreateAccount(tx, username, display_name, role, dependencias);
+    if (!password) return password.error();
+    std::cout << "Usuario " << username << " creado. Contraseña inicial (se pide cambiarla al "
+              << "entrar; no se vuelve a mostrar): " << *password << "\n";
+    return std::nullopt;
+  });
+}
+
+int DisableUser(const CommonOptions& options, const std::string& username) {
+  return OnAccounts(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    if (auto disabled = web::DisableAccount(tx, username); !disabled) return disabled.error();
+    std::cout << "Usuario " << username << " desactivado; sus sesiones terminaron.\n";
+    return std::nullopt;
+  });
+}
+
+int ResetUserPassword(const CommonOptions& options, const std::string& username) {
+  return OnAccounts(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    auto password = web::ResetPassword(tx, username);
+    if (!password) return password.error();
+    std::cout << "Contraseña de " << username << " restablecida (se pide cambiarla al entrar; no "
+              << "se vuelve a mostrar): " << *password << "\n";
+    return std::nullopt;
+  });
+}
+
 int ExportCorrections(const CommonOptions& options, bool again) {
   auto config = LoadOrReport(options, &ValidateDatabase);
   if (!config) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace sac::app {
 
@@ -21,6 +22,13 @@ int PrintVersion();
 int CreateToken(const CommonOptions& options, const std::string& dependencia,
                 const std::string& label);
 int RevokeToken(const CommonOptions& options, std::int64_t id);
+
+// Staff accounts: `sac user create|disable|reset-password`. Passwords are printed once.
+int CreateUser(const CommonOptions& options, const std::string& username,
+               const std::string& display_name, const std::string& role,
+               const std::vector<std::string>& dependencias);
+int DisableUser(const CommonOptions& options, const std::string& username);
+int ResetUserPassword(const CommonOptions& options, const std::string& username);
 
 // One raw e-mail on stdin, as Postfix's pipe(8) hands it over; exits 0 (stored), 65 (unreadable:
 // quarantined, Postfix bounces it) or 75 (try again later). See channels/email/ingest_mail.h.

@@ -73,6 +73,27 @@ int main(int argc, char** argv) {
   CLI::App* token_revoke = token->add_subcommand("revoke", "Revoke a token by its id");
   token_revoke->add_option("id", token_id, "The token's id")->required()->check(CLI::PositiveNumber);
 
+  CLI::App* user = cli.add_subcommand("user", "Manage the staff web's accounts");
+  user->require_subcommand(1);
+  std::string username;
+  std::string display_name;
+  std::string role;
+  std::vector<std::string> user_dependencias;
+  CLI::App* user_create =
+      user->add_subcommand("create", "Create an account; prints its first password once");
+  user_create->add_option("username", username, "e.g. maria.lopez")->required();
+  user_create->add_option("--nombre", display_name, "Full name, as shown in the web")->required();
+  user_create->add_option("--rol", role, "administrador, atencion_ciudadana, enlace or director")
+      ->required();
+  user_create->add_option("--dependencia", user_dependencias,
+                          "An enlace's dependencia (repeat for several), e.g. jumapam");
+  CLI::App* user_disable =
+      user->add_subcommand("disable", "Stop an account from signing in; ends its sessions");
+  user_disable->add_option("username", username, "The account")->required();
+  CLI::App* user_reset = user->add_subcommand(
+      "reset-password", "Give an account a new first password; prints it once");
+  user_reset->add_option("username", username, "The account")->required();
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -96,5 +117,10 @@ int main(int argc, char** argv) {
   if (rules_corrections->parsed()) return sac::app::ExportCorrections(options, all_corrections);
   if (token_create->parsed()) return sac::app::CreateToken(options, dependencia, label);
   if (token_revoke->parsed()) return sac::app::RevokeToken(options, token_id);
+  if (user_create->parsed()) {
+    return sac::app::CreateUser(options, username, display_name, role, user_dependencias);
+  }
+  if (user_disable->parsed()) return sac::app::DisableUser(options, username);
+  if (user_reset->parsed()) return sac::app::ResetUserPassword(options, username);
   return EXIT_FAILURE;
 }

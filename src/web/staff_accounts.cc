@@ -1,7 +1,10 @@
 #include "web/staff_accounts.h"
 
+#include <algorithm>
+
 #include "crypto/digest.h"
 #include "crypto/password.h"
+#include "web/staff_session.h"
 
 namespace sac::web {
 namespace {
@@ -14,7 +17,79 @@ constexpr storage::Statement kInsertUser{
 constexpr storage::Statement kUserExists{"staff.exists",
                                          "SELECT 1 FROM staff_user WHERE username = $1"};
 
+constexpr storage::Statement kDependenciaExists{
+    "staff.dependencia_exists", "SELECT 1 FROM dependencia WHERE id = $1"};
+constexpr storage::Statement kBind{
+    "staff.bind_dependencia",
+    "INSERT INTO staff_user_dependencia (user_id, dependencia_id) "
+    "SELECT id, $2 FROM staff_user WHERE username = $1 ON CONFLICT DO NOTHING"};
+constexpr storage::Statement kDisable{
+    "staff.disable", "UPDATE staff_user SET active = false WHERE username = $1 RETURNING id"};
+constexpr storage::Statement kReset{
+    "staff.reset_password",
+    "UPDATE staff_user SET password_hash = $2, must_change_password = true, active = true "
+    "WHERE username = $1 RETURNING id"};
+
+bool ValidUsername(std::string_view name) {
+  return name.size() >= 3 && name.size() <= 64 &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                  c == '-';
+         });
+}
+
+// 18 random bytes, base64url: 24 characters to read out once and type once.
+std::string FirstPassword() { return crypto::RandomToken(18); }
+
 }  // namespace
+
+Result<std::string> CreateAccount(storage::Tx& tx, const std::string& username,
+                                  const std::string& display_name, const std::string& role,
+                                  const std::vector<std::string>& dependencias) {
+  if (!ValidUsername(username)) {
+    return MakeError(Errc::kInvalidArgument,
+                     "el usuario lleva de 3 a 64 letras minúsculas, dígitos, '.', '_' o '-'");
+  }
+  if (display_name.empty()) return MakeError(Errc::kInvalidArgument, "falta el nombre");
+  constexpr std::string_view kRoles[] = {"administrador", "atencion_ciudadana", "enlace",
+                                         "director"};
+  if (std::find(std::begin(kRoles), std::end(kRoles), role) == std::end(kRoles)) {
+    return MakeError(Errc::kInvalidArgument,
+                     "rol desconocido: administrador, atencion_ciudadana, enlace o director");
+  }
+  if (role == "enlace" && dependencias.empty()) {
+    return MakeError(Errc::kInvalidArgument, "un enlace necesita al menos una --dependencia");
+  }
+  if (role != "enlace" && !dependencias.empty()) {
+    return MakeError(Errc::kInvalidArgument, "solo los enlaces se ligan a dependencias");
+  }
+  for (const std::string& dependencia : dependencias) {
+    if (tx.Exec(kDependenciaExists, {dependencia}).empty()) {
+      return MakeError(Errc::kInvalidArgument, "no existe la dependencia '" + dependencia + "'");
+    }
+  }
+  std::string password = FirstPassword();
+  if (!CreateStaffUser(tx, {username, display_name, role, password})) {
+    return MakeError(Errc::kConflict, "ya existe el usuario '" + username + "'");
+  }
+  for (const std::string& dependencia : dependencias) tx.Exec(kBind, {username, dependencia});
+  return password;
+}
+
+Status DisableAccount(storage::Tx& tx, const std::string& username) {
+  const auto rows = tx.Exec(kDisable, {username});
+  if (rows.empty()) return MakeError(Errc::kNotFound, "no existe el usuario '" + username + "'");
+  SessionStore::DestroyAllOf(tx, rows.at(0).Int(0));
+  return {};
+}
+
+Result<std::string> ResetPassword(storage::Tx& tx, const std::string& username) {
+  std::string password = FirstPassword();
+  const auto rows = tx.Exec(kReset, {username, crypto::HashPassword(password)});
+  if (rows.empty()) return MakeError(Errc::kNotFound, "no existe el usuario '" + username + "'");
+  SessionStore::DestroyAllOf(tx, rows.at(0).Int(0));
+  return password;
+}
 
 bool CreateStaffUser(storage::Tx& tx, const NewStaffUser& user) {
   return !tx.Exec(kInsertUser, {user.username, user.display_name, user.role,

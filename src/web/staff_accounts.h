@@ -4,7 +4,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/result.h"
 #include "storage/database.h"
 
 namespace sac::web {
@@ -20,6 +22,21 @@ struct NewStaffUser {
 
 // false when the username is taken (nothing changes then).
 bool CreateStaffUser(storage::Tx& tx, const NewStaffUser& user);
+
+// From the CLI (`sac user create`): checks the username, the role and that an enlace names the
+// dependencias they work for (which must exist); creates the account with a random first password
+// it must change at first sign-in, and returns that password, once. kInvalidArgument names what
+// is wrong; kConflict when the username is taken.
+Result<std::string> CreateAccount(storage::Tx& tx, const std::string& username,
+                                  const std::string& display_name, const std::string& role,
+                                  const std::vector<std::string>& dependencias);
+
+// `sac user disable`: the account can no longer sign in and its sessions end. kNotFound.
+Status DisableAccount(storage::Tx& tx, const std::string& username);
+
+// `sac user reset-password`: a new random password to change at next sign-in, returned once;
+// every session of the account ends. kNotFound.
+Result<std::string> ResetPassword(storage::Tx& tx, const std::string& username);
 
 // Creates the demo administrator with a fresh random password and returns that password, once;
 // nullopt when the account already exists. There is never a fixed default password.

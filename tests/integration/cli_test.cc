@@ -21,6 +21,7 @@
 namespace sac {
 namespace {
 
+using ::testing::Not;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 using ::testing::StartsWith;
@@ -163,6 +164,49 @@ TEST(CliTest, TokenCreatePrintsTheTokenOnceAsTheLastWord) {
   EXPECT_EQ(revoked.exit_code, 0) << revoked.err;
   EXPECT_EQ(db.Count("SELECT count(*) FROM api_token WHERE revoked_at IS NOT NULL"), 1);
   EXPECT_EQ(RunProcess({SacBinary(), "token", "revoke", "1"}, env).exit_code, 2) << "already revoked";
+}
+
+TEST(CliTest, UserCommandsCreateDisableAndResetAccountsShowingPasswordsOnce) {
+  TestDatabase db;
+  const std::map<std::string, std::string> env = {{"SAC_DATABASE_URL", db.url()}};
+  db.Execute("INSERT INTO dependencia (id, name, sla_business_days) VALUES ('jumapam', 'JUMAPAM', 10)");
+  const auto created = RunProcess({SacBinary(), "user", "create", "lucia.enlace", "--nombre",
+                                   "Lucía Enlace", "--rol", "enlace", "--dependencia", "jumapam"},
+                                  env);
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string password = created.out.substr(created.out.find_last_of(' ') + 1,
+                                                  created.out.size() - created.out.find_last_of(' ') - 2);
+  EXPECT_GE(password.size(), 20u);
+  EXPECT_EQ(db.Scalar("SELECT role || ':' || must_change_password || ':' || "
+                      "(password_hash LIKE '$argon2id$%') FROM staff_user"),
+            "enlace:true:true");
+  EXPECT_EQ(db.Scalar("SELECT dependencia_id FROM staff_user_dependencia"), "jumapam");
+  EXPECT_EQ(db.Count("SELECT count(*) FROM staff_user WHERE password_hash LIKE '%" + password + "%'"), 0);
+
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"user", "create", "lucia.enlace", "--nombre", "Otra", "--rol", "director"},
+        std::vector<std::string>{"user", "create", "pedro", "--nombre", "Pedro", "--rol", "enlace"},
+        std::vector<std::string>{"user", "create", "pedro", "--nombre", "Pedro", "--rol", "jefe"},
+        std::vector<std::string>{"user", "create", "Pedro Pérez", "--nombre", "Pedro", "--rol", "director"},
+        std::vector<std::string>{"user", "create", "pedro", "--nombre", "Pedro", "--rol", "enlace",
+                                 "--dependencia", "nope"}}) {
+    std::vector<std::string> args = {SacBinary()};
+    args.insert(args.end(), bad.begin(), bad.end());
+    const auto refused = RunProcess(args, env);
+    EXPECT_EQ(refused.exit_code, 2) << bad[2] << " " << bad.back();
+    EXPECT_EQ(CountLines(refused.err), 1) << refused.err;
+  }
+  EXPECT_EQ(db.Count("SELECT count(*) FROM staff_user"), 1);
+
+  db.Execute("INSERT INTO staff_session SELECT 'h', id, 't', now(), now() FROM staff_user");
+  const auto reset = RunProcess({SacBinary(), "user", "reset-password", "lucia.enlace"}, env);
+  ASSERT_EQ(reset.exit_code, 0) << reset.err;
+  EXPECT_THAT(reset.out, Not(HasSubstr(password)));
+  EXPECT_EQ(db.Count("SELECT count(*) FROM staff_session"), 0) << "its sessions end";
+  const auto disabled = RunProcess({SacBinary(), "user", "disable", "lucia.enlace"}, env);
+  EXPECT_EQ(disabled.exit_code, 0) << disabled.err;
+  EXPECT_EQ(db.Scalar("SELECT active FROM staff_user"), "f");
+  EXPECT_EQ(RunProcess({SacBinary(), "user", "disable", "nadie"}, env).exit_code, 2);
 }
 
 TEST(CliTest, RulesCorreccionesPrintsEachStaffCorrectionOnceAsAGoldenCase) {

@@ -1,0 +1,421 @@
+#include "web/staff_web.h"
+
+#include <algorithm>
+#include <map>
+
+#include "crypto/digest.h"
+#include "crypto/password.h"
+#include "http/limits.h"
+#include "http/query.h"
+#include "observability/log.h"
+#include "web/html.h"
+#include "web/login_throttle.h"
+#include "workflow/boleta_queries.h"
+
+namespace sac::web {
+namespace {
+
+using storage::Statement;
+using storage::Tx;
+
+const log::Logger& Log() {
+  static const log::Logger logger("staff_web");
+  return logger;
+}
+
+constexpr std::string_view kLoginCookie = "sac_acceso";  // the sign-in form's CSRF token
+constexpr std::size_t kFormBytes = 16 * 1024;
+constexpr std::size_t kMinPasswordLength = 12;
+
+constexpr Statement kUserByName{
+    "staff.by_username",
+    "SELECT id, password_hash, must_change_password FROM staff_user "
+    "WHERE username = $1 AND active"};
+constexpr Statement kPasswordOf{"staff.password_of",
+                                "SELECT password_hash FROM staff_user WHERE id = $1"};
+constexpr Statement kSetPassword{
+    "staff.set_password",
+    "UPDATE staff_user SET password_hash = $2, must_change_password = false WHERE id = $1"};
+constexpr Statement kQueueCount{"staff.queue_count",
+                                "SELECT count(*) FROM boleta WHERE status = 'por_clasificar'"};
+constexpr Statement kDependenciaNames{"staff.dependencia_names",
+                                      "SELECT id, name FROM dependencia ORDER BY name"};
+
+// Every page: no inline script or style, nothing from elsewhere, never framed.
+void SecureHeaders(HttpResponse& response) {
+  response.headers.Add("Content-Security-Policy",
+                       "default-src 'self'; script-src 'self'; style-src 'self'; "
+                       "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                       "form-action 'self'; frame-ancestors 'none'");
+  response.headers.Add("X-Content-Type-Options", "nosniff");
+  response.headers.Add("Referrer-Policy", "same-origin");
+  response.headers.Add("Cache-Control", "no-store");
+}
+
+const char* RoleName(std::string_view role) {
+  if (role == "administrador") return "Administración";
+  if (role == "atencion_ciudadana") return "Atención Ciudadana";
+  if (role == "enlace") return "Enlace de dependencia";
+  if (role == "director") return "Dirección";
+  return "";
+}
+
+// The page around `content`: header with who is signed in and the sign-out button.
+HttpResponse Document(int status, std::string_view title, const Html& content,
+                      const StaffSession* session) {
+  Html page;
+  page.Markup("<!doctype html>\n<html lang=\"es-MX\"><head><meta charset=\"utf-8\">"
+              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+              "<title>")
+      .Text(title)
+      .Markup(" · SAC Mazatlán</title><link rel=\"stylesheet\" href=\"/static/sac.css\">"
+              "</head><body><header class=\"barra\"><a class=\"marca\" href=\"/\">SAC "
+              "<span>Atención Ciudadana · Mazatlán</span></a>");
+  if (session != nullptr) {
+    page.Markup("<div class=\"quien\"><span>")
+        .Text(session->user.display_name)
+        .Markup("</span> <small>")
+        .Text(RoleName(session->user.role))
+        .Markup("</small><a href=\"/contrasena\">Contraseña</a>"
+                "<form method=\"post\" action=\"/salir\"><input type=\"hidden\" name=\"csrf\"")
+        .Attr("value", session->csrf_token)
+        .Markup("><button type=\"submit\">Salir</button></form></div>");
+  }
+  page.Markup("</header><main>").Append(content).Markup("</main></body></html>\n");
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "text/html; charset=utf-8";
+  response.body = page.Take();
+  SecureHeaders(response);
+  return response;
+}
+
+HttpResponse Redirect(std::string location) {
+  HttpResponse response;
+  response.status = 303;
+  response.headers.Add("Location", std::move(location));
+  SecureHeaders(response);
+  return response;
+}
+
+HttpResponse Message(int status, std::string_view title, std::string_view text,
+                     const StaffSession* session) {
+  Html content;
+  content.Markup("<section class=\"aviso\"><h1>").Text(title).Markup("</h1><p>").Text(text)
+      .Markup("</p><p><a href=\"/\">Volver al inicio</a></p></section>");
+  return Document(status, title, content, session);
+}
+
+std::map<std::string, std::string, std::less<>> FormOf(const HttpRequest& request) {
+  std::map<std::string, std::string, std::less<>> fields;
+  auto parsed = http::ParseForm(request.body, 32);
+  if (!parsed) return fields;
+  for (auto& [name, value] : *parsed) fields.emplace(std::move(name), std::move(value));
+  return fields;
+}
+
+std::string Field(const std::map<std::string, std::string, std::less<>>& form,
+                  std::string_view name) {
+  const auto found = form.find(name);
+  return found == form.end() ? std::string() : found->second;
+}
+
+Html LoginFormHtml(std::string_view token, std::string_view username, std::string_view error) {
+  Html form;
+  form.Markup("<section class=\"acceso\"><h1>Iniciar sesión</h1>");
+  if (!error.empty()) form.Markup("<p class=\"error\" role=\"alert\">").Text(error).Markup("</p>");
+  form.Markup("<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\"")
+      .Attr("value", token)
+      .Markup("><label>Usuario <input name=\"usuario\" autocomplete=\"username\" required")
+      .Attr("value", username)
+      .Markup("></label><label>Contraseña <input name=\"contrasena\" type=\"password\" "
+              "autocomplete=\"current-password\" required></label>"
+              "<button type=\"submit\">Entrar</button></form></section>");
+  return form;
+}
+
+HttpResponse LoginPage(int status, std::string_view username, std::string_view error,
+                       bool secure_cookie) {
+  const std::string token = crypto::RandomToken(24);
+  HttpResponse response = Document(status, "Iniciar sesión", LoginFormHtml(token, username, error),
+                                   nullptr);
+  response.headers.Add("Set-Cookie", std::string(kLoginCookie) + "=" + token +
+                                         "; Path=/login; HttpOnly; SameSite=Strict" +
+                                         (secure_cookie ? "; Secure" : ""));
+  return response;
+}
+
+std::string NormalisedUsername(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  while (!text.empty() && text.front() == ' ') text.erase(text.begin());
+  return text;
+}
+
+// A hash to verify against when the username does not exist, so that an unknown user takes as
+// long to refuse as a wrong password (no username discovery by timing).
+const std::string& DecoyHash() {
+  static const std::string hash = crypto::HashPassword(crypto::RandomToken(16));
+  return hash;
+}
+
+}  // namespace
+
+const std::vector<StaffPage>& StaffPages() {
+  static const std::vector<StaffPage> pages = {
+      {"GET", "/", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+      {"GET", "/contrasena", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+      {"POST", "/contrasena", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+      {"POST", "/salir", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+  };
+  return pages;
+}
+
+void StaffWeb::AddRoutes(http::Router& router) {
+  router.Add({"GET", "/login", "staff_login", http::kNoBody,
+              [this](const HttpRequest& r) { return LoginForm(r); }});
+  router.Add({"POST", "/login", "staff_login", kFormBytes,
+              [this](const HttpRequest& r) { return Login(r); }});
+  router.Add({"GET", "/static/sac.css", "staff_static", http::kNoBody, [](const HttpRequest&) {
+                HttpResponse response;
+                response.content_type = "text/css; charset=utf-8";
+                response.body = StaffStylesheet();
+                response.headers.Add("Cache-Control", "public, max-age=3600");
+                response.headers.Add("X-Content-Type-Options", "nosniff");
+                return response;
+              }});
+  router.Add({"GET", "/", "staff_home", http::kNoBody,
+              [this](const HttpRequest& r) { return Guard(r, "/", &StaffWeb::Home); }});
+  router.Add({"GET", "/contrasena", "staff_password", http::kNoBody, [this](const HttpRequest& r) {
+                return Guard(r, "/contrasena", &StaffWeb::PasswordForm);
+              }});
+  router.Add({"POST", "/contrasena", "staff_password", kFormBytes, [this](const HttpRequest& r) {
+                return Guard(r, "/contrasena", &StaffWeb::ChangePassword);
+              }});
+  router.Add({"POST", "/salir", "staff_logout", kFormBytes,
+              [this](const HttpRequest& r) { return Logout(r); }});
+}
+
+HttpResponse StaffWeb::Guard(const HttpRequest& request, std::string_view path, Page page) {
+  const auto rule = std::find_if(StaffPages().begin(), StaffPages().end(), [&](const StaffPage& p) {
+    return p.method == request.method && p.path == path;
+  });
+  std::optional<HttpResponse> answer;
+  auto done = database_.Transact([&](Tx& tx) {
+    const auto session = sessions_.Find(tx, request);
+    if (!session) {
+      answer = request.method == "GET" ? Redirect("/login")
+                                       : Message(401, "Sesión terminada",
+                                                 "Tu sesión terminó. Inicia sesión de nuevo.",
+                                                 nullptr);
+      return;
+    }
+    if (rule == StaffPages().end() ||
+        std::find(rule->roles.begin(), rule->roles.end(), session->user.role) == rule->roles.end()) {
+      Log().Warn("page refused to role", {{"path", std::string(path)}, {"role", session->user.role}});
+      answer = Message(403, "Sin acceso", "Esta página no es para tu perfil.", &*session);
+      return;
+    }
+    if (request.method != "GET") {
+      const std::string token = Field(FormOf(request), "csrf");
+      if (!IsSameOrigin(request) || !crypto::ConstantTimeEquals(token, session->csrf_token)) {
+        answer = Message(403, "Solicitud rechazada",
+                         "La página estaba vencida o no vino de SAC. Vuelve a intentarlo.",
+                         &*session);
+        return;
+      }
+    }
+    if (session->user.must_change_password && path != "/contrasena" && path != "/salir") {
+      answer = Redirect("/contrasena");
+      return;
+    }
+    answer = (this->*page)(tx, request, *session);
+  });
+  if (!done) {
+    Log().Error("staff page failed", {{"path", std::string(path)}, {"error", done.error().message}});
+    return Message(503, "No disponible", "SAC no puede atender ahora; intenta en un momento.",
+                   nullptr);
+  }
+  return std::move(*answer);
+}
+
+HttpResponse StaffWeb::LoginForm(const HttpRequest& request) {
+  std::optional<StaffSession> session;
+  (void)database_.Transact([&](Tx& tx) { session = sessions_.Find(tx, request); });
+  if (session) return Redirect("/");
+  return LoginPage(200, "", "", sessions_.secure_cookie());
+}
+
+HttpResponse StaffWeb::Login(const HttpRequest& request) {
+  const auto form = FormOf(request);
+  const std::string username = NormalisedUsername(Field(form, "usuario"));
+  const std::string password = Field(form, "contrasena");
+  const auto cookie = CookieValue(request, kLoginCookie);
+  if (!IsSameOrigin(request) || !cookie || cookie->empty() ||
+      !crypto::ConstantTimeEquals(*cookie, Field(form, "csrf"))) {
+    return LoginPage(403, username, "La página de acceso estaba vencida; vuelve a intentarlo.",
+                     sessions_.secure_cookie());
+  }
+  if (username.empty() || password.empty() || username.size() > 64 || password.size() > 1024) {
+    return LoginPage(400, username, "Escribe tu usuario y tu contraseña.", sessions_.secure_cookie());
+  }
+  const TimePoint now = clock_.Now();
+  std::optional<HttpResponse> answer;
+  auto done = database_.Transact([&](Tx& tx) {
+    if (const auto wait = LoginThrottle::WaitFor(tx, username, now)) {
+      answer = LoginPage(429, username,
+                         "Demasiados intentos fallidos. Espera " + std::to_string(wait->count()) +
+                             " segundos y vuelve a intentarlo.",
+                         sessions_.secure_cookie());
+      answer->headers.Add("Retry-After", std::to_string(wait->count()));
+      return;
+    }
+    const auto rows = tx.Exec(kUserByName, {username});
+    const bool known = !rows.empty();
+    const bool right = crypto::VerifyPassword(known ? rows.at(0).Text(1) : DecoyHash(), password);
+    if (!known || !right) {
+      LoginThrottle::RecordFailure(tx, username, now);
+      Log().Info("sign-in refused");  // no username: it may be a password typed in the wrong box
+      answer = LoginPage(401, username, "Usuario o contraseña incorrectos.",
+                         sessions_.secure_cookie());
+      return;
+    }
+    LoginThrottle::Clear(tx, username);
+    const std::string id = sessions_.Create(tx, rows.at(0).Int(0));
+    answer = Redirect(rows.at(0).Bool(2) ? "/contrasena" : "/");
+    answer->headers.Add("Set-Cookie", sessions_.CookieFor(id));
+    answer->headers.Add("Set-Cookie", std::string(kLoginCookie) + "=; Path=/login; Max-Age=0");
+    Log().Info("signed in", {{"user_id", rows.at(0).Int(0)}});
+  });
+  if (!done) {
+    Log().Error("sign-in failed", {{"error", done.error().message}});
+    return Message(503, "No disponible", "SAC no puede atender ahora; intenta en un momento.",
+                   nullptr);
+  }
+  return std::move(*answer);
+}
+
+HttpResponse StaffWeb::Logout(const HttpRequest& request) {
+  std::optional<HttpResponse> answer;
+  auto done = database_.Transact([&](Tx& tx) {
+    const auto session = sessions_.Find(tx, request);
+    if (session && (!IsSameOrigin(request) ||
+                    !crypto::ConstantTimeEquals(Field(FormOf(request), "csrf"), session->csrf_token))) {
+      answer = Message(403, "Solicitud rechazada", "La página estaba vencida; vuelve a intentarlo.",
+                       &*session);
+      return;
+    }
+    sessions_.Destroy(tx, request);
+    answer = Redirect("/login");
+    answer->headers.Add("Set-Cookie", sessions_.ExpiredCookie());
+  });
+  if (!done) return Message(503, "No disponible", "Intenta en un momento.", nullptr);
+  return std::move(*answer);
+}
+
+HttpResponse StaffWeb::Home(Tx& tx, const HttpRequest& /*request*/, const StaffSession& session) {
+  const TimePoint now = clock_.Now();
+  const std::int64_t queued = tx.Exec(kQueueCount, {}).at(0).Int(0);
+  std::map<std::string, std::string, std::less<>> names;
+  const auto rows = tx.Exec(kDependenciaNames, {});
+  for (std::size_t i = 0; i < rows.size(); ++i) names[rows[i].Text(0)] = rows[i].Text(1);
+  std::vector<workflow::FollowUpEntry> follow_up;
+  if (session.user.role == "enlace") {
+    for (const std::string& dependencia : session.user.dependencias) {
+      auto part = workflow::FollowUpList(tx, sla_, now, dependencia);
+      follow_up.insert(follow_up.end(), part.begin(), part.end());
+    }
+  } else {
+    follow_up = workflow::FollowUpList(tx, sla_, now, "");
+  }
+
+  struct Counts {
+    int overdue = 0, due_soon = 0, unread = 0, disputed = 0;
+  };
+  std::map<std::string, Counts> by_dependencia;
+  for (const auto& entry : follow_up) {
+    Counts& counts = by_dependencia[entry.boleta.dependencia_id];
+    counts.overdue += entry.overdue ? 1 : 0;
+    counts.due_soon += entry.due_soon ? 1 : 0;
+    counts.unread += entry.unread_long ? 1 : 0;
+    counts.disputed += entry.disputed ? 1 : 0;
+  }
+
+  Html content;
+  content.Markup("<h1>Hola, ").Text(session.user.display_name).Markup("</h1>");
+  if (session.user.role != "enlace") {
+    content.Markup("<p class=\"cifra\"><strong>").Number(queued).Markup(
+        "</strong> boletas esperan clasificación.</p>");
+  }
+  content.Markup("<h2>Seguimiento de hoy</h2>");
+  if (session.user.role == "enlace" && session.user.dependencias.empty()) {
+    content.Markup("<p>Tu cuenta aún no está ligada a ninguna dependencia; pídelo a la "
+                   "administración.</p>");
+  } else if (by_dependencia.empty()) {
+    content.Markup("<p>Nada vencido, por vencer, sin leer ni en inconformidad.</p>");
+  } else {
+    content.Markup("<table><thead><tr><th>Dependencia</th><th>Vencidas</th><th>Por vencer</th>"
+                   "<th>Sin leer</th><th>Inconformidades</th></tr></thead><tbody>");
+    for (const auto& [dependencia, counts] : by_dependencia) {
+      const auto name = names.find(dependencia);
+      content.Markup("<tr><td>")
+          .Text(name != names.end() ? name->second : dependencia)
+          .Markup("</td><td>").Number(counts.overdue)
+          .Markup("</td><td>").Number(counts.due_soon)
+          .Markup("</td><td>").Number(counts.unread)
+          .Markup("</td><td>").Number(counts.disputed)
+          .Markup("</td></tr>");
+    }
+    content.Markup("</tbody></table>");
+  }
+  return Document(200, "Inicio", content, &session);
+}
+
+HttpResponse StaffWeb::PasswordForm(Tx& /*tx*/, const HttpRequest& /*request*/,
+                                   const StaffSession& session) {
+  Html content;
+  content.Markup("<section class=\"acceso\"><h1>Cambiar contraseña</h1>");
+  if (session.user.must_change_password) {
+    content.Markup("<p>Antes de empezar, elige una contraseña que solo tú conozcas.</p>");
+  }
+  content.Markup("<form method=\"post\" action=\"/contrasena\"><input type=\"hidden\" name=\"csrf\"")
+      .Attr("value", session.csrf_token)
+      .Markup("><label>Contraseña actual <input name=\"actual\" type=\"password\" "
+              "autocomplete=\"current-password\" required></label>"
+              "<label>Nueva (al menos 12 caracteres) <input name=\"nueva\" type=\"password\" "
+              "autocomplete=\"new-password\" minlength=\"12\" required></label>"
+              "<label>Repite la nueva <input name=\"repetida\" type=\"password\" "
+              "autocomplete=\"new-password\" minlength=\"12\" required></label>"
+              "<button type=\"submit\">Guardar</button></form></section>");
+  return Document(200, "Cambiar contraseña", content, &session);
+}
+
+HttpResponse StaffWeb::ChangePassword(Tx& tx, const HttpRequest& request,
+                                     const StaffSession& session) {
+  const auto form = FormOf(request);
+  const std::string current = Field(form, "actual");
+  const std::string next = Field(form, "nueva");
+  std::string problem;
+  if (next != Field(form, "repetida")) {
+    problem = "La nueva contraseña no coincide con la repetida.";
+  } else if (next.size() < kMinPasswordLength) {
+    problem = "La nueva contraseña debe tener al menos 12 caracteres.";
+  } else if (next == current) {
+    problem = "La nueva contraseña debe ser distinta de la actual.";
+  }
+  const auto rows = tx.Exec(kPasswordOf, {session.user.id});
+  if (problem.empty() && (rows.empty() || !crypto::VerifyPassword(rows.at(0).Text(0), current))) {
+    problem = "La contraseña actual no es correcta.";
+  }
+  if (!problem.empty()) return Message(400, "No se cambió la contraseña", problem, &session);
+  tx.Exec(kSetPassword, {session.user.id, crypto::HashPassword(next)});
+  // Every other session of this user ends; this browser gets a fresh one.
+  SessionStore::DestroyAllOf(tx, session.user.id);
+  const std::string id = sessions_.Create(tx, session.user.id);
+  HttpResponse answer = Redirect("/");
+  answer.headers.Add("Set-Cookie", sessions_.CookieFor(id));
+  return answer;
+}
+
+}  // namespace sac::web

@@ -1,0 +1,63 @@
+// The staff web at / of `sac serve`: server-rendered HTML in Spanish for Atención Ciudadana,
+// the enlaces of the dependencias and the directors. This part is the door: sign-in (throttled,
+// argon2id), sign-out, the first-time password change, the home page with each role's counts,
+// the stylesheet, and the rules every page follows — deny by default (no session: to /login;
+// a role a page is not for: 403), CSRF token plus same-origin check on every POST, nothing
+// changes on GET, and a Content-Security-Policy without inline scripts.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "http/router.h"
+#include "storage/database.h"
+#include "web/staff_session.h"
+#include "workflow/sla.h"
+
+namespace sac::web {
+
+// Which roles may open a page: the single table the role × route tests walk.
+struct StaffPage {
+  std::string method;
+  std::string path;
+  std::vector<std::string> roles;
+};
+const std::vector<StaffPage>& StaffPages();
+
+// Our own small stylesheet, served at /static/sac.css.
+const char* StaffStylesheet();
+inline constexpr const char* kStaffRoles[] = {"administrador", "atencion_ciudadana", "enlace",
+                                              "director"};
+
+class StaffWeb {
+ public:
+  StaffWeb(storage::Database& database, const workflow::SlaClock& sla, const Clock& clock,
+           SessionSettings settings)
+      : database_(database), sla_(sla), clock_(clock), sessions_(clock, settings) {}
+
+  void AddRoutes(http::Router& router);
+
+ private:
+  HttpResponse LoginForm(const HttpRequest& request);
+  HttpResponse Login(const HttpRequest& request);
+  HttpResponse Logout(const HttpRequest& request);
+  HttpResponse Home(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse PasswordForm(storage::Tx& tx, const HttpRequest& request,
+                            const StaffSession& session);
+  HttpResponse ChangePassword(storage::Tx& tx, const HttpRequest& request,
+                              const StaffSession& session);
+
+  // Runs `page`, in one transaction, for a signed-in user whose role the page admits; otherwise
+  // the redirect to /login or a 403. POSTs must also pass the CSRF and origin checks.
+  using Page = HttpResponse (StaffWeb::*)(storage::Tx&, const HttpRequest&, const StaffSession&);
+  HttpResponse Guard(const HttpRequest& request, std::string_view path, Page page);
+
+  storage::Database& database_;
+  const workflow::SlaClock& sla_;
+  const Clock& clock_;
+  SessionStore sessions_;
+};
+
+}  // namespace sac::web

@@ -1,0 +1,40 @@
+// The staff web's stylesheet: plain, legible on an office PC and on a phone, printable.
+#include "web/staff_web.h"
+
+namespace sac::web {
+
+const char* StaffStylesheet() {
+  return R"css(:root { --tinta: #1d2733; --suave: #5b6672; --linea: #d5dbe1; --marca: #00606e;
+  --fondo: #f6f8fa; --alerta: #a4262c; font-family: system-ui, "Segoe UI", Roboto, sans-serif; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--tinta); background: var(--fondo); line-height: 1.45; }
+.barra { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center;
+  justify-content: space-between; padding: .6rem 1.2rem; background: var(--marca); color: #fff; }
+.barra a { color: #fff; }
+.marca { font-weight: 700; text-decoration: none; font-size: 1.15rem; }
+.marca span { font-weight: 400; opacity: .85; font-size: .9rem; margin-left: .4rem; }
+.quien { display: flex; gap: .8rem; align-items: center; }
+.quien small { opacity: .85; }
+.quien form { display: inline; margin: 0; }
+.quien button { background: transparent; color: #fff; border: 1px solid #fff; }
+main { max-width: 72rem; margin: 0 auto; padding: 1.2rem; }
+h1 { font-size: 1.5rem; margin: .4rem 0 1rem; }
+h2 { font-size: 1.15rem; margin: 1.6rem 0 .6rem; }
+table { border-collapse: collapse; width: 100%; background: #fff; }
+th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--linea); }
+th { font-size: .85rem; color: var(--suave); font-weight: 600; }
+td:not(:first-child), th:not(:first-child) { text-align: right; }
+.cifra strong { font-size: 1.6rem; }
+.acceso, .aviso { max-width: 26rem; margin: 2rem auto; background: #fff; padding: 1.4rem;
+  border: 1px solid var(--linea); border-radius: 6px; }
+label { display: block; margin: 0 0 .9rem; font-weight: 600; }
+input { display: block; width: 100%; margin-top: .3rem; padding: .5rem; font: inherit;
+  border: 1px solid var(--linea); border-radius: 4px; }
+button { font: inherit; padding: .45rem 1rem; border-radius: 4px; border: 0; cursor: pointer;
+  background: var(--marca); color: #fff; }
+.error { color: var(--alerta); font-weight: 600; }
+@media print { .barra form, .barra a[href="/contrasena"] { display: none; } }
+)css";
+}
+
+}  // namespace sac::web

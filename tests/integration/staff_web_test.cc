@@ -1,0 +1,317 @@
+// The staff web's door against a real PostgreSQL: signing in and out, throttling, sessions that
+// end, the forced password change, CSRF and origin checks, and every page × role.
+#include "web/staff_web.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "routing/dependencias.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/test_database.h"
+#include "tests/support/testdata.h"
+#include "web/staff_accounts.h"
+#include "workflow/business_calendar.h"
+#include "workflow/local_time.h"
+
+namespace sac::web {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::TestDatabase;
+using namespace std::chrono_literals;
+
+constexpr const char* kHost = "127.0.0.1:8080";
+constexpr const char* kOrigin = "http://127.0.0.1:8080";
+constexpr const char* kPassword = "contraseña de prueba larga";
+
+class StaffWebTest : public ::testing::Test {
+ protected:
+  StaffWebTest()
+      : database_(db_.Settings()),
+        calendar_(*workflow::BusinessCalendar::Load(testing::SourceDir() / "rules/calendario.toml")),
+        local_(*workflow::LocalTime::Load("America/Mazatlan")),
+        sla_(calendar_, local_),
+        web_(database_, sla_, clock_, SessionSettings{}) {
+    web_.AddRoutes(router_);
+    auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
+    EXPECT_TRUE(database_.Transact(
+        [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
+    AddUser("capturista", "atencion_ciudadana");
+  }
+
+  void AddUser(const std::string& username, const std::string& role,
+               const std::string& dependencia = "", bool must_change = false) {
+    ASSERT_TRUE(database_.Transact([&](storage::Tx& tx) {
+      return CreateStaffUser(tx, {username, "Usuaria " + username, role, kPassword});
+    }));
+    if (!must_change) {
+      db_.Execute("UPDATE staff_user SET must_change_password = false WHERE username = '" +
+                  username + "'");
+    }
+    if (!dependencia.empty()) {
+      db_.Execute("INSERT INTO staff_user_dependencia SELECT id, '" + dependencia +
+                  "' FROM staff_user WHERE username = '" + username + "'");
+    }
+  }
+
+  HttpResponse Call(HttpRequest request) {
+    request.headers.Add("Host", kHost);
+    const auto found = router_.Find(request.method, request.path);
+    if (found.route == nullptr) return HttpResponse::Text(found.status, "");
+    return found.route->handler(request);
+  }
+
+  HttpResponse Get(const std::string& path, const std::string& cookie = "") {
+    HttpRequest request;
+    request.method = "GET";
+    request.path = path;
+    if (!cookie.empty()) request.headers.Add("Cookie", cookie);
+    return Call(request);
+  }
+
+  HttpResponse Post(const std::string& path, const std::string& body, const std::string& cookie,
+                    const char* origin = kOrigin) {
+    HttpRequest request;
+    request.method = "POST";
+    request.path = path;
+    request.body = body;
+    request.headers.Add("Content-Type", "application/x-www-form-urlencoded");
+    if (!cookie.empty()) request.headers.Add("Cookie", cookie);
+    if (origin != nullptr) request.headers.Add("Origin", origin);
+    return Call(request);
+  }
+
+  static std::string Header(const HttpResponse& response, std::string_view name,
+                            std::string_view starting = "") {
+    for (const auto& [header, value] : response.headers.All()) {
+      if (EqualsIgnoreCase(header, name) && value.rfind(starting, 0) == 0) return value;
+    }
+    return "";
+  }
+
+  // The login form's CSRF cookie and token (the same value, double-submitted).
+  std::string LoginToken() {
+    const auto form = Get("/login");
+    const std::string cookie = Header(form, "Set-Cookie", "sac_acceso=");
+    return cookie.substr(std::string("sac_acceso=").size(),
+                         cookie.find(';') - std::string("sac_acceso=").size());
+  }
+
+  HttpResponse LogIn(const std::string& username, const std::string& password = kPassword) {
+    const std::string token = LoginToken();
+    return Post("/login", "usuario=" + username + "&contrasena=" + Encode(password) + "&csrf=" + token,
+                "sac_acceso=" + token);
+  }
+
+  // The session cookie ("sac_sesion=...") a successful sign-in set.
+  static std::string SessionCookie(const HttpResponse& response) {
+    const std::string header = Header(response, "Set-Cookie", "sac_sesion=");
+    return header.substr(0, header.find(';'));
+  }
+
+  std::string SignIn(const std::string& username) {
+    const auto response = LogIn(username);
+    EXPECT_EQ(response.status, 303) << response.body;
+    return SessionCookie(response);
+  }
+
+  // The CSRF token of the signed-in session, as its pages carry it.
+  std::string CsrfOf(const std::string& cookie) {
+    const auto page = Get("/contrasena", cookie);
+    const auto at = page.body.find("name=\"csrf\" value=\"");
+    if (at == std::string::npos) return "";
+    const auto start = at + std::string("name=\"csrf\" value=\"").size();
+    return page.body.substr(start, page.body.find('"', start) - start);
+  }
+
+  static std::string Encode(const std::string& text) {
+    std::string out;
+    for (unsigned char c : text) {
+      if (std::isalnum(c) != 0) {
+        out += static_cast<char>(c);
+      } else {
+        char buffer[4];
+        std::snprintf(buffer, sizeof buffer, "%%%02X", c);
+        out += buffer;
+      }
+    }
+    return out;
+  }
+
+  TestDatabase db_;
+  testing::FakeClock clock_;
+  storage::Database database_;
+  workflow::BusinessCalendar calendar_;
+  workflow::LocalTime local_;
+  workflow::SlaClock sla_;
+  http::Router router_;
+  StaffWeb web_;
+};
+
+TEST_F(StaffWebTest, WithoutASessionEveryPageLeadsToTheSignIn) {
+  for (const StaffPage& page : StaffPages()) {
+    SCOPED_TRACE(page.method + " " + page.path);
+    const auto response = page.method == "GET" ? Get(page.path) : Post(page.path, "", "");
+    if (page.method == "GET") {
+      EXPECT_EQ(response.status, 303);
+      EXPECT_EQ(Header(response, "Location"), "/login");
+    } else {
+      EXPECT_THAT(response.status, ::testing::AnyOf(303, 401));
+    }
+  }
+  const auto login = Get("/login");
+  EXPECT_EQ(login.status, 200);
+  EXPECT_THAT(login.body, HasSubstr("Iniciar sesión"));
+  const std::string policy = Header(login, "Content-Security-Policy");
+  EXPECT_THAT(policy, HasSubstr("script-src 'self'"));
+  EXPECT_THAT(policy, Not(HasSubstr("unsafe-inline")));
+  EXPECT_THAT(policy, HasSubstr("frame-ancestors 'none'"));
+}
+
+TEST_F(StaffWebTest, SigningInStartsAServerSideSessionKeptOnlyAsAHash) {
+  const auto response = LogIn("capturista");
+  ASSERT_EQ(response.status, 303) << response.body;
+  EXPECT_EQ(Header(response, "Location"), "/");
+  const std::string set_cookie = Header(response, "Set-Cookie", "sac_sesion=");
+  EXPECT_THAT(set_cookie, HasSubstr("HttpOnly"));
+  EXPECT_THAT(set_cookie, HasSubstr("SameSite=Strict"));
+  const std::string cookie = SessionCookie(response);
+  const std::string id = cookie.substr(cookie.find('=') + 1);
+  EXPECT_GE(id.size(), 40u) << "at least 128 random bits (here 256)";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM staff_session WHERE id_hash = '" + id + "'"), 0)
+      << "the table keeps only its hash";
+
+  const auto home = Get("/", cookie);
+  EXPECT_EQ(home.status, 200);
+  EXPECT_THAT(home.body, HasSubstr("Hola, Usuaria capturista"));
+  EXPECT_THAT(home.body, HasSubstr("esperan clasificación"));
+
+  const std::string second = SessionCookie(LogIn("capturista"));
+  EXPECT_NE(second, cookie) << "every sign-in makes a new session";
+}
+
+TEST_F(StaffWebTest, WrongPasswordsAndUnknownUsersGetTheSameAnswerThenMustWait) {
+  const auto unknown = LogIn("nadie", "lo que sea de prueba");
+  const auto wrong = LogIn("capturista", "otra contraseña mala");
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_THAT(wrong.body, HasSubstr("Usuario o contraseña incorrectos"));
+  EXPECT_THAT(unknown.body, HasSubstr("Usuario o contraseña incorrectos"));
+
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(LogIn("capturista", "mala").status, 401);
+  const auto throttled = LogIn("capturista");  // even the right password must wait now
+  EXPECT_EQ(throttled.status, 429);
+  EXPECT_FALSE(Header(throttled, "Retry-After").empty());
+  EXPECT_THAT(throttled.body, HasSubstr("Demasiados intentos"));
+  clock_.Advance(3s);
+  EXPECT_EQ(LogIn("capturista").status, 303) << "after the wait the right password works";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM login_failure WHERE username = 'capturista'"), 0)
+      << "and clears the count";
+}
+
+TEST_F(StaffWebTest, SignInNeedsTheFormsTokenAndOurOrigin) {
+  const std::string token = LoginToken();
+  const std::string body = "usuario=capturista&contrasena=" + Encode(kPassword) + "&csrf=" + token;
+  EXPECT_EQ(Post("/login", body, "sac_acceso=" + token, "https://otro.example").status, 403);
+  EXPECT_EQ(Post("/login", body, "sac_acceso=" + token, nullptr).status, 403);
+  EXPECT_EQ(Post("/login", body, "sac_acceso=otro").status, 403);
+  EXPECT_EQ(Post("/login", body, "").status, 403);
+  EXPECT_EQ(Post("/login", body, "sac_acceso=" + token).status, 303);
+}
+
+TEST_F(StaffWebTest, SessionsEndWhenIdleOrOldAndAtSignOut) {
+  std::string cookie = SignIn("capturista");
+  clock_.Advance(29min);
+  EXPECT_EQ(Get("/", cookie).status, 200) << "each page keeps it alive";
+  clock_.Advance(31min);
+  EXPECT_EQ(Get("/", cookie).status, 303) << "idle for more than 30 minutes";
+
+  cookie = SignIn("capturista");
+  for (int i = 0; i < 25; ++i) {
+    clock_.Advance(29min);
+    (void)Get("/", cookie);
+  }
+  EXPECT_EQ(Get("/", cookie).status, 303) << "never longer than 12 hours";
+
+  cookie = SignIn("capturista");
+  const std::string csrf = CsrfOf(cookie);
+  EXPECT_EQ(Post("/salir", "csrf=wrong", cookie).status, 403) << "no sign-out by a forged form";
+  const auto out = Post("/salir", "csrf=" + csrf, cookie);
+  EXPECT_EQ(out.status, 303);
+  EXPECT_THAT(Header(out, "Set-Cookie"), HasSubstr("Max-Age=0"));
+  EXPECT_EQ(Get("/", cookie).status, 303);
+
+  cookie = SignIn("capturista");
+  db_.Execute("UPDATE staff_user SET active = false WHERE username = 'capturista'");
+  EXPECT_EQ(Get("/", cookie).status, 303) << "a disabled account is out at once";
+}
+
+TEST_F(StaffWebTest, ANewAccountMustChooseItsPasswordFirst) {
+  AddUser("nueva", "director", "", true);
+  const auto response = LogIn("nueva");
+  EXPECT_EQ(Header(response, "Location"), "/contrasena");
+  const std::string cookie = SessionCookie(response);
+  EXPECT_EQ(Header(Get("/", cookie), "Location"), "/contrasena") << "nothing else until then";
+  const std::string csrf = CsrfOf(cookie);
+  ASSERT_FALSE(csrf.empty());
+
+  const std::string change = "csrf=" + csrf + "&actual=" + Encode(kPassword);
+  EXPECT_EQ(Post("/contrasena", change + "&nueva=corta&repetida=corta", cookie).status, 400);
+  EXPECT_EQ(Post("/contrasena", change + "&nueva=una+nueva+bien+larga&repetida=otra+distinta+larga",
+                 cookie).status, 400);
+  EXPECT_EQ(Post("/contrasena",
+                 "csrf=x&actual=" + Encode(kPassword) + "&nueva=una+nueva+bien+larga&repetida=una+nueva+bien+larga",
+                 cookie).status, 403);
+  const auto changed = Post(
+      "/contrasena", change + "&nueva=una+nueva+bien+larga&repetida=una+nueva+bien+larga", cookie);
+  ASSERT_EQ(changed.status, 303);
+  const std::string fresh = SessionCookie(changed);
+  EXPECT_EQ(Get("/", fresh).status, 200);
+  EXPECT_EQ(Get("/", cookie).status, 303) << "the old session ended with the old password";
+  EXPECT_EQ(LogIn("nueva", "una nueva bien larga").status, 303);
+  EXPECT_EQ(LogIn("nueva", kPassword).status, 401);
+}
+
+TEST_F(StaffWebTest, EveryPageAnswersEveryRoleAsItsTableSays) {
+  for (const char* role : kStaffRoles) {
+    AddUser(std::string("u_") + role, role, std::string(role) == "enlace" ? "jumapam" : "");
+  }
+  for (const char* role : kStaffRoles) {
+    const std::string cookie = SignIn(std::string("u_") + role);
+    const std::string csrf = CsrfOf(cookie);
+    for (const StaffPage& page : StaffPages()) {
+      if (page.path == "/salir") continue;  // it ends the session the loop needs
+      SCOPED_TRACE(std::string(role) + " " + page.method + " " + page.path);
+      const bool allowed =
+          std::find(page.roles.begin(), page.roles.end(), role) != page.roles.end();
+      const auto response =
+          page.method == "GET" ? Get(page.path, cookie) : Post(page.path, "csrf=" + csrf, cookie);
+      EXPECT_EQ(response.status == 403, !allowed) << response.status;
+    }
+  }
+}
+
+TEST_F(StaffWebTest, AnEnlaceSeesTheFollowUpOfItsOwnDependenciasOnly) {
+  AddUser("enlace_agua", "enlace", "jumapam");
+  db_.Execute(
+      "INSERT INTO boleta (folio, channel, text, status, dependencia_id, due_at, created_at,"
+      "  updated_at, status_changed_at) VALUES "
+      "('2026-000001', 'whatsapp', 'fuga', 'canalizada', 'jumapam', now() - interval '2 days',"
+      "  now() - interval '20 days', now(), now()),"
+      "('2026-000002', 'whatsapp', 'bache', 'canalizada', 'obras_publicas', now() - interval '2 days',"
+      "  now() - interval '20 days', now(), now())");
+  clock_.Set(std::chrono::system_clock::now());
+  const auto home = Get("/", SignIn("enlace_agua"));
+  EXPECT_EQ(home.status, 200);
+  EXPECT_THAT(home.body, HasSubstr("JUMAPAM"));
+  EXPECT_THAT(home.body, Not(HasSubstr("Obras P")));
+  EXPECT_THAT(home.body, Not(HasSubstr("esperan clasificación"))) << "the queue is staff work";
+
+  const auto staff = Get("/", SignIn("capturista"));
+  EXPECT_THAT(staff.body, HasSubstr("JUMAPAM"));
+  EXPECT_THAT(staff.body, HasSubstr("Obras P"));
+}
+
+}  // namespace
+}  // namespace sac::web
