@@ -40,6 +40,7 @@ class Gazetteer {
   std::optional<ColoniaMatch> Find(std::string_view normalized) const;
 
   std::size_t size() const { return colonias_.size(); }
+  const std::vector<Colonia>& colonias() const { return colonias_; }
   // The official name for a name as written (any case/accents), if it is one.
   std::optional<std::string> OfficialName(std::string_view name) const;
 

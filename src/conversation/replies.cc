@@ -189,6 +189,11 @@ std::string SurveyQuestion(std::string_view folio, std::string_view month) {
          ". ¿Quedó resuelto? Responde SÍ o NO; si quieres, cuéntanos cómo te atendieron.";
 }
 
+std::string StaffQuestion(std::string_view folio, std::string_view question) {
+  return "Sobre tu reporte con folio " + std::string(folio) + ", Atención Ciudadana pregunta: " +
+         std::string(question) + "\nResponde por este medio, por favor.";
+}
+
 std::string SurveyYesButton() { return "Sí, quedó"; }
 std::string SurveyNoButton() { return "No quedó"; }
 

@@ -29,6 +29,8 @@ std::string UnsupportedMessage();
 
 // The citizen wrote again about an existing boleta (a reply, its folio, a survey answer).
 std::string NoteAdded(std::string_view folio);
+// Atención Ciudadana asks the citizen for more about a report (their own words in `question`).
+std::string StaffQuestion(std::string_view folio, std::string_view question);
 
 // The aviso de privacidad simplificado, shown on first contact on each channel.
 std::string PrivacyNotice(std::string_view full_notice_url);

@@ -9,6 +9,7 @@
 #include "http/query.h"
 #include "observability/log.h"
 #include "web/html.h"
+#include "web/staff_page.h"
 #include "web/login_throttle.h"
 #include "workflow/boleta_queries.h"
 
@@ -40,85 +41,6 @@ constexpr Statement kQueueCount{"staff.queue_count",
                                 "SELECT count(*) FROM boleta WHERE status = 'por_clasificar'"};
 constexpr Statement kDependenciaNames{"staff.dependencia_names",
                                       "SELECT id, name FROM dependencia ORDER BY name"};
-
-// Every page: no inline script or style, nothing from elsewhere, never framed.
-void SecureHeaders(HttpResponse& response) {
-  response.headers.Add("Content-Security-Policy",
-                       "default-src 'self'; script-src 'self'; style-src 'self'; "
-                       "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-                       "form-action 'self'; frame-ancestors 'none'");
-  response.headers.Add("X-Content-Type-Options", "nosniff");
-  response.headers.Add("Referrer-Policy", "same-origin");
-  response.headers.Add("Cache-Control", "no-store");
-}
-
-const char* RoleName(std::string_view role) {
-  if (role == "administrador") return "Administración";
-  if (role == "atencion_ciudadana") return "Atención Ciudadana";
-  if (role == "enlace") return "Enlace de dependencia";
-  if (role == "director") return "Dirección";
-  return "";
-}
-
-// The page around `content`: header with who is signed in and the sign-out button.
-HttpResponse Document(int status, std::string_view title, const Html& content,
-                      const StaffSession* session) {
-  Html page;
-  page.Markup("<!doctype html>\n<html lang=\"es-MX\"><head><meta charset=\"utf-8\">"
-              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-              "<title>")
-      .Text(title)
-      .Markup(" · SAC Mazatlán</title><link rel=\"stylesheet\" href=\"/static/sac.css\">"
-              "</head><body><header class=\"barra\"><a class=\"marca\" href=\"/\">SAC "
-              "<span>Atención Ciudadana · Mazatlán</span></a>");
-  if (session != nullptr) {
-    page.Markup("<div class=\"quien\"><span>")
-        .Text(session->user.display_name)
-        .Markup("</span> <small>")
-        .Text(RoleName(session->user.role))
-        .Markup("</small><a href=\"/contrasena\">Contraseña</a>"
-                "<form method=\"post\" action=\"/salir\"><input type=\"hidden\" name=\"csrf\"")
-        .Attr("value", session->csrf_token)
-        .Markup("><button type=\"submit\">Salir</button></form></div>");
-  }
-  page.Markup("</header><main>").Append(content).Markup("</main></body></html>\n");
-  HttpResponse response;
-  response.status = status;
-  response.content_type = "text/html; charset=utf-8";
-  response.body = page.Take();
-  SecureHeaders(response);
-  return response;
-}
-
-HttpResponse Redirect(std::string location) {
-  HttpResponse response;
-  response.status = 303;
-  response.headers.Add("Location", std::move(location));
-  SecureHeaders(response);
-  return response;
-}
-
-HttpResponse Message(int status, std::string_view title, std::string_view text,
-                     const StaffSession* session) {
-  Html content;
-  content.Markup("<section class=\"aviso\"><h1>").Text(title).Markup("</h1><p>").Text(text)
-      .Markup("</p><p><a href=\"/\">Volver al inicio</a></p></section>");
-  return Document(status, title, content, session);
-}
-
-std::map<std::string, std::string, std::less<>> FormOf(const HttpRequest& request) {
-  std::map<std::string, std::string, std::less<>> fields;
-  auto parsed = http::ParseForm(request.body, 32);
-  if (!parsed) return fields;
-  for (auto& [name, value] : *parsed) fields.emplace(std::move(name), std::move(value));
-  return fields;
-}
-
-std::string Field(const std::map<std::string, std::string, std::less<>>& form,
-                  std::string_view name) {
-  const auto found = form.find(name);
-  return found == form.end() ? std::string() : found->second;
-}
 
 Html LoginFormHtml(std::string_view token, std::string_view username, std::string_view error) {
   Html form;
@@ -168,6 +90,11 @@ const std::vector<StaffPage>& StaffPages() {
       {"GET", "/contrasena", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"POST", "/contrasena", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"POST", "/salir", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+      {"GET", "/clasificacion", {"administrador", "atencion_ciudadana"}},
+      {"POST", "/clasificacion/{id}/canalizar", {"administrador", "atencion_ciudadana"}},
+      {"POST", "/clasificacion/{id}/no-procede", {"administrador", "atencion_ciudadana"}},
+      {"POST", "/clasificacion/{id}/duplicada", {"administrador", "atencion_ciudadana"}},
+      {"POST", "/clasificacion/{id}/preguntar", {"administrador", "atencion_ciudadana"}},
   };
   return pages;
 }
@@ -195,6 +122,20 @@ void StaffWeb::AddRoutes(http::Router& router) {
               }});
   router.Add({"POST", "/salir", "staff_logout", kFormBytes,
               [this](const HttpRequest& r) { return Logout(r); }});
+  router.Add({"GET", "/clasificacion", "staff_queue", http::kNoBody, [this](const HttpRequest& r) {
+                return Guard(r, "/clasificacion", &StaffWeb::Queue);
+              }});
+  const std::pair<const char*, Page> decisions[] = {
+      {"/clasificacion/{id}/canalizar", &StaffWeb::Canalize},
+      {"/clasificacion/{id}/no-procede", &StaffWeb::NotProceeding},
+      {"/clasificacion/{id}/duplicada", &StaffWeb::MarkDuplicate},
+      {"/clasificacion/{id}/preguntar", &StaffWeb::AskCitizen}};
+  for (const auto& [path, page] : decisions) {
+    router.Add({"POST", path, "staff_queue_decision", kFormBytes,
+                [this, path = std::string(path), page = page](const HttpRequest& r) {
+                  return Guard(r, path, page);
+                }});
+  }
 }
 
 HttpResponse StaffWeb::Guard(const HttpRequest& request, std::string_view path, Page page) {
@@ -346,7 +287,11 @@ HttpResponse StaffWeb::Home(Tx& tx, const HttpRequest& /*request*/, const StaffS
   content.Markup("<h1>Hola, ").Text(session.user.display_name).Markup("</h1>");
   if (session.user.role != "enlace") {
     content.Markup("<p class=\"cifra\"><strong>").Number(queued).Markup(
-        "</strong> boletas esperan clasificación.</p>");
+        "</strong> boletas esperan clasificación.");
+    if (session.user.role != "director") {
+      content.Markup(" <a href=\"/clasificacion\">Ir a la bandeja</a>");
+    }
+    content.Markup("</p>");
   }
   content.Markup("<h2>Seguimiento de hoy</h2>");
   if (session.user.role == "enlace" && session.user.dependencias.empty()) {
@@ -379,9 +324,9 @@ HttpResponse StaffWeb::PasswordForm(Tx& /*tx*/, const HttpRequest& /*request*/,
   if (session.user.must_change_password) {
     content.Markup("<p>Antes de empezar, elige una contraseña que solo tú conozcas.</p>");
   }
-  content.Markup("<form method=\"post\" action=\"/contrasena\"><input type=\"hidden\" name=\"csrf\"")
-      .Attr("value", session.csrf_token)
-      .Markup("><label>Contraseña actual <input name=\"actual\" type=\"password\" "
+  content.Markup("<form method=\"post\" action=\"/contrasena\">")
+      .Append(CsrfField(session))
+      .Markup("<label>Contraseña actual <input name=\"actual\" type=\"password\" "
               "autocomplete=\"current-password\" required></label>"
               "<label>Nueva (al menos 12 caracteres) <input name=\"nueva\" type=\"password\" "
               "autocomplete=\"new-password\" minlength=\"12\" required></label>"

@@ -10,10 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include "classify/classifier_holder.h"
 #include "core/clock.h"
 #include "http/router.h"
 #include "storage/database.h"
 #include "web/staff_session.h"
+#include "workflow/boleta_workflow.h"
+#include "workflow/local_time.h"
 #include "workflow/sla.h"
 
 namespace sac::web {
@@ -33,9 +36,16 @@ inline constexpr const char* kStaffRoles[] = {"administrador", "atencion_ciudada
 
 class StaffWeb {
  public:
-  StaffWeb(storage::Database& database, const workflow::SlaClock& sla, const Clock& clock,
-           SessionSettings settings)
-      : database_(database), sla_(sla), clock_(clock), sessions_(clock, settings) {}
+  StaffWeb(storage::Database& database, const workflow::BoletaWorkflow& workflow,
+           const classify::ClassifierHolder& classifiers, const workflow::SlaClock& sla,
+           const workflow::LocalTime& local, const Clock& clock, SessionSettings settings)
+      : database_(database),
+        workflow_(workflow),
+        classifiers_(classifiers),
+        sla_(sla),
+        local_(local),
+        clock_(clock),
+        sessions_(clock, settings) {}
 
   void AddRoutes(http::Router& router);
 
@@ -49,13 +59,28 @@ class StaffWeb {
   HttpResponse ChangePassword(storage::Tx& tx, const HttpRequest& request,
                               const StaffSession& session);
 
+  // The bandeja de clasificación (classification_queue.cc): what waits for a person, and the
+  // decisions on each boleta.
+  HttpResponse Queue(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse Canalize(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse NotProceeding(storage::Tx& tx, const HttpRequest& request,
+                             const StaffSession& session);
+  HttpResponse MarkDuplicate(storage::Tx& tx, const HttpRequest& request,
+                             const StaffSession& session);
+  HttpResponse AskCitizen(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  // After a queue decision: back to the queue, saying what was done, or the refusal's reason.
+  HttpResponse QueueOutcome(const StaffSession& session, const Result<std::string>& done);
+
   // Runs `page`, in one transaction, for a signed-in user whose role the page admits; otherwise
   // the redirect to /login or a 403. POSTs must also pass the CSRF and origin checks.
   using Page = HttpResponse (StaffWeb::*)(storage::Tx&, const HttpRequest&, const StaffSession&);
   HttpResponse Guard(const HttpRequest& request, std::string_view path, Page page);
 
   storage::Database& database_;
+  const workflow::BoletaWorkflow& workflow_;
+  const classify::ClassifierHolder& classifiers_;
   const workflow::SlaClock& sla_;
+  const workflow::LocalTime& local_;
   const Clock& clock_;
   SessionStore sessions_;
 };

@@ -33,6 +33,26 @@ input { display: block; width: 100%; margin-top: .3rem; padding: .5rem; font: in
 button { font: inherit; padding: .45rem 1rem; border-radius: 4px; border: 0; cursor: pointer;
   background: var(--marca); color: #fff; }
 .error { color: var(--alerta); font-weight: 600; }
+nav { display: flex; gap: 1.2rem; padding: .4rem 1.2rem; background: #fff;
+  border-bottom: 1px solid var(--linea); }
+nav a { color: var(--marca); font-weight: 600; text-decoration: none; }
+.hecho { background: #e3f4e8; border: 1px solid #9fd3ae; padding: .5rem .8rem; border-radius: 4px; }
+.boleta { background: #fff; border: 1px solid var(--linea); border-radius: 6px; padding: 1rem;
+  margin: 0 0 1rem; }
+.boleta header { color: var(--suave); font-size: .9rem; }
+.boleta header strong { color: var(--tinta); font-size: 1.05rem; }
+.texto { font-size: 1.05rem; white-space: pre-wrap; }
+.leido { color: var(--suave); }
+mark { background: #ffe58f; padding: 0 .1rem; }
+.lectura { display: flex; flex-wrap: wrap; gap: 2rem; }
+.lectura ol { margin: .2rem 0; padding-left: 1.2rem; }
+.lectura p { margin: .2rem 0; }
+.decision { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; margin: .8rem 0 0; }
+.decision label { margin: 0; flex: 1 1 12rem; }
+select, textarea { display: block; width: 100%; margin-top: .3rem; padding: .45rem; font: inherit;
+  border: 1px solid var(--linea); border-radius: 4px; }
+details { margin-top: .6rem; }
+summary { cursor: pointer; color: var(--marca); font-weight: 600; }
 @media print { .barra form, .barra a[href="/contrasena"] { display: none; } }
 )css";
 }

@@ -33,7 +33,9 @@ constexpr Statement kFollowersVia{"workflow.followers_via",
 constexpr Statement kCorrection{
     "workflow.correction",
     "INSERT INTO classification_correction (boleta_id, at, staff, machine_dependencia,"
-    "  machine_categoria, machine_confidence, human_dependencia) VALUES ($1, $2, $3, $4, $5, $6, $7)"};
+    "  machine_categoria, machine_confidence, human_dependencia) "
+    "VALUES ($1, $2, $3, $4,"
+    "  coalesce((SELECT classification->>'categoria' FROM boleta WHERE id = $1), $5), $6, $7)"};
 
 constexpr Statement kSlaFor{
     "workflow.sla_for",

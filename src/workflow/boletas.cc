@@ -69,6 +69,16 @@ constexpr Statement kFillPlace{
     "  address_text = coalesce(address_text, nullif($4, '')), location_missing = false "
     "WHERE id = $1"};
 
+// $1 id, $2 categoría, $3 colonia, $4 postal code ('' keeps each). Returns the values before.
+constexpr Statement kCorrectClassification{
+    "boleta.correct_classification",
+    "UPDATE boleta b SET categoria = coalesce(nullif($2, ''), b.categoria),"
+    "  colonia = coalesce(nullif($3, ''), b.colonia),"
+    "  colonia_postal_code = CASE WHEN $3 = '' THEN b.colonia_postal_code ELSE nullif($4, '') END,"
+    "  location_missing = CASE WHEN $3 = '' THEN b.location_missing ELSE false END "
+    "FROM boleta old WHERE b.id = $1 AND old.id = b.id "
+    "RETURNING coalesce(old.categoria, ''), coalesce(old.colonia, '')"};
+
 constexpr Statement kMarkLocationMissing{
     "boleta.mark_location_missing", "UPDATE boleta SET location_missing = true WHERE id = $1"};
 
@@ -188,6 +198,27 @@ void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::vector<M
     tx.Exec(kSetLocation, {boleta_id, location->latitude, location->longitude,
                            address.empty() ? Param(std::nullopt) : Param(address)});
   }
+}
+
+bool CorrectClassification(storage::Tx& tx, std::int64_t boleta_id, const Actor& actor,
+                           TimePoint now, std::string_view categoria, std::string_view colonia,
+                           std::string_view postal_code) {
+  const auto rows = tx.Exec(kCorrectClassification, {boleta_id, categoria, colonia, postal_code});
+  if (rows.empty()) return false;
+  const auto row = rows.at(0);
+  boost::json::object detail;
+  if (!categoria.empty() && row.Text(0) != categoria) {
+    detail["categoria"] = categoria;
+    detail["categoria_antes"] = row.Text(0);
+  }
+  if (!colonia.empty() && row.Text(1) != colonia) {
+    detail["colonia"] = colonia;
+    detail["colonia_antes"] = row.Text(1);
+  }
+  if (detail.empty()) return false;
+  AppendEvent(tx, boleta_id, now, "clasificacion_corregida", actor, std::nullopt, std::nullopt,
+              boost::json::serialize(detail));
+  return true;
 }
 
 void FillPlace(storage::Tx& tx, std::int64_t boleta_id, std::string_view colonia,

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/inbound.h"
 #include "storage/database.h"
+#include "workflow/actor.h"
 #include "workflow/folio.h"
 
 namespace sac::workflow {
@@ -80,6 +81,13 @@ void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::vector<M
 // fills the colonia and the address only where they are empty, and clears "sin ubicación".
 void FillPlace(storage::Tx& tx, std::int64_t boleta_id, std::string_view colonia,
                std::string_view postal_code, std::string_view address);
+
+// Staff correct what the classifier read: the categoría and/or the colonia (with its postal
+// code), replacing what was there; empty values change nothing. Recorded in the bitácora with
+// the values before and after. Returns whether anything changed.
+bool CorrectClassification(storage::Tx& tx, std::int64_t boleta_id, const Actor& actor,
+                           TimePoint now, std::string_view categoria, std::string_view colonia,
+                           std::string_view postal_code);
 
 // SAC asked the citizen where the boleta is and has no answer yet (staff see "sin ubicación").
 void MarkLocationMissing(storage::Tx& tx, std::int64_t boleta_id);

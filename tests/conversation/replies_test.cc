@@ -27,6 +27,7 @@ TEST(RepliesTest, EveryTemplateRendersCompletely) {
       {"PhoneLinked", PhoneLinked()},
       {"UnsupportedMessage", UnsupportedMessage()},
       {"NoteAdded", NoteAdded("2026-000123")},
+      {"StaffQuestion", StaffQuestion("2026-000123", "¿Entre qué calles está la fuga?")},
       {"MarkedDuplicate", MarkedDuplicate("2026-000124", "2026-000123")},
       {"PrivacyNotice", PrivacyNotice("https://mazatlan.gob.mx/privacidad")},
       {"AskLocation pin", AskLocation("2026-000123", true)},

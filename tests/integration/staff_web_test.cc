@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "classify/classifier_holder.h"
 #include "routing/dependencias.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/test_database.h"
@@ -32,7 +33,9 @@ class StaffWebTest : public ::testing::Test {
         calendar_(*workflow::BusinessCalendar::Load(testing::SourceDir() / "rules/calendario.toml")),
         local_(*workflow::LocalTime::Load("America/Mazatlan")),
         sla_(calendar_, local_),
-        web_(database_, sla_, clock_, SessionSettings{}) {
+        classifiers_(std::move(*classify::ClassifierHolder::Load(testing::SourceDir() / "rules"))),
+        workflow_(sla_, clock_),
+        web_(database_, workflow_, *classifiers_, sla_, local_, clock_, SessionSettings{}) {
     web_.AddRoutes(router_);
     auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
     EXPECT_TRUE(database_.Transact(
@@ -59,6 +62,7 @@ class StaffWebTest : public ::testing::Test {
     request.headers.Add("Host", kHost);
     const auto found = router_.Find(request.method, request.path);
     if (found.route == nullptr) return HttpResponse::Text(found.status, "");
+    request.path_params = found.params;
     return found.route->handler(request);
   }
 
@@ -145,6 +149,8 @@ class StaffWebTest : public ::testing::Test {
   workflow::BusinessCalendar calendar_;
   workflow::LocalTime local_;
   workflow::SlaClock sla_;
+  std::unique_ptr<classify::ClassifierHolder> classifiers_;
+  workflow::BoletaWorkflow workflow_;
   http::Router router_;
   StaffWeb web_;
 };
@@ -311,6 +317,145 @@ TEST_F(StaffWebTest, AnEnlaceSeesTheFollowUpOfItsOwnDependenciasOnly) {
   const auto staff = Get("/", SignIn("capturista"));
   EXPECT_THAT(staff.body, HasSubstr("JUMAPAM"));
   EXPECT_THAT(staff.body, HasSubstr("Obras P"));
+}
+
+
+// --- The bandeja de clasificación ---------------------------------------------------------------
+
+class QueueTest : public StaffWebTest {
+ protected:
+  QueueTest() { cookie_ = SignIn("capturista"); csrf_ = CsrfOf(cookie_); }
+
+  // A boleta waiting for a person, as the pipeline leaves it: classified, with its explanation.
+  std::int64_t Waiting(const std::string& folio, const std::string& text, bool from_a_chat = true) {
+    const auto reading = classifiers_->Current()->Classify(text);
+    std::optional<std::int64_t> inbox;
+    if (from_a_chat) {
+      db_.Execute("INSERT INTO webhook_request (channel, body) VALUES ('whatsapp', '\\x')");
+      db_.Execute("INSERT INTO citizen (display_name) VALUES ('')");
+      db_.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload) "
+                  "SELECT max(r.id), 'whatsapp', 'wamid." + folio + "', 'message', '5216691234501',"
+                  " '{}' FROM webhook_request r");
+      inbox = db_.Count("SELECT max(id) FROM inbox");
+    }
+    auto inserted = database_.Transact([&](storage::Tx& tx) {
+      constexpr storage::Statement kInsert{
+          "test.queue_insert",
+          "INSERT INTO boleta (folio, channel, citizen_id, source_inbox_id, text, status, intent,"
+          "  categoria, confidence, colonia, colonia_postal_code, classification, created_at,"
+          "  updated_at) VALUES ($1, 'whatsapp', (SELECT max(id) FROM citizen), $2, $3,"
+          "  'por_clasificar', $4, nullif($5, ''), $6, nullif($7, ''), nullif($8, ''), $9::jsonb,"
+          "  now(), now()) RETURNING id"};
+      return tx.Exec(kInsert, {folio, inbox, text, reading.intent, reading.categoria,
+                               reading.confidence, reading.colonia ? reading.colonia->name : "",
+                               reading.colonia ? reading.colonia->postal_code : "",
+                               reading.ToJson()})
+          .at(0)
+          .Int(0);
+    });
+    EXPECT_TRUE(inserted) << inserted.error().message;
+    return inserted ? *inserted : 0;
+  }
+
+  HttpResponse Decide(std::int64_t id, const std::string& decision, const std::string& fields) {
+    return Post("/clasificacion/" + std::to_string(id) + "/" + decision,
+                "csrf=" + csrf_ + (fields.empty() ? "" : "&" + fields), cookie_);
+  }
+
+  std::string cookie_;
+  std::string csrf_;
+};
+
+TEST_F(QueueTest, ShowsWhatWaitsOldestFirstWithWhatSacReadAndLogsTheView) {
+  Waiting("2026-000001", "hay agua tirada y también basura <script>alert(1)</script> en la esquina");
+  clock_.Advance(1min);
+  Waiting("2026-000002", "algo raro pasa en mi calle");
+  const auto page = Get("/clasificacion", cookie_);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_THAT(page.body, HasSubstr("2 boletas esperan"));
+  EXPECT_LT(page.body.find("2026-000001"), page.body.find("2026-000002"));
+  EXPECT_THAT(page.body, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt;"));
+  EXPECT_THAT(page.body, Not(HasSubstr("<script>alert(1)")));
+  EXPECT_THAT(page.body, HasSubstr("<mark>")) << "the words that fired";
+  EXPECT_THAT(page.body, HasSubstr("Lo que leyó SAC"));
+  EXPECT_THAT(page.body, HasSubstr("<datalist id=\"colonias\">"));
+  EXPECT_THAT(page.body, HasSubstr("(82000)")) << "the gazetteer offers colonias with their CP";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM personal_data_access WHERE route = '/clasificacion'"), 2)
+      << "each boleta whose text was shown";
+
+  AddUser("enlace_agua", "enlace", "jumapam");
+  EXPECT_EQ(Get("/clasificacion", SignIn("enlace_agua")).status, 403);
+}
+
+TEST_F(QueueTest, CanalizarAcceptsOrChangesTheDependenciaCategoriaAndColonia) {
+  const auto id = Waiting("2026-000001", "hay mucha basura tirada en el arroyo");
+  db_.Execute("UPDATE boleta SET classification = jsonb_set(classification, '{dependencia}', "
+              "'\"aseo_urbano\"')");
+  const auto& some = classifiers_->Current()->rules().gazetteer().colonias().at(10);
+  const std::string colonia = some.name + " (" + some.postal_code + ")";
+  const auto canalized = Decide(id, "canalizar",
+                                "dependencia=ecologia&categoria=&colonia=" + Encode(colonia));
+  ASSERT_EQ(canalized.status, 303) << canalized.body.substr(canalized.body.find("<main>"));
+  EXPECT_THAT(Header(canalized, "Location"), HasSubstr("/clasificacion?hecho="));
+  EXPECT_EQ(db_.Scalar("SELECT status || ':' || dependencia_id FROM boleta"), "canalizada:ecologia");
+  EXPECT_EQ(db_.Scalar("SELECT colonia || ':' || colonia_postal_code FROM boleta"),
+            some.name + ":" + some.postal_code);
+  EXPECT_EQ(db_.Scalar("SELECT human_dependencia || ':' || machine_dependencia || ':' || staff "
+                       "FROM classification_correction"),
+            "ecologia:aseo_urbano:capturista")
+      << "a person routing elsewhere than the machine is a lesson for the rules";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event WHERE kind = 'clasificacion_corregida'"), 1);
+}
+
+TEST_F(QueueTest, RefusesACategoriaOfAnotherDependenciaOrAnUnknownColoniaChangingNothing) {
+  const auto id = Waiting("2026-000001", "hay mucha basura tirada en el arroyo");
+  const std::string categoria = db_.Scalar("SELECT coalesce(categoria, '') FROM boleta");
+  ASSERT_FALSE(categoria.empty());
+  const auto mismatched = Decide(id, "canalizar", "dependencia=jumapam&categoria=" + categoria);
+  EXPECT_EQ(mismatched.status, 400);
+  EXPECT_THAT(mismatched.body, HasSubstr("corresponde a otra dependencia"));
+  const auto unknown = Decide(id, "canalizar", "dependencia=aseo_urbano&colonia=Narnia");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_THAT(unknown.body, HasSubstr("no está en el catálogo"));
+  EXPECT_EQ(Decide(id, "canalizar", "dependencia=").status, 400);
+  EXPECT_EQ(db_.Scalar("SELECT status FROM boleta"), "por_clasificar");
+
+  const auto forged = Post("/clasificacion/" + std::to_string(id) + "/canalizar",
+                           "csrf=otro&dependencia=aseo_urbano", cookie_);
+  EXPECT_EQ(forged.status, 403);
+  EXPECT_EQ(db_.Scalar("SELECT status FROM boleta"), "por_clasificar");
+  EXPECT_EQ(Decide(999999, "canalizar", "dependencia=aseo_urbano").status, 404);
+}
+
+TEST_F(QueueTest, NoProcedeDuplicadaAndAQuestionToTheCitizen) {
+  const auto original = Waiting("2026-000001", "hay una fuga de agua en la colonia Juárez");
+  const auto repeated = Waiting("2026-000002", "la fuga de agua de la colonia Juárez sigue");
+  const auto spam = Waiting("2026-000003", "vendo tenis baratos");
+  const auto unclear = Waiting("2026-000004", "vengan a ver esto");
+  const auto captured = Waiting("2026-000005", "reporte por teléfono sin canal", false);
+
+  EXPECT_EQ(Decide(spam, "no-procede", "motivo=").status, 400);
+  EXPECT_EQ(Decide(spam, "no-procede", "motivo=publicidad").status, 303);
+  EXPECT_EQ(Decide(repeated, "duplicada", "folio=2026-999999").status, 400);
+  EXPECT_EQ(Decide(repeated, "duplicada", "folio=2026-000001").status, 303);
+  EXPECT_EQ(Decide(unclear, "preguntar", "pregunta=" + Encode("¿Qué problema es y en qué calle?"))
+                .status,
+            303);
+  EXPECT_EQ(Decide(captured, "preguntar", "pregunta=hola").status, 400)
+      << "no channel to write to: staff must call";
+
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(folio || ':' || status, ',' ORDER BY id) FROM boleta"),
+            "2026-000001:por_clasificar,2026-000002:duplicada,2026-000003:no_procede,"
+            "2026-000004:por_clasificar,2026-000005:por_clasificar");
+  EXPECT_EQ(db_.Scalar("SELECT duplicate_of FROM boleta WHERE folio = '2026-000002'"),
+            std::to_string(original));
+  EXPECT_THAT(db_.Scalar("SELECT body FROM outbox WHERE purpose = 'pregunta_staff'"),
+              HasSubstr("Sobre tu reporte con folio 2026-000004, Atención Ciudadana pregunta: "
+                        "¿Qué problema es y en qué calle?"));
+  EXPECT_THAT(db_.Scalar("SELECT text FROM boleta_note WHERE boleta_id = " + std::to_string(unclear)),
+              HasSubstr("Pregunta al ciudadano"));
+  const auto page = Get("/clasificacion", cookie_);
+  EXPECT_THAT(page.body, HasSubstr("3 boletas esperan"));
 }
 
 }  // namespace

@@ -1,0 +1,401 @@
+// The bandeja de clasificación: the boletas the classifier was not sure about, oldest first, each
+// with what SAC read (the words that fired, highlighted), its candidates and confidence and the
+// colonia it found; and the decisions staff take on each — canalizar (accepting or changing the
+// dependencia, the categoría and the colonia), no procede, duplicada, or a question to the
+// citizen. A decision that differs from the machine's is kept as a correction for the rules.
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "conversation/replies.h"
+#include "http/query.h"
+#include "outbox/outbox_writer.h"
+#include "web/personal_data_log.h"
+#include "web/staff_page.h"
+#include "web/staff_web.h"
+#include "workflow/boletas.h"
+#include "workflow/folio.h"
+
+namespace sac::web {
+namespace {
+
+using storage::Statement;
+using storage::Tx;
+
+constexpr int kPageSize = 50;
+
+constexpr Statement kQueueCount{"queue.count",
+                                "SELECT count(*) FROM boleta WHERE status = 'por_clasificar'"};
+
+constexpr Statement kQueuePage{
+    "queue.page",
+    "SELECT id, folio, channel, text, extract(epoch FROM created_at)::float8,"
+    "  coalesce(classification::text, ''), coalesce(confidence, 0), coalesce(colonia, ''),"
+    "  coalesce(colonia_postal_code, ''), coalesce(categoria, ''), status_reason IS NOT NULL "
+    "FROM boleta WHERE status = 'por_clasificar' ORDER BY created_at, id LIMIT $1"};
+
+constexpr Statement kDependencias{
+    "queue.dependencias", "SELECT id, name FROM dependencia WHERE active ORDER BY name"};
+
+constexpr Statement kFolioOf{"queue.folio_of",
+                             "SELECT folio, status FROM boleta WHERE id = $1"};
+
+constexpr Statement kBoletaByFolio{"queue.boleta_by_folio", "SELECT id FROM boleta WHERE folio = $1"};
+
+struct Span {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+// The normalised text with the words that fired marked; overlapping spans merged. Offsets come
+// from our own classifier; any that do not fit the text are skipped.
+Html Highlighted(const std::string& text, std::vector<Span> spans) {
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  Html html;
+  std::size_t at = 0;
+  for (const Span& span : spans) {
+    if (span.end > text.size() || span.begin >= span.end) continue;
+    if (span.begin < at) {
+      if (span.end <= at) continue;
+      continue;  // overlaps the previous mark, which already shows these words
+    }
+    html.Text(std::string_view(text).substr(at, span.begin - at))
+        .Markup("<mark>")
+        .Text(std::string_view(text).substr(span.begin, span.end - span.begin))
+        .Markup("</mark>");
+    at = span.end;
+  }
+  html.Text(std::string_view(text).substr(at));
+  return html;
+}
+
+std::string Percent(double confidence) {
+  return std::to_string(static_cast<int>(std::lround(confidence * 100))) + " %";
+}
+
+std::optional<std::int64_t> BoletaId(const HttpRequest& request) {
+  const auto found = request.path_params.find("id");
+  if (found == request.path_params.end()) return std::nullopt;
+  std::int64_t id = 0;
+  const auto& text = found->second;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+// "Benito Juárez (82180)" as the colonia field's list offers it → the name and the postal code.
+std::pair<std::string, std::string> SplitColonia(const std::string& value) {
+  const auto open = value.rfind(" (");
+  if (open != std::string::npos && value.size() == open + 8 && value.back() == ')') {
+    return {value.substr(0, open), value.substr(open + 2, 5)};
+  }
+  return {value, ""};
+}
+
+}  // namespace
+
+HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSession& session) {
+  const auto classifier = classifiers_.Current();
+  const auto& rules = classifier->rules();
+  std::map<std::string, std::string, std::less<>> dependencia_names;
+  std::vector<std::pair<std::string, std::string>> dependencias;
+  {
+    const auto rows = tx.Exec(kDependencias, {});
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      dependencias.emplace_back(rows[i].Text(0), rows[i].Text(1));
+      dependencia_names[rows[i].Text(0)] = rows[i].Text(1);
+    }
+  }
+  const std::int64_t waiting = tx.Exec(kQueueCount, {}).at(0).Int(0);
+  const auto rows = tx.Exec(kQueuePage, {kPageSize});
+
+  Html content;
+  content.Markup("<h1>Bandeja de clasificación</h1><p>");
+  if (waiting == 0) {
+    content.Markup("No hay boletas por clasificar.");
+  } else {
+    content.Number(waiting).Text(waiting == 1 ? " boleta espera" : " boletas esperan")
+        .Markup(" a una persona; las más antiguas primero.");
+  }
+  content.Markup("</p>");
+  const auto query = http::ParseQuery(request.query);
+  if (query && query->contains("hecho")) {
+    content.Markup("<p class=\"hecho\" role=\"status\">").Text(query->at("hecho")).Markup("</p>");
+  }
+
+  // The colonia field offers the gazetteer (a datalist: autocomplete without JavaScript).
+  content.Markup("<datalist id=\"colonias\">");
+  for (const auto& colonia : rules.gazetteer().colonias()) {
+    content.Markup("<option").Attr("value", colonia.name + " (" + colonia.postal_code + ")")
+        .Markup(">");
+  }
+  content.Markup("</datalist>");
+
+  std::vector<std::int64_t> shown;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto row = rows[i];
+    const std::int64_t id = row.Int(0);
+    shown.push_back(id);
+    const std::string folio = row.Text(1);
+    const auto created = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+        std::chrono::duration<double>(row.Double(4))));
+    const std::chrono::year_month_day day(local_.LocalDate(created));
+    boost::system::error_code error;
+    const boost::json::value reading = boost::json::parse(row.Text(5), error);
+    const boost::json::object* explained = error ? nullptr : reading.if_object();
+
+    std::vector<Span> spans;
+    std::string normalized;
+    std::string top_dependencia;
+    std::string top_categoria = row.Text(9);
+    Html candidates;
+    if (explained != nullptr) {
+      if (const auto* text = explained->if_contains("texto_normalizado"); text && text->is_string()) {
+        normalized = std::string(text->get_string());
+      }
+      if (const auto* hits = explained->if_contains("rules"); hits && hits->is_array()) {
+        for (const auto& hit : hits->get_array()) {
+          const auto* object = hit.if_object();
+          if (object == nullptr || !object->contains("inicio") || !object->contains("fin")) continue;
+          const auto* kind = object->if_contains("tipo");
+          if (kind == nullptr || !kind->is_string() || kind->get_string() != "categoria") continue;
+          const auto begin = object->at("inicio").to_number<std::int64_t>();
+          const auto end = object->at("fin").to_number<std::int64_t>();
+          if (begin >= 0 && end > begin) {
+            spans.push_back({static_cast<std::size_t>(begin), static_cast<std::size_t>(end)});
+          }
+        }
+      }
+      if (const auto* list = explained->if_contains("candidatos"); list && list->is_array()) {
+        for (const auto& candidate : list->get_array()) {
+          const auto* object = candidate.if_object();
+          if (object == nullptr) continue;
+          const auto* categoria = object->if_contains("categoria");
+          const auto* dependencia = object->if_contains("dependencia");
+          if (categoria == nullptr || !categoria->is_string() || dependencia == nullptr ||
+              !dependencia->is_string()) {
+            continue;
+          }
+          const std::string dependencia_id(dependencia->get_string());
+          if (top_dependencia.empty()) {
+            top_dependencia = dependencia_id;
+            if (top_categoria.empty()) top_categoria = std::string(categoria->get_string());
+          }
+          const auto name = dependencia_names.find(dependencia_id);
+          candidates.Markup("<li>").Text(std::string(categoria->get_string())).Markup(" → ")
+              .Text(name != dependencia_names.end() ? name->second : dependencia_id);
+          if (const auto* score = object->if_contains("puntaje"); score && score->is_int64()) {
+            candidates.Markup(" <small>(puntaje ").Number(score->get_int64()).Markup(")</small>");
+          }
+          candidates.Markup("</li>");
+        }
+      }
+    }
+
+    const std::string action = "/clasificacion/" + std::to_string(id);
+    content.Markup("<article class=\"boleta\"").Attr("id", "b-" + std::to_string(id))
+        .Markup("><header><strong>").Text(folio).Markup("</strong> · ").Text(row.Text(2))
+        .Markup(" · ")
+        .Text(conversation::SpanishDate(static_cast<int>(day.year()),
+                                        static_cast<unsigned>(day.month()),
+                                        static_cast<unsigned>(day.day())))
+        .Markup(" · confianza ").Text(Percent(row.Double(6)));
+    if (row.Bool(10)) content.Markup(" · <em>devuelta por la dependencia</em>");
+    content.Markup("</header><p class=\"texto\">").Text(row.Text(3)).Markup("</p>");
+    if (!normalized.empty()) {
+      content.Markup("<p class=\"leido\"><small>Lo que leyó SAC:</small> ")
+          .Append(Highlighted(normalized, spans)).Markup("</p>");
+    }
+    const std::string colonia = row.Text(7);
+    const std::string postal_code = row.Text(8);
+    content.Markup("<div class=\"lectura\"><div><small>Candidatos</small><ol>").Append(candidates)
+        .Markup("</ol></div><div><small>Colonia</small><p>");
+    if (colonia.empty()) {
+      content.Markup("<em>no la encontró</em>");
+    } else {
+      content.Text(colonia).Markup(" ").Text(postal_code.empty() ? "" : "(" + postal_code + ")");
+    }
+    content.Markup("</p></div></div>");
+
+    // Canalizar: the top candidate preselected, everything changeable.
+    content.Markup("<form class=\"decision\" method=\"post\"").Attr("action", action + "/canalizar")
+        .Markup(">").Append(CsrfField(session))
+        .Markup("<label>Dependencia <select name=\"dependencia\" required><option value=\"\">"
+                "— elige —</option>");
+    for (const auto& [dependencia_id, name] : dependencias) {
+      content.Markup("<option").Attr("value", dependencia_id);
+      if (dependencia_id == top_dependencia) content.Markup(" selected");
+      content.Markup(">").Text(name).Markup("</option>");
+    }
+    content.Markup("</select></label><label>Categoría <select name=\"categoria\">"
+                   "<option value=\"\">— sin cambiar —</option>");
+    for (const auto& categoria : rules.categorias()) {
+      content.Markup("<option").Attr("value", categoria.id);
+      if (categoria.id == top_categoria) content.Markup(" selected");
+      const auto name = dependencia_names.find(categoria.dependencia);
+      content.Markup(">").Text(categoria.name).Markup(" (")
+          .Text(name != dependencia_names.end() ? name->second : categoria.dependencia)
+          .Markup(")</option>");
+    }
+    content.Markup("</select></label><label>Colonia <input name=\"colonia\" list=\"colonias\" "
+                   "autocomplete=\"off\"")
+        .Attr("value", colonia.empty() ? "" : colonia + (postal_code.empty() ? "" : " (" + postal_code + ")"))
+        .Markup("></label><button type=\"submit\">Canalizar</button></form>");
+
+    content.Markup("<details><summary>Otras decisiones</summary>"
+                   "<form class=\"decision\" method=\"post\"")
+        .Attr("action", action + "/no-procede").Markup(">").Append(CsrfField(session))
+        .Markup("<label>Motivo <input name=\"motivo\" required maxlength=\"500\"></label>"
+                "<button type=\"submit\">No procede</button></form>"
+                "<form class=\"decision\" method=\"post\"")
+        .Attr("action", action + "/duplicada").Markup(">").Append(CsrfField(session))
+        .Markup("<label>Folio original <input name=\"folio\" required pattern=\"[0-9]{4}-[0-9]{6}\" "
+                "placeholder=\"2026-000123\"></label><button type=\"submit\">Es duplicada</button>"
+                "</form><form class=\"decision\" method=\"post\"")
+        .Attr("action", action + "/preguntar").Markup(">").Append(CsrfField(session))
+        .Markup("<label>Pregunta al ciudadano <textarea name=\"pregunta\" required "
+                "maxlength=\"600\" rows=\"2\"></textarea></label>"
+                "<button type=\"submit\">Preguntar</button></form></details></article>");
+  }
+  RecordPersonalDataView(tx, session.user.id, shown, {"texto"}, "/clasificacion", clock_.Now());
+  return Document(200, "Bandeja de clasificación", content, &session);
+}
+
+HttpResponse StaffWeb::QueueOutcome(const StaffSession& session, const Result<std::string>& done) {
+  if (!done) {
+    const int status = done.error().code == Errc::kNotFound ? 404
+                       : done.error().code == Errc::kConflict ? 409
+                                                              : 400;
+    return Message(status, "No se hizo", done.error().message, &session);
+  }
+  std::string location = "/clasificacion?hecho=";
+  for (const unsigned char c : *done) {
+    // Percent-encode the sentence for the query string.
+    if (std::isalnum(c) != 0 || c == '-') {
+      location += static_cast<char>(c);
+    } else {
+      constexpr char kHex[] = "0123456789ABCDEF";
+      location += '%';
+      location += kHex[c >> 4];
+      location += kHex[c & 0xF];
+    }
+  }
+  return Redirect(location);
+}
+
+HttpResponse StaffWeb::Canalize(Tx& tx, const HttpRequest& request, const StaffSession& session) {
+  const Form form = FormOf(request);
+  const auto id = BoletaId(request);
+  if (!id) return Message(404, "No existe", "No existe esa boleta.", &session);
+  const std::string dependencia = Field(form, "dependencia");
+  const std::string categoria = Field(form, "categoria");
+  const auto rules = classifiers_.Current();
+  // The categoría must exist and belong to the chosen dependencia; the colonia must be one of
+  // the gazetteer's.
+  if (!categoria.empty()) {
+    const auto& all = rules->rules().categorias();
+    const auto found = std::find_if(all.begin(), all.end(),
+                                    [&](const auto& c) { return c.id == categoria; });
+    if (found == all.end()) {
+      return QueueOutcome(session, MakeError(Errc::kInvalidArgument, "No existe la categoría elegida."));
+    }
+    if (found->dependencia != dependencia) {
+      return QueueOutcome(session, MakeError(Errc::kInvalidArgument,
+                                             "La categoría «" + found->name +
+                                                 "» corresponde a otra dependencia; elige ambas de nuevo."));
+    }
+  }
+  auto [colonia, postal_code] = SplitColonia(Field(form, "colonia"));
+  if (!colonia.empty()) {
+    const auto& colonias = rules->rules().gazetteer().colonias();
+    const auto found = std::find_if(colonias.begin(), colonias.end(), [&](const auto& c) {
+      return c.name == colonia && (postal_code.empty() || c.postal_code == postal_code);
+    });
+    if (found == colonias.end()) {
+      return QueueOutcome(session, MakeError(Errc::kInvalidArgument,
+                                             "«" + colonia + "» no está en el catálogo de colonias "
+                                             "de Mazatlán; elígela de la lista."));
+    }
+    postal_code = found->postal_code;
+  }
+  const auto actor = workflow::Actor::Staff(session.user.username);
+  const TimePoint now = clock_.Now();
+  const auto folio = tx.Exec(kFolioOf, {*id});
+  if (folio.empty()) return QueueOutcome(session, MakeError(Errc::kNotFound, "No existe esa boleta."));
+  workflow::CorrectClassification(tx, *id, actor, now, categoria, colonia, postal_code);
+  workflow::StatusChange change;
+  change.to = workflow::BoletaStatus::kCanalizada;
+  change.dependencia_id = dependencia;
+  const auto changed = workflow_.ChangeStatus(tx, actor, *id, change);
+  if (!changed) return QueueOutcome(session, changed.error());
+  return QueueOutcome(session, "Boleta " + folio.at(0).Text(0) + " canalizada.");
+}
+
+HttpResponse StaffWeb::NotProceeding(Tx& tx, const HttpRequest& request,
+                                     const StaffSession& session) {
+  const auto id = BoletaId(request);
+  if (!id) return Message(404, "No existe", "No existe esa boleta.", &session);
+  const auto folio = tx.Exec(kFolioOf, {*id});
+  if (folio.empty()) return QueueOutcome(session, MakeError(Errc::kNotFound, "No existe esa boleta."));
+  workflow::StatusChange change;
+  change.to = workflow::BoletaStatus::kNoProcede;
+  change.comment = Field(FormOf(request), "motivo");
+  if (change.comment.empty()) {
+    return QueueOutcome(session, MakeError(Errc::kInvalidArgument, "Escribe el motivo."));
+  }
+  const auto changed =
+      workflow_.ChangeStatus(tx, workflow::Actor::Staff(session.user.username), *id, change);
+  if (!changed) return QueueOutcome(session, changed.error());
+  return QueueOutcome(session, "Boleta " + folio.at(0).Text(0) + ": no procede.");
+}
+
+HttpResponse StaffWeb::MarkDuplicate(Tx& tx, const HttpRequest& request,
+                                     const StaffSession& session) {
+  const auto id = BoletaId(request);
+  if (!id) return Message(404, "No existe", "No existe esa boleta.", &session);
+  const auto folio = tx.Exec(kFolioOf, {*id});
+  if (folio.empty()) return QueueOutcome(session, MakeError(Errc::kNotFound, "No existe esa boleta."));
+  const auto original_folio = workflow::FindFolio(Field(FormOf(request), "folio"));
+  const auto original =
+      original_folio ? tx.Exec(kBoletaByFolio, {workflow::FormatFolio(*original_folio)})
+                     : tx.Exec(kBoletaByFolio, {std::string("-")});
+  if (original.empty()) {
+    return QueueOutcome(session, MakeError(Errc::kInvalidArgument, "No existe el folio original."));
+  }
+  workflow::StatusChange change;
+  change.to = workflow::BoletaStatus::kDuplicada;
+  change.duplicate_of = original.at(0).Int(0);
+  const auto changed =
+      workflow_.ChangeStatus(tx, workflow::Actor::Staff(session.user.username), *id, change);
+  if (!changed) return QueueOutcome(session, changed.error());
+  return QueueOutcome(session, "Boleta " + folio.at(0).Text(0) + " marcada como duplicada.");
+}
+
+HttpResponse StaffWeb::AskCitizen(Tx& tx, const HttpRequest& request, const StaffSession& session) {
+  const auto id = BoletaId(request);
+  if (!id) return Message(404, "No existe", "No existe esa boleta.", &session);
+  const auto folio = tx.Exec(kFolioOf, {*id});
+  if (folio.empty()) return QueueOutcome(session, MakeError(Errc::kNotFound, "No existe esa boleta."));
+  const std::string question = Field(FormOf(request), "pregunta");
+  if (question.empty() || question.size() > 2000) {
+    return QueueOutcome(session, MakeError(Errc::kInvalidArgument, "Escribe la pregunta."));
+  }
+  const TimePoint now = clock_.Now();
+  const std::string boleta_folio = folio.at(0).Text(0);
+  if (!outbox::EnqueueToBoletaCitizen(tx, *id, "pregunta_staff",
+                                      conversation::StaffQuestion(boleta_folio, question),
+                                      {{"folio", boleta_folio}}, now)) {
+    return QueueOutcome(session, MakeError(Errc::kInvalidArgument,
+                                           "Esta boleta no llegó por un canal al que SAC pueda "
+                                           "escribir; llama al ciudadano."));
+  }
+  const auto noted = workflow_.AddNote(tx, workflow::Actor::Staff(session.user.username), *id,
+                                       "Pregunta al ciudadano: " + question, true);
+  if (!noted) return QueueOutcome(session, noted.error());
+  return QueueOutcome(session, "Pregunta enviada al ciudadano de la boleta " + boleta_folio + ".");
+}
+
+}  // namespace sac::web

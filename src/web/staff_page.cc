@@ -1,0 +1,100 @@
+#include "web/staff_page.h"
+
+#include "http/query.h"
+
+namespace sac::web {
+
+// Every page: no inline script or style, nothing from elsewhere, never framed.
+void SecureHeaders(HttpResponse& response) {
+  response.headers.Add("Content-Security-Policy",
+                       "default-src 'self'; script-src 'self'; style-src 'self'; "
+                       "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                       "form-action 'self'; frame-ancestors 'none'");
+  response.headers.Add("X-Content-Type-Options", "nosniff");
+  response.headers.Add("Referrer-Policy", "same-origin");
+  response.headers.Add("Cache-Control", "no-store");
+}
+
+const char* RoleName(std::string_view role) {
+  if (role == "administrador") return "Administración";
+  if (role == "atencion_ciudadana") return "Atención Ciudadana";
+  if (role == "enlace") return "Enlace de dependencia";
+  if (role == "director") return "Dirección";
+  return "";
+}
+
+// The page around `content`: header with who is signed in and the sign-out button.
+HttpResponse Document(int status, std::string_view title, const Html& content,
+                      const StaffSession* session) {
+  Html page;
+  page.Markup("<!doctype html>\n<html lang=\"es-MX\"><head><meta charset=\"utf-8\">"
+              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+              "<title>")
+      .Text(title)
+      .Markup(" · SAC Mazatlán</title><link rel=\"stylesheet\" href=\"/static/sac.css\">"
+              "</head><body><header class=\"barra\"><a class=\"marca\" href=\"/\">SAC "
+              "<span>Atención Ciudadana · Mazatlán</span></a>");
+  if (session != nullptr) {
+    page.Markup("<div class=\"quien\"><span>")
+        .Text(session->user.display_name)
+        .Markup("</span> <small>")
+        .Text(RoleName(session->user.role))
+        .Markup("</small><a href=\"/contrasena\">Contraseña</a>"
+                "<form method=\"post\" action=\"/salir\">")
+        .Append(CsrfField(*session))
+        .Markup("<button type=\"submit\">Salir</button></form></div>");
+  }
+  page.Markup("</header>");
+  if (session != nullptr) {
+    page.Markup("<nav><a href=\"/\">Inicio</a>");
+    const std::string& role = session->user.role;
+    if (role == "administrador" || role == "atencion_ciudadana") {
+      page.Markup("<a href=\"/clasificacion\">Clasificación</a>");
+    }
+    page.Markup("</nav>");
+  }
+  page.Markup("<main>").Append(content).Markup("</main></body></html>\n");
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "text/html; charset=utf-8";
+  response.body = page.Take();
+  SecureHeaders(response);
+  return response;
+}
+
+HttpResponse Redirect(std::string location) {
+  HttpResponse response;
+  response.status = 303;
+  response.headers.Add("Location", std::move(location));
+  SecureHeaders(response);
+  return response;
+}
+
+HttpResponse Message(int status, std::string_view title, std::string_view text,
+                     const StaffSession* session) {
+  Html content;
+  content.Markup("<section class=\"aviso\"><h1>").Text(title).Markup("</h1><p>").Text(text)
+      .Markup("</p><p><a href=\"/\">Volver al inicio</a></p></section>");
+  return Document(status, title, content, session);
+}
+
+Form FormOf(const HttpRequest& request) {
+  Form fields;
+  auto parsed = http::ParseForm(request.body, 32);
+  if (!parsed) return fields;
+  for (auto& [name, value] : *parsed) fields.emplace(std::move(name), std::move(value));
+  return fields;
+}
+
+std::string Field(const Form& form, std::string_view name) {
+  const auto found = form.find(name);
+  return found == form.end() ? std::string() : found->second;
+}
+
+Html CsrfField(const StaffSession& session) {
+  Html field;
+  field.Markup("<input type=\"hidden\" name=\"csrf\"").Attr("value", session.csrf_token).Markup(">");
+  return field;
+}
+
+}  // namespace sac::web

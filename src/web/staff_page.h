@@ -1,0 +1,42 @@
+// What every staff page shares: the document around its content (header with who is signed in
+// and the sign-out button), the security headers, redirects, short messages, and form fields.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "core/http_message.h"
+#include "web/html.h"
+#include "web/staff_session.h"
+
+namespace sac::web {
+
+using Form = std::map<std::string, std::string, std::less<>>;
+
+// Content-Security-Policy without inline scripts or styles, nosniff, no framing, no caching.
+void SecureHeaders(HttpResponse& response);
+
+// "Atención Ciudadana" for atencion_ciudadana, ...
+const char* RoleName(std::string_view role);
+
+// A whole page; `session` null on pages for signed-out people.
+HttpResponse Document(int status, std::string_view title, const Html& content,
+                      const StaffSession* session);
+
+// 303 See Other: after every successful POST (the browser's back button never re-posts).
+HttpResponse Redirect(std::string location);
+
+// A page with a title and one sentence (errors, refusals).
+HttpResponse Message(int status, std::string_view title, std::string_view text,
+                     const StaffSession* session);
+
+// The fields of an application/x-www-form-urlencoded body (empty when malformed).
+Form FormOf(const HttpRequest& request);
+std::string Field(const Form& form, std::string_view name);
+
+// <input type="hidden" name="csrf" value="..."> for the session's forms.
+Html CsrfField(const StaffSession& session);
+
+}  // namespace sac::web
