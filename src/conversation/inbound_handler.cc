@@ -1,6 +1,5 @@
 #include "conversation/inbound_handler.h"
 
-#include <boost/json.hpp>
 
 #include <regex>
 
@@ -9,16 +8,13 @@
 #include "conversation/folio_status.h"
 #include "conversation/replies.h"
 #include "conversation/survey_answer.h"
+#include "routing/route_boleta.h"
 #include "workflow/folio.h"
 
 namespace sac::conversation {
 namespace {
 
 using storage::Statement;
-
-constexpr Statement kDependencia{
-    "conversation.dependencia",
-    "SELECT name, sla_business_days, contact FROM dependencia WHERE id = $1"};
 
 // A boleta's folio and the dependencia it is about (routed, or the machine's reading).
 constexpr Statement kBoletaBrief{
@@ -513,53 +509,11 @@ ProcessOutcome InboundHandler::NewPetition(storage::Tx& tx, Turn& turn) {
 std::string InboundHandler::ClassifyAndRoute(storage::Tx& tx, const workflow::BoletaRef& boleta,
                                              classify::Classification c,
                                              std::string_view chosen_categoria) {
-  const classify::Categoria* chosen = nullptr;
-  for (const classify::Categoria& categoria : classifiers_.Current()->rules().categorias()) {
-    if (!chosen_categoria.empty() && categoria.id == chosen_categoria) chosen = &categoria;
-  }
-  std::string json = c.ToJson();
-  if (chosen != nullptr) {
-    // The citizen picked the categoría in the app: that routes it. The machine's reading stays
-    // in the record (and a disagreement is worth a look when staff review corrections).
-    boost::json::object record_json = boost::json::parse(json).as_object();
-    record_json["categoria_elegida"] = chosen->id;
-    json = boost::json::serialize(record_json);
-    c.categoria = chosen->id;
-    c.dependencia = chosen->dependencia;
-    c.priority = chosen->priority;
-    c.confidence = 1.0;
-    c.needs_review = false;
-    c.intent = "peticion";
-  }
-  workflow::ClassificationRecord record;
-  record.intent = c.intent;
-  record.categoria = c.categoria;
-  record.dependencia = c.dependencia;
-  record.colonia = c.colonia ? c.colonia->name : "";
-  record.colonia_postal_code = c.colonia ? c.colonia->postal_code : "";
-  record.address = c.address;
-  record.priority = c.priority;
-  record.confidence = c.confidence;
-  record.needs_review = c.needs_review;
-  record.json = json;
-  const TimePoint now = clock_.Now();
-  workflow::RecordClassification(tx, boleta.id, record, now);
-  if (c.needs_review || c.dependencia.empty()) {
-    return BoletaRegistered(boleta.folio);
-  }
-  workflow::StatusChange route;
-  route.to = workflow::BoletaStatus::kCanalizada;
-  route.dependencia_id = c.dependencia;
-  if (!workflow_.ChangeStatus(tx, workflow::Actor::System(), boleta.id, route)) {
-    return BoletaRegistered(boleta.folio);  // e.g. an inactive dependencia: staff decide
-  }
-  const auto dependencia = tx.Exec(kDependencia, {c.dependencia});
-  const std::string name = dependencia.empty() ? c.dependencia : dependencia.at(0).Text(0);
-  if (c.dependencia == "externa") {
-    return BoletaExternal(boleta.folio, dependencia.empty() ? "" : dependencia.at(0).Text(2));
-  }
-  return BoletaRouted(boleta.folio, name,
-                      dependencia.empty() ? 10 : static_cast<int>(dependencia.at(0).Int(1)));
+  const auto routed = routing::RouteNewBoleta(tx, workflow_, classifiers_.Current()->rules(),
+                                              boleta, std::move(c), chosen_categoria, clock_.Now());
+  if (!routed) return BoletaRegistered(boleta.folio);
+  if (routed->dependencia_id == "externa") return BoletaExternal(boleta.folio, routed->contact);
+  return BoletaRouted(boleta.folio, routed->name, routed->sla_business_days);
 }
 
 }  // namespace sac::conversation
