@@ -20,6 +20,10 @@ constexpr Statement kCitizenByPhone{
     "INSERT INTO citizen (display_name, phone) VALUES ($1, $2) "
     "ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone RETURNING id"};
 
+constexpr Statement kNameIfNone{
+    "citizen.name_if_none",
+    "UPDATE citizen SET display_name = $2 WHERE id = $1 AND display_name = ''"};
+
 constexpr Statement kNewCitizen{
     "citizen.insert", "INSERT INTO citizen (display_name) VALUES ($1) RETURNING id"};
 
@@ -58,6 +62,18 @@ constexpr Statement kBlock{
     "UPDATE citizen_identity SET blocked_at = now() WHERE channel = $1 AND external_id = $2"};
 
 }  // namespace
+
+std::optional<std::int64_t> ForCapture(storage::Tx& tx, std::string_view display_name,
+                                       std::string_view phone) {
+  if (phone.empty()) {
+    if (display_name.empty()) return std::nullopt;
+    return tx.Exec(kNewCitizen, {display_name}).at(0).Int(0);
+  }
+  tx.Exec(kLockPhone, {phone});
+  const std::int64_t id = tx.Exec(kCitizenByPhone, {display_name, phone}).at(0).Int(0);
+  if (!display_name.empty()) tx.Exec(kNameIfNone, {id, display_name});
+  return id;
+}
 
 void MarkBlocked(storage::Tx& tx, std::string_view channel, std::string_view external_id) {
   tx.Exec(kBlock, {channel, external_id});

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "core/inbound.h"
@@ -25,6 +26,12 @@ ResolvedCitizen Resolve(storage::Tx& tx, const InboundMessage& message);
 // the two are one person: everything of `citizen_id` moves to that one, whose id is returned. A
 // citizen who already has a different number keeps it (a second number proves nothing).
 std::int64_t LinkPhone(storage::Tx& tx, std::int64_t citizen_id, std::string_view phone);
+
+// A citizen staff capture from a phone call or a visit: the one who already has `phone` (E.164),
+// or a new one with the name and phone given. nullopt when neither is given (an anonymous
+// petition).
+std::optional<std::int64_t> ForCapture(storage::Tx& tx, std::string_view display_name,
+                                       std::string_view phone);
 
 // The citizen blocked us on this channel identity: the outbox sends nothing more to it.
 void MarkBlocked(storage::Tx& tx, std::string_view channel, std::string_view external_id);

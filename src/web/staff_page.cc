@@ -49,7 +49,7 @@ HttpResponse Document(int status, std::string_view title, const Html& content,
     page.Markup("<nav><a href=\"/\">Inicio</a>");
     const std::string& role = session->user.role;
     if (role == "administrador" || role == "atencion_ciudadana") {
-      page.Markup("<a href=\"/clasificacion\">Clasificación</a>");
+      page.Markup("<a href=\"/clasificacion\">Clasificación</a><a href=\"/captura\">Captura</a>");
     }
     page.Markup("</nav>");
   }

@@ -91,6 +91,9 @@ const std::vector<StaffPage>& StaffPages() {
       {"POST", "/contrasena", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"POST", "/salir", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/clasificacion", {"administrador", "atencion_ciudadana"}},
+      {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
+      {"POST", "/captura", {"administrador", "atencion_ciudadana"}},
+      {"GET", "/captura/{folio}", {"administrador", "atencion_ciudadana"}},
       {"POST", "/clasificacion/{id}/canalizar", {"administrador", "atencion_ciudadana"}},
       {"POST", "/clasificacion/{id}/no-procede", {"administrador", "atencion_ciudadana"}},
       {"POST", "/clasificacion/{id}/duplicada", {"administrador", "atencion_ciudadana"}},
@@ -125,6 +128,14 @@ void StaffWeb::AddRoutes(http::Router& router) {
   router.Add({"GET", "/clasificacion", "staff_queue", http::kNoBody, [this](const HttpRequest& r) {
                 return Guard(r, "/clasificacion", &StaffWeb::Queue);
               }});
+  router.Add({"GET", "/captura", "staff_capture", http::kNoBody, [this](const HttpRequest& r) {
+                return Guard(r, "/captura", &StaffWeb::CaptureForm);
+              }});
+  router.Add({"POST", "/captura", "staff_capture", kFormBytes, [this](const HttpRequest& r) {
+                return Guard(r, "/captura", &StaffWeb::Capture);
+              }});
+  router.Add({"GET", "/captura/{folio}", "staff_capture", http::kNoBody,
+              [this](const HttpRequest& r) { return Guard(r, "/captura/{folio}", &StaffWeb::Captured); }});
   const std::pair<const char*, Page> decisions[] = {
       {"/clasificacion/{id}/canalizar", &StaffWeb::Canalize},
       {"/clasificacion/{id}/no-procede", &StaffWeb::NotProceeding},

@@ -6,6 +6,7 @@
 // changes on GET, and a Content-Security-Policy without inline scripts.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,15 @@ class StaffWeb {
   HttpResponse MarkDuplicate(storage::Tx& tx, const HttpRequest& request,
                              const StaffSession& session);
   HttpResponse AskCitizen(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  // Captura (capture.cc): petitions by phone, at the módulo, on a recorrido.
+  HttpResponse CaptureForm(storage::Tx& tx, const HttpRequest& request,
+                           const StaffSession& session);
+  HttpResponse Capture(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse Captured(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse CapturePage(int status, const StaffSession& session,
+                           const std::map<std::string, std::string, std::less<>>& values,
+                           std::string_view problem);
+
   // After a queue decision: back to the queue, saying what was done, or the refusal's reason.
   HttpResponse QueueOutcome(const StaffSession& session, const Result<std::string>& done);
 

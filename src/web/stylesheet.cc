@@ -53,7 +53,19 @@ select, textarea { display: block; width: 100%; margin-top: .3rem; padding: .45r
   border: 1px solid var(--linea); border-radius: 4px; }
 details { margin-top: .6rem; }
 summary { cursor: pointer; color: var(--marca); font-weight: 600; }
-@media print { .barra form, .barra a[href="/contrasena"] { display: none; } }
+fieldset { border: 1px solid var(--linea); border-radius: 6px; margin: 0 0 1rem; padding: .8rem; }
+legend { font-weight: 600; padding: 0 .3rem; }
+.opcion { display: flex; gap: .5rem; align-items: center; font-weight: 400; margin: .3rem 0; }
+.opcion input { width: auto; margin: 0; }
+.captura { max-width: 44rem; }
+.ficha { background: #fff; border: 2px solid var(--tinta); border-radius: 6px; padding: 1.4rem;
+  max-width: 40rem; }
+.folio { font-size: 3rem; font-weight: 800; letter-spacing: .05em; margin: .2rem 0 .8rem; }
+dt { font-weight: 600; color: var(--suave); font-size: .85rem; margin-top: .6rem; }
+dd { margin: 0; white-space: pre-wrap; }
+.nota { color: var(--suave); font-size: .9rem; margin-top: 1.2rem; }
+@media print { .barra, nav, .no-imprimir { display: none; } body { background: #fff; }
+  .ficha { border: 0; } }
 )css";
 }
 

@@ -458,5 +458,67 @@ TEST_F(QueueTest, NoProcedeDuplicadaAndAQuestionToTheCitizen) {
   EXPECT_THAT(page.body, HasSubstr("3 boletas esperan"));
 }
 
+
+// --- Captura ------------------------------------------------------------------------------------
+
+TEST_F(QueueTest, ACapturedCallGetsItsFolioRoutedWithTheColoniaStaffGave) {
+  const auto form = Get("/captura", cookie_);
+  ASSERT_EQ(form.status, 200);
+  EXPECT_THAT(form.body, HasSubstr("Llamada telefónica"));
+  const auto& colonia = classifiers_->Current()->rules().gazetteer().colonias().at(10);
+  const std::string fields =
+      "csrf=" + csrf_ + "&canal=telefono&texto=" +
+      Encode("hay una fuga de agua potable enorme frente a la primaria") + "&colonia=" +
+      Encode(colonia.name + " (" + colonia.postal_code + ")") + "&direccion=" +
+      Encode("Calle Laureles 123") + "&nombre=" + Encode("Martha Peña") + "&telefono=" +
+      Encode("669 123 4501");
+  const auto created = Post("/captura", fields, cookie_);
+  ASSERT_EQ(created.status, 303) << created.body;
+  EXPECT_EQ(Header(created, "Location"), "/captura/2026-000001");
+  EXPECT_EQ(db_.Scalar("SELECT channel || ':' || status || ':' || dependencia_id || ':' || colonia "
+                       "|| ':' || address_text FROM boleta"),
+            "telefono:canalizada:jumapam:" + colonia.name + ":Calle Laureles 123");
+  EXPECT_EQ(db_.Scalar("SELECT display_name || ':' || phone FROM citizen"), "Martha Peña:+526691234501");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event WHERE kind = 'capturada' AND actor = 'capturista'"), 1);
+
+  const auto ficha = Get("/captura/2026-000001", cookie_);
+  ASSERT_EQ(ficha.status, 200);
+  EXPECT_THAT(ficha.body, HasSubstr("<p class=\"folio\">2026-000001</p>"));
+  EXPECT_THAT(ficha.body, HasSubstr("La atiende <strong>JUMAPAM"));
+  EXPECT_THAT(ficha.body, HasSubstr("</strong>; plazo hasta el "));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM personal_data_access WHERE route = '/captura/{folio}'"), 1);
+
+  // The same caller again: the same citizen.
+  ASSERT_EQ(Post("/captura", "csrf=" + csrf_ + "&canal=modulo&texto=" + Encode("no pasa el camión de la basura") +
+                                 "&telefono=" + Encode("+52 1 669 123 4501"),
+                 cookie_).status,
+            303);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM citizen"), 1);
+  EXPECT_EQ(db_.Count("SELECT count(DISTINCT citizen_id) FROM boleta"), 1);
+}
+
+TEST_F(QueueTest, AnUnclearCaptureWaitsForStaffAndBadInputIsSaidWithTheFormKept) {
+  ASSERT_EQ(Post("/captura", "csrf=" + csrf_ + "&canal=recorrido&texto=" + Encode("vengan a ver esto"),
+                 cookie_).status,
+            303);
+  const auto ficha = Get("/captura/2026-000001", cookie_);
+  EXPECT_THAT(ficha.body, HasSubstr("Atención Ciudadana la revisará"));
+  EXPECT_EQ(db_.Scalar("SELECT status || ':' || (citizen_id IS NULL) FROM boleta"), "por_clasificar:true")
+      << "an anonymous petition";
+
+  const auto empty = Post("/captura", "csrf=" + csrf_ + "&canal=telefono&texto=+++", cookie_);
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_THAT(empty.body, HasSubstr("Escribe lo que pide"));
+  const auto phone = Post("/captura", "csrf=" + csrf_ + "&canal=telefono&texto=bache&telefono=123", cookie_);
+  EXPECT_EQ(phone.status, 400);
+  EXPECT_THAT(phone.body, HasSubstr("bache</textarea>")) << "what was typed is kept";
+  EXPECT_EQ(Post("/captura", "csrf=" + csrf_ + "&canal=fax&texto=bache", cookie_).status, 400);
+  EXPECT_EQ(Post("/captura", "csrf=" + csrf_ + "&canal=telefono&texto=bache&colonia=Narnia", cookie_).status,
+            400);
+  EXPECT_EQ(Post("/captura", "csrf=x&canal=telefono&texto=bache", cookie_).status, 403);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 1);
+  EXPECT_EQ(Get("/captura/2026-999999", cookie_).status, 404);
+}
+
 }  // namespace
 }  // namespace sac::web

@@ -1,0 +1,220 @@
+// Captura: petitions that arrive by phone, at the módulo (walk-in) or on a recorrido ("El
+// Alcalde toca tu puerta"), typed by Atención Ciudadana staff. The same path as a citizen's own
+// message: a boleta with a folio, the classifier's reading (with the colonia and street staff
+// give taking precedence), routed when the classifier is sure, queued otherwise. The folio is
+// then shown big, ready to be read out over the phone, on a page that prints as the ficha.
+#include <algorithm>
+
+#include "channels/common/mx_phone.h"
+#include "citizens/citizen_directory.h"
+#include "conversation/replies.h"
+#include "routing/route_boleta.h"
+#include "web/personal_data_log.h"
+#include "web/staff_page.h"
+#include "web/staff_web.h"
+#include "workflow/boletas.h"
+#include "workflow/folio.h"
+
+namespace sac::web {
+namespace {
+
+using storage::Statement;
+using storage::Tx;
+
+constexpr std::size_t kMaxText = 4000;
+
+// How a captured petition came in: the boleta's channel, and how the form names it.
+struct CaptureChannel {
+  const char* id;
+  const char* label;
+};
+constexpr CaptureChannel kCaptureChannels[] = {
+    {"telefono", "Llamada telefónica"},
+    {"modulo", "Módulo de atención (en persona)"},
+    {"recorrido", "Recorrido «El Alcalde toca tu puerta»"},
+};
+
+constexpr Statement kCaptured{
+    "capture.boleta",
+    "SELECT b.id, b.folio, b.status, b.channel, b.text, coalesce(b.colonia, ''),"
+    "  coalesce(b.address_text, ''), coalesce(d.name, ''), b.due_at IS NOT NULL,"
+    "  extract(epoch FROM b.created_at)::float8, extract(epoch FROM b.due_at)::float8,"
+    "  coalesce(c.display_name, ''), coalesce(c.phone, '') "
+    "FROM boleta b LEFT JOIN dependencia d ON d.id = b.dependencia_id"
+    "  LEFT JOIN citizen c ON c.id = b.citizen_id "
+    "WHERE b.folio = $1 AND b.channel IN ('telefono', 'modulo', 'recorrido')"};
+
+struct CaptureForm {
+  std::string channel = "telefono";
+  std::string name;
+  std::string phone;
+  std::string text;
+  std::string colonia;
+  std::string address;
+};
+
+std::string Date(const workflow::LocalTime& local, TimePoint instant) {
+  const std::chrono::year_month_day day(local.LocalDate(instant));
+  return conversation::SpanishDate(static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                                   static_cast<unsigned>(day.day()));
+}
+
+TimePoint FromEpoch(double seconds) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+      std::chrono::duration<double>(seconds)));
+}
+
+}  // namespace
+
+HttpResponse StaffWeb::CaptureForm(Tx& /*tx*/, const HttpRequest& /*request*/,
+                                   const StaffSession& session) {
+  return CapturePage(200, session, {}, "");
+}
+
+HttpResponse StaffWeb::CapturePage(int status, const StaffSession& session,
+                                   const std::map<std::string, std::string, std::less<>>& values,
+                                   std::string_view problem) {
+  const auto value = [&](const char* name, const char* fallback = "") {
+    const auto found = values.find(name);
+    return found == values.end() ? std::string(fallback) : found->second;
+  };
+  const std::string channel = value("canal", "telefono");
+  Html content;
+  content.Markup("<h1>Captura de petición</h1>");
+  if (!problem.empty()) content.Markup("<p class=\"error\" role=\"alert\">").Text(problem).Markup("</p>");
+  content.Markup("<form class=\"captura\" method=\"post\" action=\"/captura\">")
+      .Append(CsrfField(session))
+      .Markup("<fieldset><legend>¿Cómo llegó?</legend>");
+  for (const CaptureChannel& option : kCaptureChannels) {
+    content.Markup("<label class=\"opcion\"><input type=\"radio\" name=\"canal\"")
+        .Attr("value", option.id);
+    if (channel == option.id) content.Markup(" checked");
+    content.Markup("> ").Text(option.label).Markup("</label>");
+  }
+  content.Markup("</fieldset><label>Lo que pide el ciudadano <textarea name=\"texto\" required "
+                 "rows=\"5\" maxlength=\"4000\">")
+      .Text(value("texto"))
+      .Markup("</textarea></label><label>Colonia <input name=\"colonia\" list=\"colonias\" "
+              "autocomplete=\"off\"")
+      .Attr("value", value("colonia"))
+      .Markup("></label><label>Calle, número y referencias <input name=\"direccion\" "
+              "maxlength=\"300\"")
+      .Attr("value", value("direccion"))
+      .Markup("></label><fieldset><legend>Ciudadano (opcional)</legend><label>Nombre "
+              "<input name=\"nombre\" maxlength=\"120\" autocomplete=\"off\"")
+      .Attr("value", value("nombre"))
+      .Markup("></label><label>Teléfono <input name=\"telefono\" type=\"tel\" maxlength=\"20\" "
+              "autocomplete=\"off\"")
+      .Attr("value", value("telefono"))
+      .Markup("></label></fieldset><button type=\"submit\">Registrar y dar folio</button></form>");
+  content.Markup("<datalist id=\"colonias\">");
+  for (const auto& colonia : classifiers_.Current()->rules().gazetteer().colonias()) {
+    content.Markup("<option").Attr("value", colonia.name + " (" + colonia.postal_code + ")")
+        .Markup(">");
+  }
+  content.Markup("</datalist>");
+  return Document(status, "Captura", content, &session);
+}
+
+HttpResponse StaffWeb::Capture(Tx& tx, const HttpRequest& request, const StaffSession& session) {
+  const Form form = FormOf(request);
+  const std::string channel = Field(form, "canal");
+  const std::string text = Field(form, "texto");
+  const std::string name = Field(form, "nombre");
+  const std::string raw_phone = Field(form, "telefono");
+  const std::string colonia_field = Field(form, "colonia");
+  const std::string address = Field(form, "direccion");
+  const std::map<std::string, std::string, std::less<>> values(form.begin(), form.end());
+
+  const bool known_channel =
+      std::any_of(std::begin(kCaptureChannels), std::end(kCaptureChannels),
+                  [&](const CaptureChannel& c) { return channel == c.id; });
+  if (!known_channel) return CapturePage(400, session, values, "Elige cómo llegó la petición.");
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return CapturePage(400, session, values, "Escribe lo que pide el ciudadano.");
+  }
+  if (text.size() > kMaxText || name.size() > 120 || address.size() > 300) {
+    return CapturePage(400, session, values, "El texto es demasiado largo.");
+  }
+  std::string phone;
+  if (!raw_phone.empty()) {
+    const auto normalized = channels::NormalizePhone(raw_phone);
+    if (!normalized) {
+      return CapturePage(400, session, values,
+                         "El teléfono no parece un número de México de 10 dígitos.");
+    }
+    phone = *normalized;
+  }
+  const auto rules = classifiers_.Current();
+  classify::Classification reading = rules->Classify(text);
+  if (!colonia_field.empty()) {
+    // What staff wrote down from the citizen wins over what the classifier found in the text.
+    const auto open = colonia_field.rfind(" (");
+    const std::string colonia_name =
+        open != std::string::npos && colonia_field.back() == ')' ? colonia_field.substr(0, open)
+                                                                 : colonia_field;
+    const auto& colonias = rules->rules().gazetteer().colonias();
+    const auto found = std::find_if(colonias.begin(), colonias.end(), [&](const auto& c) {
+      return c.name + " (" + c.postal_code + ")" == colonia_field || c.name == colonia_name;
+    });
+    if (found == colonias.end()) {
+      return CapturePage(400, session, values,
+                         "Esa colonia no está en el catálogo de Mazatlán; elígela de la lista.");
+    }
+    reading.colonia = classify::ColoniaMatch{found->name, found->postal_code, "capturista", ""};
+  }
+  if (!address.empty()) reading.address = address;
+
+  const TimePoint now = clock_.Now();
+  workflow::NewBoleta boleta;
+  boleta.channel = channel;
+  boleta.citizen_id = citizens::ForCapture(tx, name, phone);
+  boleta.text = text;
+  const workflow::BoletaRef created = workflow::CreateBoleta(tx, boleta, now);
+  (void)routing::RouteNewBoleta(tx, workflow_, rules->rules(), created, std::move(reading), "", now);
+  workflow::AppendEvent(tx, created.id, now, "capturada", workflow::Actor::Staff(session.user.username),
+                        std::nullopt, std::nullopt, "{\"canal\":\"" + channel + "\"}");
+  return Redirect("/captura/" + created.folio);
+}
+
+HttpResponse StaffWeb::Captured(Tx& tx, const HttpRequest& request, const StaffSession& session) {
+  const auto param = request.path_params.find("folio");
+  const auto folio = param == request.path_params.end() ? std::nullopt
+                                                        : workflow::FindFolio(param->second);
+  const auto rows = folio ? tx.Exec(kCaptured, {workflow::FormatFolio(*folio)})
+                          : tx.Exec(kCaptured, {std::string("-")});
+  if (rows.empty()) return Message(404, "No existe", "No hay una petición capturada con ese folio.", &session);
+  const auto row = rows.at(0);
+  const std::string status = row.Text(2);
+  Html content;
+  content.Markup("<section class=\"ficha\"><p>Folio de la petición</p><p class=\"folio\">")
+      .Text(row.Text(1))
+      .Markup("</p><p>Registrada el ")
+      .Text(Date(local_, FromEpoch(row.Double(9))))
+      .Markup(".</p>");
+  if (status == "canalizada") {
+    content.Markup("<p>La atiende <strong>").Text(row.Text(7)).Markup("</strong>");
+    if (row.Bool(8) && !row.IsNull(10)) {
+      content.Markup("; plazo hasta el ").Text(Date(local_, FromEpoch(row.Double(10))));
+    }
+    content.Markup(".</p>");
+  } else {
+    content.Markup("<p>Atención Ciudadana la revisará y la turnará a la dependencia que "
+                   "corresponda.</p>");
+  }
+  content.Markup("<dl><dt>Petición</dt><dd>").Text(row.Text(4)).Markup("</dd>");
+  if (!row.Text(5).empty()) content.Markup("<dt>Colonia</dt><dd>").Text(row.Text(5)).Markup("</dd>");
+  if (!row.Text(6).empty()) content.Markup("<dt>Dirección</dt><dd>").Text(row.Text(6)).Markup("</dd>");
+  if (!row.Text(11).empty()) content.Markup("<dt>Nombre</dt><dd>").Text(row.Text(11)).Markup("</dd>");
+  if (!row.Text(12).empty()) content.Markup("<dt>Teléfono</dt><dd>").Text(row.Text(12)).Markup("</dd>");
+  content.Markup("</dl><p class=\"nota\">Con este folio puede preguntar por su petición en "
+                 "Atención Ciudadana. Imprima esta página (Ctrl+P) para entregar la ficha.</p>"
+                 "</section><p class=\"no-imprimir\"><a href=\"/captura\">Capturar otra "
+                 "petición</a></p>");
+  RecordPersonalDataView(tx, session.user.id, {row.Int(0)}, {"texto", "nombre", "telefono",
+                                                             "direccion"},
+                         "/captura/{folio}", clock_.Now());
+  return Document(200, "Folio " + row.Text(1), content, &session);
+}
+
+}  // namespace sac::web
