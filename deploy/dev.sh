@@ -48,6 +48,16 @@ install_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
+# --- front-end files and the browser tests' driver (web/package-lock.json) ------------------------
+install_web_modules() {
+  local lock=$ROOT/web/package-lock.json stamp=$ROOT/web/node_modules/.package-lock.json
+  if [ -f "$stamp" ] && [ ! "$lock" -nt "$stamp" ]; then return 0; fi
+  command -v npm >/dev/null || die "npm is missing (Node 20 and npm come with the machine)"
+  say "installing web/node_modules from web/package-lock.json"
+  npm ci --prefix "$ROOT/web" --no-audit --no-fund --loglevel=error >/dev/null ||
+    die "npm ci failed in web/"
+}
+
 # --- build ---------------------------------------------------------------------------------------
 build() {
   if [ ! -f "$BUILD_DIR/build.ninja" ]; then
@@ -138,6 +148,7 @@ dev_secrets() {
 # --- commands ------------------------------------------------------------------------------------
 cmd_run() {
   install_packages
+  install_web_modules
   build
   dev_secrets
   CLUSTER=$ROOT/var/pg
@@ -167,6 +178,7 @@ cmd_run() {
 
 cmd_test() {
   install_packages
+  install_web_modules
   build
   CLUSTER=$ROOT/var/test-pg
   stop_cluster "$CLUSTER"

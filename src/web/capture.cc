@@ -206,7 +206,7 @@ HttpResponse StaffWeb::Captured(Tx& tx, const HttpRequest& request, const StaffS
   if (!row.Text(5).empty()) content.Markup("<dt>Colonia</dt><dd>").Text(row.Text(5)).Markup("</dd>");
   if (!row.Text(6).empty()) content.Markup("<dt>Dirección</dt><dd>").Text(row.Text(6)).Markup("</dd>");
   if (!row.Text(11).empty()) content.Markup("<dt>Nombre</dt><dd>").Text(row.Text(11)).Markup("</dd>");
-  if (!row.Text(12).empty()) content.Markup("<dt>Teléfono</dt><dd>").Text(row.Text(12)).Markup("</dd>");
+  if (!row.Text(12).empty()) content.Markup("<dt>Teléfono</dt><dd>").Text(PhoneForPeople(row.Text(12))).Markup("</dd>");
   content.Markup("</dl><p class=\"nota\">Con este folio puede preguntar por su petición en "
                  "Atención Ciudadana. Imprima esta página (Ctrl+P) para entregar la ficha.</p>"
                  "</section><p class=\"no-imprimir\"><a href=\"/captura\">Capturar otra "

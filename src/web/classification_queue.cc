@@ -185,7 +185,12 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
             if (top_categoria.empty()) top_categoria = std::string(categoria->get_string());
           }
           const auto name = dependencia_names.find(dependencia_id);
-          candidates.Markup("<li>").Text(std::string(categoria->get_string())).Markup(" → ")
+          const std::string categoria_id(categoria->get_string());
+          const auto& known = rules.categorias();
+          const auto described = std::find_if(known.begin(), known.end(),
+                                              [&](const auto& c) { return c.id == categoria_id; });
+          candidates.Markup("<li>").Text(described != known.end() ? described->name : categoria_id)
+              .Markup(" → ")
               .Text(name != dependencia_names.end() ? name->second : dependencia_id);
           if (const auto* score = object->if_contains("puntaje"); score && score->is_int64()) {
             candidates.Markup(" <small>(puntaje ").Number(score->get_int64()).Markup(")</small>");
@@ -197,7 +202,7 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
 
     const std::string action = "/clasificacion/" + std::to_string(id);
     content.Markup("<article class=\"boleta\"").Attr("id", "b-" + std::to_string(id))
-        .Markup("><header><strong>").Text(folio).Markup("</strong> · ").Text(row.Text(2))
+        .Markup("><header><strong>").Text(folio).Markup("</strong> · ").Text(ChannelLabel(row.Text(2)))
         .Markup(" · ")
         .Text(conversation::SpanishDate(static_cast<int>(day.year()),
                                         static_cast<unsigned>(day.month()),

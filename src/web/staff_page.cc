@@ -24,6 +24,28 @@ const char* RoleName(std::string_view role) {
 }
 
 // The page around `content`: header with who is signed in and the sign-out button.
+std::string ChannelLabel(std::string_view channel) {
+  static constexpr std::pair<std::string_view, std::string_view> kLabels[] = {
+      {"whatsapp", "WhatsApp"},        {"telegram", "Telegram"},
+      {"messenger", "Messenger"},      {"instagram", "Instagram"},
+      {"twilio_sms", "SMS"},           {"email", "Correo electrónico"},
+      {"open311", "App Mazatlán"},     {"telefono", "Llamada telefónica"},
+      {"modulo", "Módulo"},            {"recorrido", "Recorrido"}};
+  for (const auto& [id, label] : kLabels) {
+    if (id == channel) return std::string(label);
+  }
+  return std::string(channel);
+}
+
+std::string PhoneForPeople(std::string_view e164) {
+  if (e164.size() == 13 && e164.substr(0, 3) == "+52") {
+    const std::string_view digits = e164.substr(3);
+    return std::string(digits.substr(0, 3)) + " " + std::string(digits.substr(3, 3)) + " " +
+           std::string(digits.substr(6));
+  }
+  return std::string(e164);
+}
+
 HttpResponse Document(int status, std::string_view title, const Html& content,
                       const StaffSession* session) {
   Html page;
@@ -31,7 +53,8 @@ HttpResponse Document(int status, std::string_view title, const Html& content,
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
               "<title>")
       .Text(title)
-      .Markup(" · SAC Mazatlán</title><link rel=\"stylesheet\" href=\"/static/sac.css\">"
+      .Markup(" · SAC Mazatlán</title><link rel=\"icon\" href=\"data:,\">"
+              "<link rel=\"stylesheet\" href=\"/static/sac.css\">"
               "</head><body><header class=\"barra\"><a class=\"marca\" href=\"/\">SAC "
               "<span>Atención Ciudadana · Mazatlán</span></a>");
   if (session != nullptr) {

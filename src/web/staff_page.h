@@ -21,6 +21,12 @@ void SecureHeaders(HttpResponse& response);
 // "Atención Ciudadana" for atencion_ciudadana, ...
 const char* RoleName(std::string_view role);
 
+// How staff read a boleta's channel: "WhatsApp", "Llamada telefónica", ...
+std::string ChannelLabel(std::string_view channel);
+
+// A Mexican number as people say it: "+526691234501" → "669 123 4501"; others as they are.
+std::string PhoneForPeople(std::string_view e164);
+
 // A whole page; `session` null on pages for signed-out people.
 HttpResponse Document(int status, std::string_view title, const Html& content,
                       const StaffSession* session);

@@ -1,0 +1,99 @@
+// The staff web in a real browser (Debian's chromium driven by playwright-core, headless): a
+// capturista signs in for the first time and chooses a password, classifies a queued boleta,
+// captures a phone petition and reads its folio, and signs out. Screenshots go to
+// $SAC_ARTIFACTS. Started by tests/browser/browser_test.cc, which serves SAC and seeds the data.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
+
+const base = process.env.SAC_BASE_URL;
+const user = process.env.SAC_USER;
+const firstPassword = process.env.SAC_PASSWORD;
+const artifacts = process.env.SAC_ARTIFACTS;
+const queued = process.env.SAC_QUEUED_FOLIO;
+const newPassword = 'una contraseña nueva y larga';
+
+function chromiumPath() {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+}
+
+let browser;
+let page;
+
+before(async () => {
+  assert.ok(base && user && firstPassword && artifacts && queued,
+            'SAC_BASE_URL, SAC_USER, SAC_PASSWORD, SAC_ARTIFACTS, SAC_QUEUED_FOLIO');
+  mkdirSync(artifacts, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'es-MX' });
+  // A page that runs script we did not write, or breaks our CSP, fails the test.
+  page.on('console', (message) => {
+    if (message.type() === 'error') throw new Error(`console error: ${message.text()}`);
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function shot(name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+test('sign in for the first time and choose a password', async () => {
+  await page.goto(`${base}/`);
+  assert.equal(new URL(page.url()).pathname, '/login', 'no session: to the sign-in page');
+  await page.fill('input[name=usuario]', user);
+  await page.fill('input[name=contrasena]', firstPassword);
+  await page.click('button[type=submit]');
+  assert.equal(new URL(page.url()).pathname, '/contrasena', 'a new account chooses its password first');
+  await page.fill('input[name=actual]', firstPassword);
+  await page.fill('input[name=nueva]', newPassword);
+  await page.fill('input[name=repetida]', newPassword);
+  await page.click('main button[type=submit]');
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.match(await page.textContent('h1'), /Hola/);
+  await shot('01-inicio');
+});
+
+test('classify a queued boleta', async () => {
+  await page.click('nav a[href="/clasificacion"]');
+  const boleta = page.locator('article.boleta').first();
+  assert.ok((await boleta.textContent()).includes(queued), `the queued boleta ${queued} is shown`);
+  assert.ok(await boleta.locator('mark').count() > 0, 'the words that fired are highlighted');
+  await shot('02-bandeja');
+  await boleta.locator('select[name=dependencia]').selectOption('aseo_urbano');
+  await boleta.locator('select[name=categoria]').selectOption('');
+  await boleta.locator('button', { hasText: 'Canalizar' }).click();
+  assert.ok((await page.textContent('.hecho')).includes(`${queued} canalizada`));
+  assert.equal(await page.locator('article.boleta').count(), 0, 'nothing else waits');
+});
+
+test('capture a phone petition and read its folio', async () => {
+  await page.click('nav a[href="/captura"]');
+  await page.check('input[name=canal][value=telefono]');
+  await page.fill('textarea[name=texto]', 'hay una fuga de agua potable enorme frente a la primaria');
+  await page.fill('input[name=nombre]', 'Martha Peña');
+  await page.fill('input[name=telefono]', '669 123 4501');
+  await page.click('main button[type=submit]');
+  const folio = (await page.textContent('.folio')).trim();
+  assert.match(folio, /^\d{4}-\d{6}$/);
+  assert.match(await page.textContent('.ficha'), /La atiende/);
+  await shot('03-ficha');
+  console.log(`folio ${folio}`);
+});
+
+test('sign out', async () => {
+  await page.locator('header button', { hasText: 'Salir' }).click();
+  assert.equal(new URL(page.url()).pathname, '/login');
+  await page.goto(`${base}/`);
+  assert.equal(new URL(page.url()).pathname, '/login', 'the session is gone');
+});
