@@ -137,21 +137,6 @@ Result<Body> ReadBody(const HttpRequest& request, const std::set<std::string_vie
   return body;
 }
 
-std::optional<workflow::Date> ParseDate(std::string_view text) {
-  int y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
-      std::from_chars(text.data(), text.data() + 4, y).ptr != text.data() + 4 ||
-      std::from_chars(text.data() + 5, text.data() + 7, m).ptr != text.data() + 7 ||
-      std::from_chars(text.data() + 8, text.data() + 10, d).ptr != text.data() + 10) {
-    return std::nullopt;
-  }
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
-                                        std::chrono::day{d}};
-  return ymd.ok() ? std::optional<workflow::Date>(std::chrono::sys_days(ymd)) : std::nullopt;
-}
-
 }  // namespace
 
 void ApiV1::AddRoutes(http::Router& router) {
@@ -381,7 +366,7 @@ HttpResponse ApiV1::ChangeStatus(storage::Tx& tx, const HttpRequest& request, Ca
     read.to = *status;
     read.comment = body->String("comentario");
     if (const std::string date = body->String("fecha"); !date.empty()) {
-      read.scheduled_for = ParseDate(date);
+      read.scheduled_for = workflow::ParseDate(date);
       if (!read.scheduled_for) {
         return MakeError(Errc::kInvalidArgument, "fecha debe ser AAAA-MM-DD");
       }
@@ -400,7 +385,7 @@ HttpResponse ApiV1::Schedule(storage::Tx& tx, const HttpRequest& request, Call& 
     workflow::StatusChange read;
     read.to = BoletaStatus::kProgramada;
     read.comment = body->String("comentario");
-    read.scheduled_for = ParseDate(body->String("fecha"));
+    read.scheduled_for = workflow::ParseDate(body->String("fecha"));
     if (!read.scheduled_for) {
       return MakeError(Errc::kInvalidArgument, "fecha debe ser AAAA-MM-DD");
     }

@@ -53,17 +53,6 @@ struct CaptureForm {
   std::string address;
 };
 
-std::string Date(const workflow::LocalTime& local, TimePoint instant) {
-  const std::chrono::year_month_day day(local.LocalDate(instant));
-  return conversation::SpanishDate(static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
-                                   static_cast<unsigned>(day.day()));
-}
-
-TimePoint FromEpoch(double seconds) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
-      std::chrono::duration<double>(seconds)));
-}
-
 }  // namespace
 
 HttpResponse StaffWeb::CaptureForm(Tx& /*tx*/, const HttpRequest& /*request*/,
@@ -190,12 +179,12 @@ HttpResponse StaffWeb::Captured(Tx& tx, const HttpRequest& request, const StaffS
   content.Markup("<section class=\"ficha\"><p>Folio de la petición</p><p class=\"folio\">")
       .Text(row.Text(1))
       .Markup("</p><p>Registrada el ")
-      .Text(Date(local_, FromEpoch(row.Double(9))))
+      .Text(SpanishDay(local_, FromEpoch(row.Double(9))))
       .Markup(".</p>");
   if (status == "canalizada") {
     content.Markup("<p>La atiende <strong>").Text(row.Text(7)).Markup("</strong>");
     if (row.Bool(8) && !row.IsNull(10)) {
-      content.Markup("; plazo hasta el ").Text(Date(local_, FromEpoch(row.Double(10))));
+      content.Markup("; plazo hasta el ").Text(SpanishDay(local_, FromEpoch(row.Double(10))));
     }
     content.Markup(".</p>");
   } else {

@@ -202,7 +202,8 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
 
     const std::string action = "/clasificacion/" + std::to_string(id);
     content.Markup("<article class=\"boleta\"").Attr("id", "b-" + std::to_string(id))
-        .Markup("><header><strong>").Text(folio).Markup("</strong> · ").Text(ChannelLabel(row.Text(2)))
+        .Markup("><header><strong><a").Attr("href", "/boletas/" + folio).Markup(">").Text(folio)
+        .Markup("</a></strong> · ").Text(ChannelLabel(row.Text(2)))
         .Markup(" · ")
         .Text(conversation::SpanishDate(static_cast<int>(day.year()),
                                         static_cast<unsigned>(day.month()),
@@ -276,19 +277,7 @@ HttpResponse StaffWeb::QueueOutcome(const StaffSession& session, const Result<st
                                                               : 400;
     return Message(status, "No se hizo", done.error().message, &session);
   }
-  std::string location = "/clasificacion?hecho=";
-  for (const unsigned char c : *done) {
-    // Percent-encode the sentence for the query string.
-    if (std::isalnum(c) != 0 || c == '-') {
-      location += static_cast<char>(c);
-    } else {
-      constexpr char kHex[] = "0123456789ABCDEF";
-      location += '%';
-      location += kHex[c >> 4];
-      location += kHex[c & 0xF];
-    }
-  }
-  return Redirect(location);
+  return Redirect("/clasificacion?" + http::EncodeForm({{"hecho", *done}}));
 }
 
 HttpResponse StaffWeb::Canalize(Tx& tx, const HttpRequest& request, const StaffSession& session) {

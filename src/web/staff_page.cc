@@ -1,5 +1,8 @@
 #include "web/staff_page.h"
 
+#include <cstdio>
+
+#include "conversation/replies.h"
 #include "http/query.h"
 
 namespace sac::web {
@@ -37,6 +40,49 @@ std::string ChannelLabel(std::string_view channel) {
   return std::string(channel);
 }
 
+const char* StatusLabel(workflow::BoletaStatus status) {
+  using S = workflow::BoletaStatus;
+  switch (status) {
+    case S::kPorClasificar: return "Por clasificar";
+    case S::kCanalizada: return "Canalizada";
+    case S::kLeida: return "Leída";
+    case S::kProgramada: return "Programada";
+    case S::kEnSeguimiento: return "En seguimiento";
+    case S::kAtendida: return "Atendida";
+    case S::kValidada: return "Validada";
+    case S::kInconformidad: return "Inconformidad";
+    case S::kCerrada: return "Cerrada";
+    case S::kNoProcede: return "No procede";
+    case S::kDuplicada: return "Duplicada";
+  }
+  return "";
+}
+
+std::string SpanishDay(const workflow::LocalTime& local, TimePoint instant) {
+  const std::chrono::year_month_day day(local.LocalDate(instant));
+  return conversation::SpanishDate(static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                                   static_cast<unsigned>(day.day()));
+}
+
+std::string SpanishDayTime(const workflow::LocalTime& local, TimePoint instant) {
+  const auto since_midnight = instant - local.StartOfDay(local.LocalDate(instant));
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(since_midnight).count();
+  char clock[8];
+  std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(minutes / 60),
+                static_cast<int>(minutes % 60));
+  return SpanishDay(local, instant) + ", " + clock;
+}
+
+TimePoint FromEpoch(double seconds) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+      std::chrono::duration<double>(seconds)));
+}
+
+const log::Logger& StaffLog() {
+  static const log::Logger logger("staff_web");
+  return logger;
+}
+
 std::string PhoneForPeople(std::string_view e164) {
   if (e164.size() == 13 && e164.substr(0, 3) == "+52") {
     const std::string_view digits = e164.substr(3);
@@ -69,7 +115,7 @@ HttpResponse Document(int status, std::string_view title, const Html& content,
   }
   page.Markup("</header>");
   if (session != nullptr) {
-    page.Markup("<nav><a href=\"/\">Inicio</a>");
+    page.Markup("<nav><a href=\"/\">Inicio</a><a href=\"/bandeja\">Bandeja</a>");
     const std::string& role = session->user.role;
     if (role == "administrador" || role == "atencion_ciudadana") {
       page.Markup("<a href=\"/clasificacion\">Clasificación</a><a href=\"/captura\">Captura</a>");

@@ -10,6 +10,10 @@
 #include "core/http_message.h"
 #include "web/html.h"
 #include "web/staff_session.h"
+#include "core/clock.h"
+#include "observability/log.h"
+#include "workflow/boleta_status.h"
+#include "workflow/local_time.h"
 
 namespace sac::web {
 
@@ -26,6 +30,18 @@ std::string ChannelLabel(std::string_view channel);
 
 // A Mexican number as people say it: "+526691234501" → "669 123 4501"; others as they are.
 std::string PhoneForPeople(std::string_view e164);
+
+// A status as staff read it: "Por clasificar", "En seguimiento", ...
+const char* StatusLabel(workflow::BoletaStatus status);
+
+// Dates as Mexicans write them, in Mazatlán: "30 de noviembre de 2026" and "…, 10:46".
+std::string SpanishDay(const workflow::LocalTime& local, TimePoint instant);
+std::string SpanishDayTime(const workflow::LocalTime& local, TimePoint instant);
+// The instants queries give as extract(epoch …)::float8.
+TimePoint FromEpoch(double seconds);
+
+// The staff web's logger.
+const log::Logger& StaffLog();
 
 // A whole page; `session` null on pages for signed-out people.
 HttpResponse Document(int status, std::string_view title, const Html& content,

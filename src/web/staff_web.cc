@@ -19,11 +19,6 @@ namespace {
 using storage::Statement;
 using storage::Tx;
 
-const log::Logger& Log() {
-  static const log::Logger logger("staff_web");
-  return logger;
-}
-
 constexpr std::string_view kLoginCookie = "sac_acceso";  // the sign-in form's CSRF token
 constexpr std::size_t kFormBytes = 16 * 1024;
 constexpr std::size_t kMinPasswordLength = 12;
@@ -91,6 +86,12 @@ const std::vector<StaffPage>& StaffPages() {
       {"POST", "/contrasena", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"POST", "/salir", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/clasificacion", {"administrador", "atencion_ciudadana"}},
+      {"GET", "/bandeja", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+      {"GET", "/boletas/{folio}", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+      {"POST", "/boletas/{folio}/estado", {"administrador", "atencion_ciudadana", "enlace"}},
+      {"POST", "/boletas/{folio}/nota", {"administrador", "atencion_ciudadana", "enlace"}},
+      {"POST", "/boletas/{folio}/responder", {"administrador", "atencion_ciudadana"}},
+      {"POST", "/bandeja/leidas", {"enlace"}},
       {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
       {"POST", "/captura", {"administrador", "atencion_ciudadana"}},
       {"GET", "/captura/{folio}", {"administrador", "atencion_ciudadana"}},
@@ -128,6 +129,24 @@ void StaffWeb::AddRoutes(http::Router& router) {
   router.Add({"GET", "/clasificacion", "staff_queue", http::kNoBody, [this](const HttpRequest& r) {
                 return Guard(r, "/clasificacion", &StaffWeb::Queue);
               }});
+  router.Add({"GET", "/bandeja", "staff_inbox", http::kNoBody, [this](const HttpRequest& r) {
+                return Guard(r, "/bandeja", &StaffWeb::DependenciaInbox);
+              }});
+  router.Add({"POST", "/bandeja/leidas", "staff_inbox", kFormBytes, [this](const HttpRequest& r) {
+                return Guard(r, "/bandeja/leidas", &StaffWeb::MarkRead);
+              }});
+  router.Add({"GET", "/boletas/{folio}", "staff_boleta", http::kNoBody,
+              [this](const HttpRequest& r) { return Guard(r, "/boletas/{folio}", &StaffWeb::BoletaPage); }});
+  const std::pair<const char*, Page> boleta_actions[] = {
+      {"/boletas/{folio}/estado", &StaffWeb::BoletaChange},
+      {"/boletas/{folio}/nota", &StaffWeb::BoletaNote},
+      {"/boletas/{folio}/responder", &StaffWeb::BoletaReply}};
+  for (const auto& [path, page] : boleta_actions) {
+    router.Add({"POST", path, "staff_boleta_action", kFormBytes,
+                [this, path = std::string(path), page = page](const HttpRequest& r) {
+                  return Guard(r, path, page);
+                }});
+  }
   router.Add({"GET", "/captura", "staff_capture", http::kNoBody, [this](const HttpRequest& r) {
                 return Guard(r, "/captura", &StaffWeb::CaptureForm);
               }});
@@ -165,7 +184,7 @@ HttpResponse StaffWeb::Guard(const HttpRequest& request, std::string_view path, 
     }
     if (rule == StaffPages().end() ||
         std::find(rule->roles.begin(), rule->roles.end(), session->user.role) == rule->roles.end()) {
-      Log().Warn("page refused to role", {{"path", std::string(path)}, {"role", session->user.role}});
+      StaffLog().Warn("page refused to role", {{"path", std::string(path)}, {"role", session->user.role}});
       answer = Message(403, "Sin acceso", "Esta página no es para tu perfil.", &*session);
       return;
     }
@@ -185,7 +204,7 @@ HttpResponse StaffWeb::Guard(const HttpRequest& request, std::string_view path, 
     answer = (this->*page)(tx, request, *session);
   });
   if (!done) {
-    Log().Error("staff page failed", {{"path", std::string(path)}, {"error", done.error().message}});
+    StaffLog().Error("staff page failed", {{"path", std::string(path)}, {"error", done.error().message}});
     return Message(503, "No disponible", "SAC no puede atender ahora; intenta en un momento.",
                    nullptr);
   }
@@ -228,7 +247,7 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
     const bool right = crypto::VerifyPassword(known ? rows.at(0).Text(1) : DecoyHash(), password);
     if (!known || !right) {
       LoginThrottle::RecordFailure(tx, username, now);
-      Log().Info("sign-in refused");  // no username: it may be a password typed in the wrong box
+      StaffLog().Info("sign-in refused");  // no username: it may be a password typed in the wrong box
       answer = LoginPage(401, username, "Usuario o contraseña incorrectos.",
                          sessions_.secure_cookie());
       return;
@@ -238,10 +257,10 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
     answer = Redirect(rows.at(0).Bool(2) ? "/contrasena" : "/");
     answer->headers.Add("Set-Cookie", sessions_.CookieFor(id));
     answer->headers.Add("Set-Cookie", std::string(kLoginCookie) + "=; Path=/login; Max-Age=0");
-    Log().Info("signed in", {{"user_id", rows.at(0).Int(0)}});
+    StaffLog().Info("signed in", {{"user_id", rows.at(0).Int(0)}});
   });
   if (!done) {
-    Log().Error("sign-in failed", {{"error", done.error().message}});
+    StaffLog().Error("sign-in failed", {{"error", done.error().message}});
     return Message(503, "No disponible", "SAC no puede atender ahora; intenta en un momento.",
                    nullptr);
   }

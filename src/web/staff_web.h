@@ -78,6 +78,18 @@ class StaffWeb {
                            const std::map<std::string, std::string, std::less<>>& values,
                            std::string_view problem);
 
+  // Bandeja de la dependencia (dependencia_inbox.cc).
+  HttpResponse DependenciaInbox(storage::Tx& tx, const HttpRequest& request,
+                                const StaffSession& session);
+  HttpResponse MarkRead(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+
+  // The boleta (boleta_page.cc): its page, status changes, notes, a reply to the citizen.
+  HttpResponse BoletaPage(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse BoletaChange(storage::Tx& tx, const HttpRequest& request,
+                            const StaffSession& session);
+  HttpResponse BoletaNote(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse BoletaReply(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+
   // After a queue decision: back to the queue, saying what was done, or the refusal's reason.
   HttpResponse QueueOutcome(const StaffSession& session, const Result<std::string>& done);
 

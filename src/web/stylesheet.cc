@@ -52,6 +52,24 @@ mark { background: #ffe58f; padding: 0 .1rem; }
 select, textarea { display: block; width: 100%; margin-top: .3rem; padding: .45rem; font: inherit;
   border: 1px solid var(--linea); border-radius: 4px; }
 details { margin-top: .6rem; }
+.filtros { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; margin: 0 0 1rem; }
+.filtros label { margin: 0; flex: 1 1 10rem; }
+.lista td, .lista th { text-align: left; vertical-align: top; }
+.lista .peticion { max-width: 32rem; }
+.sin-leer td { font-weight: 600; }
+.vencida td:last-child { color: var(--alerta); font-weight: 600; }
+.estado { font-size: .9rem; background: var(--marca); color: #fff; border-radius: 999px;
+  padding: .15rem .7rem; vertical-align: middle; }
+.datos { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem;
+  background: #fff; border: 1px solid var(--linea); border-radius: 6px; padding: 1rem; }
+.alerta { color: var(--alerta); }
+.bitacora, .notas { background: #fff; border: 1px solid var(--linea); border-radius: 6px;
+  padding: .8rem 1rem .8rem 2.2rem; }
+.bitacora li, .notas li { margin: .3rem 0; }
+.bitacora time, .notas time { color: var(--suave); font-size: .9rem; }
+blockquote { margin: .3rem 0 .3rem 1rem; color: var(--suave); white-space: pre-wrap; }
+.oculto { position: absolute; left: -9999px; }
+.lista input[type=checkbox] { width: auto; margin: 0; }
 summary { cursor: pointer; color: var(--marca); font-weight: 600; }
 fieldset { border: 1px solid var(--linea); border-radius: 6px; margin: 0 0 1rem; padding: .8rem; }
 legend { font-weight: 600; padding: 0 .3rem; }

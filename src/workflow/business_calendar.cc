@@ -57,17 +57,6 @@ Error Bad(const std::filesystem::path& file, std::size_t index, const std::strin
                    file.string() + ": entry #" + std::to_string(index + 1) + ": " + what);
 }
 
-std::optional<Date> ParseDate(std::string_view text) {
-  int y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  if (text.size() != 10 || std::sscanf(std::string(text).c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3) {
-    return std::nullopt;
-  }
-  const year_month_day ymd{year{y}, month{m}, day{d}};
-  return ymd.ok() ? std::optional<Date>(sys_days(ymd)) : std::nullopt;
-}
-
 }  // namespace
 
 Date EasterSunday(int y) {

@@ -1,5 +1,7 @@
 #include "workflow/local_time.h"
 
+#include <charconv>
+
 #include <algorithm>
 #include <cctype>
 #include <climits>
@@ -170,6 +172,21 @@ TimePoint LocalTime::StartOfDay(Date date) const {
   TimePoint guess = midnight_utc - OffsetAt(midnight_utc);
   const auto corrected = midnight_utc - OffsetAt(guess);
   return LocalDate(corrected) == date ? corrected : guess;
+}
+
+std::optional<Date> ParseDate(std::string_view text) {
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
+      std::from_chars(text.data(), text.data() + 4, y).ptr != text.data() + 4 ||
+      std::from_chars(text.data() + 5, text.data() + 7, m).ptr != text.data() + 7 ||
+      std::from_chars(text.data() + 8, text.data() + 10, d).ptr != text.data() + 10) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
+                                        std::chrono::day{d}};
+  return ymd.ok() ? std::optional<Date>(std::chrono::sys_days(ymd)) : std::nullopt;
 }
 
 }  // namespace sac::workflow

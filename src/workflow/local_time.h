@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -18,6 +19,8 @@ using Date = std::chrono::sys_days;  // a calendar date, whatever the zone
 
 // "2026-12-15".
 std::string FormatDate(Date date);
+// "2026-03-18" → the date; nullopt for anything else (or an impossible date).
+std::optional<Date> ParseDate(std::string_view text);
 
 class LocalTime {
  public:

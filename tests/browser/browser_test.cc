@@ -23,7 +23,7 @@ using namespace std::chrono_literals;
 
 constexpr const char* kPassword = "primera contraseña de prueba";
 
-TEST(BrowserTest, ACapturistaSignsInClassifiesCapturesAndSignsOut) {
+TEST(BrowserTest, ACapturistaClassifiesAndCapturesThenTheEnlaceReadsAndAttends) {
   const std::filesystem::path script = testing::SourceDir() / "tests/browser/staff_web.test.mjs";
   ASSERT_TRUE(std::filesystem::exists(testing::SourceDir() / "web/node_modules/playwright-core"))
       << "run deploy/dev.sh test (it installs web/node_modules with npm ci)";
@@ -35,6 +35,16 @@ TEST(BrowserTest, ACapturistaSignsInClassifiesCapturesAndSignsOut) {
   ASSERT_TRUE(database.Transact([&](storage::Tx& tx) {
     routing::UpsertDependencias(tx, *dependencias);
     web::CreateStaffUser(tx, {"capturista", "Capturista de prueba", "atencion_ciudadana", kPassword});
+    web::CreateStaffUser(tx, {"enlace.aseo", "Enlace de Aseo Urbano", "enlace", kPassword});
+    constexpr storage::Statement kBind{
+        "browser.bind",
+        "INSERT INTO staff_user_dependencia SELECT id, 'aseo_urbano' FROM staff_user "
+        "WHERE username = 'enlace.aseo'"};
+    tx.Exec(kBind, {});
+    constexpr storage::Statement kKnown{
+        "browser.known",
+        "UPDATE staff_user SET must_change_password = false WHERE username = 'enlace.aseo'"};
+    tx.Exec(kKnown, {});
   }));
   // A boleta the classifier was not sure about, as the pipeline leaves it (folios carry the
   // year, in Mazatlán; a few hours either side of New Year are not worth the care here).
@@ -71,6 +81,7 @@ TEST(BrowserTest, ACapturistaSignsInClassifiesCapturesAndSignsOut) {
   testing::Subprocess node({"/usr/bin/env", "node", "--test", "--test-reporter=spec", script.string()},
                            {{"SAC_BASE_URL", "http://127.0.0.1:" + std::to_string(*port)},
                             {"SAC_USER", "capturista"},
+                            {"SAC_ENLACE", "enlace.aseo"},
                             {"SAC_PASSWORD", kPassword},
                             {"SAC_QUEUED_FOLIO", queued},
                             {"SAC_ARTIFACTS", artifacts.string()}});
@@ -78,11 +89,13 @@ TEST(BrowserTest, ACapturistaSignsInClassifiesCapturesAndSignsOut) {
   (*app)->Stop();
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_THAT(result.out, ::testing::HasSubstr("folio " + year + "-000002"));
-  for (const char* shot : {"01-inicio.png", "02-bandeja.png", "03-ficha.png"}) {
+  for (const char* shot : {"01-inicio.png", "02-bandeja.png", "03-ficha.png",
+                           "04-bandeja-dependencia.png", "05-boleta.png"}) {
     EXPECT_TRUE(std::filesystem::exists(artifacts / shot)) << shot;
   }
   EXPECT_EQ(db.Scalar("SELECT status || ':' || dependencia_id FROM boleta WHERE folio = '" + queued + "'"),
-            "canalizada:aseo_urbano");
+            "atendida:aseo_urbano")
+      << "classified by the capturista, then read and attended by the enlace";
   EXPECT_EQ(db.Scalar("SELECT must_change_password FROM staff_user"), "f");
 }
 

@@ -1,6 +1,7 @@
 // The staff web in a real browser (Debian's chromium driven by playwright-core, headless): a
 // capturista signs in for the first time and chooses a password, classifies a queued boleta,
-// captures a phone petition and reads its folio, and signs out. Screenshots go to
+// captures a phone petition and reads its folio, and signs out; then the enlace of the
+// dependencia it went to marks it read in their inbox, opens it and reports it attended. Screenshots go to
 // $SAC_ARTIFACTS. Started by tests/browser/browser_test.cc, which serves SAC and seeds the data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ const user = process.env.SAC_USER;
 const firstPassword = process.env.SAC_PASSWORD;
 const artifacts = process.env.SAC_ARTIFACTS;
 const queued = process.env.SAC_QUEUED_FOLIO;
+const enlace = process.env.SAC_ENLACE;
 const newPassword = 'una contraseña nueva y larga';
 
 function chromiumPath() {
@@ -96,4 +98,23 @@ test('sign out', async () => {
   assert.equal(new URL(page.url()).pathname, '/login');
   await page.goto(`${base}/`);
   assert.equal(new URL(page.url()).pathname, '/login', 'the session is gone');
+});
+
+test('the enlace marks it read in the inbox, opens it and reports it attended', async () => {
+  await page.fill('input[name=usuario]', enlace);
+  await page.fill('input[name=contrasena]', firstPassword);
+  await page.click('button[type=submit]');
+  await page.click('nav a[href="/bandeja"]');
+  const unread = page.locator('tr.sin-leer', { hasText: queued });
+  await unread.locator('input[type=checkbox]').check();
+  await shot('04-bandeja-dependencia');
+  await page.click('button:has-text("Marcar como leídas")');
+  assert.match(await page.textContent('.hecho'), /1 boleta marcada como leída/);
+  await page.click(`a[href="/boletas/${queued}"]`);
+  assert.match(await page.textContent('h1'), /Leída/);
+  const attend = page.locator('form', { has: page.locator('button', { hasText: 'Atendida' }) });
+  await attend.locator('input[name=comentario]').fill('Se levantó la basura del arroyo');
+  await attend.locator('button').click();
+  assert.match(await page.textContent('h1'), /Atendida/);
+  await shot('05-boleta');
 });

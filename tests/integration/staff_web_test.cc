@@ -60,6 +60,10 @@ class StaffWebTest : public ::testing::Test {
 
   HttpResponse Call(HttpRequest request) {
     request.headers.Add("Host", kHost);
+    if (const auto question = request.path.find('?'); question != std::string::npos) {
+      request.query = request.path.substr(question + 1);
+      request.path.resize(question);
+    }
     const auto found = router_.Find(request.method, request.path);
     if (found.route == nullptr) return HttpResponse::Text(found.status, "");
     request.path_params = found.params;
@@ -518,6 +522,160 @@ TEST_F(QueueTest, AnUnclearCaptureWaitsForStaffAndBadInputIsSaidWithTheFormKept)
   EXPECT_EQ(Post("/captura", "csrf=x&canal=telefono&texto=bache", cookie_).status, 403);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 1);
   EXPECT_EQ(Get("/captura/2026-999999", cookie_).status, 404);
+}
+
+
+// --- Bandeja de la dependencia --------------------------------------------------------------------
+
+class InboxTest : public StaffWebTest {
+ protected:
+  InboxTest() {
+    AddUser("enlace_agua", "enlace", "jumapam");
+    clock_.Set(std::chrono::system_clock::now());
+    // Routed boletas: one unread and overdue, one read and due soon, one of another dependencia.
+    db_.Execute(
+        "INSERT INTO boleta (folio, channel, text, status, dependencia_id, colonia, due_at,"
+        "  unread_by_dependencia, unread_since, created_at, updated_at, status_changed_at) VALUES "
+        "('2026-000001', 'whatsapp', 'fuga <b>grande</b>', 'canalizada', 'jumapam', 'Centro',"
+        "  now() - interval '1 day', true, now() - interval '12 days', now() - interval '12 days',"
+        "  now(), now()),"
+        "('2026-000002', 'whatsapp', 'sin agua desde ayer', 'leida', 'jumapam', 'Juárez',"
+        "  now() + interval '1 day', false, NULL, now() - interval '9 days', now(), now()),"
+        "('2026-000003', 'whatsapp', 'bache enorme', 'canalizada', 'obras_publicas', 'Centro',"
+        "  now() + interval '5 days', true, now(), now(), now(), now())");
+    cookie_ = SignIn("enlace_agua");
+    csrf_ = CsrfOf(cookie_);
+  }
+  std::string cookie_;
+  std::string csrf_;
+};
+
+TEST_F(InboxTest, AnEnlaceSeesItsOwnUnreadFirstThenTheMostUrgent) {
+  const auto page = Get("/bandeja", cookie_);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_THAT(page.body, HasSubstr("Sin leer (1)"));
+  const auto unread = page.body.find("Sin leer (1)");
+  const auto pending = page.body.find("Pendientes, lo más urgente primero");
+  ASSERT_NE(pending, std::string::npos);
+  EXPECT_LT(unread, page.body.find("2026-000001"));
+  EXPECT_LT(page.body.find("2026-000001", pending), page.body.find("2026-000002", pending))
+      << "the overdue one first";
+  EXPECT_THAT(page.body, HasSubstr("vencida"));
+  EXPECT_THAT(page.body, HasSubstr("fuga &lt;b&gt;grande&lt;/b&gt;"));
+  EXPECT_THAT(page.body, Not(HasSubstr("2026-000003"))) << "another dependencia's";
+  EXPECT_EQ(Get("/bandeja?dependencia=obras_publicas", cookie_).status, 404);
+  EXPECT_GE(db_.Count("SELECT count(*) FROM personal_data_access WHERE route = '/bandeja'"), 2);
+
+  const auto overdue = Get("/bandeja?plazo=vencida", cookie_);
+  EXPECT_THAT(overdue.body.substr(overdue.body.find("Pendientes")), Not(HasSubstr("2026-000002")));
+  const auto words = Get("/bandeja?texto=agua", cookie_);
+  EXPECT_THAT(words.body.substr(words.body.find("Pendientes")), HasSubstr("2026-000002"));
+  EXPECT_THAT(words.body.substr(words.body.find("Pendientes")), Not(HasSubstr("2026-000001")));
+}
+
+TEST_F(InboxTest, MarkingReadIsTheDependenciasAndOnlyForItsOwnBoletas) {
+  const auto id = db_.Scalar("SELECT id FROM boleta WHERE folio = '2026-000001'");
+  const auto other = db_.Scalar("SELECT id FROM boleta WHERE folio = '2026-000003'");
+  EXPECT_EQ(Post("/bandeja/leidas", "csrf=" + csrf_ + "&dependencia=jumapam&boleta=" + other, cookie_)
+                .status,
+            404);
+  EXPECT_EQ(Post("/bandeja/leidas", "csrf=" + csrf_ + "&dependencia=obras_publicas&boleta=" + other,
+                 cookie_)
+                .status,
+            404);
+  const auto marked =
+      Post("/bandeja/leidas", "csrf=" + csrf_ + "&dependencia=jumapam&boleta=" + id, cookie_);
+  ASSERT_EQ(marked.status, 303);
+  EXPECT_THAT(Header(marked, "Location"), HasSubstr("hecho=1%20boleta%20marcada"));
+  EXPECT_EQ(db_.Scalar("SELECT status || ':' || unread_by_dependencia FROM boleta WHERE id = " + id),
+            "leida:false");
+  EXPECT_EQ(db_.Scalar("SELECT unread_by_dependencia FROM boleta WHERE id = " + other), "t");
+  EXPECT_THAT(Get("/bandeja", cookie_).body, HasSubstr("Todo está leído"));
+
+  const std::string staff = SignIn("capturista");
+  EXPECT_THAT(Get("/bandeja?dependencia=obras_publicas", staff).body, HasSubstr("2026-000003"))
+      << "Atención Ciudadana opens any inbox";
+  EXPECT_EQ(Post("/bandeja/leidas", "csrf=" + CsrfOf(staff) + "&dependencia=obras_publicas&boleta=" + other,
+                 staff)
+                .status,
+            403)
+      << "but reading is the dependencia's act";
+}
+
+
+// --- The boleta ----------------------------------------------------------------------------------
+
+TEST_F(InboxTest, AnEnlaceOpensReadsSchedulesAndAttendsItsBoleta) {
+  db_.Execute("INSERT INTO citizen (display_name, phone) VALUES ('Martha Peña', '+526691234501')");
+  db_.Execute("UPDATE boleta SET citizen_id = (SELECT max(id) FROM citizen) WHERE folio = '2026-000001'");
+  const auto page = Get("/boletas/2026-000001", cookie_);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_THAT(page.body, HasSubstr("Leída")) << "opening it is reading it";
+  EXPECT_EQ(db_.Scalar("SELECT status || ':' || unread_by_dependencia FROM boleta WHERE folio = '2026-000001'"),
+            "leida:false");
+  EXPECT_THAT(page.body, HasSubstr("fuga &lt;b&gt;grande&lt;/b&gt;"));
+  EXPECT_THAT(page.body, HasSubstr("Martha Peña · 669 123 4501"));
+  EXPECT_THAT(page.body, HasSubstr("vencida"));
+  EXPECT_THAT(page.body, HasSubstr(">Programar</button>"));
+  EXPECT_THAT(page.body, HasSubstr(">Atendida</button>"));
+  EXPECT_THAT(page.body, Not(HasSubstr(">Reasignar</button>"))) << "staff's, not the dependencia's";
+  EXPECT_THAT(page.body, Not(HasSubstr("Responder al ciudadano")));
+  EXPECT_EQ(db_.Scalar("SELECT array_to_string(fields, ',') FROM personal_data_access "
+                       "WHERE route = '/boletas/{folio}'"),
+            "texto,direccion,telefono,nombre");
+  EXPECT_EQ(Get("/boletas/2026-000003", cookie_).status, 404) << "another dependencia's";
+  EXPECT_EQ(Post("/boletas/2026-000003/estado", "csrf=" + csrf_ + "&estado=atendida", cookie_).status,
+            404);
+
+  const auto when = std::chrono::year_month_day(
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + 72h));
+  char date[16];
+  std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(when.year()),
+                static_cast<unsigned>(when.month()), static_cast<unsigned>(when.day()));
+  EXPECT_EQ(Post("/boletas/2026-000001/estado", "csrf=" + csrf_ + "&estado=programada&fecha=ayer",
+                 cookie_).status,
+            400);
+  const auto scheduled = Post("/boletas/2026-000001/estado",
+                              "csrf=" + csrf_ + "&estado=programada&fecha=" + date, cookie_);
+  ASSERT_EQ(scheduled.status, 303) << scheduled.body;
+  EXPECT_EQ(db_.Scalar("SELECT status || ':' || scheduled_for FROM boleta WHERE folio = '2026-000001'"),
+            std::string("programada:") + date);
+  EXPECT_EQ(Post("/boletas/2026-000001/estado", "csrf=" + csrf_ + "&estado=cerrada", cookie_).status,
+            409) << "the transition table refuses it, naming both statuses";
+  EXPECT_EQ(Post("/boletas/2026-000001/nota", "csrf=" + csrf_ + "&texto=" + Encode("Cuadrilla 3 asignada") +
+                     "&publica=si",
+                 cookie_).status,
+            303);
+  ASSERT_EQ(Post("/boletas/2026-000001/estado", "csrf=" + csrf_ + "&estado=atendida&comentario=" +
+                     Encode("Se cambió la válvula"),
+                 cookie_).status,
+            303);
+  EXPECT_EQ(db_.Scalar("SELECT status FROM boleta WHERE folio = '2026-000001'"), "atendida");
+  const auto after = Get("/boletas/2026-000001", cookie_);
+  EXPECT_THAT(after.body, HasSubstr("Cuadrilla 3 asignada"));
+  EXPECT_THAT(after.body, HasSubstr("Programada → Atendida"));
+}
+
+TEST_F(InboxTest, StaffReassignAndWriteToTheCitizenWhileADirectorOnlyReads) {
+  const std::string staff = SignIn("capturista");
+  const std::string csrf = CsrfOf(staff);
+  const auto moved = Post("/boletas/2026-000003/estado",
+                          "csrf=" + csrf + "&estado=canalizada&dependencia=jumapam&comentario=" +
+                              Encode("es fuga, no bache"),
+                          staff);
+  EXPECT_EQ(moved.status, 303) << moved.body;
+  EXPECT_EQ(db_.Scalar("SELECT dependencia_id FROM boleta WHERE folio = '2026-000003'"), "jumapam");
+  EXPECT_EQ(Post("/boletas/2026-000003/responder", "csrf=" + csrf + "&texto=hola", staff).status, 400)
+      << "no channel to write back to";
+
+  AddUser("directora", "director");
+  const std::string director = SignIn("directora");
+  const auto page = Get("/boletas/2026-000002", director);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, Not(HasSubstr("<h2>Acciones</h2>")));
+  EXPECT_EQ(Post("/boletas/2026-000002/estado", "csrf=" + CsrfOf(director) + "&estado=atendida",
+                 director).status,
+            403);
 }
 
 }  // namespace

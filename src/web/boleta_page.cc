@@ -1,0 +1,398 @@
+// The boleta: everything about one petition — status, dependencia, deadline, the citizen's words
+// and place, who the citizen is (only to those who may see it, and logged), the bitácora — and
+// the actions the workflow's transition table allows to the reader's role in its status, with
+// the fields each needs; a note; a reply to the citizen on their channel. An enlace opening a
+// boleta of their dependencia is what makes it "leída".
+#include <algorithm>
+
+#include "conversation/replies.h"
+#include "http/query.h"
+#include "observability/log.h"
+#include "outbox/outbox_writer.h"
+#include "web/personal_data_log.h"
+#include "web/staff_page.h"
+#include "web/staff_web.h"
+#include "workflow/boleta_queries.h"
+#include "workflow/folio.h"
+#include "workflow/transitions.h"
+
+namespace sac::web {
+namespace {
+
+using storage::Statement;
+using storage::Tx;
+
+constexpr Statement kDependencias{
+    "boleta_page.dependencias", "SELECT id, name FROM dependencia WHERE active ORDER BY name"};
+constexpr Statement kNotes{
+    "boleta_page.notes",
+    "SELECT author_kind, author, text, public, extract(epoch FROM created_at)::float8 "
+    "FROM boleta_note WHERE boleta_id = $1 ORDER BY id"};
+
+// How a bitácora event reads for staff.
+std::string EventLabel(std::string_view kind) {
+  static constexpr std::pair<std::string_view, std::string_view> kLabels[] = {
+      {"creada", "Registrada"},
+      {"clasificada", "Clasificada"},
+      {"capturada", "Capturada por Atención Ciudadana"},
+      {"clasificacion_corregida", "Clasificación corregida"},
+      {"leida", "Leída por la dependencia"},
+      {"nota", "Nota"},
+      {"nota_ciudadano", "Mensaje del ciudadano"},
+      {"respuesta_enviada", "Mensaje enviado al ciudadano"},
+      {"plazo_vencido", "Plazo vencido"},
+  };
+  for (const auto& [id, label] : kLabels) {
+    if (id == kind) return std::string(label);
+  }
+  std::string text(kind);
+  std::replace(text.begin(), text.end(), '_', ' ');
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+// The actor the reader acts as on this boleta: staff as themselves; an enlace for the boleta's
+// dependencia; a director never acts.
+std::optional<workflow::Actor> ActorFor(const StaffSession& session, const std::string& dependencia) {
+  const std::string& role = session.user.role;
+  if (role == "administrador" || role == "atencion_ciudadana") {
+    return workflow::Actor::Staff(session.user.username);
+  }
+  if (role == "enlace") return workflow::Actor::ForDependencia(dependencia, session.user.username);
+  return std::nullopt;
+}
+
+bool MaySee(const StaffSession& session, const std::string& dependencia) {
+  if (session.user.role != "enlace") return true;
+  const auto& mine = session.user.dependencias;
+  return !dependencia.empty() && std::find(mine.begin(), mine.end(), dependencia) != mine.end();
+}
+
+// What each action asks for, besides a comment.
+enum class Needs { kNothing, kDate, kReason, kDependencia, kFolio };
+
+Needs NeedsOf(std::string_view action) {
+  if (action == "programar" || action == "reprogramar") return Needs::kDate;
+  if (action == "devolver" || action == "no_procede") return Needs::kReason;
+  if (action == "canalizar" || action == "reasignar") return Needs::kDependencia;
+  if (action == "marcar_duplicada") return Needs::kFolio;
+  return Needs::kNothing;
+}
+
+std::string ActionLabel(std::string_view action) {
+  static constexpr std::pair<std::string_view, std::string_view> kLabels[] = {
+      {"canalizar", "Canalizar"},          {"reasignar", "Reasignar"},
+      {"programar", "Programar"},          {"reprogramar", "Reprogramar"},
+      {"dar_seguimiento", "En seguimiento"}, {"atender", "Atendida"},
+      {"devolver", "Devolver a Atención Ciudadana"}, {"no_procede", "No procede"},
+      {"marcar_duplicada", "Es duplicada"}, {"validar", "Validar"},
+      {"cerrar", "Cerrar"},                {"inconformar", "Inconformidad"},
+      {"reabrir", "Reabrir"}};
+  for (const auto& [id, label] : kLabels) {
+    if (id == action) return std::string(label);
+  }
+  return std::string(action);
+}
+
+std::string FolioFrom(const HttpRequest& request) {
+  const auto found = request.path_params.find("folio");
+  if (found == request.path_params.end()) return "";
+  const auto folio = workflow::FindFolio(found->second);
+  return folio ? workflow::FormatFolio(*folio) : "";
+}
+
+// The boleta a POST is about and who acts on it; nullopt, with the page to answer in `refusal`,
+// when the reader may not (another dependencia's: 404, like one that does not exist; a director
+// only reads: 403).
+struct Acting {
+  workflow::FolioOwner owner;
+  workflow::Actor actor;
+};
+
+std::optional<Acting> ActingOn(Tx& tx, const std::string& folio, const StaffSession& session,
+                               HttpResponse& refusal) {
+  const auto owner = folio.empty() ? std::nullopt : workflow::OwnerOfFolio(tx, folio);
+  if (!owner || !MaySee(session, owner->dependencia_id)) {
+    refusal = Message(404, "No existe", "No existe esa boleta.", &session);
+    return std::nullopt;
+  }
+  const auto actor = ActorFor(session, owner->dependencia_id);
+  if (!actor) {
+    refusal = Message(403, "Sin acceso", "Tu perfil solo consulta.", &session);
+    return std::nullopt;
+  }
+  return Acting{*owner, *actor};
+}
+
+}  // namespace
+
+HttpResponse StaffWeb::BoletaPage(Tx& tx, const HttpRequest& request, const StaffSession& session) {
+  const std::string folio = FolioFrom(request);
+  const TimePoint now = clock_.Now();
+  auto boleta = folio.empty() ? Result<workflow::BoletaDetail>(MakeError(Errc::kNotFound, ""))
+                              : workflow::LoadBoleta(tx, sla_, now, folio);
+  if (!boleta || !MaySee(session, boleta->summary.dependencia_id)) {
+    if (boleta) StaffLog().Warn("boleta of another dependencia refused", {{"user_id", session.user.id}});
+    return Message(404, "No existe", "No existe esa boleta.", &session);
+  }
+  const workflow::BoletaSummary& summary = boleta->summary;
+  const auto actor = ActorFor(session, summary.dependencia_id);
+  if (actor && actor->kind == workflow::ActorKind::kDependencia) {
+    // The dependencia read it: canalizada → leída the first time, "no leída" drops every time.
+    if (auto opened = workflow_.Open(tx, *actor, summary.id); opened) {
+      boleta = workflow::LoadBoleta(tx, sla_, now, folio);
+      if (!boleta) return Message(404, "No existe", "No existe esa boleta.", &session);
+    }
+  }
+  const workflow::BoletaDetail& detail = *boleta;
+
+  std::map<std::string, std::string, std::less<>> names;
+  std::vector<std::pair<std::string, std::string>> dependencias;
+  {
+    const auto rows = tx.Exec(kDependencias, {});
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      names[rows[i].Text(0)] = rows[i].Text(1);
+      dependencias.emplace_back(rows[i].Text(0), rows[i].Text(1));
+    }
+  }
+  const auto name_of = [&](const std::string& id) {
+    const auto found = names.find(id);
+    return found == names.end() ? id : found->second;
+  };
+
+  Html content;
+  content.Markup("<h1>Boleta ").Text(detail.summary.folio).Markup(" <span class=\"estado\">")
+      .Text(StatusLabel(detail.summary.status)).Markup("</span></h1>");
+  const auto query = http::ParseQuery(request.query);
+  if (query && query->contains("hecho")) {
+    content.Markup("<p class=\"hecho\" role=\"status\">").Text(query->at("hecho")).Markup("</p>");
+  }
+  content.Markup("<div class=\"datos\"><dl><dt>Dependencia</dt><dd>")
+      .Text(detail.summary.dependencia_id.empty() ? "— (en la bandeja de clasificación)"
+                                                  : name_of(detail.summary.dependencia_id))
+      .Markup("</dd>");
+  if (!detail.summary.categoria.empty()) {
+    const auto& known = classifiers_.Current()->rules().categorias();
+    const auto described = std::find_if(known.begin(), known.end(), [&](const auto& c) {
+      return c.id == detail.summary.categoria;
+    });
+    content.Markup("<dt>Categoría</dt><dd>")
+        .Text(described != known.end() ? described->name : detail.summary.categoria)
+        .Markup("</dd>");
+  }
+  content.Markup("<dt>Llegó</dt><dd>").Text(ChannelLabel(detail.channel)).Markup(", ")
+      .Text(SpanishDayTime(local_, detail.summary.created_at)).Markup("</dd>");
+  if (detail.summary.due_at) {
+    content.Markup("<dt>Plazo</dt><dd>").Text(SpanishDay(local_, *detail.summary.due_at));
+    if (detail.summary.standing == workflow::Standing::kOverdue) {
+      content.Markup(" <strong class=\"alerta\">vencida</strong>");
+    } else if (detail.summary.standing == workflow::Standing::kDueSoon) {
+      content.Markup(" <strong>por vencer</strong>");
+    }
+    content.Markup("</dd>");
+  }
+  if (detail.summary.scheduled_for) {
+    content.Markup("<dt>Programada para</dt><dd>").Text(*detail.summary.scheduled_for).Markup("</dd>");
+  }
+  if (!detail.status_reason.empty()) {
+    content.Markup("<dt>Motivo</dt><dd>").Text(detail.status_reason).Markup("</dd>");
+  }
+  content.Markup("</dl><dl><dt>Petición</dt><dd class=\"texto\">").Text(detail.summary.text)
+      .Markup("</dd>");
+  if (!detail.summary.colonia.empty()) {
+    content.Markup("<dt>Colonia</dt><dd>").Text(detail.summary.colonia).Markup("</dd>");
+  }
+  if (!detail.address_text.empty()) {
+    content.Markup("<dt>Dirección</dt><dd>").Text(detail.address_text).Markup("</dd>");
+  }
+  if (detail.latitude && detail.longitude) {
+    char point[64];
+    std::snprintf(point, sizeof point, "%.5f, %.5f", *detail.latitude, *detail.longitude);
+    content.Markup("<dt>Ubicación</dt><dd>").Text(point).Markup("</dd>");
+  }
+  std::vector<std::string_view> seen = {"texto", "direccion"};
+  if (!detail.citizen_name.empty() || !detail.citizen_phone.empty()) {
+    content.Markup("<dt>Ciudadano</dt><dd>").Text(detail.citizen_name);
+    if (!detail.citizen_phone.empty()) {
+      content.Markup(" · ").Text(PhoneForPeople(detail.citizen_phone));
+      seen.push_back("telefono");
+    }
+    content.Markup("</dd>");
+    seen.push_back("nombre");
+  }
+  if (!detail.media.empty()) {
+    content.Markup("<dt>Archivos</dt><dd><ul>");
+    for (const auto& item : detail.media) {
+      content.Markup("<li>").Text(item.kind).Markup(" (").Text(item.mime_type).Markup(")");
+      if (!item.caption.empty()) content.Markup(": ").Text(item.caption);
+      content.Markup("</li>");
+    }
+    content.Markup("</ul></dd>");
+  }
+  content.Markup("</dl></div>");
+
+  // The actions the transition table allows this reader in this status.
+  const std::string base = "/boletas/" + detail.summary.folio;
+  if (actor) {
+    Html actions;
+    int offered = 0;
+    for (const workflow::Transition& transition : workflow::AllTransitions()) {
+      if (transition.from != detail.summary.status || !transition.AllowedFor(actor->kind)) continue;
+      if (transition.action == "inconformar" || transition.action == "validar") continue;  // the citizen's
+      ++offered;
+      const Needs needs = NeedsOf(transition.action);
+      actions.Markup("<form class=\"decision\" method=\"post\"").Attr("action", base + "/estado")
+          .Markup(">").Append(CsrfField(session))
+          .Markup("<input type=\"hidden\" name=\"estado\"")
+          .Attr("value", std::string(workflow::StatusName(transition.to)))
+          .Markup(">");
+      if (needs == Needs::kDate) {
+        actions.Markup("<label>Fecha <input type=\"date\" name=\"fecha\" required></label>");
+      } else if (needs == Needs::kReason) {
+        actions.Markup("<label>Motivo <input name=\"comentario\" required maxlength=\"500\"></label>");
+      } else if (needs == Needs::kDependencia) {
+        actions.Markup("<label>Dependencia <select name=\"dependencia\" required>"
+                       "<option value=\"\">— elige —</option>");
+        for (const auto& [id, name] : dependencias) {
+          if (id == detail.summary.dependencia_id) continue;
+          actions.Markup("<option").Attr("value", id).Markup(">").Text(name).Markup("</option>");
+        }
+        actions.Markup("</select></label><label>Motivo <input name=\"comentario\" "
+                       "maxlength=\"500\"></label>");
+      } else if (needs == Needs::kFolio) {
+        actions.Markup("<label>Folio original <input name=\"folio\" required "
+                       "pattern=\"[0-9]{4}-[0-9]{6}\"></label>");
+      } else {
+        actions.Markup("<label>Comentario <input name=\"comentario\" maxlength=\"500\"></label>");
+      }
+      actions.Markup("<button type=\"submit\">").Text(ActionLabel(transition.action))
+          .Markup("</button></form>");
+    }
+    if (offered > 0) content.Markup("<h2>Acciones</h2>").Append(actions);
+
+    content.Markup("<h2>Nota</h2><form class=\"decision\" method=\"post\"")
+        .Attr("action", base + "/nota").Markup(">").Append(CsrfField(session))
+        .Markup("<label>Texto <textarea name=\"texto\" required maxlength=\"2000\" rows=\"2\">"
+                "</textarea></label><label class=\"opcion\"><input type=\"checkbox\" "
+                "name=\"publica\" value=\"si\"> El ciudadano puede verla</label>"
+                "<button type=\"submit\">Agregar nota</button></form>");
+    if (actor->kind == workflow::ActorKind::kStaff) {
+      content.Markup("<h2>Responder al ciudadano</h2><form class=\"decision\" method=\"post\"")
+          .Attr("action", base + "/responder").Markup(">").Append(CsrfField(session))
+          .Markup("<label>Mensaje (llega por el medio que usó) <textarea name=\"texto\" required "
+                  "maxlength=\"1000\" rows=\"2\"></textarea></label>"
+                  "<button type=\"submit\">Enviar</button></form>");
+    }
+  }
+
+  content.Markup("<h2>Bitácora</h2><ol class=\"bitacora\">");
+  for (const auto& entry : detail.timeline) {
+    content.Markup("<li><time>").Text(SpanishDayTime(local_, entry.at)).Markup("</time> ")
+        .Text(EventLabel(entry.kind));
+    if (entry.from_status && entry.to_status) {
+      const auto from = workflow::StatusFromName(*entry.from_status);
+      const auto to = workflow::StatusFromName(*entry.to_status);
+      content.Markup(": ").Text(from ? StatusLabel(*from) : *entry.from_status).Markup(" → ")
+          .Text(to ? StatusLabel(*to) : *entry.to_status);
+    }
+    content.Markup(" <small>(").Text(entry.actor).Markup(")</small>");
+    if (entry.note) content.Markup("<blockquote>").Text(*entry.note).Markup("</blockquote>");
+    content.Markup("</li>");
+  }
+  content.Markup("</ol>");
+  const auto notes = tx.Exec(kNotes, {detail.summary.id});
+  if (!notes.empty()) {
+    content.Markup("<h2>Notas</h2><ul class=\"notas\">");
+    for (std::size_t i = 0; i < notes.size(); ++i) {
+      const auto row = notes[i];
+      content.Markup("<li><time>")
+          .Text(SpanishDayTime(local_, FromEpoch(row.Double(4))))
+          .Markup("</time> <strong>").Text(row.Text(1)).Markup("</strong>");
+      if (row.Bool(3)) content.Markup(" <small>(pública)</small>");
+      content.Markup("<p>").Text(row.Text(2)).Markup("</p></li>");
+    }
+    content.Markup("</ul>");
+  }
+  RecordPersonalDataView(tx, session.user.id, {detail.summary.id}, seen, "/boletas/{folio}", now);
+  return Document(200, "Boleta " + detail.summary.folio, content, &session);
+}
+
+HttpResponse StaffWeb::BoletaChange(Tx& tx, const HttpRequest& request,
+                                    const StaffSession& session) {
+  const std::string folio = FolioFrom(request);
+  HttpResponse refusal;
+  const auto target = ActingOn(tx, folio, session, refusal);
+  if (!target) return refusal;
+  const auto& [owner, actor] = *target;
+  const Form form = FormOf(request);
+  const auto to = workflow::StatusFromName(Field(form, "estado"));
+  if (!to) return Message(400, "No se hizo", "Acción desconocida.", &session);
+  workflow::StatusChange change;
+  change.to = *to;
+  change.comment = Field(form, "comentario");
+  change.dependencia_id = Field(form, "dependencia");
+  if (const std::string date = Field(form, "fecha"); !date.empty()) {
+    change.scheduled_for = workflow::ParseDate(date);
+    if (!change.scheduled_for) return Message(400, "No se hizo", "La fecha no es válida.", &session);
+  }
+  if (const std::string original = Field(form, "folio"); !original.empty()) {
+    const auto found = workflow::FindFolio(original);
+    const auto holder = found ? workflow::OwnerOfFolio(tx, workflow::FormatFolio(*found)) : std::nullopt;
+    if (!holder) return Message(400, "No se hizo", "No existe el folio original.", &session);
+    change.duplicate_of = holder->boleta_id;
+  }
+  const auto changed = workflow_.ChangeStatus(tx, actor, owner.boleta_id, change);
+  if (!changed) {
+    const int status = changed.error().code == Errc::kNotFound ? 404
+                       : changed.error().code == Errc::kPermissionDenied ? 403
+                       : changed.error().code == Errc::kConflict ? 409
+                                                                 : 400;
+    return Message(status, "No se hizo", changed.error().message, &session);
+  }
+  // A boleta that left the enlace's dependencia is no longer theirs to see: back to the inbox.
+  if (session.user.role == "enlace" && (*to == workflow::BoletaStatus::kPorClasificar)) {
+    return Redirect("/bandeja?" + http::EncodeForm({{"hecho", "Boleta " + folio + " devuelta."}}));
+  }
+  return Redirect("/boletas/" + folio + "?" +
+                  http::EncodeForm({{"hecho", "Boleta " + folio + ": " +
+                                                  StatusLabel(*to) + "."}}));
+}
+
+HttpResponse StaffWeb::BoletaNote(Tx& tx, const HttpRequest& request, const StaffSession& session) {
+  const std::string folio = FolioFrom(request);
+  HttpResponse refusal;
+  const auto target = ActingOn(tx, folio, session, refusal);
+  if (!target) return refusal;
+  const auto& [owner, actor] = *target;
+  const Form form = FormOf(request);
+  const std::string text = Field(form, "texto");
+  if (text.empty() || text.size() > 4000) return Message(400, "No se hizo", "Escribe la nota.", &session);
+  const auto noted = workflow_.AddNote(tx, actor, owner.boleta_id, text, Field(form, "publica") == "si");
+  if (!noted) return Message(400, "No se hizo", noted.error().message, &session);
+  return Redirect("/boletas/" + folio + "?" + http::EncodeForm({{"hecho", "Nota agregada."}}));
+}
+
+HttpResponse StaffWeb::BoletaReply(Tx& tx, const HttpRequest& request, const StaffSession& session) {
+  const std::string folio = FolioFrom(request);
+  HttpResponse refusal;
+  const auto target = ActingOn(tx, folio, session, refusal);
+  if (!target) return refusal;
+  const auto& owner = target->owner;
+  const std::string text = Field(FormOf(request), "texto");
+  if (text.empty() || text.size() > 2000) {
+    return Message(400, "No se envió", "Escribe el mensaje.", &session);
+  }
+  if (!outbox::EnqueueToBoletaCitizen(tx, owner.boleta_id, "respuesta_staff", text,
+                                      {{"folio", folio}}, clock_.Now())) {
+    return Message(400, "No se envió",
+                   "Esta boleta no llegó por un canal al que SAC pueda escribir; llama al ciudadano.",
+                   &session);
+  }
+  const auto noted = workflow_.AddNote(tx, workflow::Actor::Staff(session.user.username),
+                                       owner.boleta_id, "Mensaje al ciudadano: " + text, true);
+  if (!noted) return Message(400, "No se envió", noted.error().message, &session);
+  return Redirect("/boletas/" + folio + "?" +
+                  http::EncodeForm({{"hecho", "Mensaje en camino al ciudadano."}}));
+}
+
+}  // namespace sac::web
