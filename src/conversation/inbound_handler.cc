@@ -1,7 +1,6 @@
 #include "conversation/inbound_handler.h"
 
-
-#include <regex>
+#include <re2/re2.h>
 
 #include "citizens/citizen_directory.h"
 #include "conversation/curp.h"
@@ -98,16 +97,15 @@ bool NamesAPlace(const classify::Classification& reading) {
 // What a treasury clerk needs to look up a balance: a clave catastral (long digit groups) or
 // a licence plate (letters and digits).
 bool CarriesAccountData(std::string_view text) {
-  static const std::regex kClave(R"(\b\d{2,4}[- ]?\d{2,4}[- ]?\d{2,4}[- ]?\d{0,4}\b)");
-  static const std::regex kPlacas(R"(\b[A-Za-z]{3}[- ]?\d{2,4}[- ]?[A-Za-z]?\b)");
-  const std::string copy(text);
-  std::smatch match;
-  if (std::regex_search(copy, match, kClave)) {
+  static const RE2 kClave(R"(\b(\d{2,4}[- ]?\d{2,4}[- ]?\d{2,4}[- ]?\d{0,4})\b)");
+  static const RE2 kPlacas(R"(\b[A-Za-z]{3}[- ]?\d{2,4}[- ]?[A-Za-z]?\b)");
+  re2::StringPiece clave;
+  if (RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), kClave, &clave)) {
     std::size_t digits = 0;
-    for (const char c : match.str()) digits += c >= '0' && c <= '9';
+    for (const char c : clave) digits += c >= '0' && c <= '9';
     if (digits >= 8) return true;
   }
-  return std::regex_search(copy, kPlacas);
+  return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), kPlacas);
 }
 
 }  // namespace

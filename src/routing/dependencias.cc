@@ -1,8 +1,9 @@
 #include "routing/dependencias.h"
 
+#include <re2/re2.h>
+
 #include <toml++/toml.h>
 
-#include <regex>
 #include <set>
 
 namespace sac::routing {
@@ -53,7 +54,7 @@ Result<std::vector<Dependencia>> LoadDependencias(const std::filesystem::path& f
                        file.string() + ": unknown key '" + std::string(key.str()) + "'");
     }
   }
-  static const std::regex kId("^[a-z][a-z0-9_]*$");
+  static const RE2 kId("[a-z][a-z0-9_]*");
   const std::set<std::string> known = {"id", "nombre", "sla_dias_habiles", "contacto", "atiende",
                                        "sla_por_categoria"};
   std::vector<Dependencia> dependencias;
@@ -74,7 +75,7 @@ Result<std::vector<Dependencia>> LoadDependencias(const std::filesystem::path& f
     d.contact = (*entry)["contacto"].value_or(std::string());
     d.handles = (*entry)["atiende"].value_or(std::string());
     const auto sla = (*entry)["sla_dias_habiles"].value<std::int64_t>();
-    if (!std::regex_match(d.id, kId)) {
+    if (!RE2::FullMatch(d.id, kId)) {
       return Bad(file, i, "id must be lowercase letters, digits and _");
     }
     if (d.name.empty()) {
@@ -90,7 +91,7 @@ Result<std::vector<Dependencia>> LoadDependencias(const std::filesystem::path& f
       }
       for (const auto& [categoria, days] : *overrides->as_table()) {
         const auto value = days.value<std::int64_t>();
-        if (!value || *value < 1 || *value > 90 || !std::regex_match(std::string(categoria.str()), kId)) {
+        if (!value || *value < 1 || *value > 90 || !RE2::FullMatch(std::string(categoria.str()), kId)) {
           return Bad(file, i, "sla_por_categoria." + std::string(categoria.str()) +
                                   " must be a categoría id with 1 to 90 days (" + d.id + ")");
         }

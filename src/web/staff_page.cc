@@ -1,5 +1,6 @@
 #include "web/staff_page.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "conversation/replies.h"
@@ -66,10 +67,10 @@ std::string SpanishDay(const workflow::LocalTime& local, TimePoint instant) {
 
 std::string SpanishDayTime(const workflow::LocalTime& local, TimePoint instant) {
   const auto since_midnight = instant - local.StartOfDay(local.LocalDate(instant));
-  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(since_midnight).count();
-  char clock[8];
-  std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(minutes / 60),
-                static_cast<int>(minutes % 60));
+  const auto minutes = std::clamp<long long>(
+      std::chrono::duration_cast<std::chrono::minutes>(since_midnight).count(), 0, 24 * 60 - 1);
+  char clock[32];
+  std::snprintf(clock, sizeof clock, "%02lld:%02lld", minutes / 60, minutes % 60);
   return SpanishDay(local, instant) + ", " + clock;
 }
 

@@ -629,7 +629,7 @@ TEST_F(InboxTest, AnEnlaceOpensReadsSchedulesAndAttendsItsBoleta) {
 
   const auto when = std::chrono::year_month_day(
       std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + 72h));
-  char date[16];
+  char date[64];
   std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(when.year()),
                 static_cast<unsigned>(when.month()), static_cast<unsigned>(when.day()));
   EXPECT_EQ(Post("/boletas/2026-000001/estado", "csrf=" + csrf_ + "&estado=programada&fecha=ayer",
