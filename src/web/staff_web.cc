@@ -92,6 +92,8 @@ const std::vector<StaffPage>& StaffPages() {
       {"POST", "/boletas/{folio}/nota", {"administrador", "atencion_ciudadana", "enlace"}},
       {"POST", "/boletas/{folio}/responder", {"administrador", "atencion_ciudadana"}},
       {"POST", "/bandeja/leidas", {"enlace"}},
+      {"GET", "/seguimiento", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+      {"POST", "/seguimiento/{folio}/llamada", {"administrador", "atencion_ciudadana"}},
       {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
       {"POST", "/captura", {"administrador", "atencion_ciudadana"}},
       {"GET", "/captura/{folio}", {"administrador", "atencion_ciudadana"}},
@@ -147,6 +149,13 @@ void StaffWeb::AddRoutes(http::Router& router) {
                   return Guard(r, path, page);
                 }});
   }
+  router.Add({"GET", "/seguimiento", "staff_follow_up", http::kNoBody, [this](const HttpRequest& r) {
+                return Guard(r, "/seguimiento", &StaffWeb::FollowUp);
+              }});
+  router.Add({"POST", "/seguimiento/{folio}/llamada", "staff_follow_up", kFormBytes,
+              [this](const HttpRequest& r) {
+                return Guard(r, "/seguimiento/{folio}/llamada", &StaffWeb::RecordCall);
+              }});
   router.Add({"GET", "/captura", "staff_capture", http::kNoBody, [this](const HttpRequest& r) {
                 return Guard(r, "/captura", &StaffWeb::CaptureForm);
               }});

@@ -90,6 +90,10 @@ class StaffWeb {
   HttpResponse BoletaNote(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
   HttpResponse BoletaReply(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
 
+  // Seguimiento diario (follow_up.cc): today's calls to the dependencias, and recording one.
+  HttpResponse FollowUp(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse RecordCall(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+
   // After a queue decision: back to the queue, saying what was done, or the refusal's reason.
   HttpResponse QueueOutcome(const StaffSession& session, const Result<std::string>& done);
 

@@ -68,6 +68,8 @@ details { margin-top: .6rem; }
 .bitacora li, .notas li { margin: .3rem 0; }
 .bitacora time, .notas time { color: var(--suave); font-size: .9rem; }
 blockquote { margin: .3rem 0 .3rem 1rem; color: var(--suave); white-space: pre-wrap; }
+.llamada { display: flex; gap: .4rem; }
+.llamada input { margin: 0; min-width: 12rem; }
 .oculto { position: absolute; left: -9999px; }
 .lista input[type=checkbox] { width: auto; margin: 0; }
 summary { cursor: pointer; color: var(--marca); font-weight: 600; }

@@ -678,5 +678,29 @@ TEST_F(InboxTest, StaffReassignAndWriteToTheCitizenWhileADirectorOnlyReads) {
             403);
 }
 
+
+// --- Seguimiento diario ---------------------------------------------------------------------------
+
+TEST_F(InboxTest, TheDailyFollowUpListsWhatNeedsACallAndRecordsTheCall) {
+  const std::string staff = SignIn("capturista");
+  const auto page = Get("/seguimiento", staff);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_THAT(page.body, HasSubstr("2026-000001"));
+  EXPECT_THAT(page.body, HasSubstr("vencida, sin leer"));
+  EXPECT_THAT(page.body, HasSubstr("2026-000002")) << "due tomorrow: por vencer";
+  EXPECT_THAT(page.body, Not(HasSubstr("2026-000003"))) << "on time and unread only since today";
+  const auto called = Post("/seguimiento/2026-000001/llamada",
+                           "csrf=" + CsrfOf(staff) + "&texto=" + Encode("El enlace dice que va el jueves"),
+                           staff);
+  ASSERT_EQ(called.status, 303) << called.body;
+  EXPECT_THAT(db_.Scalar("SELECT text || ':' || public FROM boleta_note"),
+              HasSubstr("Seguimiento (llamada): El enlace dice que va el jueves:false"));
+
+  const auto mine = Get("/seguimiento", cookie_);  // the enlace: their own, without the call box
+  EXPECT_THAT(mine.body, HasSubstr("2026-000001"));
+  EXPECT_THAT(mine.body, Not(HasSubstr("/llamada")));
+  EXPECT_EQ(Post("/seguimiento/2026-000001/llamada", "csrf=" + csrf_ + "&texto=x", cookie_).status, 403);
+}
+
 }  // namespace
 }  // namespace sac::web
