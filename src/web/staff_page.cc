@@ -117,7 +117,7 @@ HttpResponse Document(int status, std::string_view title, const Html& content,
   page.Markup("</header>");
   if (session != nullptr) {
     page.Markup("<nav><a href=\"/\">Inicio</a><a href=\"/bandeja\">Bandeja</a>"
-                "<a href=\"/seguimiento\">Seguimiento</a>");
+                "<a href=\"/seguimiento\">Seguimiento</a><a href=\"/busqueda\">Búsqueda</a>");
     const std::string& role = session->user.role;
     if (role == "administrador" || role == "atencion_ciudadana") {
       page.Markup("<a href=\"/clasificacion\">Clasificación</a><a href=\"/captura\">Captura</a>");

@@ -94,6 +94,7 @@ const std::vector<StaffPage>& StaffPages() {
       {"POST", "/bandeja/leidas", {"enlace"}},
       {"GET", "/seguimiento", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"POST", "/seguimiento/{folio}/llamada", {"administrador", "atencion_ciudadana"}},
+      {"GET", "/busqueda", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
       {"POST", "/captura", {"administrador", "atencion_ciudadana"}},
       {"GET", "/captura/{folio}", {"administrador", "atencion_ciudadana"}},
@@ -155,6 +156,9 @@ void StaffWeb::AddRoutes(http::Router& router) {
   router.Add({"POST", "/seguimiento/{folio}/llamada", "staff_follow_up", kFormBytes,
               [this](const HttpRequest& r) {
                 return Guard(r, "/seguimiento/{folio}/llamada", &StaffWeb::RecordCall);
+              }});
+  router.Add({"GET", "/busqueda", "staff_search", http::kNoBody, [this](const HttpRequest& r) {
+                return Guard(r, "/busqueda", &StaffWeb::Search);
               }});
   router.Add({"GET", "/captura", "staff_capture", http::kNoBody, [this](const HttpRequest& r) {
                 return Guard(r, "/captura", &StaffWeb::CaptureForm);

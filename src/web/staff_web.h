@@ -94,6 +94,9 @@ class StaffWeb {
   HttpResponse FollowUp(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
   HttpResponse RecordCall(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
 
+  // Búsqueda (search.cc).
+  HttpResponse Search(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+
   // After a queue decision: back to the queue, saying what was done, or the refusal's reason.
   HttpResponse QueueOutcome(const StaffSession& session, const Result<std::string>& done);
 

@@ -702,5 +702,36 @@ TEST_F(InboxTest, TheDailyFollowUpListsWhatNeedsACallAndRecordsTheCall) {
   EXPECT_EQ(Post("/seguimiento/2026-000001/llamada", "csrf=" + csrf_ + "&texto=x", cookie_).status, 403);
 }
 
+
+// --- Búsqueda -------------------------------------------------------------------------------------
+
+TEST_F(InboxTest, SearchByFolioPhoneWordsColoniaAndDatesWithinWhatTheReaderMaySee) {
+  db_.Execute("INSERT INTO citizen (display_name, phone) VALUES ('Martha', '+526691234501')");
+  db_.Execute("UPDATE boleta SET citizen_id = (SELECT max(id) FROM citizen) "
+              "WHERE folio IN ('2026-000001', '2026-000003')");
+  const std::string staff = SignIn("capturista");
+  const auto by_folio = Get("/busqueda?folio=2026-2", staff);
+  EXPECT_EQ(by_folio.status, 200);
+  EXPECT_THAT(by_folio.body, HasSubstr("1 boleta"));
+  EXPECT_THAT(by_folio.body, HasSubstr(">2026-000002</a>"));
+  const auto by_phone = Get("/busqueda?telefono=" + Encode("(669) 123-4501"), staff);
+  EXPECT_THAT(by_phone.body, HasSubstr("2 boletas"));
+  EXPECT_THAT(by_phone.body, HasSubstr("2026-000003"));
+  EXPECT_THAT(Get("/busqueda?texto=agua", staff).body, HasSubstr(">2026-000002</a>"));
+  const auto by_colonia = Get("/busqueda?colonia=centro", staff);
+  EXPECT_THAT(by_colonia.body, HasSubstr("2 boletas"));
+  EXPECT_THAT(Get("/busqueda?desde=2000-01-01&hasta=2000-01-31", staff).body, HasSubstr("0 boletas"));
+  EXPECT_EQ(Get("/busqueda?telefono=123", staff).status, 400);
+  EXPECT_EQ(Get("/busqueda?desde=ayer", staff).status, 400);
+  EXPECT_EQ(Get("/busqueda", staff).status, 200) << "the form alone";
+
+  const auto enlace = Get("/busqueda?telefono=" + Encode("669 123 4501"), cookie_);
+  EXPECT_THAT(enlace.body, HasSubstr("1 boleta")) << "only their dependencia's";
+  EXPECT_THAT(enlace.body, Not(HasSubstr("2026-000003")));
+  EXPECT_GE(db_.Count("SELECT count(*) FROM personal_data_access WHERE route = '/busqueda' "
+                      "AND 'telefono' = ANY(fields)"),
+            3);
+}
+
 }  // namespace
 }  // namespace sac::web

@@ -1,0 +1,128 @@
+// Búsqueda: a boleta by its folio, a citizen's boletas by their phone, or petitions by words,
+// colonia and dates — the newest first. An enlace finds only their dependencias' boletas.
+#include "channels/common/mx_phone.h"
+#include "http/query.h"
+#include "web/personal_data_log.h"
+#include "web/staff_page.h"
+#include "web/staff_web.h"
+#include "workflow/folio.h"
+
+namespace sac::web {
+namespace {
+
+using storage::Statement;
+using storage::Tx;
+
+constexpr int kMaxResults = 100;
+
+// $1 folio, $2 phone (E.164), $3 words, $4 colonia, $5 from, $6 before, $7 dependencias ('' for
+// any; else '{a,b}'), $8 limit. Every criterion is optional; the caller requires one.
+constexpr Statement kSearch{
+    "search.boletas",
+    "SELECT b.id, b.folio, b.status, coalesce(d.name, ''), b.text, coalesce(b.colonia, ''),"
+    "  extract(epoch FROM b.created_at)::float8, b.channel "
+    "FROM boleta b LEFT JOIN citizen c ON c.id = b.citizen_id"
+    "  LEFT JOIN dependencia d ON d.id = b.dependencia_id "
+    "WHERE ($1 = '' OR b.folio = $1) AND ($2 = '' OR c.phone = $2)"
+    "  AND ($3 = '' OR to_tsvector('spanish', b.text) @@ plainto_tsquery('spanish', $3))"
+    "  AND ($4 = '' OR b.colonia ILIKE '%' || $4 || '%')"
+    "  AND b.created_at >= $5 AND b.created_at < $6"
+    "  AND ($7 = '' OR b.dependencia_id = ANY($7::text[])) "
+    "ORDER BY b.created_at DESC, b.id DESC LIMIT $8"};
+
+}  // namespace
+
+HttpResponse StaffWeb::Search(Tx& tx, const HttpRequest& request, const StaffSession& session) {
+  const auto query = http::ParseQuery(request.query);
+  if (!query) return Message(400, "Búsqueda inválida", "La dirección está mal formada.", &session);
+  const auto get = [&](const char* name) {
+    const auto found = query->find(name);
+    return found == query->end() ? std::string() : found->second;
+  };
+  const std::string folio_text = get("folio");
+  const std::string phone_text = get("telefono");
+  const std::string words = get("texto");
+  const std::string colonia = get("colonia");
+  const std::string from_text = get("desde");
+  const std::string to_text = get("hasta");
+
+  Html content;
+  content.Markup("<h1>Búsqueda</h1><form class=\"filtros\" method=\"get\" action=\"/busqueda\">"
+                 "<label>Folio <input name=\"folio\" placeholder=\"2026-000123\"")
+      .Attr("value", folio_text)
+      .Markup("></label><label>Teléfono <input name=\"telefono\" type=\"tel\"")
+      .Attr("value", phone_text)
+      .Markup("></label><label>Palabras <input name=\"texto\"").Attr("value", words)
+      .Markup("></label><label>Colonia <input name=\"colonia\"").Attr("value", colonia)
+      .Markup("></label><label>Desde <input name=\"desde\" type=\"date\"").Attr("value", from_text)
+      .Markup("></label><label>Hasta <input name=\"hasta\" type=\"date\"").Attr("value", to_text)
+      .Markup("></label><button type=\"submit\">Buscar</button></form>");
+
+  const bool asked = !folio_text.empty() || !phone_text.empty() || !words.empty() ||
+                     !colonia.empty() || !from_text.empty() || !to_text.empty();
+  if (!asked) return Document(200, "Búsqueda", content, &session);
+
+  std::string problem;
+  std::string folio;
+  if (!folio_text.empty()) {
+    const auto found = workflow::FindFolio(folio_text);
+    if (!found) problem = "El folio se escribe así: 2026-000123.";
+    else folio = workflow::FormatFolio(*found);
+  }
+  std::string phone;
+  if (!phone_text.empty()) {
+    const auto normalized = channels::NormalizePhone(phone_text);
+    if (!normalized) problem = "El teléfono no parece un número de México de 10 dígitos.";
+    else phone = *normalized;
+  }
+  const auto from = from_text.empty() ? std::nullopt : workflow::ParseDate(from_text);
+  const auto to = to_text.empty() ? std::nullopt : workflow::ParseDate(to_text);
+  if ((!from_text.empty() && !from) || (!to_text.empty() && !to)) {
+    problem = "Las fechas se escriben AAAA-MM-DD.";
+  }
+  if (!problem.empty()) {
+    content.Markup("<p class=\"error\" role=\"alert\">").Text(problem).Markup("</p>");
+    return Document(400, "Búsqueda", content, &session);
+  }
+  std::string dependencias;
+  if (session.user.role == "enlace") {
+    dependencias = "{";
+    for (std::size_t i = 0; i < session.user.dependencias.size(); ++i) {
+      if (i > 0) dependencias += ',';
+      dependencias += session.user.dependencias[i];  // ids: [a-z0-9_] only
+    }
+    dependencias += '}';
+  }
+  const storage::Param since = from ? storage::Param(local_.StartOfDay(*from)) : storage::Param("-infinity");
+  const storage::Param before =
+      to ? storage::Param(local_.StartOfDay(*to + std::chrono::days(1))) : storage::Param("infinity");
+  const auto rows = tx.Exec(kSearch, {folio, phone, words, colonia, since, before,
+                                      session.user.role == "enlace" ? dependencias : std::string(),
+                                      kMaxResults});
+  content.Markup("<h2>").Number(static_cast<long long>(rows.size()))
+      .Text(rows.size() == 1 ? " boleta" : " boletas");
+  if (static_cast<int>(rows.size()) == kMaxResults) content.Markup(" (las más recientes; afina la búsqueda)");
+  content.Markup("</h2>");
+  std::vector<std::int64_t> shown;
+  if (!rows.empty()) {
+    content.Markup("<table class=\"lista\"><thead><tr><th>Folio</th><th>Fecha</th><th>Estado</th>"
+                   "<th>Dependencia</th><th>Petición</th><th>Colonia</th></tr></thead><tbody>");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto row = rows[i];
+      shown.push_back(row.Int(0));
+      const auto status = workflow::StatusFromName(row.Text(2));
+      content.Markup("<tr><td><a").Attr("href", "/boletas/" + row.Text(1)).Markup(">")
+          .Text(row.Text(1)).Markup("</a></td><td>").Text(SpanishDay(local_, FromEpoch(row.Double(6))))
+          .Markup("</td><td>").Text(status ? StatusLabel(*status) : row.Text(2))
+          .Markup("</td><td>").Text(row.Text(3)).Markup("</td><td class=\"peticion\">")
+          .Text(row.Text(4)).Markup("</td><td>").Text(row.Text(5)).Markup("</td></tr>");
+    }
+    content.Markup("</tbody></table>");
+  }
+  std::vector<std::string_view> fields = {"texto"};
+  if (!phone.empty()) fields.push_back("telefono");
+  RecordPersonalDataView(tx, session.user.id, shown, fields, "/busqueda", clock_.Now());
+  return Document(200, "Búsqueda", content, &session);
+}
+
+}  // namespace sac::web
