@@ -18,6 +18,18 @@ std::string Escape(std::string_view text) {
   return escaped;
 }
 
+Html& Html::JsonData(std::string_view json) {
+  for (const char c : json) {
+    switch (c) {
+      case '<': out_ += "\\u003c"; break;
+      case '>': out_ += "\\u003e"; break;
+      case '&': out_ += "\\u0026"; break;
+      default: out_ += c;
+    }
+  }
+  return *this;
+}
+
 Html& Html::Attr(std::string_view name, std::string_view value) {
   out_ += ' ';
   out_ += name;  // attribute names are always our own literals

@@ -30,6 +30,10 @@ class Html {
     out_ += std::to_string(value);
     return *this;
   }
+  // JSON for a <script type="application/json"> block: a script element's text is not
+  // HTML-decoded, so instead of entities <, > and & become \u003c, \u003e, \u0026 (the same
+  // JSON, and no "</script>" can end the block early).
+  Html& JsonData(std::string_view json);
   // Another Html fragment (already safe by construction).
   Html& Append(const Html& other) {
     out_ += other.out_;

@@ -122,6 +122,7 @@ HttpResponse Document(int status, std::string_view title, const Html& content,
     if (role == "administrador" || role == "atencion_ciudadana") {
       page.Markup("<a href=\"/clasificacion\">Clasificación</a><a href=\"/captura\">Captura</a>");
     }
+    if (role != "enlace") page.Markup("<a href=\"/estadisticas\">Estadísticas</a>");
     page.Markup("</nav>");
   }
   page.Markup("<main>").Append(content).Markup("</main></body></html>\n");

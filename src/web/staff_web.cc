@@ -10,6 +10,7 @@
 #include "observability/log.h"
 #include "web/html.h"
 #include "web/staff_page.h"
+#include "web/vendored_assets.h"
 #include "web/login_throttle.h"
 #include "workflow/boleta_queries.h"
 
@@ -95,6 +96,7 @@ const std::vector<StaffPage>& StaffPages() {
       {"GET", "/seguimiento", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"POST", "/seguimiento/{folio}/llamada", {"administrador", "atencion_ciudadana"}},
       {"GET", "/busqueda", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+      {"GET", "/estadisticas", {"administrador", "atencion_ciudadana", "director"}},
       {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
       {"POST", "/captura", {"administrador", "atencion_ciudadana"}},
       {"GET", "/captura/{folio}", {"administrador", "atencion_ciudadana"}},
@@ -111,13 +113,27 @@ void StaffWeb::AddRoutes(http::Router& router) {
               [this](const HttpRequest& r) { return LoginForm(r); }});
   router.Add({"POST", "/login", "staff_login", kFormBytes,
               [this](const HttpRequest& r) { return Login(r); }});
-  router.Add({"GET", "/static/sac.css", "staff_static", http::kNoBody, [](const HttpRequest&) {
-                HttpResponse response;
-                response.content_type = "text/css; charset=utf-8";
-                response.body = StaffStylesheet();
-                response.headers.Add("Cache-Control", "public, max-age=3600");
-                response.headers.Add("X-Content-Type-Options", "nosniff");
-                return response;
+  // Our stylesheet and scripts, and the vendored libraries: same-origin files, as the CSP wants.
+  const auto file = [](const char* content_type, std::string_view body) {
+    HttpResponse response;
+    response.content_type = content_type;
+    response.body = std::string(body);
+    response.headers.Add("Cache-Control", "public, max-age=3600");
+    response.headers.Add("X-Content-Type-Options", "nosniff");
+    return response;
+  };
+  router.Add({"GET", "/static/sac.css", "staff_static", http::kNoBody, [file](const HttpRequest&) {
+                return file("text/css; charset=utf-8", StaffStylesheet());
+              }});
+  router.Add({"GET", "/static/estadisticas.js", "staff_static", http::kNoBody,
+              [file](const HttpRequest&) {
+                return file("text/javascript; charset=utf-8", StatisticsScript());
+              }});
+  router.Add({"GET", "/static/{archivo}", "staff_static", http::kNoBody,
+              [file](const HttpRequest& r) {
+                const auto asset = VendoredAsset(r.path_params.at("archivo"));
+                if (!asset) return HttpResponse::Text(404, "no existe\n");
+                return file("text/javascript; charset=utf-8", *asset);
               }});
   router.Add({"GET", "/", "staff_home", http::kNoBody,
               [this](const HttpRequest& r) { return Guard(r, "/", &StaffWeb::Home); }});
@@ -160,6 +176,8 @@ void StaffWeb::AddRoutes(http::Router& router) {
   router.Add({"GET", "/busqueda", "staff_search", http::kNoBody, [this](const HttpRequest& r) {
                 return Guard(r, "/busqueda", &StaffWeb::Search);
               }});
+  router.Add({"GET", "/estadisticas", "staff_statistics", http::kNoBody,
+              [this](const HttpRequest& r) { return Guard(r, "/estadisticas", &StaffWeb::Statistics); }});
   router.Add({"GET", "/captura", "staff_capture", http::kNoBody, [this](const HttpRequest& r) {
                 return Guard(r, "/captura", &StaffWeb::CaptureForm);
               }});

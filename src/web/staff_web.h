@@ -32,6 +32,8 @@ const std::vector<StaffPage>& StaffPages();
 
 // Our own small stylesheet, served at /static/sac.css.
 const char* StaffStylesheet();
+// The statistics page's chart script, served at /static/estadisticas.js.
+const char* StatisticsScript();
 inline constexpr const char* kStaffRoles[] = {"administrador", "atencion_ciudadana", "enlace",
                                               "director"};
 
@@ -96,6 +98,9 @@ class StaffWeb {
 
   // Búsqueda (search.cc).
   HttpResponse Search(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+
+  // Estadísticas del mes (statistics.cc).
+  HttpResponse Statistics(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
 
   // After a queue decision: back to the queue, saying what was done, or the refusal's reason.
   HttpResponse QueueOutcome(const StaffSession& session, const Result<std::string>& done);

@@ -70,6 +70,12 @@ details { margin-top: .6rem; }
 blockquote { margin: .3rem 0 .3rem 1rem; color: var(--suave); white-space: pre-wrap; }
 .llamada { display: flex; gap: .4rem; }
 .llamada input { margin: 0; min-width: 12rem; }
+.graficas { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem;
+  margin: 1rem 0; }
+.grafica { position: relative; height: 18rem; min-width: 0; background: #fff;
+  border: 1px solid var(--linea); border-radius: 6px; padding: .5rem; }
+.cifras { margin: 0 0 1rem; }
+.cifras caption { text-align: left; font-weight: 600; padding: .4rem 0; }
 .oculto { position: absolute; left: -9999px; }
 .lista input[type=checkbox] { width: auto; margin: 0; }
 summary { cursor: pointer; color: var(--marca); font-weight: 600; }

@@ -89,8 +89,8 @@ TEST(BrowserTest, ACapturistaClassifiesAndCapturesThenTheEnlaceReadsAndAttends) 
   (*app)->Stop();
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_THAT(result.out, ::testing::HasSubstr("folio " + year + "-000002"));
-  for (const char* shot : {"01-inicio.png", "02-bandeja.png", "03-ficha.png",
-                           "04-bandeja-dependencia.png", "05-boleta.png"}) {
+  for (const char* shot : {"01-inicio.png", "02-bandeja.png", "03-ficha.png", "04-estadisticas.png",
+                           "05-bandeja-dependencia.png", "06-boleta.png"}) {
     EXPECT_TRUE(std::filesystem::exists(artifacts / shot)) << shot;
   }
   EXPECT_EQ(db.Scalar("SELECT status || ':' || dependencia_id FROM boleta WHERE folio = '" + queued + "'"),

@@ -93,6 +93,14 @@ test('capture a phone petition and read its folio', async () => {
   console.log(`folio ${folio}`);
 });
 
+test('the statistics page draws its charts', async () => {
+  await page.click('nav a[href="/estadisticas"]');
+  await page.waitForFunction(() => typeof Chart !== 'undefined' &&
+      ['g-tendencia', 'g-medio', 'g-dependencia', 'g-validacion']
+        .every((id) => Chart.getChart(document.getElementById(id))));
+  await shot('04-estadisticas');
+});
+
 test('sign out', async () => {
   await page.locator('header button', { hasText: 'Salir' }).click();
   assert.equal(new URL(page.url()).pathname, '/login');
@@ -107,7 +115,7 @@ test('the enlace marks it read in the inbox, opens it and reports it attended', 
   await page.click('nav a[href="/bandeja"]');
   const unread = page.locator('tr.sin-leer', { hasText: queued });
   await unread.locator('input[type=checkbox]').check();
-  await shot('04-bandeja-dependencia');
+  await shot('05-bandeja-dependencia');
   await page.click('button:has-text("Marcar como leídas")');
   assert.match(await page.textContent('.hecho'), /1 boleta marcada como leída/);
   await page.click(`a[href="/boletas/${queued}"]`);
@@ -116,5 +124,5 @@ test('the enlace marks it read in the inbox, opens it and reports it attended', 
   await attend.locator('input[name=comentario]').fill('Se levantó la basura del arroyo');
   await attend.locator('button').click();
   assert.match(await page.textContent('h1'), /Atendida/);
-  await shot('05-boleta');
+  await shot('06-boleta');
 });

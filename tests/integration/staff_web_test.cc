@@ -733,5 +733,44 @@ TEST_F(InboxTest, SearchByFolioPhoneWordsColoniaAndDatesWithinWhatTheReaderMaySe
             3);
 }
 
+
+// --- Estadísticas ---------------------------------------------------------------------------------
+
+TEST_F(StaffWebTest, TheMonthsStatisticsCountAttendAndValidate) {
+  // March 2026 in Mazatlán: three boletas, two attended (one late), one surveyed.
+  db_.Execute(
+      "INSERT INTO boleta (folio, channel, text, status, dependencia_id, categoria, colonia,"
+      "  routed_at, due_at, attended_at, created_at, updated_at, status_changed_at) VALUES "
+      "('2026-000001', 'whatsapp', 'fuga', 'atendida', 'jumapam', 'fuga_agua', 'Centro',"
+      "  '2026-03-02 17:00Z', '2026-03-16 17:00Z', '2026-03-05 17:00Z', '2026-03-02 17:00Z', now(), now()),"
+      "('2026-000002', 'telegram', 'fuga', 'atendida', 'jumapam', 'fuga_agua', 'Centro',"
+      "  '2026-03-02 17:00Z', '2026-03-16 17:00Z', '2026-03-20 17:00Z', '2026-03-02 18:00Z', now(), now()),"
+      "('2026-000003', 'whatsapp', 'bache <script>', 'canalizada', 'obras_publicas', NULL, 'Juárez',"
+      "  '2026-03-10 17:00Z', '2026-03-24 17:00Z', NULL, '2026-03-10 17:00Z', now(), now()),"
+      "('2026-000004', 'whatsapp', 'otro mes', 'por_clasificar', NULL, NULL, NULL,"
+      "  NULL, NULL, NULL, '2026-04-10 17:00Z', now(), now())");
+  db_.Execute("INSERT INTO survey (boleta_id, month, sent_at, answer) "
+              "SELECT id, '2026-03-01', '2026-04-01 17:00Z', 'positiva' FROM boleta WHERE folio = '2026-000001'");
+  const auto page = Get("/estadisticas?mes=2026-03", SignIn("capturista"));
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_THAT(page.body, HasSubstr("Estadísticas de marzo de 2026"));
+  EXPECT_THAT(page.body, HasSubstr("<strong>3</strong> boletas registradas"));
+  EXPECT_THAT(page.body, HasSubstr("<td>WhatsApp</td><td>2</td>"));
+  EXPECT_THAT(page.body, HasSubstr("<td>Telegram</td><td>1</td>"));
+  // JUMAPAM attended two: 3 and 13 business days (16 March, Benito Juárez, is not one).
+  EXPECT_THAT(page.body, HasSubstr("</td><td>2</td><td>8.0</td><td>13.0</td><td>50 %</td>"));
+  EXPECT_THAT(page.body, HasSubstr("<td>Satisfechos</td><td>1</td>"));
+  EXPECT_THAT(page.body, HasSubstr("<td>2026-03</td><td>3</td>"));
+  EXPECT_THAT(page.body, HasSubstr("<script type=\"application/json\" id=\"datos\">"));
+  EXPECT_THAT(page.body, HasSubstr("<script src=\"/static/chart.umd.min.js\"></script>"));
+  EXPECT_EQ(Get("/estadisticas?mes=marzo", SignIn("capturista")).status, 400);
+  const auto chart = Get("/static/chart.umd.min.js");
+  EXPECT_EQ(chart.status, 200);
+  EXPECT_GT(chart.body.size(), 100000u) << "Chart.js is served from the binary";
+  EXPECT_EQ(Get("/static/nada.js").status, 404);
+  AddUser("enlace_agua", "enlace", "jumapam");
+  EXPECT_EQ(Get("/estadisticas", SignIn("enlace_agua")).status, 403);
+}
+
 }  // namespace
 }  // namespace sac::web

@@ -21,6 +21,13 @@ TEST(HtmlTest, EveryValueIsEscapedInContentAndAttributes) {
   EXPECT_EQ(Escape("Colonia Juárez ñ 🚰"), "Colonia Juárez ñ 🚰") << "UTF-8 passes untouched";
 }
 
+TEST(HtmlTest, JsonForAScriptBlockCannotCloseIt) {
+  Html html;
+  html.JsonData(R"({"texto":"</script><script>alert(1)</script> & más"})");
+  EXPECT_EQ(html.str(),
+            R"({"texto":"\u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e \u0026 más"})");
+}
+
 HttpRequest WithHeaders(std::vector<std::pair<std::string, std::string>> headers) {
   HttpRequest request;
   request.method = "POST";

@@ -1,0 +1,266 @@
+// Estadísticas del mes: how many petitions came in and by which channel, about what, for which
+// dependencia and from which colonias; how they stand; how many business days each dependencia
+// took to attend them (average, p90) and how many within its plazo; what the citizens said in the
+// monthly validation; and the last twelve months. Tables for reading and printing, and Chart.js
+// charts drawn from the same figures (a JSON block the page's own script reads: no inline code).
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "conversation/replies.h"
+#include "http/query.h"
+#include "web/staff_page.h"
+#include "web/staff_web.h"
+
+namespace sac::web {
+namespace {
+
+using storage::Statement;
+using storage::Tx;
+
+// $1 month start, $2 next month start. Each a (label, count) list, largest first.
+constexpr Statement kByChannel{
+    "stats.by_channel",
+    "SELECT channel, count(*) FROM boleta WHERE created_at >= $1 AND created_at < $2 "
+    "GROUP BY 1 ORDER BY 2 DESC, 1"};
+constexpr Statement kByCategoria{
+    "stats.by_categoria",
+    "SELECT coalesce(categoria, ''), count(*) FROM boleta WHERE created_at >= $1 AND created_at < $2 "
+    "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 15"};
+constexpr Statement kByDependencia{
+    "stats.by_dependencia",
+    "SELECT coalesce(d.name, '(sin turnar)'), count(*) FROM boleta b"
+    "  LEFT JOIN dependencia d ON d.id = b.dependencia_id "
+    "WHERE b.created_at >= $1 AND b.created_at < $2 GROUP BY 1 ORDER BY 2 DESC, 1"};
+constexpr Statement kByColonia{
+    "stats.by_colonia",
+    "SELECT coalesce(colonia, '(sin colonia)'), count(*) FROM boleta "
+    "WHERE created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 15"};
+constexpr Statement kByStatus{
+    "stats.by_status",
+    "SELECT status, count(*) FROM boleta WHERE created_at >= $1 AND created_at < $2 "
+    "GROUP BY 1 ORDER BY 2 DESC, 1"};
+// Boletas attended in the month: when routed, when attended, their deadline.
+constexpr Statement kAttended{
+    "stats.attended",
+    "SELECT coalesce(d.name, b.dependencia_id), extract(epoch FROM b.routed_at)::float8,"
+    "  extract(epoch FROM b.attended_at)::float8, b.attended_at <= b.due_at "
+    "FROM boleta b LEFT JOIN dependencia d ON d.id = b.dependencia_id "
+    "WHERE b.attended_at >= $1 AND b.attended_at < $2 AND b.routed_at IS NOT NULL"};
+// $1 the month (first day): the survey of the boletas attended in it.
+constexpr Statement kValidation{
+    "stats.validation",
+    "SELECT coalesce(answer, 'pendiente'), count(*) FROM survey WHERE month = $1::date "
+    "GROUP BY 1 ORDER BY 1"};
+// $1 start of the first of twelve months, $2 end of the last; months in Mazatlán.
+constexpr Statement kTrend{
+    "stats.trend",
+    "SELECT to_char(date_trunc('month', created_at AT TIME ZONE 'America/Mazatlan'), 'YYYY-MM'),"
+    "  count(*) FROM boleta WHERE created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY 1"};
+
+using Counts = std::vector<std::pair<std::string, std::int64_t>>;
+
+Counts CountsOf(const storage::Rows& rows) {
+  Counts counts;
+  for (std::size_t i = 0; i < rows.size(); ++i) counts.emplace_back(rows[i].Text(0), rows[i].Int(1));
+  return counts;
+}
+
+struct Attention {
+  std::vector<int> days;
+  int within = 0;
+};
+
+double Percentile(std::vector<int> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size()))) - 1;
+  return values[std::min(index, values.size() - 1)];
+}
+
+std::string OneDecimal(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", value);
+  return text;
+}
+
+// "noviembre de 2026" for "2026-11".
+std::string MonthName(std::chrono::year_month month) {
+  return conversation::SpanishMonth(static_cast<unsigned>(month.month())) + " de " +
+         std::to_string(static_cast<int>(month.year()));
+}
+
+void Table(Html& content, const char* caption, const char* label, const Counts& counts,
+           const std::function<std::string(const std::string&)>& name) {
+  content.Markup("<table class=\"cifras\"><caption>").Text(caption)
+      .Markup("</caption><thead><tr><th>").Text(label).Markup("</th><th>Boletas</th></tr></thead><tbody>");
+  for (const auto& [key, count] : counts) {
+    content.Markup("<tr><td>").Text(name(key)).Markup("</td><td>").Number(count).Markup("</td></tr>");
+  }
+  if (counts.empty()) content.Markup("<tr><td colspan=\"2\">Sin boletas este mes.</td></tr>");
+  content.Markup("</tbody></table>");
+}
+
+boost::json::object Series(const Counts& counts, const std::function<std::string(const std::string&)>& name) {
+  boost::json::array labels;
+  boost::json::array values;
+  for (const auto& [key, count] : counts) {
+    labels.emplace_back(name(key));
+    values.emplace_back(count);
+  }
+  return {{"etiquetas", std::move(labels)}, {"valores", std::move(values)}};
+}
+
+}  // namespace
+
+HttpResponse StaffWeb::Statistics(Tx& tx, const HttpRequest& request, const StaffSession& session) {
+  using namespace std::chrono;
+  const auto query = http::ParseQuery(request.query);
+  const year_month_day today(local_.LocalDate(clock_.Now()));
+  year_month month = today.year() / today.month();
+  if (query && query->contains("mes")) {
+    const auto first = workflow::ParseDate(query->at("mes") + "-01");
+    if (!first) return Message(400, "Mes inválido", "El mes se escribe AAAA-MM.", &session);
+    const year_month_day chosen(*first);
+    month = chosen.year() / chosen.month();
+  }
+  const workflow::Date first_day = sys_days(month / day(1));
+  const workflow::Date next_day = sys_days((month + months(1)) / day(1));
+  const TimePoint start = local_.StartOfDay(first_day);
+  const TimePoint end = local_.StartOfDay(next_day);
+
+  const Counts by_channel = CountsOf(tx.Exec(kByChannel, {start, end}));
+  const Counts by_categoria = CountsOf(tx.Exec(kByCategoria, {start, end}));
+  const Counts by_dependencia = CountsOf(tx.Exec(kByDependencia, {start, end}));
+  const Counts by_colonia = CountsOf(tx.Exec(kByColonia, {start, end}));
+  const Counts by_status = CountsOf(tx.Exec(kByStatus, {start, end}));
+  const Counts validation = CountsOf(tx.Exec(kValidation, {workflow::FormatDate(first_day)}));
+  const TimePoint trend_start = local_.StartOfDay(sys_days((month - months(11)) / day(1)));
+  const Counts trend = CountsOf(tx.Exec(kTrend, {trend_start, end}));
+  std::map<std::string, Attention> attention;
+  {
+    const auto rows = tx.Exec(kAttended, {start, end});
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      Attention& entry = attention[rows[i].Text(0)];
+      entry.days.push_back(sla_.BusinessDaysSince(FromEpoch(rows[i].Double(1)), FromEpoch(rows[i].Double(2))));
+      entry.within += !rows[i].IsNull(3) && rows[i].Bool(3) ? 1 : 0;
+    }
+  }
+  std::int64_t total = 0;
+  for (const auto& [channel, count] : by_channel) total += count;
+
+  const auto& categorias = classifiers_.Current()->rules().categorias();
+  const auto categoria_name = [&](const std::string& id) -> std::string {
+    if (id.empty()) return "(sin categoría)";
+    const auto found = std::find_if(categorias.begin(), categorias.end(),
+                                    [&](const auto& c) { return c.id == id; });
+    return found != categorias.end() ? found->name : id;
+  };
+  const auto same = [](const std::string& text) { return text; };
+  const auto status_name = [](const std::string& id) -> std::string {
+    const auto status = workflow::StatusFromName(id);
+    return status ? StatusLabel(*status) : id;
+  };
+  const auto answer_name = [](const std::string& answer) -> std::string {
+    if (answer == "positiva") return "Satisfechos";
+    if (answer == "negativa") return "Inconformes";
+    if (answer == "sin_respuesta") return "Sin respuesta";
+    return "Esperando respuesta";
+  };
+  const auto channel_name = [](const std::string& id) { return ChannelLabel(id); };
+
+  char month_value[16];
+  std::snprintf(month_value, sizeof month_value, "%04d-%02u", static_cast<int>(month.year()) % 10000,
+                static_cast<unsigned>(month.month()));
+  Html content;
+  content.Markup("<h1>Estadísticas de ").Text(MonthName(month)).Markup("</h1>"
+                 "<form class=\"filtros\" method=\"get\" action=\"/estadisticas\"><label>Mes "
+                 "<input type=\"month\" name=\"mes\"").Attr("value", month_value)
+      .Markup("></label><button type=\"submit\">Ver</button></form><p class=\"cifra\"><strong>")
+      .Number(total).Markup("</strong> boletas registradas en el mes.</p>");
+
+  content.Markup("<div class=\"graficas\">");
+  Table(content, "Por medio", "Medio", by_channel, channel_name);
+  Table(content, "Por dependencia", "Dependencia", by_dependencia, same);
+  Table(content, "Por categoría (las 15 más frecuentes)", "Categoría", by_categoria, categoria_name);
+  Table(content, "Por colonia (las 15 más frecuentes)", "Colonia", by_colonia, same);
+  Table(content, "Estado actual", "Estado", by_status, status_name);
+  content.Markup("</div>");
+
+  content.Markup("<h2>Tiempo de atención (boletas atendidas en el mes, días hábiles)</h2>"
+                 "<table class=\"cifras\"><thead><tr><th>Dependencia</th><th>Atendidas</th>"
+                 "<th>Promedio</th><th>p90</th><th>Dentro del plazo</th></tr></thead><tbody>");
+  for (const auto& [dependencia, entry] : attention) {
+    double sum = 0;
+    for (const int days : entry.days) sum += days;
+    const double count = static_cast<double>(entry.days.size());
+    content.Markup("<tr><td>").Text(dependencia).Markup("</td><td>")
+        .Number(static_cast<long long>(entry.days.size())).Markup("</td><td>")
+        .Text(OneDecimal(sum / count)).Markup("</td><td>")
+        .Text(OneDecimal(Percentile(entry.days, 0.9))).Markup("</td><td>")
+        .Text(std::to_string(static_cast<int>(std::lround(100.0 * entry.within / count))) + " %")
+        .Markup("</td></tr>");
+  }
+  if (attention.empty()) content.Markup("<tr><td colspan=\"5\">Ninguna boleta atendida este mes.</td></tr>");
+  content.Markup("</tbody></table>");
+
+  content.Markup("<div class=\"graficas\">");
+  Table(content, "Validación mensual (boletas atendidas en el mes)", "Respuesta", validation, answer_name);
+  Table(content, "Últimos doce meses", "Mes", trend, same);
+  content.Markup("</div>");
+
+  // The same figures for the charts; read by /static/estadisticas.js.
+  const boost::json::object data{
+      {"medio", Series(by_channel, channel_name)},
+      {"dependencia", Series(by_dependencia, same)},
+      {"categoria", Series(by_categoria, categoria_name)},
+      {"validacion", Series(validation, answer_name)},
+      {"tendencia", Series(trend, same)}};
+  content.Markup("<section class=\"graficas\" aria-label=\"Gráficas\">"
+                 "<div class=\"grafica\"><canvas id=\"g-tendencia\"></canvas></div>"
+                 "<div class=\"grafica\"><canvas id=\"g-medio\"></canvas></div>"
+                 "<div class=\"grafica\"><canvas id=\"g-dependencia\"></canvas></div>"
+                 "<div class=\"grafica\"><canvas id=\"g-validacion\"></canvas></div>"
+                 "</section><script type=\"application/json\" id=\"datos\">")
+      .JsonData(boost::json::serialize(data))
+      .Markup("</script><script src=\"/static/chart.umd.min.js\"></script>"
+              "<script src=\"/static/estadisticas.js\"></script>");
+  return Document(200, "Estadísticas", content, &session);
+}
+
+const char* StatisticsScript() {
+  return R"js(// Draws the statistics page's charts from its JSON block (no inline script: CSP).
+'use strict';
+(function () {
+  var block = document.getElementById('datos');
+  if (!block || typeof Chart === 'undefined') return;
+  var datos = JSON.parse(block.textContent);
+  var colores = ['#00606e', '#d4a017', '#a4262c', '#4f6d7a', '#7fb069', '#8e5572', '#e07a5f',
+                 '#3d405b', '#81b29a', '#f2cc8f'];
+  function grafica(id, tipo, serie, titulo) {
+    var lienzo = document.getElementById(id);
+    if (!lienzo || !serie) return;
+    new Chart(lienzo, {
+      type: tipo,
+      data: { labels: serie.etiquetas,
+              datasets: [{ label: titulo, data: serie.valores,
+                           backgroundColor: tipo === 'line' ? '#00606e' : colores,
+                           borderColor: '#00606e' }] },
+      options: { animation: false, responsive: true, maintainAspectRatio: false,
+                 plugins: { title: { display: true, text: titulo },
+                            legend: { display: tipo === 'doughnut' } } }
+    });
+  }
+  grafica('g-tendencia', 'line', datos.tendencia, 'Boletas por mes');
+  grafica('g-medio', 'bar', datos.medio, 'Por medio');
+  grafica('g-dependencia', 'bar', datos.dependencia, 'Por dependencia');
+  grafica('g-validacion', 'doughnut', datos.validacion, 'Validación mensual');
+})();
+)js";
+}
+
+}  // namespace sac::web
