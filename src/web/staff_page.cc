@@ -122,7 +122,9 @@ HttpResponse Document(int status, std::string_view title, const Html& content,
     if (role == "administrador" || role == "atencion_ciudadana") {
       page.Markup("<a href=\"/clasificacion\">Clasificación</a><a href=\"/captura\">Captura</a>");
     }
-    if (role != "enlace") page.Markup("<a href=\"/estadisticas\">Estadísticas</a>");
+    if (role != "enlace") {
+      page.Markup("<a href=\"/validacion\">Validación</a><a href=\"/estadisticas\">Estadísticas</a>");
+    }
     page.Markup("</nav>");
   }
   page.Markup("<main>").Append(content).Markup("</main></body></html>\n");

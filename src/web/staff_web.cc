@@ -97,6 +97,8 @@ const std::vector<StaffPage>& StaffPages() {
       {"POST", "/seguimiento/{folio}/llamada", {"administrador", "atencion_ciudadana"}},
       {"GET", "/busqueda", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/estadisticas", {"administrador", "atencion_ciudadana", "director"}},
+      {"GET", "/validacion", {"administrador", "atencion_ciudadana", "director"}},
+      {"POST", "/validacion/{folio}", {"administrador", "atencion_ciudadana"}},
       {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
       {"POST", "/captura", {"administrador", "atencion_ciudadana"}},
       {"GET", "/captura/{folio}", {"administrador", "atencion_ciudadana"}},
@@ -178,6 +180,12 @@ void StaffWeb::AddRoutes(http::Router& router) {
               }});
   router.Add({"GET", "/estadisticas", "staff_statistics", http::kNoBody,
               [this](const HttpRequest& r) { return Guard(r, "/estadisticas", &StaffWeb::Statistics); }});
+  router.Add({"GET", "/validacion", "staff_validation", http::kNoBody,
+              [this](const HttpRequest& r) { return Guard(r, "/validacion", &StaffWeb::Validation); }});
+  router.Add({"POST", "/validacion/{folio}", "staff_validation", kFormBytes,
+              [this](const HttpRequest& r) {
+                return Guard(r, "/validacion/{folio}", &StaffWeb::RecordValidation);
+              }});
   router.Add({"GET", "/captura", "staff_capture", http::kNoBody, [this](const HttpRequest& r) {
                 return Guard(r, "/captura", &StaffWeb::CaptureForm);
               }});

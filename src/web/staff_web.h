@@ -102,6 +102,11 @@ class StaffWeb {
   // Estadísticas del mes (statistics.cc).
   HttpResponse Statistics(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
 
+  // Validación mensual (validation.cc): the report and the calls for what the survey left.
+  HttpResponse Validation(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse RecordValidation(storage::Tx& tx, const HttpRequest& request,
+                                const StaffSession& session);
+
   // After a queue decision: back to the queue, saying what was done, or the refusal's reason.
   HttpResponse QueueOutcome(const StaffSession& session, const Result<std::string>& done);
 

@@ -23,6 +23,11 @@ using testing::TestDatabase;
 using namespace std::chrono_literals;
 
 constexpr const char* kHost = "127.0.0.1:8080";
+
+TimePoint Utc(int y, unsigned mo, unsigned d, int h) {
+  using namespace std::chrono;
+  return TimePoint(sys_days(year_month_day{year{y}, month{mo}, day{d}}) + hours{h});
+}
 constexpr const char* kOrigin = "http://127.0.0.1:8080";
 constexpr const char* kPassword = "contraseña de prueba larga";
 
@@ -770,6 +775,59 @@ TEST_F(StaffWebTest, TheMonthsStatisticsCountAttendAndValidate) {
   EXPECT_EQ(Get("/static/nada.js").status, 404);
   AddUser("enlace_agua", "enlace", "jumapam");
   EXPECT_EQ(Get("/estadisticas", SignIn("enlace_agua")).status, 403);
+}
+
+
+// --- Validación mensual ---------------------------------------------------------------------------
+
+TEST_F(StaffWebTest, TheMonthlyValidationReportsAndRecordsTheCallsForWhatTheSurveyLeft) {
+  db_.Execute("INSERT INTO citizen (display_name, phone) VALUES ('Martha Peña', '+526691234501')");
+  db_.Execute(
+      "INSERT INTO boleta (folio, channel, citizen_id, text, status, dependencia_id, routed_at,"
+      "  due_at, attended_at, created_at, updated_at, status_changed_at) "
+      "SELECT f, ch, (SELECT max(id) FROM citizen), 'fuga', 'atendida', 'jumapam',"
+      "  '2026-03-02 17:00Z', '2026-03-16 17:00Z', '2026-03-05 17:00Z', '2026-03-02 17:00Z', now(), now() "
+      "FROM (VALUES ('2026-000001', 'whatsapp'), ('2026-000002', 'whatsapp'),"
+      "             ('2026-000003', 'telefono'), ('2026-000004', 'whatsapp')) AS v(f, ch)");
+  db_.Execute("UPDATE boleta SET status = 'validada' WHERE folio = '2026-000001'");
+  db_.Execute("INSERT INTO survey (boleta_id, month, sent_at, answer) SELECT id, '2026-03-01',"
+              "  '2026-04-01 17:00Z', CASE folio WHEN '2026-000001' THEN 'positiva'"
+              "  WHEN '2026-000002' THEN 'sin_respuesta' END FROM boleta"
+              "  WHERE folio IN ('2026-000001', '2026-000002', '2026-000004')");
+  clock_.Set(Utc(2026, 4, 10, 18));
+  const std::string staff = SignIn("capturista");
+  const auto page = Get("/validacion", staff);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_THAT(page.body, HasSubstr("Validación mensual de marzo de 2026")) << "the previous month";
+  EXPECT_THAT(page.body, HasSubstr("Por validar (3)"));
+  EXPECT_THAT(page.body, Not(HasSubstr(">2026-000001</a>"))) << "settled by the survey";
+  EXPECT_THAT(page.body, HasSubstr("669 123 4501"));
+  EXPECT_THAT(page.body, HasSubstr("<td>4</td><td>3</td><td>1</td><td>0</td><td>1</td><td>0</td><td>100 %</td>"));
+
+  const std::string csrf = CsrfOf(staff);
+  EXPECT_EQ(Post("/validacion/2026-000003", "csrf=" + csrf + "&resultado=positiva", staff).status, 303);
+  EXPECT_EQ(Post("/validacion/2026-000002", "csrf=" + csrf + "&resultado=negativa", staff).status, 400)
+      << "an inconformidad needs the citizen's words";
+  EXPECT_EQ(Post("/validacion/2026-000002", "csrf=" + csrf + "&resultado=negativa&palabras=" +
+                     Encode("sigue saliendo agua"), staff).status,
+            303);
+  EXPECT_EQ(Post("/validacion/2026-000004", "csrf=" + csrf + "&resultado=sin_respuesta", staff).status, 303);
+  EXPECT_EQ(Post("/validacion/2026-000004", "csrf=" + csrf + "&resultado=positiva", staff).status, 409)
+      << "already settled";
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(b.folio || ':' || b.status || ':' || s.answer || ':' ||"
+                       " coalesce(s.validated_by, '-'), ',' ORDER BY b.folio) FROM boleta b JOIN survey s"
+                       " ON s.boleta_id = b.id"),
+            "2026-000001:validada:positiva:-,2026-000002:inconformidad:negativa:capturista,"
+            "2026-000003:validada:positiva:capturista,2026-000004:cerrada:sin_respuesta:capturista");
+  const auto after = Get("/validacion?mes=2026-03", staff);
+  EXPECT_THAT(after.body, HasSubstr("Por validar (0)"));
+  EXPECT_THAT(after.body, HasSubstr("<td>4</td><td>4</td><td>2</td><td>1</td><td>1</td><td>3</td><td>67 %</td>"));
+
+  AddUser("directora", "director");
+  const std::string director = SignIn("directora");
+  EXPECT_EQ(Get("/validacion?mes=2026-03", director).status, 200);
+  EXPECT_EQ(Post("/validacion/2026-000003", "csrf=" + CsrfOf(director) + "&resultado=positiva", director).status,
+            403);
 }
 
 }  // namespace
