@@ -22,28 +22,17 @@ namespace {
 using storage::Statement;
 using storage::Tx;
 
-// $1 month start, $2 next month start. Each a (label, count) list, largest first.
-constexpr Statement kByChannel{
-    "stats.by_channel",
-    "SELECT channel, count(*) FROM boleta WHERE created_at >= $1 AND created_at < $2 "
-    "GROUP BY 1 ORDER BY 2 DESC, 1"};
-constexpr Statement kByCategoria{
-    "stats.by_categoria",
-    "SELECT coalesce(categoria, ''), count(*) FROM boleta WHERE created_at >= $1 AND created_at < $2 "
-    "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 15"};
-constexpr Statement kByDependencia{
-    "stats.by_dependencia",
-    "SELECT coalesce(d.name, '(sin turnar)'), count(*) FROM boleta b"
-    "  LEFT JOIN dependencia d ON d.id = b.dependencia_id "
-    "WHERE b.created_at >= $1 AND b.created_at < $2 GROUP BY 1 ORDER BY 2 DESC, 1"};
-constexpr Statement kByColonia{
-    "stats.by_colonia",
-    "SELECT coalesce(colonia, '(sin colonia)'), count(*) FROM boleta "
-    "WHERE created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 15"};
-constexpr Statement kByStatus{
-    "stats.by_status",
-    "SELECT status, count(*) FROM boleta WHERE created_at >= $1 AND created_at < $2 "
-    "GROUP BY 1 ORDER BY 2 DESC, 1"};
+// $1 month start, $2 next month start. One pass over the month's boletas: how many per channel,
+// categoría, dependencia, colonia and status (the grouping that produced each row in column 0;
+// '' for a missing key).
+constexpr Statement kBreakdown{
+    "stats.breakdown",
+    "SELECT CASE WHEN GROUPING(channel) = 0 THEN 'medio' WHEN GROUPING(categoria) = 0 THEN 'categoria'"
+    "  WHEN GROUPING(dependencia_id) = 0 THEN 'dependencia' WHEN GROUPING(colonia) = 0 THEN 'colonia'"
+    "  ELSE 'estado' END,"
+    "  coalesce(channel, categoria, dependencia_id, colonia, status, ''), count(*) "
+    "FROM boleta WHERE created_at >= $1 AND created_at < $2 "
+    "GROUP BY GROUPING SETS ((channel), (categoria), (dependencia_id), (colonia), (status))"};
 // Boletas attended in the month: when routed, when attended, their deadline.
 constexpr Statement kAttended{
     "stats.attended",
@@ -133,11 +122,24 @@ HttpResponse StaffWeb::Statistics(Tx& tx, const HttpRequest& request, const Staf
   const TimePoint start = local_.StartOfDay(first_day);
   const TimePoint end = local_.StartOfDay(next_day);
 
-  const Counts by_channel = CountsOf(tx.Exec(kByChannel, {start, end}));
-  const Counts by_categoria = CountsOf(tx.Exec(kByCategoria, {start, end}));
-  const Counts by_dependencia = CountsOf(tx.Exec(kByDependencia, {start, end}));
-  const Counts by_colonia = CountsOf(tx.Exec(kByColonia, {start, end}));
-  const Counts by_status = CountsOf(tx.Exec(kByStatus, {start, end}));
+  std::map<std::string, Counts, std::less<>> breakdown;
+  {
+    const auto rows = tx.Exec(kBreakdown, {start, end});
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      breakdown[rows[i].Text(0)].emplace_back(rows[i].Text(1), rows[i].Int(2));
+    }
+    for (auto& [kind, counts] : breakdown) {
+      std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+      });
+      if ((kind == "categoria" || kind == "colonia") && counts.size() > 15) counts.resize(15);
+    }
+  }
+  const Counts by_channel = breakdown["medio"];
+  const Counts by_categoria = breakdown["categoria"];
+  const Counts by_dependencia = breakdown["dependencia"];
+  const Counts by_colonia = breakdown["colonia"];
+  const Counts by_status = breakdown["estado"];
   const Counts validation = CountsOf(tx.Exec(kValidation, {workflow::FormatDate(first_day)}));
   const TimePoint trend_start = local_.StartOfDay(sys_days((month - months(11)) / day(1)));
   const Counts trend = CountsOf(tx.Exec(kTrend, {trend_start, end}));
@@ -161,6 +163,20 @@ HttpResponse StaffWeb::Statistics(Tx& tx, const HttpRequest& request, const Staf
     return found != categorias.end() ? found->name : id;
   };
   const auto same = [](const std::string& text) { return text; };
+  std::map<std::string, std::string, std::less<>> dependencia_names;
+  {
+    constexpr Statement kNames{"stats.dependencia_names", "SELECT id, name FROM dependencia"};
+    const auto rows = tx.Exec(kNames, {});
+    for (std::size_t i = 0; i < rows.size(); ++i) dependencia_names[rows[i].Text(0)] = rows[i].Text(1);
+  }
+  const auto dependencia_name = [&](const std::string& id) -> std::string {
+    if (id.empty()) return "(sin turnar)";
+    const auto found = dependencia_names.find(id);
+    return found != dependencia_names.end() ? found->second : id;
+  };
+  const auto colonia_name = [](const std::string& name) -> std::string {
+    return name.empty() ? "(sin colonia)" : name;
+  };
   const auto status_name = [](const std::string& id) -> std::string {
     const auto status = workflow::StatusFromName(id);
     return status ? StatusLabel(*status) : id;
@@ -185,9 +201,9 @@ HttpResponse StaffWeb::Statistics(Tx& tx, const HttpRequest& request, const Staf
 
   content.Markup("<div class=\"graficas\">");
   Table(content, "Por medio", "Medio", by_channel, channel_name);
-  Table(content, "Por dependencia", "Dependencia", by_dependencia, same);
+  Table(content, "Por dependencia", "Dependencia", by_dependencia, dependencia_name);
   Table(content, "Por categoría (las 15 más frecuentes)", "Categoría", by_categoria, categoria_name);
-  Table(content, "Por colonia (las 15 más frecuentes)", "Colonia", by_colonia, same);
+  Table(content, "Por colonia (las 15 más frecuentes)", "Colonia", by_colonia, colonia_name);
   Table(content, "Estado actual", "Estado", by_status, status_name);
   content.Markup("</div>");
 
@@ -216,7 +232,7 @@ HttpResponse StaffWeb::Statistics(Tx& tx, const HttpRequest& request, const Staf
   // The same figures for the charts; read by /static/estadisticas.js.
   const boost::json::object data{
       {"medio", Series(by_channel, channel_name)},
-      {"dependencia", Series(by_dependencia, same)},
+      {"dependencia", Series(by_dependencia, dependencia_name)},
       {"categoria", Series(by_categoria, categoria_name)},
       {"validacion", Series(validation, answer_name)},
       {"tendencia", Series(trend, same)}};

@@ -18,6 +18,7 @@
 #include "core/time_format.h"
 #include "routing/dependencias.h"
 #include "storage/database.h"
+#include "tests/support/boleta_loader.h"
 #include "tests/support/test_database.h"
 #include "tests/support/testdata.h"
 #include "workflow/boleta_queries.h"
@@ -30,8 +31,6 @@ namespace {
 using namespace sac;
 using Stopwatch = std::chrono::steady_clock;
 
-const char* kPending[] = {"canalizada", "leida", "programada", "en_seguimiento", "inconformidad"};
-const char* kDone[] = {"cerrada", "validada", "atendida", "no_procede"};
 
 double Percentile(std::vector<double> samples, double p) {
   std::sort(samples.begin(), samples.end());
@@ -39,48 +38,6 @@ double Percentile(std::vector<double> samples, double p) {
   return samples[index];
 }
 
-void Load(const testing::TestDatabase& db, int count, const std::vector<std::string>& dependencias) {
-  std::mt19937_64 random(42);  // the same data every run
-  const auto now = std::chrono::system_clock::now();
-  pqxx::connection connection(db.url());
-  pqxx::work tx(connection);
-  tx.exec("ALTER TABLE boleta DISABLE TRIGGER ALL");  // bulk load: foreign keys checked by design
-  pqxx::stream_to copy(tx, "boleta",
-                       std::vector<std::string>{"folio", "channel", "text", "status",
-                                                "dependencia_id", "colonia", "categoria",
-                                                "due_at", "unread_by_dependencia", "unread_since",
-                                                "created_at", "updated_at", "status_changed_at"});
-  for (int i = 1; i <= count; ++i) {
-    const int year = 2020 + (i - 1) / 999999;
-    const int number = (i - 1) % 999999 + 1;
-    char folio[16];
-    std::snprintf(folio, sizeof folio, "%04d-%06d", year, number);
-    // One in ten boletas is still in a dependencia's hands; the rest is history.
-    const bool pending = random() % 10 == 0;
-    const std::string status = pending ? kPending[random() % 5] : kDone[random() % 4];
-    const std::string& dependencia = dependencias[random() % dependencias.size()];
-    const auto created = now - std::chrono::hours(static_cast<long>(random() % (5 * 365 * 24)));
-    // Pending work is due from 10 days ago to 20 days ahead.
-    const auto due = pending ? now + std::chrono::hours(static_cast<long>(random() % 720) - 240)
-                             : created + std::chrono::hours(24 * 14);
-    const bool unread = pending && random() % 4 == 0;
-    const std::string unread_since =
-        unread ? FormatUtc(now - std::chrono::hours(static_cast<long>(random() % 200))) : "";
-    copy << std::make_tuple(
-        std::string(folio), std::string("whatsapp"),
-        std::string("reporte de prueba número ") + std::to_string(i), status, dependencia,
-        std::string("Colonia ") + std::to_string(random() % 500),
-        std::string("categoria_") + std::to_string(random() % 40), FormatUtc(due),
-        std::string(unread ? "t" : "f"),
-        unread ? std::optional<std::string>(unread_since) : std::nullopt, FormatUtc(created),
-        FormatUtc(created), FormatUtc(created));
-  }
-  copy.complete();
-  tx.exec("ALTER TABLE boleta ENABLE TRIGGER ALL");
-  tx.commit();
-  pqxx::nontransaction analyze(connection);
-  analyze.exec("ANALYZE boleta");
-}
 
 }  // namespace
 
@@ -97,7 +54,7 @@ int main(int argc, char** argv) {
   }
 
   const auto load_start = Stopwatch::now();
-  Load(db, count, ids);
+  testing::LoadBoletas(db, count, ids);
   const double load_seconds = std::chrono::duration<double>(Stopwatch::now() - load_start).count();
   std::printf("loaded %d boletas with COPY in %.1f s (%.0f rows/s)\n", count, load_seconds,
               count / load_seconds);
