@@ -99,6 +99,7 @@ const std::vector<StaffPage>& StaffPages() {
       {"GET", "/estadisticas", {"administrador", "atencion_ciudadana", "director"}},
       {"GET", "/validacion", {"administrador", "atencion_ciudadana", "director"}},
       {"POST", "/validacion/{folio}", {"administrador", "atencion_ciudadana"}},
+      {"GET", "/exportar/{archivo}", {"administrador", "atencion_ciudadana", "director"}},
       {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
       {"POST", "/captura", {"administrador", "atencion_ciudadana"}},
       {"GET", "/captura/{folio}", {"administrador", "atencion_ciudadana"}},
@@ -186,6 +187,11 @@ void StaffWeb::AddRoutes(http::Router& router) {
               [this](const HttpRequest& r) {
                 return Guard(r, "/validacion/{folio}", &StaffWeb::RecordValidation);
               }});
+  router.Add({"GET", "/exportar/{archivo}", "staff_export", http::kNoBody,
+              [this](const HttpRequest& r) { return Guard(r, "/exportar/{archivo}", &StaffWeb::Export); }});
+  // Open data: public, nothing personal in it (exports.cc).
+  router.Add({"GET", "/datos-abiertos/{archivo}", "open_data", http::kNoBody,
+              [this](const HttpRequest& r) { return OpenData(r); }});
   router.Add({"GET", "/captura", "staff_capture", http::kNoBody, [this](const HttpRequest& r) {
                 return Guard(r, "/captura", &StaffWeb::CaptureForm);
               }});

@@ -107,6 +107,10 @@ class StaffWeb {
   HttpResponse RecordValidation(storage::Tx& tx, const HttpRequest& request,
                                 const StaffSession& session);
 
+  // Exports (exports.cc): a month as CSV/XLSX for staff; open data (no personal data) for all.
+  HttpResponse Export(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse OpenData(const HttpRequest& request);
+
   // After a queue decision: back to the queue, saying what was done, or the refusal's reason.
   HttpResponse QueueOutcome(const StaffSession& session, const Result<std::string>& done);
 

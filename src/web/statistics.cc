@@ -196,7 +196,12 @@ HttpResponse StaffWeb::Statistics(Tx& tx, const HttpRequest& request, const Staf
   content.Markup("<h1>Estadísticas de ").Text(MonthName(month)).Markup("</h1>"
                  "<form class=\"filtros\" method=\"get\" action=\"/estadisticas\"><label>Mes "
                  "<input type=\"month\" name=\"mes\"").Attr("value", month_value)
-      .Markup("></label><button type=\"submit\">Ver</button></form><p class=\"cifra\"><strong>")
+      .Markup("></label><button type=\"submit\">Ver</button></form><p class=\"no-imprimir\">"
+              "Descargar el mes: <a").Attr("href", std::string("/exportar/") + month_value + ".xlsx")
+      .Markup(">Excel</a> · <a").Attr("href", std::string("/exportar/") + month_value + ".csv")
+      .Markup(">CSV</a> · datos abiertos <a").Attr("href", std::string("/datos-abiertos/") + month_value + ".csv")
+      .Markup(">CSV</a> / <a").Attr("href", std::string("/datos-abiertos/") + month_value + ".json")
+      .Markup(">JSON</a></p><p class=\"cifra\"><strong>")
       .Number(total).Markup("</strong> boletas registradas en el mes.</p>");
 
   content.Markup("<div class=\"graficas\">");

@@ -1,6 +1,7 @@
-// Benchmark: the staff web's busiest pages with 1,000,000 boletas in the database. Target (issue
+// Benchmark: the staff web's busiest pages with 1,000,000 boletas in the database. Targets (issue
 // "Staff and dependencia web"): the classification queue, a dependencia's inbox and the month's
-// statistics each render in <= 200 ms server time (p95). Prints figures; asserts nothing.
+// statistics each render in <= 200 ms server time (p95); the XLSX export of a month (~10,000
+// rows) in <= 2 s. Prints figures; asserts nothing.
 //
 //   SAC_TEST_DATABASE_URL=... build/release/tests/sac_staff_web_bench [boletas] [requests]
 //
@@ -101,16 +102,21 @@ int main(int argc, char** argv) {
     std::string path;
     std::string query;
     std::string cookie;
+    double target_ms;
+    int renders;
   };
+  const std::string month_file = std::string(month_query).substr(4) + ".xlsx";
   const std::vector<Page> pages = {
-      {"bandeja de clasificación (50 boletas)", "/clasificacion", "", capturista},
-      {"bandeja de JUMAPAM (sin leer + 50 pendientes)", "/bandeja", "dependencia=jumapam", enlace},
-      {"estadísticas del mes", "/estadisticas", month_query, capturista},
+      {"bandeja de clasificación (50 boletas)", "/clasificacion", "", capturista, 200, requests},
+      {"bandeja de JUMAPAM (sin leer + 50 pendientes)", "/bandeja", "dependencia=jumapam", enlace,
+       200, requests},
+      {"estadísticas del mes", "/estadisticas", month_query, capturista, 200, requests},
+      {"exportación XLSX del mes", "/exportar/" + month_file, "", capturista, 2000, 5},
   };
   for (const Page& page : pages) {
     std::vector<double> ms;
     std::size_t bytes = 0;
-    for (int i = 0; i <= requests; ++i) {
+    for (int i = 0; i <= page.renders; ++i) {
       HttpRequest request;
       request.method = "GET";
       request.path = page.path;
@@ -118,6 +124,7 @@ int main(int argc, char** argv) {
       request.headers.Add("Host", "127.0.0.1:8080");
       request.headers.Add("Cookie", std::string(web::kSessionCookie) + "=" + page.cookie);
       const auto found = router.Find("GET", page.path);
+      request.path_params = found.params;
       const auto start = Stopwatch::now();
       const HttpResponse response = found.route->handler(request);
       const double elapsed = std::chrono::duration<double, std::milli>(Stopwatch::now() - start).count();
@@ -130,8 +137,9 @@ int main(int argc, char** argv) {
     }
     const double p95 = Percentile(ms, 0.95);
     std::printf("%s: %zu renders, %zu bytes, p50 %.1f ms, p95 %.1f ms, max %.1f ms; target p95 <= "
-                "200 ms: %.2fx of target\n",
-                page.name, ms.size(), bytes, Percentile(ms, 0.5), p95, Percentile(ms, 1.0), p95 / 200.0);
+                "%.0f ms: %.2fx of target\n",
+                page.name, ms.size(), bytes, Percentile(ms, 0.5), p95, Percentile(ms, 1.0),
+                page.target_ms, p95 / page.target_ms);
   }
   return 0;
 }

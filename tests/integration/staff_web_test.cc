@@ -830,5 +830,49 @@ TEST_F(StaffWebTest, TheMonthlyValidationReportsAndRecordsTheCallsForWhatTheSurv
             403);
 }
 
+
+// --- Exports and open data ------------------------------------------------------------------------
+
+TEST_F(StaffWebTest, AMonthExportsToCsvAndXlsxForStaffAndAsOpenDataWithoutPersonalData) {
+  db_.Execute("INSERT INTO citizen (display_name, phone) VALUES ('Martha Peña', '+526691234501')");
+  db_.Execute(
+      "INSERT INTO boleta (folio, channel, citizen_id, text, status, dependencia_id, categoria,"
+      "  colonia, colonia_postal_code, address_text, routed_at, due_at, created_at, updated_at,"
+      "  status_changed_at) VALUES "
+      "('2026-000001', 'whatsapp', (SELECT max(id) FROM citizen),"
+      "  'fuga frente a mi casa, dice \"urgente\", soy Martha', 'canalizada', 'jumapam',"
+      "  'fuga_agua', 'Centro', '82000', 'Calle Laureles 123', '2026-03-02 17:00Z',"
+      "  '2026-03-16 17:00Z', '2026-03-02 17:00Z', now(), now())");
+  const std::string staff = SignIn("capturista");
+  const auto csv = Get("/exportar/2026-03.csv", staff);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_THAT(Header(csv, "Content-Disposition"), HasSubstr("boletas-2026-03.csv"));
+  EXPECT_EQ(csv.body.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_THAT(csv.body, HasSubstr("Folio,Fecha,Medio,Estado,Dependencia"));
+  EXPECT_THAT(csv.body, HasSubstr("2026-000001,2026-03-02,WhatsApp,Canalizada,"));
+  EXPECT_THAT(csv.body, HasSubstr("\"fuga frente a mi casa, dice \"\"urgente\"\", soy Martha\""));
+  const auto xlsx = Get("/exportar/2026-03.xlsx", staff);
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK") << "an Office Open XML (zip) file";
+  EXPECT_GT(xlsx.body.size(), 3000u);
+  EXPECT_EQ(Get("/exportar/marzo.csv", staff).status, 404);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM personal_data_access WHERE route = '/exportar/{archivo}'"), 2);
+  AddUser("enlace_agua", "enlace", "jumapam");
+  EXPECT_EQ(Get("/exportar/2026-03.csv", SignIn("enlace_agua")).status, 403);
+
+  const auto open = Get("/datos-abiertos/2026-03.csv");  // no session: public
+  ASSERT_EQ(open.status, 200);
+  EXPECT_THAT(open.body, HasSubstr("folio,fecha,medio,estado,dependencia,categoria,colonia,codigo_postal"));
+  EXPECT_THAT(open.body, HasSubstr("2026-000001,2026-03-02,WhatsApp,canalizada,"));
+  for (const char* personal : {"Martha", "Laureles", "fuga frente", "669", "urgente"}) {
+    EXPECT_THAT(open.body, Not(HasSubstr(personal))) << personal;
+  }
+  const auto json = Get("/datos-abiertos/2026-03.json");
+  ASSERT_EQ(json.status, 200);
+  EXPECT_THAT(json.body, HasSubstr("\"colonia\":\"Centro\""));
+  EXPECT_THAT(json.body, Not(HasSubstr("Martha")));
+  EXPECT_EQ(Get("/datos-abiertos/2026-03.xlsx").status, 404);
+}
+
 }  // namespace
 }  // namespace sac::web
