@@ -4,6 +4,7 @@
 // give taking precedence), routed when the classifier is sure, queued otherwise. The folio is
 // then shown big, ready to be read out over the phone, on a page that prints as the ficha.
 #include <algorithm>
+#include <cmath>
 
 #include "channels/common/mx_phone.h"
 #include "citizens/citizen_directory.h"
@@ -44,6 +45,9 @@ constexpr Statement kCaptured{
     "  LEFT JOIN citizen c ON c.id = b.citizen_id "
     "WHERE b.folio = $1 AND b.channel IN ('telefono', 'modulo', 'recorrido')"};
 
+constexpr Statement kDependenciaName{"capture.dependencia_name",
+                                     "SELECT name FROM dependencia WHERE id = $1"};
+
 struct CaptureForm {
   std::string channel = "telefono";
   std::string name;
@@ -80,10 +84,14 @@ HttpResponse StaffWeb::CapturePage(int status, const StaffSession& session,
     if (channel == option.id) content.Markup(" checked");
     content.Markup("> ").Text(option.label).Markup("</label>");
   }
+  // While staff type, the classifier's reading appears below the text (htmx posts the form to
+  // /captura/sugerencia; without JavaScript the form works the same, without the hint).
   content.Markup("</fieldset><label>Lo que pide el ciudadano <textarea name=\"texto\" required "
-                 "rows=\"5\" maxlength=\"4000\">")
+                 "rows=\"5\" maxlength=\"4000\" hx-post=\"/captura/sugerencia\" "
+                 "hx-trigger=\"keyup changed delay:400ms\" hx-target=\"#sugerencia\">")
       .Text(value("texto"))
-      .Markup("</textarea></label><label>Colonia <input name=\"colonia\" list=\"colonias\" "
+      .Markup("</textarea></label><p id=\"sugerencia\" class=\"sugerencia\" aria-live=\"polite\">"
+              "</p><label>Colonia <input name=\"colonia\" list=\"colonias\" "
               "autocomplete=\"off\"")
       .Attr("value", value("colonia"))
       .Markup("></label><label>Calle, número y referencias <input name=\"direccion\" "
@@ -102,7 +110,40 @@ HttpResponse StaffWeb::CapturePage(int status, const StaffSession& session,
         .Markup(">");
   }
   content.Markup("</datalist>");
+  content.Markup("<script src=\"/static/htmx.min.js\"></script>");
   return Document(status, "Captura", content, &session);
+}
+
+HttpResponse StaffWeb::CaptureHint(Tx& tx, const HttpRequest& request,
+                                   const StaffSession& /*session*/) {
+  const std::string text = Field(FormOf(request), "texto");
+  Html hint;
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos || text.size() > kMaxText) {
+    // Nothing to read yet.
+  } else {
+    const auto rules = classifiers_.Current();
+    const classify::Classification reading = rules->Classify(text);
+    const auto& categorias = rules->rules().categorias();
+    const auto categoria = std::find_if(categorias.begin(), categorias.end(),
+                                        [&](const auto& c) { return c.id == reading.categoria; });
+    if (reading.needs_review || categoria == categorias.end()) {
+      hint.Markup("Aún no queda claro de qué se trata: si se registra así, Atención Ciudadana la "
+                  "clasificará.");
+    } else {
+      const auto name = tx.Exec(kDependenciaName, {categoria->dependencia});
+      hint.Markup("SAC entiende: <strong>").Text(categoria->name).Markup("</strong> → ")
+          .Text(name.empty() ? categoria->dependencia : name.at(0).Text(0)).Markup(" (confianza ")
+          .Number(std::lround(reading.confidence * 100)).Markup(" %)");
+    }
+    if (reading.colonia) {
+      hint.Markup(" · colonia ").Text(reading.colonia->name);
+    }
+  }
+  HttpResponse response;
+  response.content_type = "text/html; charset=utf-8";
+  response.body = hint.Take();
+  SecureHeaders(response);
+  return response;
 }
 
 HttpResponse StaffWeb::Capture(Tx& tx, const HttpRequest& request, const StaffSession& session) {

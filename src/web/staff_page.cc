@@ -98,6 +98,8 @@ HttpResponse Document(int status, std::string_view title, const Html& content,
   Html page;
   page.Markup("<!doctype html>\n<html lang=\"es-MX\"><head><meta charset=\"utf-8\">"
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+              // htmx must not add its indicator <style>: the CSP allows no inline style.
+              "<meta name=\"htmx-config\" content='{\"includeIndicatorStyles\":false}'>"
               "<title>")
       .Text(title)
       .Markup(" · SAC Mazatlán</title><link rel=\"icon\" href=\"data:,\">"

@@ -103,6 +103,7 @@ const std::vector<StaffPage>& StaffPages() {
       {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
       {"POST", "/captura", {"administrador", "atencion_ciudadana"}},
       {"GET", "/captura/{folio}", {"administrador", "atencion_ciudadana"}},
+      {"POST", "/captura/sugerencia", {"administrador", "atencion_ciudadana"}},
       {"POST", "/clasificacion/{id}/canalizar", {"administrador", "atencion_ciudadana"}},
       {"POST", "/clasificacion/{id}/no-procede", {"administrador", "atencion_ciudadana"}},
       {"POST", "/clasificacion/{id}/duplicada", {"administrador", "atencion_ciudadana"}},
@@ -197,6 +198,10 @@ void StaffWeb::AddRoutes(http::Router& router) {
               }});
   router.Add({"POST", "/captura", "staff_capture", kFormBytes, [this](const HttpRequest& r) {
                 return Guard(r, "/captura", &StaffWeb::Capture);
+              }});
+  router.Add({"POST", "/captura/sugerencia", "staff_capture_hint", kFormBytes,
+              [this](const HttpRequest& r) {
+                return Guard(r, "/captura/sugerencia", &StaffWeb::CaptureHint);
               }});
   router.Add({"GET", "/captura/{folio}", "staff_capture", http::kNoBody,
               [this](const HttpRequest& r) { return Guard(r, "/captura/{folio}", &StaffWeb::Captured); }});

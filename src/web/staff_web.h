@@ -76,6 +76,7 @@ class StaffWeb {
                            const StaffSession& session);
   HttpResponse Capture(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
   HttpResponse Captured(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse CaptureHint(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
   HttpResponse CapturePage(int status, const StaffSession& session,
                            const std::map<std::string, std::string, std::less<>>& values,
                            std::string_view problem);

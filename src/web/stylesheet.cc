@@ -76,6 +76,7 @@ blockquote { margin: .3rem 0 .3rem 1rem; color: var(--suave); white-space: pre-w
   border: 1px solid var(--linea); border-radius: 6px; padding: .5rem; }
 .cifras { margin: 0 0 1rem; }
 .cifras caption { text-align: left; font-weight: 600; padding: .4rem 0; }
+.sugerencia { min-height: 1.4rem; color: var(--marca); margin: -.4rem 0 .9rem; }
 .oculto { position: absolute; left: -9999px; }
 .lista input[type=checkbox] { width: auto; margin: 0; }
 summary { cursor: pointer; color: var(--marca); font-weight: 600; }

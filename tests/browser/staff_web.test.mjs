@@ -82,7 +82,10 @@ test('classify a queued boleta', async () => {
 test('capture a phone petition and read its folio', async () => {
   await page.click('nav a[href="/captura"]');
   await page.check('input[name=canal][value=telefono]');
-  await page.fill('textarea[name=texto]', 'hay una fuga de agua potable enorme frente a la primaria');
+  await page.locator('textarea[name=texto]').pressSequentially(
+      'hay una fuga de agua potable enorme frente a la primaria', { delay: 5 });
+  // htmx asks the classifier while staff type.
+  await page.waitForFunction(() => document.getElementById('sugerencia').textContent.includes('JUMAPAM'));
   await page.fill('input[name=nombre]', 'Martha Peña');
   await page.fill('input[name=telefono]', '669 123 4501');
   await page.click('main button[type=submit]');

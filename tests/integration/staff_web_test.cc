@@ -506,6 +506,22 @@ TEST_F(QueueTest, ACapturedCallGetsItsFolioRoutedWithTheColoniaStaffGave) {
   EXPECT_EQ(db_.Count("SELECT count(DISTINCT citizen_id) FROM boleta"), 1);
 }
 
+TEST_F(QueueTest, WhileStaffTypeTheClassifierSaysWhatItUnderstands) {
+  const auto sure = Post("/captura/sugerencia",
+                         "csrf=" + csrf_ + "&texto=" + Encode("hay una fuga de agua potable enorme en la colonia Juárez"),
+                         cookie_);
+  ASSERT_EQ(sure.status, 200) << sure.body;
+  EXPECT_THAT(sure.body, HasSubstr("SAC entiende: <strong>"));
+  EXPECT_THAT(sure.body, HasSubstr("JUMAPAM"));
+  EXPECT_THAT(sure.body, HasSubstr("colonia Benito Juárez"));
+  EXPECT_EQ(sure.body.find("<html"), std::string::npos) << "a fragment, not a page";
+  EXPECT_THAT(Post("/captura/sugerencia", "csrf=" + csrf_ + "&texto=" + Encode("vengan a ver"), cookie_).body,
+              HasSubstr("Aún no queda claro"));
+  EXPECT_EQ(Post("/captura/sugerencia", "csrf=" + csrf_ + "&texto=", cookie_).body, "");
+  EXPECT_EQ(Post("/captura/sugerencia", "csrf=otro&texto=bache", cookie_).status, 403);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 0) << "a hint writes nothing";
+}
+
 TEST_F(QueueTest, AnUnclearCaptureWaitsForStaffAndBadInputIsSaidWithTheFormKept) {
   ASSERT_EQ(Post("/captura", "csrf=" + csrf_ + "&canal=recorrido&texto=" + Encode("vengan a ver esto"),
                  cookie_).status,
