@@ -88,13 +88,13 @@ struct App::Parts {
         boleta_workflow(sla, clock),
         inbound_handler(clock, *classifiers, boleta_workflow, local_time, c.conversation),
         api(database, boleta_workflow, sla, clock),
-        staff_web(database, boleta_workflow, *classifiers, sla, local_time, clock,
+        media_store(c.media.dir),
+        staff_web(database, boleta_workflow, *classifiers, sla, local_time, media_store, clock,
                   SessionSettingsFrom(c.http)),
         open311(c.channels.open311, c.http.public_base_url, database, *classifiers, clock),
         dispatcher(inbound_handler),
         pipeline(database, dispatcher, c.pipeline, clock, metrics),
         sender(database, ChannelsByName(), c.outbox, clock, metrics, c.outbound),
-        media_store(c.media.dir),
         email(c.channels.email, database, media_store, http_client, clock, metrics),
         downloader(database, ChannelsByName(), media_store, FetchLimitsFrom(c.media), c.media.queue,
                    clock),
@@ -190,12 +190,12 @@ struct App::Parts {
   workflow::BoletaWorkflow boleta_workflow;
   conversation::InboundHandler inbound_handler;
   web::ApiV1 api;
+  media::MediaStore media_store;
   web::StaffWeb staff_web;
   sac::channels::open311::Open311Api open311;
   intake::InboxDispatcher dispatcher;
   intake::Pipeline pipeline;
   outbox::OutboxSender sender;
-  media::MediaStore media_store;
   sac::channels::email::EmailWebhooks email;
   media::MediaDownloader downloader;
   scheduler::Scheduler scheduler;

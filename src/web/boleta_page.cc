@@ -4,6 +4,9 @@
 // the fields each needs; a note; a reply to the citizen on their channel. An enlace opening a
 // boleta of their dependencia is what makes it "leída".
 #include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
 
 #include "conversation/replies.h"
 #include "http/query.h"
@@ -24,6 +27,32 @@ using storage::Tx;
 
 constexpr Statement kDependencias{
     "boleta_page.dependencias", "SELECT id, name FROM dependencia WHERE active ORDER BY name"};
+constexpr Statement kFiles{
+    "boleta_page.files",
+    "SELECT id, kind, mime_type, caption, download_state FROM boleta_media WHERE boleta_id = $1 "
+    "ORDER BY id"};
+// $1 folio, $2 media id: a stored file of that boleta.
+constexpr Statement kFile{
+    "boleta_page.file",
+    "SELECT m.file_sha256, m.mime_type, m.filename, b.id, coalesce(b.dependencia_id, '') "
+    "FROM boleta_media m JOIN boleta b ON b.id = m.boleta_id "
+    "WHERE b.folio = $1 AND m.id = $2 AND m.download_state = 'stored'"};
+
+// Photos browsers show as images and nothing else: never SVG (it can carry script).
+bool IsSafeImage(std::string_view mime) {
+  return mime == "image/jpeg" || mime == "image/png" || mime == "image/gif" || mime == "image/webp";
+}
+
+std::string FileKindLabel(std::string_view kind) {
+  if (kind == "image") return "Foto";
+  if (kind == "audio") return "Nota de voz";
+  if (kind == "video") return "Video";
+  if (kind == "document") return "Documento";
+  return "Archivo";
+}
+
+std::string BoletaPath(const std::string& folio) { return "/boletas/" + folio; }
+
 constexpr Statement kNotes{
     "boleta_page.notes",
     "SELECT author_kind, author, text, public, extract(epoch FROM created_at)::float8 "
@@ -220,14 +249,30 @@ HttpResponse StaffWeb::BoletaPage(Tx& tx, const HttpRequest& request, const Staf
     content.Markup("</dd>");
     seen.push_back("nombre");
   }
-  if (!detail.media.empty()) {
-    content.Markup("<dt>Archivos</dt><dd><ul>");
-    for (const auto& item : detail.media) {
-      content.Markup("<li>").Text(item.kind).Markup(" (").Text(item.mime_type).Markup(")");
-      if (!item.caption.empty()) content.Markup(": ").Text(item.caption);
+  if (const auto files = tx.Exec(kFiles, {detail.summary.id}); !files.empty()) {
+    content.Markup("<dt>Archivos</dt><dd><ul class=\"archivos\">");
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      const auto file = files[i];
+      const std::string href =
+          BoletaPath(detail.summary.folio) + "/archivos/" + std::to_string(file.Int(0));
+      content.Markup("<li>");
+      if (file.Text(4) != "stored") {
+        content.Text(FileKindLabel(file.Text(1))).Markup(" <small>(")
+            .Text(file.Text(4) == "pending" ? "descargándose" : "no se pudo descargar")
+            .Markup(")</small>");
+      } else if (IsSafeImage(file.Text(2))) {
+        content.Markup("<a").Attr("href", href).Markup("><img").Attr("src", href)
+            .Attr("alt", file.Text(3).empty() ? "Foto del ciudadano" : file.Text(3))
+            .Markup(" loading=\"lazy\"></a>");
+      } else {
+        content.Markup("<a").Attr("href", href).Markup(">").Text(FileKindLabel(file.Text(1)))
+            .Markup("</a> <small>(").Text(file.Text(2)).Markup(")</small>");
+      }
+      if (!file.Text(3).empty()) content.Markup("<br>").Text(file.Text(3));
       content.Markup("</li>");
     }
     content.Markup("</ul></dd>");
+    seen.push_back("archivos");
   }
   content.Markup("</dl></div>");
 
@@ -356,6 +401,38 @@ HttpResponse StaffWeb::BoletaChange(Tx& tx, const HttpRequest& request,
   return Redirect("/boletas/" + folio + "?" +
                   http::EncodeForm({{"hecho", "Boleta " + folio + ": " +
                                                   StatusLabel(*to) + "."}}));
+}
+
+HttpResponse StaffWeb::BoletaFile(Tx& tx, const HttpRequest& request, const StaffSession& session) {
+  const std::string folio = FolioFrom(request);
+  std::int64_t media_id = 0;
+  const std::string& id_text = request.path_params.at("archivo");
+  const auto [end, error] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), media_id);
+  const auto rows = folio.empty() || error != std::errc() || end != id_text.data() + id_text.size()
+                        ? tx.Exec(kFile, {std::string("-"), 0})
+                        : tx.Exec(kFile, {folio, media_id});
+  if (rows.empty() || !MaySee(session, rows.at(0).Text(4))) {
+    return Message(404, "No existe", "No existe ese archivo.", &session);
+  }
+  const auto row = rows.at(0);
+  std::ifstream file(media_.PathOf(row.Text(0)), std::ios::binary);
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  if (!file) return Message(404, "No existe", "El archivo ya no está en el servidor.", &session);
+  HttpResponse response;
+  const std::string mime = row.Text(1);
+  // Images inline; anything else only as a download, as bytes, never interpreted by the browser.
+  response.content_type = IsSafeImage(mime) ? mime : "application/octet-stream";
+  response.body = bytes.str();
+  response.headers.Add("Content-Disposition",
+                       IsSafeImage(mime) ? std::string("inline")
+                                         : "attachment; filename=\"archivo-" + id_text + "\"");
+  response.headers.Add("Content-Security-Policy", "default-src 'none'; sandbox");
+  response.headers.Add("X-Content-Type-Options", "nosniff");
+  response.headers.Add("Cache-Control", "private, max-age=3600");
+  RecordPersonalDataView(tx, session.user.id, {row.Int(3)}, {"archivo"}, "/boletas/{folio}/archivos",
+                         clock_.Now());
+  return response;
 }
 
 HttpResponse StaffWeb::BoletaNote(Tx& tx, const HttpRequest& request, const StaffSession& session) {

@@ -89,6 +89,8 @@ const std::vector<StaffPage>& StaffPages() {
       {"GET", "/clasificacion", {"administrador", "atencion_ciudadana"}},
       {"GET", "/bandeja", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/boletas/{folio}", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+      {"GET", "/boletas/{folio}/archivos/{archivo}",
+       {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"POST", "/boletas/{folio}/estado", {"administrador", "atencion_ciudadana", "enlace"}},
       {"POST", "/boletas/{folio}/nota", {"administrador", "atencion_ciudadana", "enlace"}},
       {"POST", "/boletas/{folio}/responder", {"administrador", "atencion_ciudadana"}},
@@ -160,6 +162,10 @@ void StaffWeb::AddRoutes(http::Router& router) {
               }});
   router.Add({"GET", "/boletas/{folio}", "staff_boleta", http::kNoBody,
               [this](const HttpRequest& r) { return Guard(r, "/boletas/{folio}", &StaffWeb::BoletaPage); }});
+  router.Add({"GET", "/boletas/{folio}/archivos/{archivo}", "staff_boleta_file", http::kNoBody,
+              [this](const HttpRequest& r) {
+                return Guard(r, "/boletas/{folio}/archivos/{archivo}", &StaffWeb::BoletaFile);
+              }});
   const std::pair<const char*, Page> boleta_actions[] = {
       {"/boletas/{folio}/estado", &StaffWeb::BoletaChange},
       {"/boletas/{folio}/nota", &StaffWeb::BoletaNote},

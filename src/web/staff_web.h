@@ -14,6 +14,7 @@
 #include "classify/classifier_holder.h"
 #include "core/clock.h"
 #include "http/router.h"
+#include "media/media_store.h"
 #include "storage/database.h"
 #include "web/staff_session.h"
 #include "workflow/boleta_workflow.h"
@@ -41,12 +42,14 @@ class StaffWeb {
  public:
   StaffWeb(storage::Database& database, const workflow::BoletaWorkflow& workflow,
            const classify::ClassifierHolder& classifiers, const workflow::SlaClock& sla,
-           const workflow::LocalTime& local, const Clock& clock, SessionSettings settings)
+           const workflow::LocalTime& local, const media::MediaStore& media, const Clock& clock,
+           SessionSettings settings)
       : database_(database),
         workflow_(workflow),
         classifiers_(classifiers),
         sla_(sla),
         local_(local),
+        media_(media),
         clock_(clock),
         sessions_(clock, settings) {}
 
@@ -92,6 +95,8 @@ class StaffWeb {
                             const StaffSession& session);
   HttpResponse BoletaNote(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
   HttpResponse BoletaReply(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  // A photo, voice note or document of the boleta, served so that it can never run as a page.
+  HttpResponse BoletaFile(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
 
   // Seguimiento diario (follow_up.cc): today's calls to the dependencias, and recording one.
   HttpResponse FollowUp(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
@@ -125,6 +130,7 @@ class StaffWeb {
   const classify::ClassifierHolder& classifiers_;
   const workflow::SlaClock& sla_;
   const workflow::LocalTime& local_;
+  const media::MediaStore& media_;
   const Clock& clock_;
   SessionStore sessions_;
 };

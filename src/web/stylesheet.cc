@@ -77,6 +77,8 @@ blockquote { margin: .3rem 0 .3rem 1rem; color: var(--suave); white-space: pre-w
 .cifras { margin: 0 0 1rem; }
 .cifras caption { text-align: left; font-weight: 600; padding: .4rem 0; }
 .sugerencia { min-height: 1.4rem; color: var(--marca); margin: -.4rem 0 .9rem; }
+.archivos { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: .6rem; }
+.archivos img { max-width: 14rem; max-height: 14rem; border-radius: 4px; border: 1px solid var(--linea); }
 .oculto { position: absolute; left: -9999px; }
 .lista input[type=checkbox] { width: auto; margin: 0; }
 summary { cursor: pointer; color: var(--marca); font-weight: 600; }

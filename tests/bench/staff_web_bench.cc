@@ -8,6 +8,7 @@
 // Pages are rendered through the router exactly as `sac serve` would (session check, the page's
 // queries, HTML, the access log), without the socket. Compare runs by the ratio to the target.
 #include <algorithm>
+#include <filesystem>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -82,7 +83,9 @@ int main(int argc, char** argv) {
   workflow::SlaClock sla(calendar, local);
   SystemClock clock;
   workflow::BoletaWorkflow workflow(sla, clock);
-  web::StaffWeb staff(database, workflow, **classifiers, sla, local, clock, web::SessionSettings{});
+  const media::MediaStore media(std::filesystem::temp_directory_path() / "sac-bench-media");
+  web::StaffWeb staff(database, workflow, **classifiers, sla, local, media, clock,
+                      web::SessionSettings{});
   http::Router router;
   staff.AddRoutes(router);
   web::SessionStore sessions(clock, web::SessionSettings{});

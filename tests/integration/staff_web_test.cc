@@ -4,6 +4,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "classify/classifier_holder.h"
 #include "routing/dependencias.h"
@@ -40,7 +43,8 @@ class StaffWebTest : public ::testing::Test {
         sla_(calendar_, local_),
         classifiers_(std::move(*classify::ClassifierHolder::Load(testing::SourceDir() / "rules"))),
         workflow_(sla_, clock_),
-        web_(database_, workflow_, *classifiers_, sla_, local_, clock_, SessionSettings{}) {
+        media_(std::filesystem::temp_directory_path() / ("sac_media_staff_" + std::to_string(::getpid()))),
+        web_(database_, workflow_, *classifiers_, sla_, local_, media_, clock_, SessionSettings{}) {
     web_.AddRoutes(router_);
     auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
     EXPECT_TRUE(database_.Transact(
@@ -160,6 +164,7 @@ class StaffWebTest : public ::testing::Test {
   workflow::SlaClock sla_;
   std::unique_ptr<classify::ClassifierHolder> classifiers_;
   workflow::BoletaWorkflow workflow_;
+  media::MediaStore media_;
   http::Router router_;
   StaffWeb web_;
 };
@@ -888,6 +893,51 @@ TEST_F(StaffWebTest, AMonthExportsToCsvAndXlsxForStaffAndAsOpenDataWithoutPerson
   EXPECT_THAT(json.body, HasSubstr("\"colonia\":\"Centro\""));
   EXPECT_THAT(json.body, Not(HasSubstr("Martha")));
   EXPECT_EQ(Get("/datos-abiertos/2026-03.xlsx").status, 404);
+}
+
+
+// --- Files --------------------------------------------------------------------------------------
+
+TEST_F(InboxTest, PhotosShowInlineAndEverythingElseOnlyDownloadsNeverRunning) {
+  const auto photo = media_.Store("\xFF\xD8\xFF\xE0 una foto de la fuga");
+  const auto svg = media_.Store("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>");
+  ASSERT_TRUE(photo && svg);
+  db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, caption,"
+              "  download_state, file_sha256) SELECT id, 'image', 'm1', 'image/jpeg', 'la fuga', 'stored', '" +
+              photo->sha256 + "' FROM boleta WHERE folio = '2026-000001'");
+  db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type,"
+              "  download_state, file_sha256) SELECT id, 'document', 'm2', 'image/svg+xml', 'stored', '" +
+              svg->sha256 + "' FROM boleta WHERE folio = '2026-000001'");
+  db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type)"
+              " SELECT id, 'audio', 'm3', 'audio/ogg' FROM boleta WHERE folio = '2026-000001'");
+  db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type,"
+              "  download_state, file_sha256) SELECT id, 'image', 'm4', 'image/jpeg', 'stored', '" +
+              photo->sha256 + "' FROM boleta WHERE folio = '2026-000003'");
+  const auto ids = db_.Scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM boleta_media");
+  const std::string jpeg_id = ids.substr(0, ids.find(','));
+  const std::string svg_id = std::to_string(std::stoll(jpeg_id) + 1);
+  const std::string other_id = std::to_string(std::stoll(jpeg_id) + 3);
+
+  const auto page = Get("/boletas/2026-000001", cookie_);
+  EXPECT_THAT(page.body, HasSubstr("<img src=\"/boletas/2026-000001/archivos/" + jpeg_id + "\""));
+  EXPECT_THAT(page.body, HasSubstr("Nota de voz <small>(descargándose)</small>"));
+  EXPECT_THAT(page.body, Not(HasSubstr("<img src=\"/boletas/2026-000001/archivos/" + svg_id)));
+
+  const auto image = Get("/boletas/2026-000001/archivos/" + jpeg_id, cookie_);
+  ASSERT_EQ(image.status, 200);
+  EXPECT_EQ(image.content_type, "image/jpeg");
+  EXPECT_EQ(image.body, "\xFF\xD8\xFF\xE0 una foto de la fuga");
+  EXPECT_THAT(Header(image, "Content-Security-Policy"), HasSubstr("sandbox"));
+  const auto script = Get("/boletas/2026-000001/archivos/" + svg_id, cookie_);
+  ASSERT_EQ(script.status, 200);
+  EXPECT_EQ(script.content_type, "application/octet-stream") << "an SVG can carry script";
+  EXPECT_THAT(Header(script, "Content-Disposition"), HasSubstr("attachment"));
+  EXPECT_EQ(Get("/boletas/2026-000003/archivos/" + other_id, cookie_).status, 404)
+      << "another dependencia's";
+  EXPECT_EQ(Get("/boletas/2026-000001/archivos/" + other_id, cookie_).status, 404)
+      << "a file of another boleta under this folio";
+  EXPECT_EQ(Get("/boletas/2026-000001/archivos/x1", cookie_).status, 404);
+  EXPECT_GE(db_.Count("SELECT count(*) FROM personal_data_access WHERE 'archivo' = ANY(fields)"), 2);
 }
 
 }  // namespace
