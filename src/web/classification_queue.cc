@@ -201,7 +201,7 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
     }
 
     const std::string action = "/clasificacion/" + std::to_string(id);
-    content.Markup("<article class=\"boleta\"").Attr("id", "b-" + std::to_string(id))
+    content.Markup("<article class=\"boleta\" tabindex=\"-1\"").Attr("id", "b-" + std::to_string(id))
         .Markup("><header><strong><a").Attr("href", "/boletas/" + folio).Markup(">").Text(folio)
         .Markup("</a></strong> · ").Text(ChannelLabel(row.Text(2)))
         .Markup(" · ")
@@ -265,6 +265,11 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
         .Markup("<label>Pregunta al ciudadano <textarea name=\"pregunta\" required "
                 "maxlength=\"600\" rows=\"2\"></textarea></label>"
                 "<button type=\"submit\">Preguntar</button></form></details></article>");
+  }
+  if (!shown.empty()) {
+    content.Markup("<p class=\"nota no-imprimir\">Atajos: <kbd>j</kbd>/<kbd>k</kbd> siguiente y "
+                   "anterior, <kbd>a</kbd> canalizar como está, <kbd>d</kbd> elegir dependencia."
+                   "</p><script src=\"/static/bandeja.js\"></script>");
   }
   RecordPersonalDataView(tx, session.user.id, shown, {"texto"}, "/clasificacion", clock_.Now());
   return Document(200, "Bandeja de clasificación", content, &session);
@@ -390,6 +395,42 @@ HttpResponse StaffWeb::AskCitizen(Tx& tx, const HttpRequest& request, const Staf
                                        "Pregunta al ciudadano: " + question, true);
   if (!noted) return QueueOutcome(session, noted.error());
   return QueueOutcome(session, "Pregunta enviada al ciudadano de la boleta " + boleta_folio + ".");
+}
+
+const char* QueueScript() {
+  return R"js(// Keyboard shortcuts of the bandeja de clasificación: j/k move between boletas, a submits
+// the focused boleta's canalizar form as it stands, d goes to its dependencia. Keys typed into a
+// field are left alone. Everything also works with the mouse and without JavaScript.
+'use strict';
+(function () {
+  var boletas = Array.prototype.slice.call(document.querySelectorAll('article.boleta'));
+  if (boletas.length === 0) return;
+  function current() {
+    var index = boletas.indexOf(document.activeElement);
+    return index < 0 ? boletas.indexOf(document.activeElement && document.activeElement.closest('article.boleta')) : index;
+  }
+  function focus(index) {
+    var boleta = boletas[Math.max(0, Math.min(boletas.length - 1, index))];
+    boleta.focus();
+    boleta.scrollIntoView({ block: 'nearest' });
+  }
+  document.addEventListener('keydown', function (event) {
+    var target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
+    var index = current();
+    if (event.key === 'j') { focus(index + 1); event.preventDefault(); }
+    else if (event.key === 'k') { focus(index < 0 ? 0 : index - 1); event.preventDefault(); }
+    else if (index >= 0 && event.key === 'a') {
+      boletas[index].querySelector('form.decision').requestSubmit();
+      event.preventDefault();
+    } else if (index >= 0 && event.key === 'd') {
+      boletas[index].querySelector('select[name=dependencia]').focus();
+      event.preventDefault();
+    }
+  });
+})();
+)js";
 }
 
 }  // namespace sac::web

@@ -135,6 +135,8 @@ void StaffWeb::AddRoutes(http::Router& router) {
               [file](const HttpRequest&) {
                 return file("text/javascript; charset=utf-8", StatisticsScript());
               }});
+  router.Add({"GET", "/static/bandeja.js", "staff_static", http::kNoBody,
+              [file](const HttpRequest&) { return file("text/javascript; charset=utf-8", QueueScript()); }});
   router.Add({"GET", "/static/{archivo}", "staff_static", http::kNoBody,
               [file](const HttpRequest& r) {
                 const auto asset = VendoredAsset(r.path_params.at("archivo"));

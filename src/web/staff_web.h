@@ -35,6 +35,8 @@ const std::vector<StaffPage>& StaffPages();
 const char* StaffStylesheet();
 // The statistics page's chart script, served at /static/estadisticas.js.
 const char* StatisticsScript();
+// The classification queue's keyboard shortcuts, served at /static/bandeja.js.
+const char* QueueScript();
 inline constexpr const char* kStaffRoles[] = {"administrador", "atencion_ciudadana", "enlace",
                                               "director"};
 

@@ -79,6 +79,9 @@ blockquote { margin: .3rem 0 .3rem 1rem; color: var(--suave); white-space: pre-w
 .sugerencia { min-height: 1.4rem; color: var(--marca); margin: -.4rem 0 .9rem; }
 .archivos { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: .6rem; }
 .archivos img { max-width: 14rem; max-height: 14rem; border-radius: 4px; border: 1px solid var(--linea); }
+.boleta:focus { outline: 3px solid var(--marca); outline-offset: 2px; }
+kbd { border: 1px solid var(--linea); border-radius: 3px; padding: 0 .3rem; background: #fff;
+  font-family: inherit; }
 .oculto { position: absolute; left: -9999px; }
 .lista input[type=checkbox] { width: auto; margin: 0; }
 summary { cursor: pointer; color: var(--marca); font-weight: 600; }

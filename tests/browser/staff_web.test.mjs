@@ -69,12 +69,17 @@ test('sign in for the first time and choose a password', async () => {
 test('classify a queued boleta', async () => {
   await page.click('nav a[href="/clasificacion"]');
   const boleta = page.locator('article.boleta').first();
+  await page.waitForLoadState('load');  // bandeja.js has run
+  await page.keyboard.press('j');  // the keyboard moves between boletas
+  assert.ok(await page.evaluate(() => document.activeElement.matches('article.boleta')),
+            'j focuses a boleta');
   assert.ok((await boleta.textContent()).includes(queued), `the queued boleta ${queued} is shown`);
   assert.ok(await boleta.locator('mark').count() > 0, 'the words that fired are highlighted');
   await shot('02-bandeja');
   await boleta.locator('select[name=dependencia]').selectOption('aseo_urbano');
   await boleta.locator('select[name=categoria]').selectOption('');
-  await boleta.locator('button', { hasText: 'Canalizar' }).click();
+  await boleta.focus();
+  await page.keyboard.press('a');  // canalizar as it stands, from the keyboard
   assert.ok((await page.textContent('.hecho')).includes(`${queued} canalizada`));
   assert.equal(await page.locator('article.boleta').count(), 0, 'nothing else waits');
 });
