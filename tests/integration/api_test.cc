@@ -10,6 +10,7 @@
 #include "http/curl_client.h"
 #include "routing/dependencias.h"
 #include "storage/database.h"
+#include "tests/support/served_app.h"
 #include "tests/support/test_database.h"
 #include "tests/support/testdata.h"
 #include "web/api_tokens.h"
@@ -34,16 +35,12 @@ class ApiTest : public ::testing::Test {
     config.database.url = db_.url() + " user=sac_app";  // the application's least-privileged role
     config.pipeline.workers = 0;
     config.outbox.workers = 0;
-    auto app = app::App::Create(config);
-    ASSERT_TRUE(app) << app.error().message;
-    app_ = std::move(*app);
-    auto port = app_->Start();
-    ASSERT_TRUE(port) << port.error().message;
-    base_ = "http://127.0.0.1:" + std::to_string(*port);
+    auto served = testing::Serve(config);
+    ASSERT_TRUE(served.app);
+    app_ = std::move(served.app);
+    base_ = served.base_url;
 
-    auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
-    ASSERT_TRUE(admin_.Transact(
-        [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
+    db_.SeedDependencias();
     obras_token_ = Token("obras_publicas");
     jumapam_token_ = Token("jumapam");
     obras_folio_ = RoutedBoleta("obras_publicas", "hay un bache enorme en la avenida");

@@ -16,6 +16,7 @@
 #include "routing/dependencias.h"
 #include "storage/database.h"
 #include "tests/support/fake_provider.h"
+#include "tests/support/served_app.h"
 #include "tests/support/test_database.h"
 #include "tests/support/testdata.h"
 
@@ -87,22 +88,16 @@ class ChannelsServeTest : public ::testing::Test {
 
   void SetUp() override {
     // The dependencias, as `sac seed` loads them: clear petitions are routed at once.
-    storage::Database database(db_.Settings());
-    auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
-    ASSERT_TRUE(dependencias);
-    ASSERT_TRUE(database.Transact(
-        [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
+    db_.SeedDependencias();
     StartApp(MakeConfig());
   }
 
   void StartApp(const Config& config) {
     if (app_) app_->Stop();
-    auto app = App::Create(config);
-    ASSERT_TRUE(app) << app.error().message;
-    app_ = std::move(*app);
-    auto port = app_->Start();
-    ASSERT_TRUE(port) << port.error().message;
-    base_ = "http://127.0.0.1:" + std::to_string(*port);
+    auto served = testing::Serve(config);
+    ASSERT_TRUE(served.app);
+    app_ = std::move(served.app);
+    base_ = served.base_url;
   }
   void TearDown() override {
     if (app_) app_->Stop();

@@ -57,9 +57,7 @@ class ConversationTest : public ::testing::Test {
         dispatcher_(handler_),
         pipeline_(database_, dispatcher_, QueueSettings{1, 1000ms, 5, 1000ms, 60000ms}, clock_,
                   metrics_) {
-    auto dependencias = routing::LoadDependencias(sac::testing::SourceDir() / "rules/dependencias.toml");
-    EXPECT_TRUE(database_.Transact(
-        [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
+    db_.SeedDependencias();
   }
 
   static ConversationConfig Config() {

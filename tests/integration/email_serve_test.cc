@@ -22,6 +22,7 @@
 #include "tests/support/fake_provider.h"
 #include "tests/support/fake_smtp_server.h"
 #include "tests/support/sns_signer.h"
+#include "tests/support/served_app.h"
 #include "tests/support/test_database.h"
 #include "tests/support/testdata.h"
 
@@ -72,17 +73,11 @@ class EmailServeTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    storage::Database database(db_.Settings());
-    auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
-    ASSERT_TRUE(dependencias);
-    ASSERT_TRUE(database.Transact(
-        [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
-    auto app = App::Create(MakeConfig());
-    ASSERT_TRUE(app) << app.error().message;
-    app_ = std::move(*app);
-    auto port = app_->Start();
-    ASSERT_TRUE(port) << port.error().message;
-    base_ = "http://127.0.0.1:" + std::to_string(*port);
+    db_.SeedDependencias();
+    auto served = testing::Serve(MakeConfig());
+    ASSERT_TRUE(served.app);
+    app_ = std::move(served.app);
+    base_ = served.base_url;
   }
 
   void TearDown() override {

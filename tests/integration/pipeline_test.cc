@@ -129,9 +129,7 @@ TEST_F(PipelineTest, AMessageBecomesABoletaWithAFolioAndAnAcknowledgement) {
 }
 
 TEST_F(PipelineTest, AClearPetitionIsClassifiedAndRoutedAtOnce) {
-  auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
-  ASSERT_TRUE(database_.Transact(
-      [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
+  db_.SeedDependencias();
   Store("text_fuga_agua_colonia_juarez.json");
   EXPECT_EQ(Drain(), 1);
   EXPECT_EQ(db_.Scalar("SELECT status || ':' || dependencia_id || ':' || categoria FROM boleta"),
@@ -146,9 +144,7 @@ TEST_F(PipelineTest, AClearPetitionIsClassifiedAndRoutedAtOnce) {
 }
 
 TEST_F(PipelineTest, AVagueMessageWaitsForStaffWithItsCandidates) {
-  auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
-  ASSERT_TRUE(database_.Transact(
-      [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
+  db_.SeedDependencias();
   ParsedWebhook vague = Fixture("text_fuga_agua_colonia_juarez.json");
   vague.messages[0].text = "quiero reportar un problema que hay en mi calle";
   Store(vague);

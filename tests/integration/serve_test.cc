@@ -10,6 +10,7 @@
 #include "crypto/digest.h"
 #include "http/curl_client.h"
 #include "tests/support/fake_provider.h"
+#include "tests/support/served_app.h"
 #include "tests/support/test_database.h"
 #include "tests/support/testdata.h"
 
@@ -53,12 +54,10 @@ class ServeTest : public ::testing::Test {
   }
 
   void StartApp(const Config& config) {
-    auto app = App::Create(config);
-    ASSERT_TRUE(app) << app.error().message;
-    app_ = std::move(*app);
-    auto port = app_->Start();
-    ASSERT_TRUE(port) << port.error().message;
-    base_ = "http://127.0.0.1:" + std::to_string(*port);
+    auto served = testing::Serve(config);
+    ASSERT_TRUE(served.app);
+    app_ = std::move(served.app);
+    base_ = served.base_url;
   }
 
   void SetUp() override { StartApp(MakeConfig(db_.url())); }

@@ -46,9 +46,7 @@ class StaffWebTest : public ::testing::Test {
         media_(std::filesystem::temp_directory_path() / ("sac_media_staff_" + std::to_string(::getpid()))),
         web_(database_, workflow_, *classifiers_, sla_, local_, media_, clock_, SessionSettings{}) {
     web_.AddRoutes(router_);
-    auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
-    EXPECT_TRUE(database_.Transact(
-        [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
+    db_.SeedDependencias();
     AddUser("capturista", "atencion_ciudadana");
   }
 

@@ -39,9 +39,7 @@ class WorkflowTest : public ::testing::Test {
         local_(*LocalTime::Load("America/Mazatlan")),
         sla_(calendar_, local_),
         workflow_(sla_, clock_) {
-    auto dependencias = routing::LoadDependencias(testing::SourceDir() / "rules/dependencias.toml");
-    EXPECT_TRUE(database_.Transact(
-        [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); }));
+    db_.SeedDependencias();
   }
 
   // A citizen on WhatsApp and a boleta of theirs, por clasificar.

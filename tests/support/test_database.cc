@@ -1,5 +1,8 @@
 #include "tests/support/test_database.h"
 
+#include "routing/dependencias.h"
+#include "tests/support/testdata.h"
+
 #include <pqxx/pqxx>
 #include <unistd.h>
 
@@ -115,6 +118,15 @@ void TestDatabase::Execute(const std::string& sql) const {
   pqxx::connection connection(url_);
   pqxx::nontransaction tx(connection);
   tx.exec(sql);
+}
+
+void TestDatabase::SeedDependencias() const {
+  auto dependencias = routing::LoadDependencias(SourceDir() / "rules/dependencias.toml");
+  if (!dependencias) throw std::runtime_error("rules/dependencias.toml: " + dependencias.error().message);
+  storage::Database database(Settings(1));
+  auto seeded = database.Transact(
+      [&](storage::Tx& tx) { return routing::UpsertDependencias(tx, *dependencias); });
+  if (!seeded) throw std::runtime_error("seeding the dependencias: " + seeded.error().message);
 }
 
 }  // namespace sac::testing

@@ -28,6 +28,9 @@ class TestDatabase {
   std::string Scalar(const std::string& sql) const;
   std::int64_t Count(const std::string& sql) const { return std::stoll(Scalar(sql)); }
   void Execute(const std::string& sql) const;
+  // The dependencias of rules/dependencias.toml, as `sac seed` loads them (clear petitions are
+  // then routed at once). Throws std::runtime_error when they cannot be loaded.
+  void SeedDependencias() const;
 
   // The cluster's admin connection string (for tests that create databases themselves).
   static std::string AdminUrl();
