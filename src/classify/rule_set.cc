@@ -348,4 +348,11 @@ std::size_t RuleSet::IntentIndex(std::string_view id) const {
   return intents_.size();
 }
 
+std::string RuleSet::CategoriaName(std::string_view id) const {
+  for (const Categoria& categoria : categorias_) {
+    if (categoria.id == id) return categoria.name;
+  }
+  return std::string(id);
+}
+
 }  // namespace sac::classify

@@ -77,6 +77,8 @@ class RuleSet {
             std::size_t& end) const;
 
   std::size_t IntentIndex(std::string_view id) const;  // intents().size() when unknown
+  // The categoría's name for people ("Fuga de agua"); the id itself when unknown.
+  std::string CategoriaName(std::string_view id) const;
 
  private:
   RuleSet() : set_(Options(), RE2::UNANCHORED) {}

@@ -201,12 +201,8 @@ HttpResponse StaffWeb::BoletaPage(Tx& tx, const HttpRequest& request, const Staf
                                                   : name_of(detail.summary.dependencia_id))
       .Markup("</dd>");
   if (!detail.summary.categoria.empty()) {
-    const auto& known = classifiers_.Current()->rules().categorias();
-    const auto described = std::find_if(known.begin(), known.end(), [&](const auto& c) {
-      return c.id == detail.summary.categoria;
-    });
     content.Markup("<dt>Categoría</dt><dd>")
-        .Text(described != known.end() ? described->name : detail.summary.categoria)
+        .Text(classifiers_.Current()->rules().CategoriaName(detail.summary.categoria))
         .Markup("</dd>");
   }
   content.Markup("<dt>Llegó</dt><dd>").Text(ChannelLabel(detail.channel)).Markup(", ")

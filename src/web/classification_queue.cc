@@ -186,10 +186,7 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
           }
           const auto name = dependencia_names.find(dependencia_id);
           const std::string categoria_id(categoria->get_string());
-          const auto& known = rules.categorias();
-          const auto described = std::find_if(known.begin(), known.end(),
-                                              [&](const auto& c) { return c.id == categoria_id; });
-          candidates.Markup("<li>").Text(described != known.end() ? described->name : categoria_id)
+          candidates.Markup("<li>").Text(rules.CategoriaName(categoria_id))
               .Markup(" → ")
               .Text(name != dependencia_names.end() ? name->second : dependencia_id);
           if (const auto* score = object->if_contains("puntaje"); score && score->is_int64()) {

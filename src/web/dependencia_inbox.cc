@@ -9,6 +9,7 @@
 #include "conversation/replies.h"
 #include "http/query.h"
 #include "observability/log.h"
+#include "web/list_download.h"
 #include "web/personal_data_log.h"
 #include "web/staff_page.h"
 #include "web/staff_web.h"
@@ -22,6 +23,7 @@ using storage::Tx;
 
 constexpr int kPageSize = 50;
 constexpr int kMaxUnreadShown = 100;
+constexpr std::size_t kMaxDownloaded = 50000;  // a download takes the whole filtered list, up to this
 
 constexpr Statement kDependencias{
     "inbox.dependencias", "SELECT id, name FROM dependencia WHERE active ORDER BY name"};
@@ -88,6 +90,28 @@ HttpResponse StaffWeb::DependenciaInbox(Tx& tx, const HttpRequest& request,
   filter.text = get("texto");
   const std::string cursor = get("despues");
   const TimePoint now = clock_.Now();
+  if (const auto format = RequestedFormat(request)) {
+    reports::Table table{"Bandeja de " + chosen->second,
+                         {"Folio", "Estado", "Sin leer", "Colonia", "Plazo", "Situación", "Petición"},
+                         {}};
+    std::vector<std::int64_t> ids;
+    std::optional<std::string> next;
+    do {
+      auto part = workflow::ListForDependencia(tx, sla_, now, dependencia, filter, next,
+                                               workflow::kMaxPageSize);
+      if (!part) return Message(400, "Filtro inválido", part.error().message, &session);
+      for (const workflow::BoletaSummary& boleta : part->items) {
+        ids.push_back(boleta.id);
+        table.rows.push_back({boleta.folio, StatusLabel(boleta.status), boleta.unread ? "sí" : "no",
+                              boleta.colonia,
+                              boleta.due_at ? workflow::FormatDate(local_.LocalDate(*boleta.due_at)) : "",
+                              StandingLabel(boleta.standing), boleta.text});
+      }
+      next = part->next_cursor;
+    } while (next && table.rows.size() < kMaxDownloaded);
+    RecordPersonalDataView(tx, session.user.id, ids, {"texto"}, "/bandeja", now);
+    return DownloadTable(table, *format, "bandeja-" + dependencia, session);
+  }
   auto page = workflow::ListForDependencia(tx, sla_, now, dependencia, filter,
                                            cursor.empty() ? std::nullopt : std::optional(cursor),
                                            kPageSize);
@@ -161,6 +185,7 @@ HttpResponse StaffWeb::DependenciaInbox(Tx& tx, const HttpRequest& request,
   }
 
   content.Markup("<h2>Pendientes, lo más urgente primero</h2>");
+  if (!page->items.empty()) content.Append(DownloadLinks(request));
   if (page->items.empty()) {
     content.Markup("<p>No hay boletas pendientes con estos filtros.</p>");
   } else {

@@ -6,14 +6,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <unistd.h>
-#include <xlsxwriter.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
+#include "reports/table_file.h"
+#include "web/list_download.h"
 #include "web/personal_data_log.h"
 #include "web/staff_page.h"
 #include "web/staff_web.h"
@@ -72,75 +66,6 @@ std::vector<Row> ReadMonth(Tx& tx, const workflow::LocalTime& local, std::chrono
   return out;
 }
 
-// RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled.
-std::string CsvField(std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
-  std::string quoted = "\"";
-  for (const char c : value) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
-std::string Csv(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& lines) {
-  std::string csv = "\xEF\xBB\xBF";  // a BOM: spreadsheet programs then read the accents right
-  const auto line = [&](const std::vector<std::string>& fields) {
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      if (i > 0) csv += ',';
-      csv += CsvField(fields[i]);
-    }
-    csv += "\r\n";
-  };
-  line(header);
-  for (const auto& fields : lines) line(fields);
-  return csv;
-}
-
-HttpResponse Download(std::string body, const char* content_type, const std::string& filename) {
-  HttpResponse response;
-  response.content_type = content_type;
-  response.body = std::move(body);
-  response.headers.Add("Content-Disposition", "attachment; filename=\"" + filename + "\"");
-  response.headers.Add("X-Content-Type-Options", "nosniff");
-  response.headers.Add("Cache-Control", "no-store");
-  return response;
-}
-
-// libxlsxwriter (Debian's 1.1.4) writes to a file: a private temporary one, read back and removed.
-std::optional<std::string> Xlsx(const std::vector<std::string>& header,
-                                const std::vector<std::vector<std::string>>& lines) {
-  char path[] = "/tmp/sac-export-XXXXXX";
-  const int fd = mkstemp(path);
-  if (fd < 0) return std::nullopt;
-  close(fd);
-  lxw_workbook* workbook = workbook_new(path);
-  if (workbook == nullptr) {
-    unlink(path);
-    return std::nullopt;
-  }
-  lxw_worksheet* sheet = workbook_add_worksheet(workbook, "Boletas");
-  lxw_format* bold = workbook_add_format(workbook);
-  format_set_bold(bold);
-  for (std::size_t c = 0; c < header.size(); ++c) {
-    worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(c), header[c].c_str(), bold);
-  }
-  for (std::size_t r = 0; r < lines.size(); ++r) {
-    for (std::size_t c = 0; c < lines[r].size(); ++c) {
-      worksheet_write_string(sheet, static_cast<lxw_row_t>(r + 1), static_cast<lxw_col_t>(c),
-                             lines[r][c].c_str(), nullptr);
-    }
-  }
-  worksheet_freeze_panes(sheet, 1, 0);
-  const bool written = workbook_close(workbook) == LXW_NO_ERROR;
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
-  unlink(path);
-  if (!written) return std::nullopt;
-  return bytes.str();
-}
-
 }  // namespace
 
 HttpResponse StaffWeb::Export(Tx& tx, const HttpRequest& request, const StaffSession& session) {
@@ -153,24 +78,22 @@ HttpResponse StaffWeb::Export(Tx& tx, const HttpRequest& request, const StaffSes
     return status ? StatusLabel(*status) : id;
   };
   const std::vector<Row> rows = ReadMonth(tx, local_, file->first, status_name);
-  const std::vector<std::string> header = {"Folio", "Fecha", "Medio", "Estado", "Dependencia",
-                                           "Categoría", "Colonia", "Código postal", "Plazo",
-                                           "Atendida", "Petición"};
-  std::vector<std::vector<std::string>> lines;
+  reports::Table table{"Boletas",
+                       {"Folio", "Fecha", "Medio", "Estado", "Dependencia", "Categoría", "Colonia",
+                        "Código postal", "Plazo", "Atendida", "Petición"},
+                       {}};
   std::vector<std::int64_t> ids;
-  lines.reserve(rows.size());
+  table.rows.reserve(rows.size());
   for (const Row& row : rows) {
     ids.push_back(row.id);
-    lines.push_back({row.folio, row.created, row.channel, row.status, row.dependencia, row.categoria,
-                     row.colonia, row.postal_code, row.due, row.attended, row.text});
+    table.rows.push_back({row.folio, row.created, row.channel, row.status, row.dependencia,
+                          row.categoria, row.colonia, row.postal_code, row.due, row.attended,
+                          row.text});
   }
   RecordPersonalDataView(tx, session.user.id, ids, {"texto"}, "/exportar/{archivo}", clock_.Now());
-  const std::string name = "boletas-" + request.path_params.at("archivo");
-  if (file->second == "csv") return Download(Csv(header, lines), "text/csv; charset=utf-8", name);
-  auto xlsx = Xlsx(header, lines);
-  if (!xlsx) return Message(503, "No disponible", "No se pudo escribir el archivo; intenta de nuevo.", &session);
-  return Download(std::move(*xlsx),
-                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+  const std::string stem = "boletas-" + request.path_params.at("archivo").substr(0, 7);
+  return DownloadTable(table, file->second == "csv" ? ListFormat::kCsv : ListFormat::kXlsx, stem,
+                       session);
 }
 
 HttpResponse StaffWeb::OpenData(const HttpRequest& request) {
@@ -184,9 +107,8 @@ HttpResponse StaffWeb::OpenData(const HttpRequest& request) {
   });
   if (!read) return HttpResponse::Text(503, "no disponible; intenta en un momento\n");
   // Nothing personal: no text, no names, phones or addresses; the place only as colonia.
-  const std::vector<std::string> header = {"folio", "fecha", "medio", "estado", "dependencia",
-                                           "categoria", "colonia", "codigo_postal", "plazo",
-                                           "fecha_atencion"};
+  reports::Table table{"datos", {"folio", "fecha", "medio", "estado", "dependencia", "categoria",
+                                 "colonia", "codigo_postal", "plazo", "fecha_atencion"}, {}};
   const std::string name = "sac-mazatlan-" + request.path_params.at("archivo");
   if (file->second == "json") {
     boost::json::array items;
@@ -198,14 +120,13 @@ HttpResponse StaffWeb::OpenData(const HttpRequest& request) {
                                           {"codigo_postal", row.postal_code}, {"plazo", row.due},
                                           {"fecha_atencion", row.attended}});
     }
-    return Download(boost::json::serialize(items), "application/json", name);
+    return Attachment(boost::json::serialize(items), "application/json", name);
   }
-  std::vector<std::vector<std::string>> lines;
   for (const Row& row : rows) {
-    lines.push_back({row.folio, row.created, row.channel, row.status, row.dependencia, row.categoria,
-                     row.colonia, row.postal_code, row.due, row.attended});
+    table.rows.push_back({row.folio, row.created, row.channel, row.status, row.dependencia,
+                          row.categoria, row.colonia, row.postal_code, row.due, row.attended});
   }
-  return Download(Csv(header, lines), "text/csv; charset=utf-8", name);
+  return Attachment(reports::ToCsv(table), reports::kCsvContentType, name);
 }
 
 }  // namespace sac::web

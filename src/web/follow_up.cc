@@ -5,6 +5,7 @@
 #include <map>
 
 #include "http/query.h"
+#include "web/list_download.h"
 #include "web/personal_data_log.h"
 #include "web/staff_page.h"
 #include "web/staff_web.h"
@@ -54,6 +55,27 @@ HttpResponse StaffWeb::FollowUp(Tx& tx, const HttpRequest& request, const StaffS
   }
   const bool may_note = session.user.role == "administrador" ||
                         session.user.role == "atencion_ciudadana";
+  const auto name_of = [&](const std::string& id) {
+    const auto name = names.find(id);
+    return name != names.end() ? name->second : id;
+  };
+  std::vector<std::int64_t> shown;
+  for (const auto& entry : entries) shown.push_back(entry.boleta.id);
+  RecordPersonalDataView(tx, session.user.id, shown, {"texto"}, "/seguimiento", now);
+  if (const auto format = RequestedFormat(request)) {
+    reports::Table table{"Seguimiento diario",
+                         {"Dependencia", "Folio", "Por qué", "Estado", "Colonia", "Plazo", "Petición"},
+                         {}};
+    for (const auto& entry : entries) {
+      const workflow::BoletaSummary& boleta = entry.boleta;
+      table.rows.push_back({name_of(boleta.dependencia_id), boleta.folio, Reasons(entry),
+                            StatusLabel(boleta.status), boleta.colonia,
+                            boleta.due_at ? workflow::FormatDate(local_.LocalDate(*boleta.due_at)) : "",
+                            boleta.text});
+    }
+    return DownloadTable(table, *format, "seguimiento-" + workflow::FormatDate(local_.LocalDate(now)),
+                         session);
+  }
 
   Html content;
   content.Markup("<h1>Seguimiento diario</h1><p>")
@@ -65,21 +87,19 @@ HttpResponse StaffWeb::FollowUp(Tx& tx, const HttpRequest& request, const StaffS
   if (query && query->contains("hecho")) {
     content.Markup("<p class=\"hecho\" role=\"status\">").Text(query->at("hecho")).Markup("</p>");
   }
-  std::vector<std::int64_t> shown;
+  if (!entries.empty()) content.Append(DownloadLinks(request));
   std::string current;
   for (const auto& entry : entries) {
     const workflow::BoletaSummary& boleta = entry.boleta;
     if (boleta.dependencia_id != current) {
       if (!current.empty()) content.Markup("</tbody></table>");
       current = boleta.dependencia_id;
-      const auto name = names.find(current);
-      content.Markup("<h2>").Text(name != names.end() ? name->second : current)
+      content.Markup("<h2>").Text(name_of(current))
           .Markup("</h2><table class=\"lista\"><thead><tr><th>Folio</th><th>Por qué</th>"
                   "<th>Petición</th><th>Plazo</th>");
       if (may_note) content.Markup("<th>Llamada</th>");
       content.Markup("</tr></thead><tbody>");
     }
-    shown.push_back(boleta.id);
     content.Markup("<tr");
     if (entry.overdue) content.Markup(" class=\"vencida\"");
     content.Markup("><td><a").Attr("href", "/boletas/" + boleta.folio).Markup(">").Text(boleta.folio)
@@ -99,7 +119,6 @@ HttpResponse StaffWeb::FollowUp(Tx& tx, const HttpRequest& request, const StaffS
     content.Markup("</tr>");
   }
   if (!current.empty()) content.Markup("</tbody></table>");
-  RecordPersonalDataView(tx, session.user.id, shown, {"texto"}, "/seguimiento", now);
   return Document(200, "Seguimiento diario", content, &session);
 }
 

@@ -2,6 +2,7 @@
 // colonia and dates — the newest first. An enlace finds only their dependencias' boletas.
 #include "channels/common/mx_phone.h"
 #include "http/query.h"
+#include "web/list_download.h"
 #include "web/personal_data_log.h"
 #include "web/staff_page.h"
 #include "web/staff_web.h"
@@ -14,6 +15,7 @@ using storage::Statement;
 using storage::Tx;
 
 constexpr int kMaxResults = 100;
+constexpr int kMaxDownloaded = 20000;  // a download takes every match, up to this many
 
 // $1 folio, $2 phone (E.164), $3 words, $4 colonia, $5 from, $6 before, $7 dependencias ('' for
 // any; else '{a,b}'), $8 limit. Every criterion is optional; the caller requires one.
@@ -96,13 +98,31 @@ HttpResponse StaffWeb::Search(Tx& tx, const HttpRequest& request, const StaffSes
   const storage::Param since = from ? storage::Param(local_.StartOfDay(*from)) : storage::Param("-infinity");
   const storage::Param before =
       to ? storage::Param(local_.StartOfDay(*to + std::chrono::days(1))) : storage::Param("infinity");
+  const auto format = RequestedFormat(request);
   const auto rows = tx.Exec(kSearch, {folio, phone, words, colonia, since, before,
                                       session.user.role == "enlace" ? dependencias : std::string(),
-                                      kMaxResults});
+                                      format ? kMaxDownloaded : kMaxResults});
+  std::vector<std::string_view> fields = {"texto"};
+  if (!phone.empty()) fields.push_back("telefono");
+  if (format) {
+    reports::Table table{"Búsqueda", {"Folio", "Fecha", "Medio", "Estado", "Dependencia", "Colonia", "Petición"}, {}};
+    std::vector<std::int64_t> ids;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto row = rows[i];
+      ids.push_back(row.Int(0));
+      const auto status = workflow::StatusFromName(row.Text(2));
+      table.rows.push_back({row.Text(1), workflow::FormatDate(local_.LocalDate(FromEpoch(row.Double(6)))),
+                            ChannelLabel(row.Text(7)), status ? StatusLabel(*status) : row.Text(2),
+                            row.Text(3), row.Text(5), row.Text(4)});
+    }
+    RecordPersonalDataView(tx, session.user.id, ids, fields, "/busqueda", clock_.Now());
+    return DownloadTable(table, *format, "busqueda", session);
+  }
   content.Markup("<h2>").Number(static_cast<long long>(rows.size()))
       .Text(rows.size() == 1 ? " boleta" : " boletas");
   if (static_cast<int>(rows.size()) == kMaxResults) content.Markup(" (las más recientes; afina la búsqueda)");
   content.Markup("</h2>");
+  if (!rows.empty()) content.Append(DownloadLinks(request));
   std::vector<std::int64_t> shown;
   if (!rows.empty()) {
     content.Markup("<table class=\"lista\"><thead><tr><th>Folio</th><th>Fecha</th><th>Estado</th>"
@@ -119,8 +139,6 @@ HttpResponse StaffWeb::Search(Tx& tx, const HttpRequest& request, const StaffSes
     }
     content.Markup("</tbody></table>");
   }
-  std::vector<std::string_view> fields = {"texto"};
-  if (!phone.empty()) fields.push_back("telefono");
   RecordPersonalDataView(tx, session.user.id, shown, fields, "/busqueda", clock_.Now());
   return Document(200, "Búsqueda", content, &session);
 }

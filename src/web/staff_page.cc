@@ -41,24 +41,6 @@ std::string ChannelLabel(std::string_view channel) {
   return std::string(channel);
 }
 
-const char* StatusLabel(workflow::BoletaStatus status) {
-  using S = workflow::BoletaStatus;
-  switch (status) {
-    case S::kPorClasificar: return "Por clasificar";
-    case S::kCanalizada: return "Canalizada";
-    case S::kLeida: return "Leída";
-    case S::kProgramada: return "Programada";
-    case S::kEnSeguimiento: return "En seguimiento";
-    case S::kAtendida: return "Atendida";
-    case S::kValidada: return "Validada";
-    case S::kInconformidad: return "Inconformidad";
-    case S::kCerrada: return "Cerrada";
-    case S::kNoProcede: return "No procede";
-    case S::kDuplicada: return "Duplicada";
-  }
-  return "";
-}
-
 std::string SpanishDay(const workflow::LocalTime& local, TimePoint instant) {
   const std::chrono::year_month_day day(local.LocalDate(instant));
   return conversation::SpanishDate(static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
@@ -127,6 +109,8 @@ HttpResponse Document(int status, std::string_view title, const Html& content,
     if (role != "enlace") {
       page.Markup("<a href=\"/validacion\">Validación</a><a href=\"/estadisticas\">Estadísticas</a>");
     }
+    page.Markup("<a href=\"/reunion\">Reunión mensual</a>");
+    if (role == "administrador") page.Markup("<a href=\"/admin\">Administración</a>");
     page.Markup("</nav>");
   }
   page.Markup("<main>").Append(content).Markup("</main></body></html>\n");

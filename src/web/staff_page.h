@@ -31,9 +31,6 @@ std::string ChannelLabel(std::string_view channel);
 // A Mexican number as people say it: "+526691234501" → "669 123 4501"; others as they are.
 std::string PhoneForPeople(std::string_view e164);
 
-// A status as staff read it: "Por clasificar", "En seguimiento", ...
-const char* StatusLabel(workflow::BoletaStatus status);
-
 // Dates as Mexicans write them, in Mazatlán: "30 de noviembre de 2026" and "…, 10:46".
 std::string SpanishDay(const workflow::LocalTime& local, TimePoint instant);
 std::string SpanishDayTime(const workflow::LocalTime& local, TimePoint instant);

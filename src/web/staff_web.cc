@@ -101,6 +101,7 @@ const std::vector<StaffPage>& StaffPages() {
       {"GET", "/estadisticas", {"administrador", "atencion_ciudadana", "director"}},
       {"GET", "/validacion", {"administrador", "atencion_ciudadana", "director"}},
       {"POST", "/validacion/{folio}", {"administrador", "atencion_ciudadana"}},
+      {"GET", "/reunion", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/exportar/{archivo}", {"administrador", "atencion_ciudadana", "director"}},
       {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
       {"POST", "/captura", {"administrador", "atencion_ciudadana"}},
@@ -196,6 +197,8 @@ void StaffWeb::AddRoutes(http::Router& router) {
               [this](const HttpRequest& r) {
                 return Guard(r, "/validacion/{folio}", &StaffWeb::RecordValidation);
               }});
+  router.Add({"GET", "/reunion", "staff_meeting", http::kNoBody,
+              [this](const HttpRequest& r) { return Guard(r, "/reunion", &StaffWeb::Meeting); }});
   router.Add({"GET", "/exportar/{archivo}", "staff_export", http::kNoBody,
               [this](const HttpRequest& r) { return Guard(r, "/exportar/{archivo}", &StaffWeb::Export); }});
   // Open data: public, nothing personal in it (exports.cc).

@@ -115,6 +115,9 @@ class StaffWeb {
   HttpResponse RecordValidation(storage::Tx& tx, const HttpRequest& request,
                                 const StaffSession& session);
 
+  // Reunión mensual (meeting.cc): the meeting pack on screen, as PDF, CSV and XLSX.
+  HttpResponse Meeting(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+
   // Exports (exports.cc): a month as CSV/XLSX for staff; open data (no personal data) for all.
   HttpResponse Export(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
   HttpResponse OpenData(const HttpRequest& request);

@@ -155,12 +155,9 @@ HttpResponse StaffWeb::Statistics(Tx& tx, const HttpRequest& request, const Staf
   std::int64_t total = 0;
   for (const auto& [channel, count] : by_channel) total += count;
 
-  const auto& categorias = classifiers_.Current()->rules().categorias();
+  const auto classifier = classifiers_.Current();
   const auto categoria_name = [&](const std::string& id) -> std::string {
-    if (id.empty()) return "(sin categoría)";
-    const auto found = std::find_if(categorias.begin(), categorias.end(),
-                                    [&](const auto& c) { return c.id == id; });
-    return found != categorias.end() ? found->name : id;
+    return id.empty() ? "(sin categoría)" : classifier->rules().CategoriaName(id);
   };
   const auto same = [](const std::string& text) { return text; };
   std::map<std::string, std::string, std::less<>> dependencia_names;

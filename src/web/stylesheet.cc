@@ -96,6 +96,10 @@ legend { font-weight: 600; padding: 0 .3rem; }
 dt { font-weight: 600; color: var(--suave); font-size: .85rem; margin-top: .6rem; }
 dd { margin: 0; white-space: pre-wrap; }
 .nota { color: var(--suave); font-size: .9rem; margin-top: 1.2rem; }
+.descargas { font-size: .9rem; }
+a.boton { display: inline-block; padding: .35rem .8rem; border-radius: .3rem; background: var(--marca);
+  color: #fff; text-decoration: none; font-weight: 600; }
+.reunion { margin-top: 1.6rem; }
 @media print { .barra, nav, .no-imprimir { display: none; } body { background: #fff; }
   .ficha { border: 0; } }
 )css";

@@ -8,6 +8,7 @@
 
 #include "conversation/replies.h"
 #include "http/query.h"
+#include "web/list_download.h"
 #include "web/personal_data_log.h"
 #include "web/staff_page.h"
 #include "web/staff_web.h"
@@ -21,6 +22,7 @@ using storage::Statement;
 using storage::Tx;
 
 constexpr int kPageSize = 100;
+constexpr int kMaxDownloaded = 20000;  // the call list as a file: all of it, up to this
 
 // $1 month start, $2 next month start (instants). Per dependencia: attended in the month, how
 // many were asked (survey or call), and their answers.
@@ -123,9 +125,25 @@ HttpResponse StaffWeb::Validation(Tx& tx, const HttpRequest& request, const Staf
                  "llamada).</p>");
 
   // The list to call.
-  const auto pending = tx.Exec(kPending, {start, end, kPageSize});
-  content.Markup("<h2>Por validar (").Number(static_cast<long long>(pending.size())).Markup(")</h2>");
+  const auto format = RequestedFormat(request);
+  const auto pending = tx.Exec(kPending, {start, end, format ? kMaxDownloaded : kPageSize});
   std::vector<std::int64_t> shown;
+  if (format) {
+    reports::Table table{"Por validar", {"Folio", "Atendida", "Dependencia", "Ciudadano", "Teléfono",
+                                         "Medio", "Encuesta", "Petición"}, {}};
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      const auto row = pending[i];
+      shown.push_back(row.Int(0));
+      table.rows.push_back({row.Text(1), workflow::FormatDate(local_.LocalDate(FromEpoch(row.Double(4)))),
+                            row.Text(2), row.Text(5), PhoneForPeople(row.Text(6)),
+                            ChannelLabel(row.Text(7)), row.Text(8), row.Text(3)});
+    }
+    RecordPersonalDataView(tx, session.user.id, shown, {"texto", "nombre", "telefono"},
+                           "/validacion", clock_.Now());
+    return DownloadTable(table, *format, std::string("por-validar-") + month_value, session);
+  }
+  content.Markup("<h2>Por validar (").Number(static_cast<long long>(pending.size())).Markup(")</h2>");
+  if (!pending.empty()) content.Append(DownloadLinks(request));
   if (pending.empty()) {
     content.Markup("<p>Nada por validar: la encuesta resolvió todas las boletas de este mes.</p>");
   } else {

@@ -40,4 +40,22 @@ std::optional<BoletaStatus> StatusFromName(std::string_view name) {
   return std::nullopt;
 }
 
+const char* StatusLabel(BoletaStatus status) {
+  using S = BoletaStatus;
+  switch (status) {
+    case S::kPorClasificar: return "Por clasificar";
+    case S::kCanalizada: return "Canalizada";
+    case S::kLeida: return "Leída";
+    case S::kProgramada: return "Programada";
+    case S::kEnSeguimiento: return "En seguimiento";
+    case S::kAtendida: return "Atendida";
+    case S::kValidada: return "Validada";
+    case S::kInconformidad: return "Inconformidad";
+    case S::kCerrada: return "Cerrada";
+    case S::kNoProcede: return "No procede";
+    case S::kDuplicada: return "Duplicada";
+  }
+  return "";
+}
+
 }  // namespace sac::workflow

@@ -31,4 +31,7 @@ inline constexpr BoletaStatus kAllStatuses[] = {
 std::string_view StatusName(BoletaStatus status);
 std::optional<BoletaStatus> StatusFromName(std::string_view name);
 
+// A status as people read it, in the manual's words: "Por clasificar", "En seguimiento", ...
+const char* StatusLabel(BoletaStatus status);
+
 }  // namespace sac::workflow

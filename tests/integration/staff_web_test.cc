@@ -10,12 +10,7 @@
 
 #include "classify/classifier_holder.h"
 #include "routing/dependencias.h"
-#include "tests/support/fake_clock.h"
-#include "tests/support/test_database.h"
-#include "tests/support/testdata.h"
-#include "web/staff_accounts.h"
-#include "workflow/business_calendar.h"
-#include "workflow/local_time.h"
+#include "tests/support/staff_web_fixture.h"
 
 namespace sac::web {
 namespace {
@@ -25,147 +20,10 @@ using ::testing::Not;
 using testing::TestDatabase;
 using namespace std::chrono_literals;
 
-constexpr const char* kHost = "127.0.0.1:8080";
-
-TimePoint Utc(int y, unsigned mo, unsigned d, int h) {
-  using namespace std::chrono;
-  return TimePoint(sys_days(year_month_day{year{y}, month{mo}, day{d}}) + hours{h});
-}
-constexpr const char* kOrigin = "http://127.0.0.1:8080";
-constexpr const char* kPassword = "contraseña de prueba larga";
-
-class StaffWebTest : public ::testing::Test {
- protected:
-  StaffWebTest()
-      : database_(db_.Settings()),
-        calendar_(*workflow::BusinessCalendar::Load(testing::SourceDir() / "rules/calendario.toml")),
-        local_(*workflow::LocalTime::Load("America/Mazatlan")),
-        sla_(calendar_, local_),
-        classifiers_(std::move(*classify::ClassifierHolder::Load(testing::SourceDir() / "rules"))),
-        workflow_(sla_, clock_),
-        media_(std::filesystem::temp_directory_path() / ("sac_media_staff_" + std::to_string(::getpid()))),
-        web_(database_, workflow_, *classifiers_, sla_, local_, media_, clock_, SessionSettings{}) {
-    web_.AddRoutes(router_);
-    db_.SeedDependencias();
-    AddUser("capturista", "atencion_ciudadana");
-  }
-
-  void AddUser(const std::string& username, const std::string& role,
-               const std::string& dependencia = "", bool must_change = false) {
-    ASSERT_TRUE(database_.Transact([&](storage::Tx& tx) {
-      return CreateStaffUser(tx, {username, "Usuaria " + username, role, kPassword});
-    }));
-    if (!must_change) {
-      db_.Execute("UPDATE staff_user SET must_change_password = false WHERE username = '" +
-                  username + "'");
-    }
-    if (!dependencia.empty()) {
-      db_.Execute("INSERT INTO staff_user_dependencia SELECT id, '" + dependencia +
-                  "' FROM staff_user WHERE username = '" + username + "'");
-    }
-  }
-
-  HttpResponse Call(HttpRequest request) {
-    request.headers.Add("Host", kHost);
-    if (const auto question = request.path.find('?'); question != std::string::npos) {
-      request.query = request.path.substr(question + 1);
-      request.path.resize(question);
-    }
-    const auto found = router_.Find(request.method, request.path);
-    if (found.route == nullptr) return HttpResponse::Text(found.status, "");
-    request.path_params = found.params;
-    return found.route->handler(request);
-  }
-
-  HttpResponse Get(const std::string& path, const std::string& cookie = "") {
-    HttpRequest request;
-    request.method = "GET";
-    request.path = path;
-    if (!cookie.empty()) request.headers.Add("Cookie", cookie);
-    return Call(request);
-  }
-
-  HttpResponse Post(const std::string& path, const std::string& body, const std::string& cookie,
-                    const char* origin = kOrigin) {
-    HttpRequest request;
-    request.method = "POST";
-    request.path = path;
-    request.body = body;
-    request.headers.Add("Content-Type", "application/x-www-form-urlencoded");
-    if (!cookie.empty()) request.headers.Add("Cookie", cookie);
-    if (origin != nullptr) request.headers.Add("Origin", origin);
-    return Call(request);
-  }
-
-  static std::string Header(const HttpResponse& response, std::string_view name,
-                            std::string_view starting = "") {
-    for (const auto& [header, value] : response.headers.All()) {
-      if (EqualsIgnoreCase(header, name) && value.rfind(starting, 0) == 0) return value;
-    }
-    return "";
-  }
-
-  // The login form's CSRF cookie and token (the same value, double-submitted).
-  std::string LoginToken() {
-    const auto form = Get("/login");
-    const std::string cookie = Header(form, "Set-Cookie", "sac_acceso=");
-    return cookie.substr(std::string("sac_acceso=").size(),
-                         cookie.find(';') - std::string("sac_acceso=").size());
-  }
-
-  HttpResponse LogIn(const std::string& username, const std::string& password = kPassword) {
-    const std::string token = LoginToken();
-    return Post("/login", "usuario=" + username + "&contrasena=" + Encode(password) + "&csrf=" + token,
-                "sac_acceso=" + token);
-  }
-
-  // The session cookie ("sac_sesion=...") a successful sign-in set.
-  static std::string SessionCookie(const HttpResponse& response) {
-    const std::string header = Header(response, "Set-Cookie", "sac_sesion=");
-    return header.substr(0, header.find(';'));
-  }
-
-  std::string SignIn(const std::string& username) {
-    const auto response = LogIn(username);
-    EXPECT_EQ(response.status, 303) << response.body;
-    return SessionCookie(response);
-  }
-
-  // The CSRF token of the signed-in session, as its pages carry it.
-  std::string CsrfOf(const std::string& cookie) {
-    const auto page = Get("/contrasena", cookie);
-    const auto at = page.body.find("name=\"csrf\" value=\"");
-    if (at == std::string::npos) return "";
-    const auto start = at + std::string("name=\"csrf\" value=\"").size();
-    return page.body.substr(start, page.body.find('"', start) - start);
-  }
-
-  static std::string Encode(const std::string& text) {
-    std::string out;
-    for (unsigned char c : text) {
-      if (std::isalnum(c) != 0) {
-        out += static_cast<char>(c);
-      } else {
-        char buffer[4];
-        std::snprintf(buffer, sizeof buffer, "%%%02X", c);
-        out += buffer;
-      }
-    }
-    return out;
-  }
-
-  TestDatabase db_;
-  testing::FakeClock clock_;
-  storage::Database database_;
-  workflow::BusinessCalendar calendar_;
-  workflow::LocalTime local_;
-  workflow::SlaClock sla_;
-  std::unique_ptr<classify::ClassifierHolder> classifiers_;
-  workflow::BoletaWorkflow workflow_;
-  media::MediaStore media_;
-  http::Router router_;
-  StaffWeb web_;
-};
+using StaffWebTest = testing::StaffWebFixture;
+using testing::kOrigin;
+using testing::kPassword;
+using testing::Utc;
 
 TEST_F(StaffWebTest, WithoutASessionEveryPageLeadsToTheSignIn) {
   for (const StaffPage& page : StaffPages()) {
