@@ -14,7 +14,40 @@ constexpr Statement kTakeCorrections{
     "WHERE b.id = c.boleta_id AND (NOT c.proposed_as_case OR $1) "
     "RETURNING c.id, b.folio, b.text, coalesce(b.colonia, ''), coalesce(c.machine_dependencia, ''),"
     "  coalesce(c.machine_categoria, ''), coalesce(c.machine_confidence, 0), c.human_dependencia,"
-    "  c.staff"};
+    "  c.staff, b.id"};
+
+// The boleta's latest correction becomes a proposal; none is recorded when there is none.
+constexpr Statement kProposeLatest{
+    "classify.propose_latest",
+    "UPDATE classification_correction SET proposed_by = $2, proposed_at = $3 WHERE id = ("
+    "  SELECT id FROM classification_correction WHERE boleta_id = $1 ORDER BY id DESC LIMIT 1) "
+    "RETURNING id"};
+// The person agreed with the machine: the boleta's own routing is the case.
+constexpr Statement kProposeAgreement{
+    "classify.propose_agreement",
+    "INSERT INTO classification_correction (boleta_id, at, staff, machine_dependencia,"
+    "  machine_categoria, machine_confidence, human_dependencia, proposed_by, proposed_at) "
+    "SELECT id, $3, $2, classification->>'dependencia', classification->>'categoria', confidence,"
+    "  dependencia_id, $2, $3 FROM boleta WHERE id = $1 AND dependencia_id IS NOT NULL "
+    "RETURNING id"};
+
+constexpr Statement kPendingProposals{
+    "classify.pending_proposals",
+    "SELECT c.id, b.folio, b.text, coalesce(b.colonia, ''), coalesce(c.machine_dependencia, ''),"
+    "  coalesce(c.machine_categoria, ''), coalesce(c.machine_confidence, 0), c.human_dependencia,"
+    "  c.proposed_by, b.id "
+    "FROM classification_correction c JOIN boleta b ON b.id = c.boleta_id "
+    "WHERE c.proposed_by IS NOT NULL AND NOT c.proposed_as_case ORDER BY c.proposed_at, c.id"};
+
+constexpr Statement kMarkWrittenOut{
+    "classify.mark_written_out",
+    "UPDATE classification_correction SET proposed_as_case = true "
+    "WHERE id = ANY($1::bigint[]) AND NOT proposed_as_case"};
+
+Correction FromRow(const storage::Row& row) {
+  return Correction{row.Int(0),  row.Text(1),   row.Text(2), row.Text(3), row.Text(4),
+                    row.Text(5), row.Double(6), row.Text(7), row.Text(8), row.Int(9)};
+}
 
 // A case is one line: tabs and line breaks inside the citizen's text become spaces.
 std::string OneLine(std::string text) {
@@ -31,13 +64,30 @@ Result<std::vector<Correction>> TakeCorrections(storage::Tx& tx, bool again) {
   const storage::Rows rows = tx.Exec(kTakeCorrections, {again});
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const storage::Row row = rows[i];
-    corrections.push_back(Correction{row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4),
-                           row.Text(5), row.Double(6), row.Text(7), row.Text(8)});
+    corrections.push_back(FromRow(row));
   }
   // RETURNING has no ORDER BY: the oldest correction first, as staff made them.
   std::sort(corrections.begin(), corrections.end(),
             [](const Correction& a, const Correction& b) { return a.id < b.id; });
   return corrections;
+}
+
+bool ProposeAsCase(storage::Tx& tx, std::int64_t boleta_id, const std::string& staff, TimePoint now) {
+  if (!tx.Exec(kProposeLatest, {boleta_id, staff, now}).empty()) return true;
+  return !tx.Exec(kProposeAgreement, {boleta_id, staff, now}).empty();
+}
+
+std::vector<Correction> PendingProposals(storage::Tx& tx) {
+  std::vector<Correction> proposals;
+  const storage::Rows rows = tx.Exec(kPendingProposals, {});
+  for (std::size_t i = 0; i < rows.size(); ++i) proposals.push_back(FromRow(rows[i]));
+  return proposals;
+}
+
+int MarkWrittenOut(storage::Tx& tx, const std::vector<std::int64_t>& ids) {
+  std::string array = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + std::to_string(ids[i]);
+  return static_cast<int>(tx.Exec(kMarkWrittenOut, {array + "}"}).affected());
 }
 
 std::string GoldenCaseLines(const Correction& correction) {

@@ -192,29 +192,37 @@ std::vector<std::string> GoldenReport::GateFailures(const Thresholds& t) const {
   return failures;
 }
 
-std::string GoldenReport::Render() const {
-  std::ostringstream out;
-  // Per dependencia: precision of what SAC sent it, recall of what it should have got.
-  std::map<std::string, int> sent;
-  std::map<std::string, int> sent_right;
-  std::map<std::string, int> expected;
-  std::set<std::string> outcomes;
+std::vector<GoldenReport::DependenciaScore> GoldenReport::ByDependencia() const {
+  std::map<std::string, DependenciaScore> scores;
   for (const auto& [want, row] : confusion) {
     for (const auto& [got, count] : row) {
-      outcomes.insert(got);
-      sent[got] += count;
-      if (got == want) sent_right[got] += count;
-      expected[want] += count;
+      if (want != "-" && want != "?") scores[want].cases += count;
+      scores[got].sent += count;
+      if (got == want) scores[got].sent_right += count;
     }
+  }
+  std::vector<DependenciaScore> out;
+  for (auto& [dependencia, score] : scores) {
+    if (score.cases == 0) continue;  // "cola", "-": outcomes, not dependencias
+    score.dependencia = dependencia;
+    out.push_back(score);
+  }
+  return out;
+}
+
+std::string GoldenReport::Render() const {
+  std::ostringstream out;
+  std::set<std::string> outcomes;
+  for (const auto& [want, row] : confusion) {
+    for (const auto& [got, count] : row) outcomes.insert(got);
   }
   char line[160];
   out << "dependencia             casos  enviadas  precision  recall\n";
-  for (const auto& [dependencia, count] : expected) {
-    if (dependencia == "-" || dependencia == "?") continue;
-    const int s = sent[dependencia];
-    std::snprintf(line, sizeof line, "%-22s %6d %9d %10s %7s\n", dependencia.c_str(), count, s,
-                  s == 0 ? "-" : Percent(double(sent_right[dependencia]) / s).c_str(),
-                  Percent(double(sent_right[dependencia]) / count).c_str());
+  // Precision of what SAC sent each dependencia, recall of what it should have got.
+  for (const DependenciaScore& score : ByDependencia()) {
+    std::snprintf(line, sizeof line, "%-22s %6d %9d %10s %7s\n", score.dependencia.c_str(),
+                  score.cases, score.sent, score.sent == 0 ? "-" : Percent(score.Precision()).c_str(),
+                  Percent(score.Recall()).c_str());
     out << line;
   }
   out << "\nconfusión (filas: esperada; columnas: lo que hizo SAC; cola = revisión humana)\n";

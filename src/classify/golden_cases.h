@@ -55,6 +55,17 @@ struct GoldenReport {
     return colonia_expected == 0 ? 1.0 : double(colonia_right) / colonia_expected;
   }
 
+  struct DependenciaScore {
+    std::string dependencia;
+    int cases = 0;       // cases that should go to it
+    int sent = 0;        // cases SAC sent it by itself
+    int sent_right = 0;  // ... that should have gone to it
+    double Precision() const { return sent == 0 ? 1.0 : double(sent_right) / sent; }
+    double Recall() const { return cases == 0 ? 1.0 : double(sent_right) / cases; }
+  };
+  // Per dependencia (not "-" nor "?"), by id: precision of what SAC sent it, recall of its cases.
+  std::vector<DependenciaScore> ByDependencia() const;
+
   // The failures of the gates set in rules/clasificador.toml; empty when it passes.
   std::vector<std::string> GateFailures(const Thresholds& thresholds) const;
   // Per-dependencia precision and recall, the confusion table and the totals, for people.

@@ -193,9 +193,7 @@ HttpResponse StaffWeb::BoletaPage(Tx& tx, const HttpRequest& request, const Staf
   content.Markup("<h1>Boleta ").Text(detail.summary.folio).Markup(" <span class=\"estado\">")
       .Text(StatusLabel(detail.summary.status)).Markup("</span></h1>");
   const auto query = http::ParseQuery(request.query);
-  if (query && query->contains("hecho")) {
-    content.Markup("<p class=\"hecho\" role=\"status\">").Text(query->at("hecho")).Markup("</p>");
-  }
+  content.Append(DoneNotice(request));
   content.Markup("<div class=\"datos\"><dl><dt>Dependencia</dt><dd>")
       .Text(detail.summary.dependencia_id.empty() ? "— (en la bandeja de clasificación)"
                                                   : name_of(detail.summary.dependencia_id))

@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "conversation/replies.h"
+#include "classify/corrections.h"
 #include "http/query.h"
 #include "outbox/outbox_writer.h"
 #include "web/personal_data_log.h"
@@ -72,10 +73,6 @@ Html Highlighted(const std::string& text, std::vector<Span> spans) {
   return html;
 }
 
-std::string Percent(double confidence) {
-  return std::to_string(static_cast<int>(std::lround(confidence * 100))) + " %";
-}
-
 std::optional<std::int64_t> BoletaId(const HttpRequest& request) {
   const auto found = request.path_params.find("id");
   if (found == request.path_params.end()) return std::nullopt;
@@ -122,9 +119,7 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
   }
   content.Markup("</p>");
   const auto query = http::ParseQuery(request.query);
-  if (query && query->contains("hecho")) {
-    content.Markup("<p class=\"hecho\" role=\"status\">").Text(query->at("hecho")).Markup("</p>");
-  }
+  content.Append(DoneNotice(request));
 
   // The colonia field offers the gazetteer (a datalist: autocomplete without JavaScript).
   content.Markup("<datalist id=\"colonias\">");
@@ -246,7 +241,9 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
     content.Markup("</select></label><label>Colonia <input name=\"colonia\" list=\"colonias\" "
                    "autocomplete=\"off\"")
         .Attr("value", colonia.empty() ? "" : colonia + (postal_code.empty() ? "" : " (" + postal_code + ")"))
-        .Markup("></label><button type=\"submit\">Canalizar</button></form>");
+        .Markup("></label><label class=\"casilla\"><input type=\"checkbox\" name=\"proponer\" "
+                "value=\"1\"> Proponer como caso de referencia para las reglas</label>"
+                "<button type=\"submit\">Canalizar</button></form>");
 
     content.Markup("<details><summary>Otras decisiones</summary>"
                    "<form class=\"decision\" method=\"post\"")
@@ -327,6 +324,11 @@ HttpResponse StaffWeb::Canalize(Tx& tx, const HttpRequest& request, const StaffS
   change.dependencia_id = dependencia;
   const auto changed = workflow_.ChangeStatus(tx, actor, *id, change);
   if (!changed) return QueueOutcome(session, changed.error());
+  if (Field(form, "proponer") == "1") {
+    classify::ProposeAsCase(tx, *id, session.user.username, now);
+    return QueueOutcome(session, "Boleta " + folio.at(0).Text(0) +
+                                     " canalizada y propuesta como caso de referencia.");
+  }
   return QueueOutcome(session, "Boleta " + folio.at(0).Text(0) + " canalizada.");
 }
 

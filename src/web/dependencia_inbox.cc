@@ -121,9 +121,7 @@ HttpResponse StaffWeb::DependenciaInbox(Tx& tx, const HttpRequest& request,
 
   Html content;
   content.Markup("<h1>Bandeja de ").Text(chosen->second).Markup("</h1>");
-  if (query->contains("hecho")) {
-    content.Markup("<p class=\"hecho\" role=\"status\">").Text(get("hecho")).Markup("</p>");
-  }
+  content.Append(DoneNotice(request));
   content.Markup("<form class=\"filtros\" method=\"get\" action=\"/bandeja\">");
   if (dependencias.size() > 1) {
     content.Markup("<label>Dependencia <select name=\"dependencia\">");

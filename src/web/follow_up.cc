@@ -84,9 +84,7 @@ HttpResponse StaffWeb::FollowUp(Tx& tx, const HttpRequest& request, const StaffS
       .Markup(" una llamada hoy: vencidas, por vencer, sin leer más de un día hábil o en "
               "inconformidad.</p>");
   const auto query = http::ParseQuery(request.query);
-  if (query && query->contains("hecho")) {
-    content.Markup("<p class=\"hecho\" role=\"status\">").Text(query->at("hecho")).Markup("</p>");
-  }
+  content.Append(DoneNotice(request));
   if (!entries.empty()) content.Append(DownloadLinks(request));
   std::string current;
   for (const auto& entry : entries) {

@@ -23,6 +23,11 @@ constexpr storage::Statement kBind{
     "staff.bind_dependencia",
     "INSERT INTO staff_user_dependencia (user_id, dependencia_id) "
     "SELECT id, $2 FROM staff_user WHERE username = $1 ON CONFLICT DO NOTHING"};
+constexpr storage::Statement kUnbindAll{
+    "staff.unbind_all",
+    "DELETE FROM staff_user_dependencia WHERE user_id = (SELECT id FROM staff_user WHERE username = $1)"};
+constexpr storage::Statement kRoleOf{"staff.role_of",
+                                     "SELECT role FROM staff_user WHERE username = $1"};
 constexpr storage::Statement kDisable{
     "staff.disable", "UPDATE staff_user SET active = false WHERE username = $1 RETURNING id"};
 constexpr storage::Statement kReset{
@@ -58,7 +63,7 @@ Result<std::string> CreateAccount(storage::Tx& tx, const std::string& username,
                      "rol desconocido: administrador, atencion_ciudadana, enlace o director");
   }
   if (role == "enlace" && dependencias.empty()) {
-    return MakeError(Errc::kInvalidArgument, "un enlace necesita al menos una --dependencia");
+    return MakeError(Errc::kInvalidArgument, "un enlace necesita al menos una dependencia");
   }
   if (role != "enlace" && !dependencias.empty()) {
     return MakeError(Errc::kInvalidArgument, "solo los enlaces se ligan a dependencias");
@@ -74,6 +79,26 @@ Result<std::string> CreateAccount(storage::Tx& tx, const std::string& username,
   }
   for (const std::string& dependencia : dependencias) tx.Exec(kBind, {username, dependencia});
   return password;
+}
+
+Status BindDependencias(storage::Tx& tx, const std::string& username,
+                        const std::vector<std::string>& dependencias) {
+  const auto role = tx.Exec(kRoleOf, {username});
+  if (role.empty()) return MakeError(Errc::kNotFound, "no existe el usuario '" + username + "'");
+  if (role.at(0).Text(0) != "enlace") {
+    return MakeError(Errc::kInvalidArgument, "solo los enlaces se ligan a dependencias");
+  }
+  if (dependencias.empty()) {
+    return MakeError(Errc::kInvalidArgument, "un enlace necesita al menos una dependencia");
+  }
+  for (const std::string& dependencia : dependencias) {
+    if (tx.Exec(kDependenciaExists, {dependencia}).empty()) {
+      return MakeError(Errc::kInvalidArgument, "no existe la dependencia '" + dependencia + "'");
+    }
+  }
+  tx.Exec(kUnbindAll, {username});
+  for (const std::string& dependencia : dependencias) tx.Exec(kBind, {username, dependencia});
+  return {};
 }
 
 Status DisableAccount(storage::Tx& tx, const std::string& username) {

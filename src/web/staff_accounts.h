@@ -31,6 +31,11 @@ Result<std::string> CreateAccount(storage::Tx& tx, const std::string& username,
                                   const std::string& display_name, const std::string& role,
                                   const std::vector<std::string>& dependencias);
 
+// An enlace's dependencias, replaced by these (at least one; each must exist). Takes effect on
+// the enlace's next page. kNotFound, or kInvalidArgument for a role that has none.
+Status BindDependencias(storage::Tx& tx, const std::string& username,
+                        const std::vector<std::string>& dependencias);
+
 // `sac user disable`: the account can no longer sign in and its sessions end. kNotFound.
 Status DisableAccount(storage::Tx& tx, const std::string& username);
 

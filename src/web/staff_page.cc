@@ -1,6 +1,7 @@
 #include "web/staff_page.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "conversation/replies.h"
@@ -120,6 +121,24 @@ HttpResponse Document(int status, std::string_view title, const Html& content,
   response.body = page.Take();
   SecureHeaders(response);
   return response;
+}
+
+HttpResponse RedirectDone(const std::string& path, std::string_view done) {
+  return Redirect(path + (path.find('?') == std::string::npos ? "?" : "&") +
+                  http::EncodeForm({{"hecho", std::string(done)}}));
+}
+
+Html DoneNotice(const HttpRequest& request) {
+  Html notice;
+  const auto query = http::ParseQuery(request.query);
+  if (query && query->contains("hecho")) {
+    notice.Markup("<p class=\"hecho\" role=\"status\">").Text(query->at("hecho")).Markup("</p>");
+  }
+  return notice;
+}
+
+std::string Percent(double share) {
+  return std::to_string(static_cast<int>(std::lround(share * 100))) + " %";
 }
 
 HttpResponse Redirect(std::string location) {

@@ -47,6 +47,14 @@ HttpResponse Document(int status, std::string_view title, const Html& content,
 // 303 See Other: after every successful POST (the browser's back button never re-posts).
 HttpResponse Redirect(std::string location);
 
+// After a POST: back to `path`, where DoneNotice says what was done.
+HttpResponse RedirectDone(const std::string& path, std::string_view done);
+// The "done" sentence of RedirectDone (empty when there is none).
+Html DoneNotice(const HttpRequest& request);
+
+// "87 %": a share in [0, 1] as people read it.
+std::string Percent(double share);
+
 // A page with a title and one sentence (errors, refusals).
 HttpResponse Message(int status, std::string_view title, std::string_view text,
                      const StaffSession* session);

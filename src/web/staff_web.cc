@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "crypto/digest.h"
 #include "crypto/password.h"
@@ -101,6 +102,17 @@ const std::vector<StaffPage>& StaffPages() {
       {"GET", "/estadisticas", {"administrador", "atencion_ciudadana", "director"}},
       {"GET", "/validacion", {"administrador", "atencion_ciudadana", "director"}},
       {"POST", "/validacion/{folio}", {"administrador", "atencion_ciudadana"}},
+      {"GET", "/admin", {"administrador"}},
+      {"GET", "/admin/reglas", {"administrador"}},
+      {"POST", "/admin/reglas/recargar", {"administrador"}},
+      {"GET", "/admin/reglas/propuestas.tsv", {"administrador"}},
+      {"POST", "/admin/reglas/propuestas/incorporadas", {"administrador"}},
+      {"GET", "/admin/usuarios", {"administrador"}},
+      {"POST", "/admin/usuarios", {"administrador"}},
+      {"POST", "/admin/usuarios/{usuario}", {"administrador"}},
+      {"GET", "/admin/dependencias", {"administrador"}},
+      {"GET", "/admin/calendario", {"administrador"}},
+      {"GET", "/admin/plantillas", {"administrador"}},
       {"GET", "/reunion", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/exportar/{archivo}", {"administrador", "atencion_ciudadana", "director"}},
       {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
@@ -197,6 +209,24 @@ void StaffWeb::AddRoutes(http::Router& router) {
               [this](const HttpRequest& r) {
                 return Guard(r, "/validacion/{folio}", &StaffWeb::RecordValidation);
               }});
+  const std::tuple<const char*, const char*, Page> admin_pages[] = {
+      {"GET", "/admin", &StaffWeb::AdminHome},
+      {"GET", "/admin/reglas", &StaffWeb::AdminRules},
+      {"POST", "/admin/reglas/recargar", &StaffWeb::ReloadRules},
+      {"GET", "/admin/reglas/propuestas.tsv", &StaffWeb::ProposedCases},
+      {"POST", "/admin/reglas/propuestas/incorporadas", &StaffWeb::MarkCasesAdded},
+      {"GET", "/admin/usuarios", &StaffWeb::AdminUsers},
+      {"POST", "/admin/usuarios", &StaffWeb::CreateUser},
+      {"POST", "/admin/usuarios/{usuario}", &StaffWeb::ChangeUser},
+      {"GET", "/admin/dependencias", &StaffWeb::AdminDependencias},
+      {"GET", "/admin/calendario", &StaffWeb::AdminCalendar},
+      {"GET", "/admin/plantillas", &StaffWeb::AdminTemplates}};
+  for (const auto& [method, path, page] : admin_pages) {
+    router.Add({method, path, "staff_admin", std::string_view(method) == "GET" ? http::kNoBody : kFormBytes,
+                [this, path = std::string(path), page = page](const HttpRequest& r) {
+                  return Guard(r, path, page);
+                }});
+  }
   router.Add({"GET", "/reunion", "staff_meeting", http::kNoBody,
               [this](const HttpRequest& r) { return Guard(r, "/reunion", &StaffWeb::Meeting); }});
   router.Add({"GET", "/exportar/{archivo}", "staff_export", http::kNoBody,

@@ -43,7 +43,7 @@ inline constexpr const char* kStaffRoles[] = {"administrador", "atencion_ciudada
 class StaffWeb {
  public:
   StaffWeb(storage::Database& database, const workflow::BoletaWorkflow& workflow,
-           const classify::ClassifierHolder& classifiers, const workflow::SlaClock& sla,
+           classify::ClassifierHolder& classifiers, const workflow::SlaClock& sla,
            const workflow::LocalTime& local, const media::MediaStore& media, const Clock& clock,
            SessionSettings settings)
       : database_(database),
@@ -118,6 +118,28 @@ class StaffWeb {
   // Reunión mensual (meeting.cc): the meeting pack on screen, as PDF, CSV and XLSX.
   HttpResponse Meeting(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
 
+  // Administración (admin.cc, admin_users.cc, admin_catalogues.cc): administrators only.
+  HttpResponse AdminHome(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse AdminRules(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse RulesPage(storage::Tx& tx, int status, const HttpRequest& request,
+                         const StaffSession& session, std::string_view problems);
+  HttpResponse ReloadRules(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse ProposedCases(storage::Tx& tx, const HttpRequest& request,
+                             const StaffSession& session);
+  HttpResponse MarkCasesAdded(storage::Tx& tx, const HttpRequest& request,
+                              const StaffSession& session);
+  HttpResponse AdminUsers(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse UsersPage(storage::Tx& tx, int status, const StaffSession& session,
+                         std::string_view notice, std::string_view problem);
+  HttpResponse CreateUser(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse ChangeUser(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse AdminDependencias(storage::Tx& tx, const HttpRequest& request,
+                                 const StaffSession& session);
+  HttpResponse AdminCalendar(storage::Tx& tx, const HttpRequest& request,
+                             const StaffSession& session);
+  HttpResponse AdminTemplates(storage::Tx& tx, const HttpRequest& request,
+                              const StaffSession& session);
+
   // Exports (exports.cc): a month as CSV/XLSX for staff; open data (no personal data) for all.
   HttpResponse Export(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
   HttpResponse OpenData(const HttpRequest& request);
@@ -132,7 +154,7 @@ class StaffWeb {
 
   storage::Database& database_;
   const workflow::BoletaWorkflow& workflow_;
-  const classify::ClassifierHolder& classifiers_;
+  classify::ClassifierHolder& classifiers_;  // the rules page may reload them
   const workflow::SlaClock& sla_;
   const workflow::LocalTime& local_;
   const media::MediaStore& media_;

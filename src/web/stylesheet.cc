@@ -97,6 +97,16 @@ dt { font-weight: 600; color: var(--suave); font-size: .85rem; margin-top: .6rem
 dd { margin: 0; white-space: pre-wrap; }
 .nota { color: var(--suave); font-size: .9rem; margin-top: 1.2rem; }
 .descargas { font-size: .9rem; }
+.bien { color: #1d7a3a; font-weight: 600; }
+.mal { color: var(--alerta); font-weight: 600; }
+.menu-admin li { margin: .5rem 0; }
+form.en-linea { display: inline-flex; gap: .4rem; align-items: flex-start; margin: 0 .3rem .3rem 0; }
+button.peligro { background: var(--alerta); }
+label.casilla { display: flex; gap: .4rem; align-items: center; font-weight: normal; }
+table.mensajes th { text-align: left; vertical-align: top; width: 16rem; padding-right: 1rem; }
+td.mensaje { white-space: pre-wrap; background: #fff; border-left: 3px solid var(--marca);
+  padding: .4rem .7rem; }
+pre { white-space: pre-wrap; }
 a.boton { display: inline-block; padding: .35rem .8rem; border-radius: .3rem; background: var(--marca);
   color: #fff; text-decoration: none; font-weight: 600; }
 .reunion { margin-top: 1.6rem; }

@@ -98,9 +98,7 @@ HttpResponse StaffWeb::Validation(Tx& tx, const HttpRequest& request, const Staf
               "<input type=\"month\" name=\"mes\"")
       .Attr("value", month_value)
       .Markup("></label><button type=\"submit\">Ver</button></form>");
-  if (query && query->contains("hecho")) {
-    content.Markup("<p class=\"hecho\" role=\"status\">").Text(query->at("hecho")).Markup("</p>");
-  }
+  content.Append(DoneNotice(request));
 
   // The report.
   content.Markup("<h2>Reporte de validación</h2><table class=\"cifras\"><thead><tr>"

@@ -38,6 +38,7 @@ class SlaClock {
   // Boletas unread since before this instant have waited more than one business day.
   TimePoint UnreadLimit(TimePoint now) const;
 
+  const BusinessCalendar& calendar() const { return calendar_; }
   // The local date of an instant.
   Date Today(TimePoint now) const { return local_.LocalDate(now); }
 

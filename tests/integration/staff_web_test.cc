@@ -196,37 +196,6 @@ class QueueTest : public StaffWebTest {
  protected:
   QueueTest() { cookie_ = SignIn("capturista"); csrf_ = CsrfOf(cookie_); }
 
-  // A boleta waiting for a person, as the pipeline leaves it: classified, with its explanation.
-  std::int64_t Waiting(const std::string& folio, const std::string& text, bool from_a_chat = true) {
-    const auto reading = classifiers_->Current()->Classify(text);
-    std::optional<std::int64_t> inbox;
-    if (from_a_chat) {
-      db_.Execute("INSERT INTO webhook_request (channel, body) VALUES ('whatsapp', '\\x')");
-      db_.Execute("INSERT INTO citizen (display_name) VALUES ('')");
-      db_.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload) "
-                  "SELECT max(r.id), 'whatsapp', 'wamid." + folio + "', 'message', '5216691234501',"
-                  " '{}' FROM webhook_request r");
-      inbox = db_.Count("SELECT max(id) FROM inbox");
-    }
-    auto inserted = database_.Transact([&](storage::Tx& tx) {
-      constexpr storage::Statement kInsert{
-          "test.queue_insert",
-          "INSERT INTO boleta (folio, channel, citizen_id, source_inbox_id, text, status, intent,"
-          "  categoria, confidence, colonia, colonia_postal_code, classification, created_at,"
-          "  updated_at) VALUES ($1, 'whatsapp', (SELECT max(id) FROM citizen), $2, $3,"
-          "  'por_clasificar', $4, nullif($5, ''), $6, nullif($7, ''), nullif($8, ''), $9::jsonb,"
-          "  now(), now()) RETURNING id"};
-      return tx.Exec(kInsert, {folio, inbox, text, reading.intent, reading.categoria,
-                               reading.confidence, reading.colonia ? reading.colonia->name : "",
-                               reading.colonia ? reading.colonia->postal_code : "",
-                               reading.ToJson()})
-          .at(0)
-          .Int(0);
-    });
-    EXPECT_TRUE(inserted) << inserted.error().message;
-    return inserted ? *inserted : 0;
-  }
-
   HttpResponse Decide(std::int64_t id, const std::string& decision, const std::string& fields) {
     return Post("/clasificacion/" + std::to_string(id) + "/" + decision,
                 "csrf=" + csrf_ + (fields.empty() ? "" : "&" + fields), cookie_);

@@ -32,12 +32,12 @@ constexpr const char* kPassword = "contraseña de prueba larga";
 
 class StaffWebFixture : public ::testing::Test {
  protected:
-  StaffWebFixture()
+  explicit StaffWebFixture(const std::filesystem::path& rules = testing::SourceDir() / "rules")
       : database_(db_.Settings()),
         calendar_(*workflow::BusinessCalendar::Load(testing::SourceDir() / "rules/calendario.toml")),
         local_(*workflow::LocalTime::Load("America/Mazatlan")),
         sla_(calendar_, local_),
-        classifiers_(std::move(*classify::ClassifierHolder::Load(testing::SourceDir() / "rules"))),
+        classifiers_(std::move(*classify::ClassifierHolder::Load(rules))),
         workflow_(sla_, clock_),
         media_(std::filesystem::temp_directory_path() / ("sac_media_staff_" + std::to_string(::getpid()))),
         web_(database_, workflow_, *classifiers_, sla_, local_, media_, clock_, web::SessionSettings{}) {
@@ -59,6 +59,37 @@ class StaffWebFixture : public ::testing::Test {
       db_.Execute("INSERT INTO staff_user_dependencia SELECT id, '" + dependencia +
                   "' FROM staff_user WHERE username = '" + username + "'");
     }
+  }
+
+  // A boleta waiting for a person, as the pipeline leaves it: classified, with its explanation.
+  std::int64_t Waiting(const std::string& folio, const std::string& text, bool from_a_chat = true) {
+    const auto reading = classifiers_->Current()->Classify(text);
+    std::optional<std::int64_t> inbox;
+    if (from_a_chat) {
+      db_.Execute("INSERT INTO webhook_request (channel, body) VALUES ('whatsapp', '\\x')");
+      db_.Execute("INSERT INTO citizen (display_name) VALUES ('')");
+      db_.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload) "
+                  "SELECT max(r.id), 'whatsapp', 'wamid." + folio + "', 'message', '5216691234501',"
+                  " '{}' FROM webhook_request r");
+      inbox = db_.Count("SELECT max(id) FROM inbox");
+    }
+    auto inserted = database_.Transact([&](storage::Tx& tx) {
+      constexpr storage::Statement kInsert{
+          "test.queue_insert",
+          "INSERT INTO boleta (folio, channel, citizen_id, source_inbox_id, text, status, intent,"
+          "  categoria, confidence, colonia, colonia_postal_code, classification, created_at,"
+          "  updated_at) VALUES ($1, 'whatsapp', (SELECT max(id) FROM citizen), $2, $3,"
+          "  'por_clasificar', $4, nullif($5, ''), $6, nullif($7, ''), nullif($8, ''), $9::jsonb,"
+          "  now(), now()) RETURNING id"};
+      return tx.Exec(kInsert, {folio, inbox, text, reading.intent, reading.categoria,
+                               reading.confidence, reading.colonia ? reading.colonia->name : "",
+                               reading.colonia ? reading.colonia->postal_code : "",
+                               reading.ToJson()})
+          .at(0)
+          .Int(0);
+    });
+    EXPECT_TRUE(inserted) << inserted.error().message;
+    return inserted ? *inserted : 0;
   }
 
   HttpResponse Call(HttpRequest request) {
