@@ -9,6 +9,8 @@
 #include "channels/common/mx_phone.h"
 #include "citizens/citizen_directory.h"
 #include "conversation/replies.h"
+#include "http/multipart.h"
+#include "media/image_type.h"
 #include "routing/route_boleta.h"
 #include "web/personal_data_log.h"
 #include "web/staff_page.h"
@@ -23,6 +25,45 @@ using storage::Statement;
 using storage::Tx;
 
 constexpr std::size_t kMaxText = 4000;
+constexpr std::size_t kMaxPhotos = 3;
+
+constexpr Statement kAddPhoto{
+    "capture.add_photo",
+    "INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, filename,"
+    "  download_state, file_sha256, size_bytes, downloaded_at) "
+    "VALUES ($1, 'image', 'captura:' || $3, $2, $4, 'stored', $3, $5, $6)"};
+
+struct Photo {
+  std::string_view bytes;
+  std::string_view mime_type;
+  std::string filename;
+};
+
+// The photos of a capture form: at most kMaxPhotos, each a real JPEG, PNG, GIF or WebP of at most
+// kMaxPhotoBytes. An empty file input sends a part without bytes: not a photo.
+Result<std::vector<Photo>> PhotosOf(const HttpRequest& request) {
+  std::vector<Photo> photos;
+  const auto content_type = request.headers.Get("Content-Type");
+  if (!content_type || http::MultipartBoundary(*content_type).empty()) return photos;
+  const auto parts = http::ParseMultipart(*content_type, request.body, kMaxMultipartParts);
+  if (!parts) return MakeError(Errc::kInvalidArgument, "El formulario llegó incompleto; vuelve a enviarlo.");
+  for (const auto& part : *parts) {
+    if (part.name != "foto" || part.data.empty()) continue;
+    if (photos.size() == kMaxPhotos) {
+      return MakeError(Errc::kInvalidArgument, "Se pueden adjuntar hasta 3 fotos.");
+    }
+    if (part.data.size() > StaffWeb::kMaxPhotoBytes) {
+      return MakeError(Errc::kInvalidArgument, "Cada foto puede pesar hasta 8 MB.");
+    }
+    const auto type = media::ImageTypeOf(part.data);
+    if (!type) {
+      return MakeError(Errc::kInvalidArgument,
+                       "«" + part.filename + "» no es una foto (JPEG, PNG, GIF o WebP).");
+    }
+    photos.push_back({part.data, *type, part.filename.substr(0, 200)});
+  }
+  return photos;
+}
 
 // How a captured petition came in: the boleta's channel, and how the form names it.
 struct CaptureChannel {
@@ -40,7 +81,8 @@ constexpr Statement kCaptured{
     "SELECT b.id, b.folio, b.status, b.channel, b.text, coalesce(b.colonia, ''),"
     "  coalesce(b.address_text, ''), coalesce(d.name, ''), b.due_at IS NOT NULL,"
     "  extract(epoch FROM b.created_at)::float8, extract(epoch FROM b.due_at)::float8,"
-    "  coalesce(c.display_name, ''), coalesce(c.phone, '') "
+    "  coalesce(c.display_name, ''), coalesce(c.phone, ''),"
+    "  (SELECT count(*) FROM boleta_media m WHERE m.boleta_id = b.id) "
     "FROM boleta b LEFT JOIN dependencia d ON d.id = b.dependencia_id"
     "  LEFT JOIN citizen c ON c.id = b.citizen_id "
     "WHERE b.folio = $1 AND b.channel IN ('telefono', 'modulo', 'recorrido')"};
@@ -75,7 +117,8 @@ HttpResponse StaffWeb::CapturePage(int status, const StaffSession& session,
   Html content;
   content.Markup("<h1>Captura de petición</h1>");
   if (!problem.empty()) content.Markup("<p class=\"error\" role=\"alert\">").Text(problem).Markup("</p>");
-  content.Markup("<form class=\"captura\" method=\"post\" action=\"/captura\">")
+  content.Markup("<form class=\"captura\" method=\"post\" action=\"/captura\" "
+                 "enctype=\"multipart/form-data\">")
       .Append(CsrfField(session))
       .Markup("<fieldset><legend>¿Cómo llegó?</legend>");
   for (const CaptureChannel& option : kCaptureChannels) {
@@ -88,7 +131,8 @@ HttpResponse StaffWeb::CapturePage(int status, const StaffSession& session,
   // /captura/sugerencia; without JavaScript the form works the same, without the hint).
   content.Markup("</fieldset><label>Lo que pide el ciudadano <textarea name=\"texto\" required "
                  "rows=\"5\" maxlength=\"4000\" hx-post=\"/captura/sugerencia\" "
-                 "hx-trigger=\"keyup changed delay:400ms\" hx-target=\"#sugerencia\">")
+                 "hx-params=\"csrf,texto\" hx-trigger=\"keyup changed delay:400ms\" "
+                 "hx-target=\"#sugerencia\">")
       .Text(value("texto"))
       .Markup("</textarea></label><p id=\"sugerencia\" class=\"sugerencia\" aria-live=\"polite\">"
               "</p><label>Colonia <input name=\"colonia\" list=\"colonias\" "
@@ -97,7 +141,9 @@ HttpResponse StaffWeb::CapturePage(int status, const StaffSession& session,
       .Markup("></label><label>Calle, número y referencias <input name=\"direccion\" "
               "maxlength=\"300\"")
       .Attr("value", value("direccion"))
-      .Markup("></label><fieldset><legend>Ciudadano (opcional)</legend><label>Nombre "
+      .Markup("></label><label>Fotos (hasta 3, opcional) <input type=\"file\" name=\"foto\" "
+              "accept=\"image/jpeg,image/png,image/gif,image/webp\" multiple></label>"
+              "<fieldset><legend>Ciudadano (opcional)</legend><label>Nombre "
               "<input name=\"nombre\" maxlength=\"120\" autocomplete=\"off\"")
       .Attr("value", value("nombre"))
       .Markup("></label><label>Teléfono <input name=\"telefono\" type=\"tel\" maxlength=\"20\" "
@@ -175,6 +221,10 @@ HttpResponse StaffWeb::Capture(Tx& tx, const HttpRequest& request, const StaffSe
     }
     phone = *normalized;
   }
+  const auto photos = PhotosOf(request);
+  if (!photos) {
+    return CapturePage(400, session, values, photos.error().message + " Vuelve a elegir las fotos.");
+  }
   const auto rules = classifiers_.Current();
   classify::Classification reading = rules->Classify(text);
   if (!colonia_field.empty()) {
@@ -201,9 +251,22 @@ HttpResponse StaffWeb::Capture(Tx& tx, const HttpRequest& request, const StaffSe
   boleta.citizen_id = citizens::ForCapture(tx, name, phone);
   boleta.text = text;
   const workflow::BoletaRef created = workflow::CreateBoleta(tx, boleta, now);
+  // The photos go to the content-addressed store first (durable on return); a capture that then
+  // fails leaves at most an unreferenced file, never a row without its file.
+  for (const Photo& photo : *photos) {
+    const auto stored = media_.Store(photo.bytes);
+    if (!stored) {
+      StaffLog().Error("capture photo not stored", {{"error", stored.error().message}});
+      return CapturePage(503, session, values,
+                         "No se pudo guardar una foto; intenta de nuevo en un momento.");
+    }
+    tx.Exec(kAddPhoto, {created.id, photo.mime_type, stored->sha256, photo.filename,
+                        static_cast<long long>(stored->size), now});
+  }
   (void)routing::RouteNewBoleta(tx, workflow_, rules->rules(), created, std::move(reading), "", now);
   workflow::AppendEvent(tx, created.id, now, "capturada", workflow::Actor::Staff(session.user.username),
-                        std::nullopt, std::nullopt, "{\"canal\":\"" + channel + "\"}");
+                        std::nullopt, std::nullopt,
+                        "{\"canal\":\"" + channel + "\",\"fotos\":" + std::to_string(photos->size()) + "}");
   return Redirect("/captura/" + created.folio);
 }
 
@@ -235,6 +298,7 @@ HttpResponse StaffWeb::Captured(Tx& tx, const HttpRequest& request, const StaffS
   content.Markup("<dl><dt>Petición</dt><dd>").Text(row.Text(4)).Markup("</dd>");
   if (!row.Text(5).empty()) content.Markup("<dt>Colonia</dt><dd>").Text(row.Text(5)).Markup("</dd>");
   if (!row.Text(6).empty()) content.Markup("<dt>Dirección</dt><dd>").Text(row.Text(6)).Markup("</dd>");
+  if (row.Int(13) > 0) content.Markup("<dt>Fotos</dt><dd>").Number(row.Int(13)).Markup("</dd>");
   if (!row.Text(11).empty()) content.Markup("<dt>Nombre</dt><dd>").Text(row.Text(11)).Markup("</dd>");
   if (!row.Text(12).empty()) content.Markup("<dt>Teléfono</dt><dd>").Text(PhoneForPeople(row.Text(12))).Markup("</dd>");
   content.Markup("</dl><p class=\"nota\">Con este folio puede preguntar por su petición en "

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "conversation/replies.h"
+#include "http/multipart.h"
 #include "http/query.h"
 
 namespace sac::web {
@@ -159,6 +160,16 @@ HttpResponse Message(int status, std::string_view title, std::string_view text,
 
 Form FormOf(const HttpRequest& request) {
   Form fields;
+  const auto content_type = request.headers.Get("Content-Type");
+  if (content_type && !http::MultipartBoundary(*content_type).empty()) {
+    // A form that carries files: its plain fields (the files are read by the page that wants them).
+    const auto parts = http::ParseMultipart(*content_type, request.body, kMaxMultipartParts);
+    if (!parts) return fields;
+    for (const auto& part : *parts) {
+      if (part.filename.empty()) fields.emplace(part.name, std::string(part.data));
+    }
+    return fields;
+  }
   auto parsed = http::ParseForm(request.body, 32);
   if (!parsed) return fields;
   for (auto& [name, value] : *parsed) fields.emplace(std::move(name), std::move(value));

@@ -59,7 +59,9 @@ std::string Percent(double share);
 HttpResponse Message(int status, std::string_view title, std::string_view text,
                      const StaffSession* session);
 
-// The fields of an application/x-www-form-urlencoded body (empty when malformed).
+// The fields of an application/x-www-form-urlencoded body, or the plain (not file) fields of a
+// multipart/form-data one; empty when malformed.
+inline constexpr std::size_t kMaxMultipartParts = 40;
 Form FormOf(const HttpRequest& request);
 std::string Field(const Form& form, std::string_view name);
 

@@ -237,7 +237,9 @@ void StaffWeb::AddRoutes(http::Router& router) {
   router.Add({"GET", "/captura", "staff_capture", http::kNoBody, [this](const HttpRequest& r) {
                 return Guard(r, "/captura", &StaffWeb::CaptureForm);
               }});
-  router.Add({"POST", "/captura", "staff_capture", kFormBytes, [this](const HttpRequest& r) {
+  // Captura carries up to three photos (multipart/form-data).
+  constexpr std::size_t kCaptureBytes = 3 * StaffWeb::kMaxPhotoBytes + 64 * 1024;
+  router.Add({"POST", "/captura", "staff_capture", kCaptureBytes, [this](const HttpRequest& r) {
                 return Guard(r, "/captura", &StaffWeb::Capture);
               }});
   router.Add({"POST", "/captura/sugerencia", "staff_capture_hint", kFormBytes,

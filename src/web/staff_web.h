@@ -57,6 +57,9 @@ class StaffWeb {
 
   void AddRoutes(http::Router& router);
 
+  // A photo attached at Captura; the form takes up to three.
+  static constexpr std::size_t kMaxPhotoBytes = 8 * 1024 * 1024;
+
  private:
   HttpResponse LoginForm(const HttpRequest& request);
   HttpResponse Login(const HttpRequest& request);

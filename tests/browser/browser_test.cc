@@ -23,7 +23,7 @@ using namespace std::chrono_literals;
 
 constexpr const char* kPassword = "primera contraseña de prueba";
 
-TEST(BrowserTest, ACapturistaClassifiesAndCapturesThenTheEnlaceReadsAndAttends) {
+TEST(BrowserTest, ACapturistaClassifiesAndCapturesThenTheEnlaceAttendsAndAnAdministratorAdministers) {
   const std::filesystem::path script = testing::SourceDir() / "tests/browser/staff_web.test.mjs";
   ASSERT_TRUE(std::filesystem::exists(testing::SourceDir() / "web/node_modules/playwright-core"))
       << "run deploy/dev.sh test (it installs web/node_modules with npm ci)";
@@ -36,6 +36,7 @@ TEST(BrowserTest, ACapturistaClassifiesAndCapturesThenTheEnlaceReadsAndAttends) 
     routing::UpsertDependencias(tx, *dependencias);
     web::CreateStaffUser(tx, {"capturista", "Capturista de prueba", "atencion_ciudadana", kPassword});
     web::CreateStaffUser(tx, {"enlace.aseo", "Enlace de Aseo Urbano", "enlace", kPassword});
+    web::CreateStaffUser(tx, {"admin.sac", "Administración de prueba", "administrador", kPassword});
     constexpr storage::Statement kBind{
         "browser.bind",
         "INSERT INTO staff_user_dependencia SELECT id, 'aseo_urbano' FROM staff_user "
@@ -43,7 +44,7 @@ TEST(BrowserTest, ACapturistaClassifiesAndCapturesThenTheEnlaceReadsAndAttends) 
     tx.Exec(kBind, {});
     constexpr storage::Statement kKnown{
         "browser.known",
-        "UPDATE staff_user SET must_change_password = false WHERE username = 'enlace.aseo'"};
+        "UPDATE staff_user SET must_change_password = false WHERE username <> 'capturista'"};
     tx.Exec(kKnown, {});
   }));
   // A boleta the classifier was not sure about, as the pipeline leaves it (folios carry the
@@ -82,6 +83,7 @@ TEST(BrowserTest, ACapturistaClassifiesAndCapturesThenTheEnlaceReadsAndAttends) 
                            {{"SAC_BASE_URL", "http://127.0.0.1:" + std::to_string(*port)},
                             {"SAC_USER", "capturista"},
                             {"SAC_ENLACE", "enlace.aseo"},
+                            {"SAC_ADMIN", "admin.sac"},
                             {"SAC_PASSWORD", kPassword},
                             {"SAC_QUEUED_FOLIO", queued},
                             {"SAC_ARTIFACTS", artifacts.string()}});
@@ -90,13 +92,16 @@ TEST(BrowserTest, ACapturistaClassifiesAndCapturesThenTheEnlaceReadsAndAttends) 
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_THAT(result.out, ::testing::HasSubstr("folio " + year + "-000002"));
   for (const char* shot : {"01-inicio.png", "02-bandeja.png", "03-ficha.png", "04-estadisticas.png",
-                           "05-bandeja-dependencia.png", "06-boleta.png"}) {
+                           "05-bandeja-dependencia.png", "06-boleta.png", "07-reunion.png",
+                           "08-admin-reglas.png", "09-admin-usuarios.png", "reunion.pdf"}) {
     EXPECT_TRUE(std::filesystem::exists(artifacts / shot)) << shot;
   }
   EXPECT_EQ(db.Scalar("SELECT status || ':' || dependencia_id FROM boleta WHERE folio = '" + queued + "'"),
             "atendida:aseo_urbano")
       << "classified by the capturista, then read and attended by the enlace";
-  EXPECT_EQ(db.Scalar("SELECT must_change_password FROM staff_user"), "f");
+  EXPECT_EQ(db.Scalar("SELECT must_change_password FROM staff_user WHERE username = 'capturista'"), "f");
+  EXPECT_EQ(db.Scalar("SELECT role FROM staff_user WHERE username = 'director.nuevo'"), "director");
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM boleta_media WHERE download_state = 'stored'"), "1");
 }
 
 }  // namespace

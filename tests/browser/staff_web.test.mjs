@@ -1,12 +1,13 @@
 // The staff web in a real browser (Debian's chromium driven by playwright-core, headless): a
 // capturista signs in for the first time and chooses a password, classifies a queued boleta,
 // captures a phone petition and reads its folio, and signs out; then the enlace of the
-// dependencia it went to marks it read in their inbox, opens it and reports it attended. Screenshots go to
-// $SAC_ARTIFACTS. Started by tests/browser/browser_test.cc, which serves SAC and seeds the data.
+// dependencia it went to marks it read in their inbox, opens it and reports it attended; the
+// meeting pack's PDF opens; an administrator reloads the rules and creates an account.
+// Screenshots go to $SAC_ARTIFACTS. Started by tests/browser/browser_test.cc, which serves SAC and seeds the data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
 
@@ -16,6 +17,10 @@ const firstPassword = process.env.SAC_PASSWORD;
 const artifacts = process.env.SAC_ARTIFACTS;
 const queued = process.env.SAC_QUEUED_FOLIO;
 const enlace = process.env.SAC_ENLACE;
+const admin = process.env.SAC_ADMIN;
+// A 1×1 PNG: the photo attached at Captura.
+const photo = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+                          'base64');
 const newPassword = 'una contraseña nueva y larga';
 
 function chromiumPath() {
@@ -93,10 +98,12 @@ test('capture a phone petition and read its folio', async () => {
   await page.waitForFunction(() => document.getElementById('sugerencia').textContent.includes('JUMAPAM'));
   await page.fill('input[name=nombre]', 'Martha Peña');
   await page.fill('input[name=telefono]', '669 123 4501');
+  await page.setInputFiles('input[name=foto]', { name: 'fuga.png', mimeType: 'image/png', buffer: photo });
   await page.click('main button[type=submit]');
   const folio = (await page.textContent('.folio')).trim();
   assert.match(folio, /^\d{4}-\d{6}$/);
   assert.match(await page.textContent('.ficha'), /La atiende/);
+  assert.match(await page.textContent('.ficha'), /Fotos\s*1/, 'the photo went with it');
   await shot('03-ficha');
   console.log(`folio ${folio}`);
 });
@@ -107,6 +114,22 @@ test('the statistics page draws its charts', async () => {
       ['g-tendencia', 'g-medio', 'g-dependencia', 'g-validacion']
         .every((id) => Chart.getChart(document.getElementById(id))));
   await shot('04-estadisticas');
+});
+
+test('the meeting pack opens as a PDF', async () => {
+  await page.click('nav a[href="/reunion"]');
+  assert.match(await page.textContent('h1'), /Reunión mensual/);
+  assert.ok(await page.locator('table.cifras').count() > 0, 'the summary table');
+  await shot('07-reunion');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('a:has-text("Descargar el PDF")'),
+  ]);
+  const file = join(artifacts, 'reunion.pdf');
+  await download.saveAs(file);
+  assert.equal(readFileSync(file).subarray(0, 5).toString(), '%PDF-');
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  assert.match(text, /Reunión mensual · JUMAPAM/, 'poppler reads it');
 });
 
 test('sign out', async () => {
@@ -133,4 +156,24 @@ test('the enlace marks it read in the inbox, opens it and reports it attended', 
   await attend.locator('button').click();
   assert.match(await page.textContent('h1'), /Atendida/);
   await shot('06-boleta');
+});
+
+test('an administrator reloads the rules and creates an account', async () => {
+  await page.locator('header button', { hasText: 'Salir' }).click();
+  await page.fill('input[name=usuario]', admin);
+  await page.fill('input[name=contrasena]', firstPassword);
+  await page.click('button[type=submit]');
+  await page.click('nav a[href="/admin"]');
+  await page.click('a[href="/admin/reglas"]');
+  assert.ok(await page.locator('td.bien', { hasText: 'cumple' }).count() >= 4, 'every gate passes');
+  await page.click('button:has-text("Recargar reglas")');
+  assert.match(await page.textContent('.hecho'), /Reglas recargadas/);
+  await shot('08-admin-reglas');
+  await page.goto(`${base}/admin/usuarios`);
+  await page.fill('input[name=usuario]', 'director.nuevo');
+  await page.fill('input[name=nombre]', 'Director de prueba');
+  await page.selectOption('select[name=rol]', 'director');
+  await page.click('button:has-text("Crear cuenta")');
+  assert.match(await page.textContent('.hecho'), /Contraseña inicial/);
+  await shot('09-admin-usuarios');
 });

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "classify/classifier_holder.h"
 #include "routing/dependencias.h"
@@ -334,6 +335,42 @@ TEST_F(QueueTest, ACapturedCallGetsItsFolioRoutedWithTheColoniaStaffGave) {
             303);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM citizen"), 1);
   EXPECT_EQ(db_.Count("SELECT count(DISTINCT citizen_id) FROM boleta"), 1);
+}
+
+TEST_F(QueueTest, ACaptureCarriesPhotosThatAreRealImagesOnly) {
+  const std::string jpeg = "\xFF\xD8\xFF\xE0 la foto del bache";
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + " la otra foto";
+  const std::vector<std::pair<std::string, std::string>> fields = {
+      {"csrf", csrf_}, {"canal", "recorrido"}, {"texto", "un bache enorme en la avenida"}};
+  const auto created = PostMultipart("/captura", fields,
+                                     {{"foto", "bache.jpg", jpeg}, {"foto", "otra.png", png},
+                                      {"foto", "", ""}},  // an empty file input
+                                     cookie_);
+  ASSERT_EQ(created.status, 303) << created.body;
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(mime_type || ':' || download_state || ':' || size_bytes, ','"
+                       " ORDER BY id) FROM boleta_media"),
+            "image/jpeg:stored:" + std::to_string(jpeg.size()) + ",image/png:stored:" +
+                std::to_string(png.size()));
+  const auto sha = db_.Scalar("SELECT file_sha256 FROM boleta_media ORDER BY id LIMIT 1");
+  std::ifstream stored(media_.PathOf(sha), std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(stored), {}), jpeg) << "the bytes, on disk";
+  EXPECT_THAT(Get(Header(created, "Location"), cookie_).body, HasSubstr("<dt>Fotos</dt><dd>2</dd>"));
+  const auto page = Get("/boletas/2026-000001", cookie_);
+  EXPECT_THAT(page.body, HasSubstr("<img")) << "shown on the boleta";
+
+  // Not a photo, whatever its name says; too many; a broken body: nothing is registered.
+  const auto svg = PostMultipart("/captura", fields,
+                                 {{"foto", "foto.jpg", "<svg onload=alert(1)></svg>"}}, cookie_);
+  EXPECT_EQ(svg.status, 400);
+  EXPECT_THAT(svg.body, HasSubstr("no es una foto"));
+  EXPECT_THAT(svg.body, HasSubstr("un bache enorme en la avenida")) << "the form is kept";
+  const auto four = PostMultipart("/captura", fields,
+                                  {{"foto", "1.jpg", jpeg}, {"foto", "2.jpg", jpeg},
+                                   {"foto", "3.jpg", jpeg}, {"foto", "4.jpg", jpeg}}, cookie_);
+  EXPECT_EQ(four.status, 400);
+  EXPECT_THAT(four.body, HasSubstr("hasta 3 fotos"));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 1);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_media"), 2);
 }
 
 TEST_F(QueueTest, WhileStaffTypeTheClassifierSaysWhatItUnderstands) {

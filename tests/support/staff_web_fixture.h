@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <tuple>
 
 #include "classify/classifier_holder.h"
 #include "tests/support/fake_clock.h"
@@ -121,6 +122,34 @@ class StaffWebFixture : public ::testing::Test {
     request.headers.Add("Content-Type", "application/x-www-form-urlencoded");
     if (!cookie.empty()) request.headers.Add("Cookie", cookie);
     if (origin != nullptr) request.headers.Add("Origin", origin);
+    return Call(request);
+  }
+
+  // A multipart/form-data POST, as a form with a file input sends it: `fields` plain, `files`
+  // as (field, filename, bytes).
+  HttpResponse PostMultipart(const std::string& path,
+                             const std::vector<std::pair<std::string, std::string>>& fields,
+                             const std::vector<std::tuple<std::string, std::string, std::string>>& files,
+                             const std::string& cookie) {
+    const std::string boundary = "----sacTestBoundary0123456789";
+    std::string body;
+    for (const auto& [name, value] : fields) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" +
+              value + "\r\n";
+    }
+    for (const auto& [name, filename, bytes] : files) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name +
+              "\"; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" +
+              bytes + "\r\n";
+    }
+    body += "--" + boundary + "--\r\n";
+    HttpRequest request;
+    request.method = "POST";
+    request.path = path;
+    request.body = std::move(body);
+    request.headers.Add("Content-Type", "multipart/form-data; boundary=" + boundary);
+    request.headers.Add("Cookie", cookie);
+    request.headers.Add("Origin", kOrigin);
     return Call(request);
   }
 
