@@ -26,7 +26,7 @@ namespace {
 using storage::Statement;
 using storage::Tx;
 
-constexpr int kPageSize = 50;
+constexpr int kPageSize = 20;  // worked top-down; the next ones come after each decision
 
 constexpr Statement kQueueCount{"queue.count",
                                 "SELECT count(*) FROM boleta WHERE status = 'por_clasificar'"};
@@ -228,15 +228,21 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
       if (dependencia_id == top_dependencia) content.Markup(" selected");
       content.Markup(">").Text(name).Markup("</option>");
     }
+    // Categorías grouped by their dependencia (a name once per group, not once per option: the
+    // page repeats this list for every boleta).
     content.Markup("</select></label><label>Categoría <select name=\"categoria\">"
                    "<option value=\"\">— sin cambiar —</option>");
-    for (const auto& categoria : rules.categorias()) {
-      content.Markup("<option").Attr("value", categoria.id);
-      if (categoria.id == top_categoria) content.Markup(" selected");
-      const auto name = dependencia_names.find(categoria.dependencia);
-      content.Markup(">").Text(categoria.name).Markup(" (")
-          .Text(name != dependencia_names.end() ? name->second : categoria.dependencia)
-          .Markup(")</option>");
+    for (const auto& [dependencia_id, name] : dependencias) {
+      bool opened = false;
+      for (const auto& categoria : rules.categorias()) {
+        if (categoria.dependencia != dependencia_id) continue;
+        if (!opened) content.Markup("<optgroup").Attr("label", name).Markup(">");
+        opened = true;
+        content.Markup("<option").Attr("value", categoria.id);
+        if (categoria.id == top_categoria) content.Markup(" selected");
+        content.Markup(">").Text(categoria.name).Markup("</option>");
+      }
+      if (opened) content.Markup("</optgroup>");
     }
     content.Markup("</select></label><label>Colonia <input name=\"colonia\" list=\"colonias\" "
                    "autocomplete=\"off\"")

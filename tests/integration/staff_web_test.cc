@@ -169,6 +169,61 @@ TEST_F(StaffWebTest, EveryPageAnswersEveryRoleAsItsTableSays) {
   }
 }
 
+// The role × page × dependencia matrix, generated from the role table: every page an enlace may
+// open that names a boleta answers 404 for another dependencia's (as if it did not exist) and
+// never 404 for their own; the pages that take a dependencia do the same.
+TEST_F(StaffWebTest, AnEnlaceReachesOnlyItsOwnDependenciasBoletasOnEveryPage) {
+  AddUser("enlace_agua", "enlace", "jumapam");
+  clock_.Set(std::chrono::system_clock::now());
+  db_.Execute(
+      "INSERT INTO boleta (folio, channel, text, status, dependencia_id, due_at, created_at,"
+      "  updated_at, status_changed_at) VALUES "
+      "('2026-000001', 'whatsapp', 'fuga', 'leida', 'jumapam', now() + interval '5 days', now(),"
+      "  now(), now()),"
+      "('2026-000002', 'whatsapp', 'bache', 'leida', 'obras_publicas', now() + interval '5 days',"
+      "  now(), now(), now())");
+  const auto photo = media_.Store("\xFF\xD8\xFF\xE0 foto");
+  ASSERT_TRUE(photo);
+  db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type,"
+              "  download_state, file_sha256) SELECT id, 'image', 'm' || id, 'image/jpeg', 'stored', '" +
+              photo->sha256 + "' FROM boleta");
+  const std::string cookie = SignIn("enlace_agua");
+  const std::string csrf = CsrfOf(cookie);
+  int cells = 0;
+  for (const StaffPage& page : StaffPages()) {
+    if (page.path.find("{folio}") == std::string::npos ||
+        std::find(page.roles.begin(), page.roles.end(), "enlace") == page.roles.end()) {
+      continue;
+    }
+    for (const auto& [folio, own] : {std::pair{"2026-000001", true}, std::pair{"2026-000002", false}}) {
+      std::string path = page.path;
+      path.replace(path.find("{folio}"), 7, folio);
+      if (const auto at = path.find("{archivo}"); at != std::string::npos) {
+        path.replace(at, 9, db_.Scalar("SELECT m.id FROM boleta_media m JOIN boleta b ON "
+                                       "b.id = m.boleta_id WHERE b.folio = '" + std::string(folio) + "'"));
+      }
+      SCOPED_TRACE(page.method + " " + path);
+      const auto response = page.method == "GET" ? Get(path, cookie) : Post(path, "csrf=" + csrf, cookie);
+      if (own) {
+        EXPECT_NE(response.status, 404);
+      } else {
+        EXPECT_EQ(response.status, 404);
+      }
+      ++cells;
+    }
+  }
+  for (const char* path : {"/bandeja", "/reunion", "/bandeja?formato=csv&"}) {
+    const std::string base = std::string(path) + (std::string(path).back() == '&' ? "" : "?");
+    EXPECT_EQ(Get(base + "dependencia=jumapam", cookie).status, 200) << path;
+    EXPECT_EQ(Get(base + "dependencia=obras_publicas", cookie).status, 404) << path;
+    cells += 2;
+  }
+  EXPECT_GE(cells, 12);
+  // Nothing of the other dependencia's changed.
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event b JOIN boleta o ON o.id = b.boleta_id "
+                      "WHERE o.folio = '2026-000002'"), 0);
+}
+
 TEST_F(StaffWebTest, AnEnlaceSeesTheFollowUpOfItsOwnDependenciasOnly) {
   AddUser("enlace_agua", "enlace", "jumapam");
   db_.Execute(
