@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "conversation/replies.h"
 #include "reports/table_file.h"
 #include "web/list_download.h"
 #include "web/personal_data_log.h"
@@ -127,6 +128,48 @@ HttpResponse StaffWeb::OpenData(const HttpRequest& request) {
                           row.categoria, row.colonia, row.postal_code, row.due, row.attended});
   }
   return Attachment(reports::ToCsv(table), reports::kCsvContentType, name);
+}
+
+HttpResponse StaffWeb::OpenDataIndex(const HttpRequest& /*request*/) {
+  using namespace std::chrono;
+  const year_month_day today(local_.LocalDate(clock_.Now()));
+  Html content;
+  content.Markup("<h1>Datos abiertos de Atención Ciudadana</h1><p>Cada mes, las peticiones que "
+                 "la ciudadanía de Mazatlán hizo al Ayuntamiento y qué pasó con ellas, sin ningún "
+                 "dato personal: ni nombres, ni teléfonos, ni domicilios, ni el texto de la "
+                 "petición; el lugar solo como colonia y código postal. Libre uso; cite la fuente "
+                 "«Ayuntamiento de Mazatlán, SAC».</p><table class=\"lista\"><thead><tr>"
+                 "<th>Mes</th><th>CSV</th><th>JSON</th></tr></thead><tbody>");
+  year_month month = today.year() / today.month();
+  for (int i = 0; i < 12; ++i, month -= months(1)) {
+    char name[16];
+    std::snprintf(name, sizeof name, "%04d-%02u", static_cast<int>(month.year()) % 10000,
+                  static_cast<unsigned>(month.month()));
+    content.Markup("<tr><td>").Text(conversation::SpanishMonth(static_cast<unsigned>(month.month())) +
+                                    " de " + std::to_string(static_cast<int>(month.year())))
+        .Markup("</td><td><a").Attr("href", std::string("/datos-abiertos/") + name + ".csv")
+        .Markup(">").Text(std::string(name) + ".csv").Markup("</a></td><td><a")
+        .Attr("href", std::string("/datos-abiertos/") + name + ".json").Markup(">")
+        .Text(std::string(name) + ".json").Markup("</a></td></tr>");
+  }
+  content.Markup(
+      "</tbody></table><h2>Campos</h2><table class=\"lista\"><tbody>"
+      "<tr><th>folio</th><td>Identificador público de la petición (AAAA-NNNNNN).</td></tr>"
+      "<tr><th>fecha</th><td>Día en que se recibió (AAAA-MM-DD, hora de Mazatlán).</td></tr>"
+      "<tr><th>medio</th><td>Por dónde llegó: WhatsApp, Telegram, Messenger, Instagram, correo, "
+      "SMS, la app municipal, llamada, módulo o recorrido.</td></tr>"
+      "<tr><th>estado</th><td>por_clasificar, canalizada, leida, programada, en_seguimiento, "
+      "atendida, validada, inconformidad, cerrada, no_procede o duplicada.</td></tr>"
+      "<tr><th>dependencia</th><td>La unidad municipal que la atiende.</td></tr>"
+      "<tr><th>categoria</th><td>El tipo de petición (fuga de agua, bache, alumbrado…).</td></tr>"
+      "<tr><th>colonia, codigo_postal</th><td>Según el catálogo SEPOMEX; vacío si no se "
+      "indicó.</td></tr>"
+      "<tr><th>plazo</th><td>Fecha límite de atención: 10 días hábiles desde que se canaliza "
+      "(15 para alumbrado público).</td></tr>"
+      "<tr><th>fecha_atencion</th><td>Día en que la dependencia la reportó atendida; vacío si "
+      "aún no.</td></tr></tbody></table><p>CSV en UTF-8 (RFC 4180); JSON como lista de "
+      "objetos con los mismos campos.</p>");
+  return Document(200, "Datos abiertos", content, nullptr);
 }
 
 }  // namespace sac::web

@@ -21,6 +21,9 @@ using storage::Tx;
 constexpr Statement kDependencias{
     "meeting_page.dependencias", "SELECT id, name FROM dependencia WHERE active ORDER BY name"};
 
+// Each list on screen stops here; the PDF and the downloads carry all of it.
+constexpr std::size_t kShownPerList = 100;
+
 std::string Days(int days) { return days == 1 ? "1 día" : std::to_string(days) + " días"; }
 
 const char* ListName(const reports::MeetingBoleta& boleta) {
@@ -67,12 +70,14 @@ HttpResponse StaffWeb::Meeting(Tx& tx, const HttpRequest& request, const StaffSe
   if (!dependencias.empty()) pack = reports::LoadMeetingPack(tx, sla_, local_, now, dependencias);
   pack.as_of = now;
   const auto classifier = classifiers_.Current();
+  const bool on_screen = as != "pdf" && !RequestedFormat(request);
   std::vector<std::int64_t> shown;
   for (auto& section : pack.sections) {
     for (auto* list : {&section.overdue, &section.unread, &section.pending}) {
-      for (auto& boleta : *list) {
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        auto& boleta = (*list)[i];
         boleta.categoria = classifier->rules().CategoriaName(boleta.categoria);
-        shown.push_back(boleta.id);
+        if (!on_screen || i < kShownPerList) shown.push_back(boleta.id);
       }
     }
   }
@@ -155,7 +160,8 @@ HttpResponse StaffWeb::Meeting(Tx& tx, const HttpRequest& request, const StaffSe
                 "<th>Categoría</th><th>Colonia</th><th>Canalizada</th><th>Días hábiles</th>"
                 "<th>Plazo</th><th>")
         .Text(age_title).Markup("</th><th>Petición</th></tr></thead><tbody>");
-    for (const auto& boleta : boletas) {
+    for (std::size_t i = 0; i < boletas.size() && i < kShownPerList; ++i) {
+      const auto& boleta = boletas[i];
       content.Markup("<tr><td><a").Attr("href", "/boletas/" + boleta.folio).Markup(">")
           .Text(boleta.folio).Markup("</a></td><td>").Text(workflow::StatusLabel(boleta.status));
       if (boleta.unread && boleta.standing == workflow::Standing::kOverdue) {
@@ -170,6 +176,10 @@ HttpResponse StaffWeb::Meeting(Tx& tx, const HttpRequest& request, const StaffSe
           .Markup("</td><td class=\"peticion\">").Text(boleta.text).Markup("</td></tr>");
     }
     content.Markup("</tbody></table>");
+    if (boletas.size() > kShownPerList) {
+      content.Markup("<p class=\"nota\">Y ").Number(static_cast<long long>(boletas.size() - kShownPerList))
+          .Markup(" más: la lista completa está en el PDF y en las descargas.</p>");
+    }
   };
   for (const auto& section : pack.sections) {
     content.Markup("<section class=\"reunion\"><h2>").Text(section.dependencia_name).Markup("</h2>");

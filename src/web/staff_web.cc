@@ -232,6 +232,8 @@ void StaffWeb::AddRoutes(http::Router& router) {
   router.Add({"GET", "/exportar/{archivo}", "staff_export", http::kNoBody,
               [this](const HttpRequest& r) { return Guard(r, "/exportar/{archivo}", &StaffWeb::Export); }});
   // Open data: public, nothing personal in it (exports.cc).
+  router.Add({"GET", "/datos-abiertos", "open_data", http::kNoBody,
+              [this](const HttpRequest& r) { return OpenDataIndex(r); }});
   router.Add({"GET", "/datos-abiertos/{archivo}", "open_data", http::kNoBody,
               [this](const HttpRequest& r) { return OpenData(r); }});
   router.Add({"GET", "/captura", "staff_capture", http::kNoBody, [this](const HttpRequest& r) {

@@ -146,6 +146,8 @@ class StaffWeb {
   // Exports (exports.cc): a month as CSV/XLSX for staff; open data (no personal data) for all.
   HttpResponse Export(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
   HttpResponse OpenData(const HttpRequest& request);
+  // The public page that lists the months and says what each field means.
+  HttpResponse OpenDataIndex(const HttpRequest& request);
 
   // After a queue decision: back to the queue, saying what was done, or the refusal's reason.
   HttpResponse QueueOutcome(const StaffSession& session, const Result<std::string>& done);

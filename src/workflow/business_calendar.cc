@@ -78,7 +78,25 @@ Date EasterSunday(int y) {
                                  day{static_cast<unsigned>(day_number)}});
 }
 
-BusinessCalendar::BusinessCalendar(std::vector<CalendarRule> rules) : rules_(std::move(rules)) {}
+BusinessCalendar::BusinessCalendar(std::vector<CalendarRule> rules) : rules_(std::move(rules)) {
+  constexpr int kFirstYear = 2000;
+  constexpr int kLastYear = 2060;
+  table_start_ = sys_days(year{kFirstYear} / January / 1);
+  table_end_ = sys_days(year{kLastYear + 1} / January / 1);
+  const auto span = static_cast<std::size_t>((table_end_ - table_start_).count());
+  std::vector<bool> off(span, false);
+  for (int y = kFirstYear; y <= kLastYear; ++y) {
+    for (const DayOff& day : DaysOff(y)) {
+      if (InTable(day.date)) off[static_cast<std::size_t>((day.date - table_start_).count())] = true;
+    }
+  }
+  business_before_.assign(span + 1, 0);
+  for (std::size_t i = 0; i < span; ++i) {
+    const weekday wd{table_start_ + days{static_cast<int>(i)}};
+    const bool business = wd != Saturday && wd != Sunday && !off[i];
+    business_before_[i + 1] = business_before_[i] + (business ? 1 : 0);
+  }
+}
 
 std::vector<DayOff> BusinessCalendar::DaysOff(int y) const {
   std::vector<DayOff> days_off;
@@ -118,6 +136,10 @@ bool BusinessCalendar::IsDayOff(Date date) const {
 }
 
 bool BusinessCalendar::IsBusinessDay(Date date) const {
+  if (InTable(date)) {
+    const auto i = static_cast<std::size_t>((date - table_start_).count());
+    return business_before_[i + 1] != business_before_[i];
+  }
   const weekday wd{date};
   return wd != Saturday && wd != Sunday && !IsDayOff(date);
 }
@@ -136,6 +158,12 @@ Date BusinessCalendar::AddBusinessDays(Date date, int count) const {
 int BusinessCalendar::BusinessDaysBetween(Date from, Date to) const {
   if (to < from) {
     return -BusinessDaysBetween(to, from);
+  }
+  if (InTable(from) && InTable(to)) {
+    // (from, to] = [from + 1, to + 1); to + 1 may be the table's end, which has its own entry.
+    const auto begin = static_cast<std::size_t>((from - table_start_).count()) + 1;
+    const auto end = static_cast<std::size_t>((to - table_start_).count()) + 1;
+    return business_before_[end] - business_before_[begin];
   }
   int count = 0;
   for (Date d = from + days{1}; d <= to; d += days{1}) {

@@ -63,8 +63,15 @@ class BusinessCalendar {
 
  private:
   bool IsDayOff(Date date) const;
+  bool InTable(Date date) const { return date >= table_start_ && date < table_end_; }
 
   std::vector<CalendarRule> rules_;
+  // Precomputed for kTableYears around today: business_before_[i] counts the business days in
+  // [table_start_, table_start_ + i), so a span costs two lookups instead of a walk over every
+  // day and rule (a meeting pack asks the age of thousands of boletas). Dates outside it walk.
+  Date table_start_{};
+  Date table_end_{};
+  std::vector<int> business_before_;
 };
 
 // Easter Sunday (Gregorian), by the anonymous Gregorian algorithm (Meeus/Jones/Butcher).

@@ -810,6 +810,11 @@ TEST_F(StaffWebTest, AMonthExportsToCsvAndXlsxForStaffAndAsOpenDataWithoutPerson
   EXPECT_THAT(json.body, HasSubstr("\"colonia\":\"Centro\""));
   EXPECT_THAT(json.body, Not(HasSubstr("Martha")));
   EXPECT_EQ(Get("/datos-abiertos/2026-03.xlsx").status, 404);
+  const auto index = Get("/datos-abiertos");  // public, documented
+  ASSERT_EQ(index.status, 200);
+  EXPECT_THAT(index.body, HasSubstr("sin ningún dato personal"));
+  EXPECT_THAT(index.body, HasSubstr("codigo_postal</th>"));
+  EXPECT_THAT(index.body, HasSubstr(".csv\">"));
 }
 
 

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "tests/support/testdata.h"
@@ -93,6 +94,39 @@ TEST(BusinessCalendarTest, CountsBusinessDaysBetweenDates) {
   for (int n : {1, 5, 10, 15, 30}) {
     const Date start = D(2026, 12, 20);
     EXPECT_EQ(calendar.BusinessDaysBetween(start, calendar.AddBusinessDays(start, n)), n);
+  }
+}
+
+// Spans are counted from a precomputed table (2000–2060) and by walking outside it: both must say
+// what the rules say, day by day, including across the table's edges.
+TEST(BusinessCalendarTest, SpansAgreeWithTheRulesDayByDayInsideAndOutsideTheTable) {
+  const BusinessCalendar calendar = Mazatlan();
+  const auto reference = [&](Date from, Date to) {
+    int count = 0;
+    for (Date d = from + days{1}; d <= to; d += days{1}) {
+      const weekday wd{d};
+      if (wd == Saturday || wd == Sunday) continue;
+      const auto off = calendar.DaysOff(static_cast<int>(year_month_day{d}.year()));
+      if (std::none_of(off.begin(), off.end(), [&](const DayOff& o) { return o.date == d; })) ++count;
+    }
+    return count;
+  };
+  const std::pair<Date, Date> spans[] = {
+      {D(2024, 1, 1), D(2024, 12, 31)},  {D(2019, 12, 20), D(2000, 1, 10)},
+      {D(1999, 12, 1), D(2000, 2, 1)},   {D(2060, 12, 1), D(2061, 2, 1)},
+      {D(1998, 3, 1), D(1998, 5, 1)},    {D(2026, 11, 30), D(2026, 11, 30)},
+      {D(2030, 3, 15), D(2031, 4, 20)}};
+  for (const auto& [from, to] : spans) {
+    SCOPED_TRACE(FormatDate(from) + " → " + FormatDate(to));
+    const int expected = from <= to ? reference(from, to) : -reference(to, from);
+    EXPECT_EQ(calendar.BusinessDaysBetween(from, to), expected);
+  }
+  for (Date d = D(2059, 12, 15); d <= D(2061, 1, 15); d += days{1}) {
+    const auto off = calendar.DaysOff(static_cast<int>(year_month_day{d}.year()));
+    const weekday wd{d};
+    const bool business = wd != Saturday && wd != Sunday &&
+                          std::none_of(off.begin(), off.end(), [&](const DayOff& o) { return o.date == d; });
+    EXPECT_EQ(calendar.IsBusinessDay(d), business) << FormatDate(d);
   }
 }
 
