@@ -16,12 +16,15 @@ constexpr Statement kTakeCorrections{
     "  coalesce(c.machine_categoria, ''), coalesce(c.machine_confidence, 0), c.human_dependencia,"
     "  c.staff, b.id"};
 
-// The boleta's latest correction becomes a proposal; none is recorded when there is none.
+// The correction the routing just recorded becomes the proposal: the boleta's latest, if it sent
+// the boleta where it is now and was not written out yet (an older routing's is not this case).
 constexpr Statement kProposeLatest{
     "classify.propose_latest",
-    "UPDATE classification_correction SET proposed_by = $2, proposed_at = $3 WHERE id = ("
-    "  SELECT id FROM classification_correction WHERE boleta_id = $1 ORDER BY id DESC LIMIT 1) "
-    "RETURNING id"};
+    "UPDATE classification_correction c SET proposed_by = $2, proposed_at = $3 WHERE c.id = ("
+    "  SELECT l.id FROM classification_correction l JOIN boleta b ON b.id = l.boleta_id"
+    "  WHERE l.boleta_id = $1 AND l.human_dependencia = b.dependencia_id"
+    "    AND NOT l.proposed_as_case AND l.proposed_by IS NULL ORDER BY l.id DESC LIMIT 1) "
+    "RETURNING c.id"};
 // The person agreed with the machine: the boleta's own routing is the case.
 constexpr Statement kProposeAgreement{
     "classify.propose_agreement",
@@ -42,7 +45,7 @@ constexpr Statement kPendingProposals{
 constexpr Statement kMarkWrittenOut{
     "classify.mark_written_out",
     "UPDATE classification_correction SET proposed_as_case = true "
-    "WHERE id = ANY($1::bigint[]) AND NOT proposed_as_case"};
+    "WHERE id = ANY($1::bigint[]) AND proposed_by IS NOT NULL AND NOT proposed_as_case"};
 
 Correction FromRow(const storage::Row& row) {
   return Correction{row.Int(0),  row.Text(1),   row.Text(2), row.Text(3), row.Text(4),

@@ -26,10 +26,9 @@ std::string Parameter(std::string_view header, std::string_view key) {
     std::size_t consumed = 0;
     if (!rest.empty() && rest.front() == '"') {
       std::size_t i = 1;
-      for (; i < rest.size() && rest[i] != '"'; ++i) {
-        if (rest[i] == '\\' && i + 1 < rest.size()) ++i;
-        value += rest[i];
-      }
+      // Browsers percent-encode a quote inside a filename (%22) and send backslashes as they
+      // are, so a backslash is not an escape here.
+      for (; i < rest.size() && rest[i] != '"'; ++i) value += rest[i];
       consumed = i + 1;
     } else {
       consumed = std::min(rest.find(';'), rest.size());

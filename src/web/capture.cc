@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include <simdjson.h>
+
 #include "channels/common/mx_phone.h"
+#include "channels/common/split_text.h"
 #include "citizens/citizen_directory.h"
 #include "conversation/replies.h"
 #include "http/multipart.h"
@@ -60,7 +63,11 @@ Result<std::vector<Photo>> PhotosOf(const HttpRequest& request) {
       return MakeError(Errc::kInvalidArgument,
                        "«" + part.filename + "» no es una foto (JPEG, PNG, GIF o WebP).");
     }
-    photos.push_back({part.data, *type, part.filename.substr(0, 200)});
+    // The name as the phone gave it, kept only when it is valid UTF-8 (PostgreSQL takes nothing
+    // else), and cut between characters.
+    const bool readable = simdjson::validate_utf8(part.filename.data(), part.filename.size());
+    photos.push_back({part.data, *type,
+                      readable ? channels::FirstCharacters(part.filename, 120) : std::string("foto")});
   }
   return photos;
 }
@@ -245,23 +252,29 @@ HttpResponse StaffWeb::Capture(Tx& tx, const HttpRequest& request, const StaffSe
   }
   if (!address.empty()) reading.address = address;
 
+  // The photos go to the content-addressed store before anything is written (durable on
+  // return): a disk that refuses leaves no boleta behind, and a capture that fails later leaves
+  // at most an unreferenced file, never a row without its file.
+  std::vector<media::StoredFile> stored;
+  for (const Photo& photo : *photos) {
+    auto file = media_.Store(photo.bytes);
+    if (!file) {
+      StaffLog().Error("capture photo not stored", {{"error", file.error().message}});
+      return CapturePage(503, session, values,
+                         "No se pudo guardar una foto; intenta de nuevo en un momento.");
+    }
+    stored.push_back(*file);
+  }
   const TimePoint now = clock_.Now();
   workflow::NewBoleta boleta;
   boleta.channel = channel;
   boleta.citizen_id = citizens::ForCapture(tx, name, phone);
   boleta.text = text;
   const workflow::BoletaRef created = workflow::CreateBoleta(tx, boleta, now);
-  // The photos go to the content-addressed store first (durable on return); a capture that then
-  // fails leaves at most an unreferenced file, never a row without its file.
-  for (const Photo& photo : *photos) {
-    const auto stored = media_.Store(photo.bytes);
-    if (!stored) {
-      StaffLog().Error("capture photo not stored", {{"error", stored.error().message}});
-      return CapturePage(503, session, values,
-                         "No se pudo guardar una foto; intenta de nuevo en un momento.");
-    }
-    tx.Exec(kAddPhoto, {created.id, photo.mime_type, stored->sha256, photo.filename,
-                        static_cast<long long>(stored->size), now});
+  for (std::size_t i = 0; i < photos->size(); ++i) {
+    const Photo& photo = (*photos)[i];
+    tx.Exec(kAddPhoto, {created.id, photo.mime_type, stored[i].sha256, photo.filename,
+                        static_cast<long long>(stored[i].size), now});
   }
   (void)routing::RouteNewBoleta(tx, workflow_, rules->rules(), created, std::move(reading), "", now);
   workflow::AppendEvent(tx, created.id, now, "capturada", workflow::Actor::Staff(session.user.username),

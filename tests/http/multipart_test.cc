@@ -47,6 +47,16 @@ TEST(MultipartTest, TheBoundaryMayBeQuotedAndTheTypeAnyCase) {
   EXPECT_EQ(parts->at(0).name, "x");
 }
 
+TEST(MultipartTest, ABackslashInAFilenameIsJustACharacter) {
+  const std::string body = Body(
+      "------sacBoundary7MA4YWxk\r\n"
+      "Content-Disposition: form-data; name=\"foto\"; filename=\"C:\\fotos\\bache.jpg\"\r\n\r\n"
+      "x\r\n------sacBoundary7MA4YWxk--");
+  const auto parts = ParseMultipart(kType, body, 5);
+  ASSERT_TRUE(parts) << parts.error().message;
+  EXPECT_EQ(parts->at(0).filename, "C:\\fotos\\bache.jpg");
+}
+
 TEST(MultipartTest, RefusesWhatDoesNotFollowTheStructure) {
   const std::string head = "------sacBoundary7MA4YWxk\r\n";
   const std::string field = "Content-Disposition: form-data; name=\"a\"\r\n\r\nvalor";

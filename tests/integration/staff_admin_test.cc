@@ -121,6 +121,23 @@ TEST_F(StaffAdminTest, StaffProposeACaseFromTheQueueAndAnAdministratorTakesItToR
   EXPECT_GE(db_.Count("SELECT count(*) FROM personal_data_access WHERE route LIKE '/admin/reglas%'"), 2);
 }
 
+TEST_F(StaffAdminTest, AProposalIsTheRoutingJustMadeNotAnEarlierCorrection) {
+  const std::string staff = SignIn("capturista");
+  const auto id = Waiting("2026-000001", "hay una fuga de agua en la calle");
+  // An earlier routing elsewhere, since returned to the queue, left its correction behind.
+  db_.Execute("INSERT INTO classification_correction (boleta_id, staff, machine_dependencia,"
+              "  human_dependencia) VALUES (" + std::to_string(id) + ", 'otra', 'jumapam', 'ecologia')");
+  ASSERT_EQ(Post("/clasificacion/" + std::to_string(id) + "/canalizar",
+                 "csrf=" + CsrfOf(staff) + "&dependencia=jumapam&proponer=1", staff).status, 303);
+  const auto tsv = Get("/admin/reglas/propuestas.tsv", admin_);
+  EXPECT_THAT(tsv.body, HasSubstr("hay una fuga de agua en la calle\tpeticion\tjumapam\t"));
+  EXPECT_THAT(tsv.body, Not(HasSubstr("\tecologia\t")));
+  // Marking takes proposals only: an unproposed correction stays for `sac rules corrections`.
+  const auto old = db_.Scalar("SELECT id FROM classification_correction WHERE staff = 'otra'");
+  ASSERT_EQ(AdminPost("/admin/reglas/propuestas/incorporadas", "caso=" + old).status, 303);
+  EXPECT_EQ(db_.Scalar("SELECT proposed_as_case FROM classification_correction WHERE staff = 'otra'"), "f");
+}
+
 TEST_F(StaffAdminTest, AccountsAreCreatedResetReboundAndDisabledFromTheWeb) {
   const auto created = AdminPost("/admin/usuarios",
                                  "usuario=enlace.agua&nombre=Ana%20Ruiz&rol=enlace&dependencia=jumapam"

@@ -398,14 +398,15 @@ TEST_F(QueueTest, ACaptureCarriesPhotosThatAreRealImagesOnly) {
   const std::vector<std::pair<std::string, std::string>> fields = {
       {"csrf", csrf_}, {"canal", "recorrido"}, {"texto", "un bache enorme en la avenida"}};
   const auto created = PostMultipart("/captura", fields,
-                                     {{"foto", "bache.jpg", jpeg}, {"foto", "otra.png", png},
+                                     {{"foto", "bache.jpg", jpeg}, {"foto", "otra\xC3.png", png},
                                       {"foto", "", ""}},  // an empty file input
                                      cookie_);
   ASSERT_EQ(created.status, 303) << created.body;
-  EXPECT_EQ(db_.Scalar("SELECT string_agg(mime_type || ':' || download_state || ':' || size_bytes, ','"
-                       " ORDER BY id) FROM boleta_media"),
-            "image/jpeg:stored:" + std::to_string(jpeg.size()) + ",image/png:stored:" +
-                std::to_string(png.size()));
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(mime_type || ':' || download_state || ':' || size_bytes"
+                       " || ':' || filename, ',' ORDER BY id) FROM boleta_media"),
+            "image/jpeg:stored:" + std::to_string(jpeg.size()) + ":bache.jpg,image/png:stored:" +
+                std::to_string(png.size()) + ":foto")
+      << "a name that is not UTF-8 is not kept";
   const auto sha = db_.Scalar("SELECT file_sha256 FROM boleta_media ORDER BY id LIMIT 1");
   std::ifstream stored(media_.PathOf(sha), std::ios::binary);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(stored), {}), jpeg) << "the bytes, on disk";
@@ -717,6 +718,23 @@ TEST_F(StaffWebTest, TheMonthsStatisticsCountAttendAndValidate) {
 
 
 // --- Validación mensual ---------------------------------------------------------------------------
+
+TEST_F(StaffWebTest, TheTwelveMonthTrendCountsByMazatlanMonths) {
+  // 06:30 UTC on 1 April is still 31 March in Mazatlán (UTC-7); a year back is outside.
+  db_.Execute("INSERT INTO boleta (folio, channel, text, created_at, updated_at) VALUES "
+              "('2026-000001', 'whatsapp', 'a', '2026-03-10 17:00Z', now()),"
+              "('2026-000002', 'whatsapp', 'b', '2026-04-01 06:30Z', now()),"
+              "('2026-000003', 'whatsapp', 'c', '2026-04-01 07:30Z', now()),"
+              "('2025-000004', 'whatsapp', 'd', '2025-04-10 17:00Z', now()),"
+              "('2025-000005', 'whatsapp', 'e', '2025-05-01 08:00Z', now())");
+  const auto page = Get("/estadisticas?mes=2026-04", SignIn("capturista"));
+  ASSERT_EQ(page.status, 200);
+  const std::string trend = page.body.substr(page.body.find("Últimos doce meses"));
+  EXPECT_THAT(trend, HasSubstr("<td>2026-03</td><td>2</td>"));
+  EXPECT_THAT(trend, HasSubstr("<td>2026-04</td><td>1</td>"));
+  EXPECT_THAT(trend, HasSubstr("<td>2025-05</td><td>1</td>"));
+  EXPECT_THAT(trend, Not(HasSubstr("2025-04")));
+}
 
 TEST_F(StaffWebTest, TheMonthlyValidationReportsAndRecordsTheCallsForWhatTheSurveyLeft) {
   db_.Execute("INSERT INTO citizen (display_name, phone) VALUES ('Martha Peña', '+526691234501')");
