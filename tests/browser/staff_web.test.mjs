@@ -52,7 +52,16 @@ after(async () => {
 });
 
 async function shot(name) {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  await page.waitForLoadState('load');
+  const options = { path: join(artifacts, `${name}.png`), fullPage: true };
+  try {
+    await page.screenshot(options);
+  } catch (error) {
+    // Chromium sometimes refuses a capture while it is still compositing after a navigation on a
+    // busy machine ("Unable to capture screenshot"); the evidence is worth one more try.
+    await page.waitForTimeout(500);
+    await page.screenshot(options);
+  }
 }
 
 test('sign in for the first time and choose a password', async () => {
