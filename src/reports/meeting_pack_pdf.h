@@ -1,7 +1,5 @@
 // The meeting pack as a PDF to print or send before the meeting: one section per dependencia,
-// A4 landscape, its summary and the three lists with the ages of each boleta. libharu with the
-// PDF base-14 Helvetica (no font files to ship): text is converted from UTF-8 to WinAnsi, which
-// holds every Spanish letter.
+// A4 landscape, its summary and the three lists with the ages of each boleta.
 #pragma once
 
 #include <optional>
@@ -15,8 +13,8 @@ namespace sac::reports {
 // nullopt when libharu fails (out of memory); the error is logged.
 std::optional<std::string> MeetingPackPdf(const MeetingPack& pack, const workflow::LocalTime& local);
 
-// UTF-8 → Windows-1252 for the base-14 fonts: Latin-1 letters as they are, “ ” ‘ ’ – — … € as
-// WinAnsi has them, anything else (emoji, other scripts) as '?'. Malformed bytes become '?'.
-std::string ToWinAnsi(std::string_view utf8);
+// "30/11/2026" and "30/11/2026 19:40", Mazatlán time: how printed SAC documents write dates.
+std::string ShortDate(const workflow::LocalTime& local, TimePoint instant);
+std::string ShortDateTime(const workflow::LocalTime& local, TimePoint instant);
 
 }  // namespace sac::reports

@@ -59,15 +59,6 @@ class MeetingPackPdfTest : public ::testing::Test {
   workflow::LocalTime local_;
 };
 
-TEST(WinAnsiTest, KeepsSpanishLettersAndReplacesWhatTheFontCannotShow) {
-  EXPECT_EQ(ToWinAnsi("Reunión · año ÑANDÚ ¿qué?"), "Reuni\xF3n \xB7 a\xF1o \xD1" "AND\xDA \xBFqu\xE9?");
-  EXPECT_EQ(ToWinAnsi("“hola” – …"), "\x93hola\x94 \x96 \x85");
-  EXPECT_EQ(ToWinAnsi("agua 💧 ok"), "agua ? ok");
-  EXPECT_EQ(ToWinAnsi("roto \xC3"), "roto ?");
-  EXPECT_EQ(ToWinAnsi("\xFF\xFE"), "??");
-  EXPECT_EQ(ToWinAnsi("línea\nnueva"), "l\xEDnea nueva");
-}
-
 TEST_F(MeetingPackPdfTest, ADependenciasPackHasItsSummaryAndItsListsWithAges) {
   MeetingPack pack{At(2026, 11, 30, 19), {}};
   MeetingSection section;
