@@ -1,19 +1,23 @@
 #include "app/commands.h"
 
 #include <csignal>
+#include <fstream>
 #include <iostream>
 
 #include "app/app.h"
 #include "channels/email/ingest_mail.h"
 #include "classify/corrections.h"
 #include "config/config_loader.h"
+#include "media/media_store.h"
 #include "observability/log.h"
+#include "privacy/citizen_rights.h"
 #include "routing/dependencias.h"
 #include "storage/database.h"
 #include "storage/migration_source.h"
 #include "storage/migrator.h"
 #include "web/api_tokens.h"
 #include "web/staff_accounts.h"
+#include "workflow/local_time.h"
 
 #ifndef SAC_GIT_HASH
 #define SAC_GIT_HASH "unknown"
@@ -207,23 +211,28 @@ int RevokeToken(const CommonOptions& options, std::int64_t id) {
 
 namespace {
 
-// Runs one account change against the configured database; prints the error, or nothing.
+// Runs one change against the configured database in a transaction; prints the error, or
+// nothing. `body` returns the refusal (nothing is written then), or nullopt.
 template <class Body>
-int OnAccounts(const CommonOptions& options, Body body) {
+int InTransaction(const CommonOptions& options, Body body) {
   auto config = LoadOrReport(options, &ValidateDatabase);
   if (!config) return kExitUsage;
   storage::Database database(SettingsFor(config->database));
   std::optional<Error> refused;
-  auto done = database.Transact([&](storage::Tx& tx) {
-    if (auto error = body(tx)) refused = std::move(error);
+  auto done = database.Transact([&](storage::Tx& tx) -> Status {
+    if (auto error = body(tx)) {
+      refused = *error;
+      return *error;  // rolls back whatever the body wrote before refusing
+    }
+    return {};
   });
-  if (!done) {
-    PrintError(done.error().message);
-    return kExitFailure;
-  }
   if (refused) {
     PrintError(refused->message);
     return kExitUsage;
+  }
+  if (!done) {
+    PrintError(done.error().message);
+    return kExitFailure;
   }
   return kExitOk;
 }
@@ -233,7 +242,7 @@ int OnAccounts(const CommonOptions& options, Body body) {
 int CreateUser(const CommonOptions& options, const std::string& username,
                const std::string& display_name, const std::string& role,
                const std::vector<std::string>& dependencias) {
-  return OnAccounts(options, [&](storage::Tx& tx) -> std::optional<Error> {
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
     auto password = web::CreateAccount(tx, username, display_name, role, dependencias);
     if (!password) return password.error();
     std::cout << "Usuario " << username << " creado. Contraseña inicial (se pide cambiarla al "
@@ -243,7 +252,7 @@ int CreateUser(const CommonOptions& options, const std::string& username,
 }
 
 int DisableUser(const CommonOptions& options, const std::string& username) {
-  return OnAccounts(options, [&](storage::Tx& tx) -> std::optional<Error> {
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
     if (auto disabled = web::DisableAccount(tx, username); !disabled) return disabled.error();
     std::cout << "Usuario " << username << " desactivado; sus sesiones terminaron.\n";
     return std::nullopt;
@@ -251,7 +260,7 @@ int DisableUser(const CommonOptions& options, const std::string& username) {
 }
 
 int ResetUserPassword(const CommonOptions& options, const std::string& username) {
-  return OnAccounts(options, [&](storage::Tx& tx) -> std::optional<Error> {
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
     auto password = web::ResetPassword(tx, username);
     if (!password) return password.error();
     std::cout << "Contraseña de " << username << " restablecida (se pide cambiarla al entrar; no "
@@ -279,6 +288,102 @@ int ExportCorrections(const CommonOptions& options, bool again) {
   std::cerr << corrections->size()
             << " correcciones. Antes de agregarlas a rules/cases/: quite nombres, teléfonos y "
                "domicilios exactos, y revise la colonia.\n";
+  return kExitOk;
+}
+
+namespace {
+
+// The citizen a request names, inside the request's transaction; the refusal when there is none.
+std::optional<Error> Find(storage::Tx& tx, const CitizenRef& who, std::int64_t& id) {
+  auto found = privacy::FindCitizen(tx, who.id, who.phone);
+  if (!found) return found.error();
+  id = *found;
+  return std::nullopt;
+}
+
+}  // namespace
+
+int ExportCitizen(const CommonOptions& options, const CitizenRef& who,
+                  const std::filesystem::path& directory) {
+  auto config = LoadOrReport(options, &ValidateDatabase);
+  if (!config) return kExitUsage;
+  auto local = workflow::LocalTime::Load("America/Mazatlan");
+  if (!local) {
+    PrintError(local.error().message);
+    return kExitFailure;
+  }
+  SystemClock clock;
+  std::optional<privacy::CitizenData> data;
+  std::int64_t id = 0;
+  const int code = InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    if (auto refused = Find(tx, who, id)) return refused;
+    auto exported = privacy::ExportCitizen(tx, id, *local, who.actor, clock.Now());
+    if (!exported) return exported.error();
+    data = std::move(*exported);
+    return std::nullopt;
+  });
+  if (code != kExitOk) return code;
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  const auto stem = directory / ("ciudadano-" + std::to_string(id));
+  for (const auto& [extension, bytes] : {std::pair{".json", &data->json}, std::pair{".pdf", &data->pdf}}) {
+    std::ofstream file(stem.string() + extension, std::ios::binary | std::ios::trunc);
+    file << *bytes;
+    if (!file.flush()) {
+      PrintError("no se pudo escribir " + stem.string() + extension);
+      return kExitFailure;
+    }
+  }
+  std::cout << "Datos del ciudadano " << id << " (" << data->boletas << " boletas): " << stem.string()
+            << ".json y " << stem.string() << ".pdf\n";
+  return kExitOk;
+}
+
+int RectifyCitizen(const CommonOptions& options, const CitizenRef& who,
+                   const std::optional<std::string>& name, const std::optional<std::string>& phone) {
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    std::int64_t id = 0;
+    if (auto refused = Find(tx, who, id)) return refused;
+    SystemClock clock;
+    if (auto done = privacy::RectifyCitizen(tx, id, name, phone, who.actor, clock.Now()); !done) {
+      return done.error();
+    }
+    std::cout << "Datos del ciudadano " << id << " rectificados.\n";
+    return std::nullopt;
+  });
+}
+
+int OpposeCitizen(const CommonOptions& options, const CitizenRef& who) {
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    std::int64_t id = 0;
+    if (auto refused = Find(tx, who, id)) return refused;
+    SystemClock clock;
+    if (auto done = privacy::OpposeCitizen(tx, id, who.actor, clock.Now()); !done) return done.error();
+    std::cout << "El ciudadano " << id << " ya no recibirá encuestas.\n";
+    return std::nullopt;
+  });
+}
+
+int CancelCitizen(const CommonOptions& options, const CitizenRef& who) {
+  auto config = LoadOrReport(options, &ValidateDatabase);
+  if (!config) return kExitUsage;
+  std::optional<privacy::Cancellation> done;
+  std::int64_t id = 0;
+  const int code = InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    if (auto refused = Find(tx, who, id)) return refused;
+    SystemClock clock;
+    auto cancelled = privacy::CancelCitizen(tx, id, who.actor, clock.Now());
+    if (!cancelled) return cancelled.error();
+    done = std::move(*cancelled);
+    return std::nullopt;
+  });
+  if (code != kExitOk) return code;
+  // After the commit: a crash before this leaves files no row points to, never the reverse.
+  const media::MediaStore media(config->media.dir);
+  for (const std::string& sha : done->files_to_delete) media.Remove(sha);
+  std::cout << "Datos personales del ciudadano " << id << " cancelados: " << done->boletas
+            << " boletas (se conservan para estadística sin datos personales), " << done->messages
+            << " mensajes, " << done->files_to_delete.size() << " archivos borrados.\n";
   return kExitOk;
 }
 

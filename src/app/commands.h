@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,21 @@ int CreateUser(const CommonOptions& options, const std::string& username,
                const std::vector<std::string>& dependencias);
 int DisableUser(const CommonOptions& options, const std::string& username);
 int ResetUserPassword(const CommonOptions& options, const std::string& username);
+
+// Citizens' data rights, carried out by an official (`actor`) on the citizen's request:
+// `sac citizen export|rectify|oppose|cancel` (src/privacy/citizen_rights.h).
+struct CitizenRef {
+  std::optional<std::int64_t> id;  // or
+  std::string phone;
+  std::string actor;
+};
+// Writes ciudadano-<id>.json and .pdf into `directory`.
+int ExportCitizen(const CommonOptions& options, const CitizenRef& who,
+                  const std::filesystem::path& directory);
+int RectifyCitizen(const CommonOptions& options, const CitizenRef& who,
+                   const std::optional<std::string>& name, const std::optional<std::string>& phone);
+int OpposeCitizen(const CommonOptions& options, const CitizenRef& who);
+int CancelCitizen(const CommonOptions& options, const CitizenRef& who);
 
 // One raw e-mail on stdin, as Postfix's pipe(8) hands it over; exits 0 (stored), 65 (unreadable:
 // quarantined, Postfix bounces it) or 75 (try again later). See channels/email/ingest_mail.h.

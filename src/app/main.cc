@@ -94,6 +94,39 @@ int main(int argc, char** argv) {
       "reset-password", "Give an account a new first password; prints it once");
   user_reset->add_option("username", username, "The account")->required();
 
+  CLI::App* citizen = cli.add_subcommand(
+      "citizen", "A citizen's data rights (ARCO): export, rectify, oppose, cancel");
+  citizen->require_subcommand(1);
+  sac::app::CitizenRef who;
+  std::int64_t citizen_id = 0;
+  std::filesystem::path export_dir = ".";
+  std::string new_name;
+  std::string new_phone;
+  bool confirmed = false;
+  const auto who_options = [&](CLI::App* command) {
+    auto* by_id = command->add_option("--id", citizen_id, "The citizen's id")->check(CLI::PositiveNumber);
+    auto* by_phone = command->add_option("--telefono", who.phone, "The citizen's phone");
+    by_id->excludes(by_phone);
+    command->add_option("--actor", who.actor, "Who carries out the request (for the record)")
+        ->required();
+    return by_id;
+  };
+  CLI::App* citizen_export =
+      citizen->add_subcommand("export", "Everything SAC holds about a citizen, as JSON and PDF");
+  who_options(citizen_export);
+  citizen_export->add_option("--salida", export_dir, "Directory for ciudadano-<id>.json|pdf");
+  CLI::App* citizen_rectify = citizen->add_subcommand("rectify", "Correct a citizen's name or phone");
+  who_options(citizen_rectify);
+  citizen_rectify->add_option("--nombre", new_name, "The right name");
+  citizen_rectify->add_option("--nuevo-telefono", new_phone, "The right phone");
+  CLI::App* citizen_oppose =
+      citizen->add_subcommand("oppose", "The citizen objects: no more surveys");
+  who_options(citizen_oppose);
+  CLI::App* citizen_cancel = citizen->add_subcommand(
+      "cancel", "Remove the citizen's personal data (boletas stay, without it)");
+  who_options(citizen_cancel);
+  citizen_cancel->add_flag("--confirmar", confirmed, "Required: this cannot be undone")->required();
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -121,6 +154,21 @@ int main(int argc, char** argv) {
     return sac::app::CreateUser(options, username, display_name, role, user_dependencias);
   }
   if (user_disable->parsed()) return sac::app::DisableUser(options, username);
+  if (citizen->parsed()) {
+    if (citizen_id > 0) who.id = citizen_id;
+    if (!who.id && who.phone.empty()) {
+      std::cerr << "sac: di qué ciudadano: --id o --telefono\n";
+      return 2;
+    }
+    if (citizen_export->parsed()) return sac::app::ExportCitizen(options, who, export_dir);
+    if (citizen_rectify->parsed()) {
+      return sac::app::RectifyCitizen(
+          options, who, new_name.empty() ? std::nullopt : std::optional(new_name),
+          new_phone.empty() ? std::nullopt : std::optional(new_phone));
+    }
+    if (citizen_oppose->parsed()) return sac::app::OpposeCitizen(options, who);
+    if (citizen_cancel->parsed() && confirmed) return sac::app::CancelCitizen(options, who);
+  }
   if (user_reset->parsed()) return sac::app::ResetUserPassword(options, username);
   return EXIT_FAILURE;
 }

@@ -60,4 +60,12 @@ Result<StoredFile> MediaStore::Store(std::string_view bytes) const {
   return stored;
 }
 
+bool MediaStore::Remove(std::string_view sha256) const {
+  if (sha256.size() != 64 || sha256.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+    return false;
+  }
+  std::error_code error;
+  return std::filesystem::remove(PathOf(sha256), error);
+}
+
 }  // namespace sac::media

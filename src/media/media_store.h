@@ -25,6 +25,9 @@ class MediaStore {
   Result<StoredFile> Store(std::string_view bytes) const;
 
   std::filesystem::path PathOf(std::string_view sha256) const;
+  // Deletes a stored file (a citizen's data cancelled); true if it was there. Names that are not
+  // a SHA-256 are refused, so nothing outside the store can be named.
+  bool Remove(std::string_view sha256) const;
 
  private:
   std::filesystem::path dir_;

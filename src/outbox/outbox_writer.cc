@@ -21,7 +21,8 @@ constexpr storage::Statement kEnqueueToCitizen{
     "SELECT i.channel, coalesce(i.payload->>'account_id', ''), i.sender_id, b.citizen_id, b.id,"
     "  $2, $3, $4, $4, $4, $5::jsonb "
     "FROM boleta b JOIN inbox i ON i.id = b.source_inbox_id "
-    "WHERE b.id = $1 AND i.channel <> 'open311' RETURNING id"};
+    // An empty sender: the citizen's data was cancelled (src/privacy); nobody to write to.
+    "WHERE b.id = $1 AND i.channel <> 'open311' AND i.sender_id <> '' RETURNING id"};
 
 }  // namespace
 

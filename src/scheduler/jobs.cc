@@ -73,8 +73,11 @@ constexpr Statement kSurveyBatch{
     "WITH chosen AS ("
     "  SELECT b.id FROM boleta b JOIN inbox i ON i.id = b.source_inbox_id"
     "  WHERE b.status = 'atendida' AND b.attended_at >= $1 AND b.attended_at < $2"
-    "    AND i.channel <> 'open311'"
+    "    AND i.channel <> 'open311' AND i.sender_id <> ''"
     "    AND NOT EXISTS (SELECT 1 FROM survey s WHERE s.boleta_id = b.id)"
+    // The citizen objected to surveys (oposición, src/privacy).
+    "    AND NOT EXISTS (SELECT 1 FROM citizen c WHERE c.id = b.citizen_id"
+    "                    AND c.opposed_at IS NOT NULL)"
     "  ORDER BY b.id LIMIT $6),"
     " surveyed AS ("
     "  INSERT INTO survey (boleta_id, month, citizen_id, sent_at)"

@@ -25,6 +25,8 @@
 #include "intake/pipeline.h"
 #include "observability/metrics.h"
 #include "routing/dependencias.h"
+#include "outbox/outbox_writer.h"
+#include "privacy/citizen_rights.h"
 #include "scheduler/jobs.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/test_database.h"
@@ -422,6 +424,37 @@ TEST_F(ScheduledTest, TheMonthlySurveyAsksEachAttendedBoletaExactlyOnceEvenWithT
   EXPECT_EQ(db_.Count("SELECT count(DISTINCT boleta_id) FROM outbox WHERE purpose = 'encuesta'"), 12);
   EXPECT_THAT(LastOutbox("encuesta"), HasSubstr("en marzo atendimos tu reporte con folio"));
   EXPECT_EQ(Run(*one)["preguntas"], 0) << "a second month-start run asks nobody again";
+}
+
+TEST_F(ScheduledTest, NoSurveyForACitizenWhoObjectedOrWhoseDataWasCancelled) {
+  const auto opposed = AttendedReport("5216691234501");
+  const auto cancelled = AttendedReport("5216691234502");
+  AttendedReport("5216691234503");
+  auto done = database_.Transact([&](storage::Tx& tx) -> Status {
+    const auto citizen = [&](std::int64_t boleta) {
+      return std::stoll(db_.Scalar("SELECT citizen_id FROM boleta WHERE id = " + std::to_string(boleta)));
+    };
+    if (auto objected = privacy::OpposeCitizen(tx, citizen(opposed), "ut", clock_.Now()); !objected) {
+      return objected;
+    }
+    if (auto gone = privacy::CancelCitizen(tx, citizen(cancelled), "ut", clock_.Now()); !gone) {
+      return gone.error();
+    }
+    return {};
+  });
+  ASSERT_TRUE(done) << done.error().message;
+  clock_.Set(Utc(2026, 4, 1, 17));
+  auto job = scheduler::MonthlySurveyJob(database_, local_);
+  EXPECT_EQ(Run(*job)["preguntas"], 1) << "only the third citizen is asked";
+  EXPECT_EQ(db_.Scalar("SELECT recipient FROM outbox WHERE purpose = 'encuesta'"), "5216691234503");
+  // And a cancelled citizen hears nothing more about their boleta either; the others do.
+  auto enqueued = database_.Transact([&](storage::Tx& tx) {
+    return std::pair{outbox::EnqueueToBoletaCitizen(tx, cancelled, "aviso", "x", {}, clock_.Now()),
+                     outbox::EnqueueToBoletaCitizen(tx, opposed, "aviso", "x", {}, clock_.Now())};
+  });
+  ASSERT_TRUE(enqueued);
+  EXPECT_FALSE(enqueued->first) << "nobody to write to";
+  EXPECT_TRUE(enqueued->second) << "objecting to surveys is not objecting to news of one's boleta";
 }
 
 TEST_F(ScheduledTest, ANoToTheSurveyReopensTheBoletaWithTheCitizensWords) {

@@ -1,0 +1,210 @@
+// A citizen's data rights against a real PostgreSQL and the real `sac` binary: export (JSON and a
+// PDF poppler can read), rectification, opposition (no more surveys), and cancellation — after
+// which canary values planted in every place SAC keeps personal data appear nowhere: not in any
+// text, JSON or byte column of any table, nor in the media store; the statistics keep the boleta.
+#include "privacy/citizen_rights.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "media/media_store.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_database.h"
+#include "tests/support/testdata.h"
+
+namespace sac::privacy {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::RunProcess;
+using testing::SacBinary;
+
+// Planted everywhere the citizen's data goes; searched for everywhere afterwards.
+constexpr const char* kCanaries[] = {"Zoila Canaria", "6691110000", "CANARIO", "Calle Canaria 77",
+                                     "987654321"};
+
+class CitizenRightsTest : public ::testing::Test {
+ protected:
+  CitizenRightsTest()
+      : dir_(std::filesystem::temp_directory_path() / ("sac_rights_" + std::to_string(::getpid()))),
+        media_(dir_ / "media") {
+    db_.SeedDependencias();
+    citizen_ = std::to_string(db_.Count(
+        "INSERT INTO citizen (display_name, phone) VALUES ('Zoila Canaria', '+526691110000') RETURNING id"));
+    other_ = std::to_string(db_.Count(
+        "INSERT INTO citizen (display_name, phone) VALUES ('Otro Vecino', '+526692220000') RETURNING id"));
+    db_.Execute("INSERT INTO citizen_identity (channel, external_id, citizen_id, display_name) VALUES "
+                "('whatsapp', '5216691110000', " + citizen_ + ", 'Zoila Canaria'),"
+                "('telegram', '987654321', " + citizen_ + ", 'Zoila Canaria'),"
+                "('whatsapp', '5216692220000', " + other_ + ", 'Otro Vecino')");
+    db_.Execute("INSERT INTO conversation (channel, external_id, awaiting) VALUES "
+                "('whatsapp', '5216691110000', 'nada')");
+    // One webhook carried both citizens' messages.
+    db_.Execute("INSERT INTO webhook_request (channel, body) VALUES ('whatsapp', convert_to("
+                "'{\"msgs\":[\"CANARIO fuga en Calle Canaria 77\",\"bache normal\"]}', 'UTF8'))");
+    db_.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload, state) "
+                "SELECT max(id), 'whatsapp', 'wamid.1', 'message', '5216691110000',"
+                "  '{\"text\":\"CANARIO fuga en Calle Canaria 77\",\"name\":\"Zoila Canaria\"}'::jsonb, 'processed'"
+                " FROM webhook_request UNION ALL "
+                "SELECT max(id), 'whatsapp', 'wamid.2', 'message', '5216692220000',"
+                "  '{\"text\":\"bache normal\"}'::jsonb, 'processed' FROM webhook_request");
+    db_.Execute(
+        "INSERT INTO boleta (folio, channel, citizen_id, source_inbox_id, text, status, dependencia_id,"
+        "  categoria, colonia, address_text, latitude, longitude, routed_at, due_at, attended_at,"
+        "  classification, created_at, updated_at) VALUES "
+        "('2026-000001', 'whatsapp', " + citizen_ + ", (SELECT id FROM inbox WHERE dedupe_key = 'wamid.1'),"
+        "  'CANARIO fuga en Calle Canaria 77', 'atendida', 'jumapam', 'fuga_agua', 'Centro',"
+        "  'Calle Canaria 77', 23.2, -106.4, now() - interval '9 days', now() + interval '5 days',"
+        "  now() - interval '1 day', '{\"normalizado\":\"canario fuga\"}', now() - interval '9 days', now()),"
+        "('2026-000002', 'whatsapp', " + other_ + ", (SELECT id FROM inbox WHERE dedupe_key = 'wamid.2'),"
+        "  'bache normal', 'atendida', 'obras_publicas', NULL, 'Juárez', NULL, NULL, NULL,"
+        "  now() - interval '9 days', now() + interval '5 days', now() - interval '1 day', NULL,"
+        "  now() - interval '9 days', now())");
+    db_.Execute("INSERT INTO boleta_note (boleta_id, author_kind, author, text) SELECT id, 'ciudadano',"
+                " 'ciudadano', 'CANARIO gracias, soy Zoila Canaria' FROM boleta WHERE folio = '2026-000001'"
+                " UNION ALL SELECT id, 'staff', 'capturista', 'Llamé a Zoila Canaria al 669 111 0000'"
+                " FROM boleta WHERE folio = '2026-000001' UNION ALL SELECT id, 'dependencia', 'jumapam',"
+                " 'Se cambió la válvula' FROM boleta WHERE folio = '2026-000001'");
+    db_.Execute("INSERT INTO outbox (channel, recipient, citizen_id, boleta_id, purpose, body, state) "
+                "SELECT 'whatsapp', '5216691110000', " + citizen_ + ", id, 'acuse_boleta',"
+                " 'Hola Zoila Canaria, su folio es 2026-000001', 'sent' FROM boleta WHERE folio = '2026-000001'"
+                " UNION ALL SELECT 'whatsapp', '5216691110000', " + citizen_ + ", id, 'aviso_atendida',"
+                " 'Zoila Canaria: atendida', 'pending' FROM boleta WHERE folio = '2026-000001'");
+    db_.Execute("INSERT INTO survey (boleta_id, month, citizen_id, sent_at, answer, answer_text) "
+                "SELECT id, date_trunc('month', now())::date, " + citizen_ + ", now(), 'positiva',"
+                " 'CANARIO muy bien atendida' FROM boleta WHERE folio = '2026-000001'");
+    mine_ = media_.Store("\xFF\xD8\xFF CANARIO foto de la fuga")->sha256;
+    shared_ = media_.Store("\xFF\xD8\xFF la misma foto en dos boletas")->sha256;
+    db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, filename,"
+                "  caption, download_state, file_sha256) "
+                "SELECT id, 'image', 'media-CANARIO', 'image/jpeg', 'Zoila Canaria.jpg', 'CANARIO',"
+                " 'stored', '" + mine_ + "' FROM boleta WHERE folio = '2026-000001' UNION ALL "
+                "SELECT id, 'image', 'm2', 'image/jpeg', '', '', 'stored', '" + shared_ +
+                "' FROM boleta");  // the same photo on both citizens' boletas
+    config_ = (dir_ / "sac.toml").string();
+    std::ofstream(config_) << "[media]\ndir = \"" << (dir_ / "media").string() << "\"\n";
+  }
+  ~CitizenRightsTest() override { std::filesystem::remove_all(dir_); }
+
+  testing::ProcessResult Sac(std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), {SacBinary(), "--config", config_, "citizen"});
+    return RunProcess(arguments, {{"SAC_DATABASE_URL", db_.url()}, {"SAC_LOG_LEVEL", "warn"}});
+  }
+
+  // Every place a canary still stands: "table.column" of every text, JSON and byte column.
+  std::vector<std::string> WhereCanariesStand() {
+    std::vector<std::string> found;
+    const std::string columns = db_.Scalar(
+        "SELECT string_agg(table_name || '.' || column_name || ':' || data_type, ',') "
+        "FROM information_schema.columns WHERE table_schema = 'public'"
+        "  AND data_type IN ('text', 'jsonb', 'bytea', 'ARRAY')");
+    std::size_t start = 0;
+    while (start < columns.size()) {
+      const auto end = std::min(columns.find(',', start), columns.size());
+      const std::string entry = columns.substr(start, end - start);
+      start = end + 1;
+      const auto dot = entry.find('.');
+      const auto colon = entry.find(':');
+      const std::string table = entry.substr(0, dot);
+      const std::string column = entry.substr(dot + 1, colon - dot - 1);
+      const std::string as_text = entry.substr(colon + 1) == "bytea"
+                                      ? "convert_from(" + column + ", 'UTF8')"
+                                      : column + "::text";
+      for (const char* canary : kCanaries) {
+        if (db_.Count("SELECT count(*) FROM " + table + " WHERE " + as_text + " LIKE '%" + canary +
+                      "%'") > 0) {
+          found.push_back(table + "." + column + " has " + canary);
+        }
+      }
+    }
+    return found;
+  }
+
+  testing::TestDatabase db_;
+  std::filesystem::path dir_;
+  media::MediaStore media_;
+  std::string citizen_;
+  std::string other_;
+  std::string mine_;
+  std::string shared_;
+  std::string config_;
+};
+
+TEST_F(CitizenRightsTest, AnExportHoldsEverythingAsJsonAndAReadablePdf) {
+  const auto out = Sac({"export", "--telefono", "669 111 0000", "--actor", "unidad.transparencia",
+                        "--salida", (dir_ / "salida").string()});
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  EXPECT_THAT(out.out, HasSubstr("(1 boletas)"));
+  std::ifstream json_file(dir_ / "salida" / ("ciudadano-" + citizen_ + ".json"));
+  const std::string json{std::istreambuf_iterator<char>(json_file), {}};
+  for (const char* expected : {"\"nombre\": \"Zoila Canaria\"", "\"telefono\": \"+526691110000\"",
+                               "\"identificador\": \"987654321\"", "CANARIO fuga en Calle Canaria 77",
+                               "CANARIO gracias", "Se cambió la válvula", "Hola Zoila Canaria",
+                               "CANARIO muy bien atendida", "Zoila Canaria.jpg", "\"folio\": \"2026-000001\""}) {
+    EXPECT_THAT(json, HasSubstr(expected));
+  }
+  EXPECT_THAT(json, Not(HasSubstr("bache normal"))) << "another citizen's";
+  const auto text = RunProcess({"/usr/bin/pdftotext", "-layout",
+                                (dir_ / "salida" / ("ciudadano-" + citizen_ + ".pdf")).string(), "-"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("Sus datos personales en SAC"));
+  EXPECT_THAT(text.out, HasSubstr("Zoila Canaria"));
+  EXPECT_THAT(text.out, HasSubstr("Folio 2026-000001"));
+  EXPECT_THAT(text.out, HasSubstr("CANARIO fuga en Calle Canaria 77"));
+  EXPECT_EQ(db_.Scalar("SELECT kind || ':' || actor FROM arco_action"), "acceso:unidad.transparencia");
+  EXPECT_THAT(db_.Scalar("SELECT detail::text FROM arco_action"), Not(HasSubstr("Zoila")));
+}
+
+TEST_F(CitizenRightsTest, RectificationAndOppositionAreRecordedWithoutTheData) {
+  ASSERT_EQ(Sac({"rectify", "--id", citizen_, "--actor", "ut", "--nombre", "Zoila C.",
+                 "--nuevo-telefono", "6693334444"}).exit_code, 0);
+  EXPECT_EQ(db_.Scalar("SELECT display_name || ' ' || phone FROM citizen WHERE id = " + citizen_),
+            "Zoila C. +526693334444");
+  const auto taken = Sac({"rectify", "--id", citizen_, "--actor", "ut", "--nuevo-telefono", "6692220000"});
+  EXPECT_EQ(taken.exit_code, 2);
+  EXPECT_THAT(taken.err, HasSubstr("otro ciudadano tiene ese teléfono"));
+  EXPECT_EQ(Sac({"rectify", "--id", "999999", "--actor", "ut", "--nombre", "x"}).exit_code, 2);
+  ASSERT_EQ(Sac({"oppose", "--id", citizen_, "--actor", "ut"}).exit_code, 0);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM citizen WHERE opposed_at IS NOT NULL"), 1);
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(kind, ',' ORDER BY id) FROM arco_action"),
+            "rectificacion,oposicion");
+  EXPECT_EQ(db_.Scalar("SELECT detail::text FROM arco_action WHERE kind = 'rectificacion'"),
+            "{\"nombre\": true, \"telefono\": true}")
+      << "what changed, never the values";
+}
+
+TEST_F(CitizenRightsTest, AfterCancellationNoCanaryStandsAnywhereAndStatisticsRemain) {
+  ASSERT_FALSE(WhereCanariesStand().empty()) << "the canaries are planted";
+  EXPECT_NE(Sac({"cancel", "--id", citizen_, "--actor", "ut"}).exit_code, 0) << "not without --confirmar";
+  ASSERT_FALSE(WhereCanariesStand().empty()) << "and nothing was touched";
+  const auto out = Sac({"cancel", "--id", citizen_, "--actor", "ut", "--confirmar"});
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  EXPECT_THAT(out.out, HasSubstr("1 archivos borrados"));
+  EXPECT_THAT(WhereCanariesStand(), ::testing::IsEmpty());
+  EXPECT_FALSE(std::filesystem::exists(media_.PathOf(mine_))) << "the citizen's photo is gone";
+  EXPECT_TRUE(std::filesystem::exists(media_.PathOf(shared_))) << "another boleta still uses this one";
+  // What statistics need stays.
+  EXPECT_EQ(db_.Scalar("SELECT folio || ':' || status || ':' || dependencia_id || ':' || categoria"
+                       " || ':' || colonia FROM boleta WHERE citizen_id = " + citizen_),
+            "2026-000001:atendida:jumapam:fuga_agua:Centro");
+  EXPECT_EQ(db_.Scalar("SELECT text FROM boleta_note WHERE author_kind = 'dependencia'"),
+            "Se cambió la válvula") << "the record of the work stays";
+  EXPECT_EQ(db_.Scalar("SELECT state || ':' || last_error FROM outbox WHERE purpose = 'aviso_atendida'"),
+            "failed:datos cancelados (ARCO)") << "nothing more is sent to them";
+  // The other citizen, and the other message of the shared webhook, are untouched.
+  EXPECT_EQ(db_.Scalar("SELECT text FROM boleta WHERE folio = '2026-000002'"), "bache normal");
+  EXPECT_EQ(db_.Scalar("SELECT payload->>'text' FROM inbox WHERE dedupe_key = 'wamid.2'"), "bache normal");
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM citizen_identity"), "1");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM arco_action WHERE kind = 'cancelacion'"), 1);
+  // The record of requests is append-only for the application.
+  EXPECT_THROW(db_.Execute("SET ROLE sac_app; DELETE FROM arco_action"), std::exception);
+  EXPECT_THROW(db_.Execute("SET ROLE sac_app; UPDATE arco_action SET actor = 'x'"), std::exception);
+}
+
+}  // namespace
+}  // namespace sac::privacy
