@@ -171,8 +171,13 @@ struct App::Parts {
         !added) {
       return added;
     }
-    return add("scheduler.survey_expiry", s.survey_expiry,
-               scheduler::SurveyExpiryJob(database, config.conversation.survey_answer_window));
+    if (auto added = add("scheduler.survey_expiry", s.survey_expiry,
+                         scheduler::SurveyExpiryJob(database, config.conversation.survey_answer_window));
+        !added) {
+      return added;
+    }
+    return add("scheduler.access_log_check", s.access_log_check,
+               scheduler::AccessLogCheckJob(database));
   }
 
   Config config;

@@ -10,6 +10,7 @@
 #include "config/config_loader.h"
 #include "media/media_store.h"
 #include "observability/log.h"
+#include "privacy/access_log.h"
 #include "privacy/citizen_rights.h"
 #include "routing/dependencias.h"
 #include "storage/database.h"
@@ -384,6 +385,26 @@ int CancelCitizen(const CommonOptions& options, const CitizenRef& who) {
   std::cout << "Datos personales del ciudadano " << id << " cancelados: " << done->boletas
             << " boletas (se conservan para estadística sin datos personales), " << done->messages
             << " mensajes, " << done->files_to_delete.size() << " archivos borrados.\n";
+  return kExitOk;
+}
+
+int VerifyAuditLog(const CommonOptions& options) {
+  auto config = LoadOrReport(options, &ValidateDatabase);
+  if (!config) return kExitUsage;
+  storage::Database database(SettingsFor(config->database));
+  privacy::AccessLogCheck check;
+  auto read = database.Transact([&](storage::Tx& tx) { check = privacy::VerifyAccessLog(tx); });
+  if (!read) {
+    PrintError(read.error().message);
+    return kExitFailure;
+  }
+  if (check.first_broken) {
+    std::cout << "La bitácora de accesos está alterada desde el registro " << *check.first_broken
+              << " (de " << check.rows << ").\n";
+    return kExitFailure;
+  }
+  std::cout << "Bitácora de accesos íntegra: " << check.rows << " registros; huella final "
+            << (check.head.empty() ? "(vacía)" : check.head) << "\n";
   return kExitOk;
 }
 

@@ -46,6 +46,10 @@ int RectifyCitizen(const CommonOptions& options, const CitizenRef& who,
 int OpposeCitizen(const CommonOptions& options, const CitizenRef& who);
 int CancelCitizen(const CommonOptions& options, const CitizenRef& who);
 
+// `sac audit verify`: recomputes the access log's hash chain; prints its length and head hash
+// (exit 0) or the first row that does not fit (exit 1).
+int VerifyAuditLog(const CommonOptions& options);
+
 // One raw e-mail on stdin, as Postfix's pipe(8) hands it over; exits 0 (stored), 65 (unreadable:
 // quarantined, Postfix bounces it) or 75 (try again later). See channels/email/ingest_mail.h.
 int IngestMail(const CommonOptions& options);

@@ -127,6 +127,11 @@ int main(int argc, char** argv) {
   who_options(citizen_cancel);
   citizen_cancel->add_flag("--confirmar", confirmed, "Required: this cannot be undone")->required();
 
+  CLI::App* audit = cli.add_subcommand("audit", "The access log of citizens' personal data");
+  audit->require_subcommand(1);
+  CLI::App* audit_verify =
+      audit->add_subcommand("verify", "Recompute the access log's hash chain; print its head");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -154,6 +159,7 @@ int main(int argc, char** argv) {
     return sac::app::CreateUser(options, username, display_name, role, user_dependencias);
   }
   if (user_disable->parsed()) return sac::app::DisableUser(options, username);
+  if (audit_verify->parsed()) return sac::app::VerifyAuditLog(options);
   if (citizen->parsed()) {
     if (citizen_id > 0) who.id = citizen_id;
     if (!who.id && who.phone.empty()) {

@@ -69,6 +69,7 @@ struct SchedulerConfig {
   std::string overdue_checkin = "0 9 * * 1-5";  // weekdays at 09:00
   std::string monthly_survey = "0 10 1 * *";    // the 1st of each month at 10:00
   std::string survey_expiry = "30 8 * * *";     // every day at 08:30
+  std::string access_log_check = "0 3 * * *";   // every day at 03:00
 };
 
 struct LogConfig {

@@ -221,6 +221,7 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   scheduler.String("overdue_checkin", config.scheduler.overdue_checkin);
   scheduler.String("monthly_survey", config.scheduler.monthly_survey);
   scheduler.String("survey_expiry", config.scheduler.survey_expiry);
+  scheduler.String("access_log_check", config.scheduler.access_log_check);
   scheduler.RejectUnknownKeys();
 
   TableReader rules = top.Table("rules");

@@ -5,6 +5,7 @@
 
 #include "conversation/replies.h"
 #include "outbox/outbox_writer.h"
+#include "privacy/access_log.h"
 #include "workflow/actor.h"
 #include "workflow/bitacora.h"
 
@@ -176,6 +177,34 @@ std::unique_ptr<Job> MonthlySurveyJob(storage::Database& database, const workflo
 std::unique_ptr<Job> SurveyExpiryJob(storage::Database& database,
                                      std::chrono::seconds answer_window) {
   return std::make_unique<SurveyExpiry>(database, answer_window);
+}
+
+namespace {
+
+class AccessLogCheck final : public Job {
+ public:
+  explicit AccessLogCheck(storage::Database& database) : database_(database) {}
+  std::string_view Name() const override { return "verificar_bitacora_accesos"; }
+
+  Result<JobCounts> Run(TimePoint /*now*/) override {
+    privacy::AccessLogCheck check;
+    auto read = database_.Transact([&](Tx& tx) { check = privacy::VerifyAccessLog(tx); });
+    if (!read) return read.error();
+    if (check.first_broken) {
+      return MakeError(Errc::kInternal, "la bitácora de accesos está alterada desde el registro " +
+                                            std::to_string(*check.first_broken));
+    }
+    return JobCounts{{"registros", check.rows}};
+  }
+
+ private:
+  storage::Database& database_;
+};
+
+}  // namespace
+
+std::unique_ptr<Job> AccessLogCheckJob(storage::Database& database) {
+  return std::make_unique<AccessLogCheck>(database);
 }
 
 }  // namespace sac::scheduler

@@ -7,6 +7,8 @@
 //                       asked gets the satisfaction question on its channel, exactly once per
 //                       boleta (the survey table's primary key), in batches.
 //   SurveyExpiryJob     questions unanswered after the answer window are recorded "sin respuesta".
+//   AccessLogCheckJob   recomputes the access log's hash chain (src/privacy/access_log.h); a
+//                       broken chain fails the run, which is logged and kept in job_run.
 #pragma once
 
 #include <chrono>
@@ -23,5 +25,6 @@ std::unique_ptr<Job> MonthlySurveyJob(storage::Database& database, const workflo
                                       int batch_size = 1000);
 std::unique_ptr<Job> SurveyExpiryJob(storage::Database& database,
                                      std::chrono::seconds answer_window);
+std::unique_ptr<Job> AccessLogCheckJob(storage::Database& database);
 
 }  // namespace sac::scheduler
