@@ -176,8 +176,16 @@ struct App::Parts {
         !added) {
       return added;
     }
-    return add("scheduler.access_log_check", s.access_log_check,
-               scheduler::AccessLogCheckJob(database));
+    if (auto added = add("scheduler.access_log_check", s.access_log_check,
+                         scheduler::AccessLogCheckJob(database));
+        !added) {
+      return added;
+    }
+    const RetentionConfig& kept = config.retention;
+    return add("scheduler.retention", s.retention,
+               scheduler::RetentionJob(database, media_store,
+                                       {kept.raw_request_days, kept.message_days,
+                                        kept.inactive_citizen_days}));
   }
 
   Config config;

@@ -70,6 +70,14 @@ struct SchedulerConfig {
   std::string monthly_survey = "0 10 1 * *";    // the 1st of each month at 10:00
   std::string survey_expiry = "30 8 * * *";     // every day at 08:30
   std::string access_log_check = "0 3 * * *";   // every day at 03:00
+  std::string retention = "30 3 * * *";         // every day at 03:30
+};
+
+// How long each kind of citizens' personal data is kept (src/privacy/retention.h).
+struct RetentionConfig {
+  std::chrono::days raw_request_days{90};
+  std::chrono::days message_days{730};
+  std::chrono::days inactive_citizen_days{1825};
 };
 
 struct LogConfig {
@@ -228,6 +236,7 @@ struct Config {
   SchedulerConfig scheduler;
   ChannelsConfig channels;
   MediaConfig media;
+  RetentionConfig retention;
   std::string rules_dir = "rules";  // rule data: dependencias, calendario, categorías, cases
 };
 

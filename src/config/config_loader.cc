@@ -222,7 +222,14 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   scheduler.String("monthly_survey", config.scheduler.monthly_survey);
   scheduler.String("survey_expiry", config.scheduler.survey_expiry);
   scheduler.String("access_log_check", config.scheduler.access_log_check);
+  scheduler.String("retention", config.scheduler.retention);
   scheduler.RejectUnknownKeys();
+
+  TableReader retention = top.Table("retention");
+  retention.DurationCount("raw_request_days", config.retention.raw_request_days, 1, 3650);
+  retention.DurationCount("message_days", config.retention.message_days, 1, 3650);
+  retention.DurationCount("inactive_citizen_days", config.retention.inactive_citizen_days, 30, 7300);
+  retention.RejectUnknownKeys();
 
   TableReader rules = top.Table("rules");
   rules.String("dir", config.rules_dir);

@@ -296,7 +296,7 @@ Status OpposeCitizen(Tx& tx, std::int64_t citizen_id, const std::string& actor, 
 }
 
 Result<Cancellation> CancelCitizen(Tx& tx, std::int64_t citizen_id, const std::string& actor,
-                                   TimePoint now) {
+                                   TimePoint now, const std::string& motive) {
   Cancellation out;
   tx.Exec(kCancelRequests, {citizen_id});
   out.messages = static_cast<int>(tx.Exec(kCancelInbox, {citizen_id}).affected());
@@ -317,7 +317,7 @@ Result<Cancellation> CancelCitizen(Tx& tx, std::int64_t citizen_id, const std::s
     if (tx.Exec(kFileStillUsed, {sha}).empty()) out.files_to_delete.push_back(sha);
   }
   Record(tx, citizen_id, "cancelacion", now, actor,
-         {{"boletas", out.boletas}, {"mensajes", out.messages},
+         {{"motivo", motive}, {"boletas", out.boletas}, {"mensajes", out.messages},
           {"archivos", static_cast<std::int64_t>(out.files_to_delete.size())}});
   return out;
 }

@@ -56,7 +56,10 @@ struct Cancellation {
   // Files no other boleta uses: delete them from the media store once the transaction commits.
   std::vector<std::string> files_to_delete;
 };
+// `motive`: why, for the record — "solicitud" (the citizen asked) or "conservacion" (the
+// retention period ended, retention.h).
 Result<Cancellation> CancelCitizen(storage::Tx& tx, std::int64_t citizen_id,
-                                   const std::string& actor, TimePoint now);
+                                   const std::string& actor, TimePoint now,
+                                   const std::string& motive = "solicitud");
 
 }  // namespace sac::privacy

@@ -207,4 +207,35 @@ std::unique_ptr<Job> AccessLogCheckJob(storage::Database& database) {
   return std::make_unique<AccessLogCheck>(database);
 }
 
+namespace {
+
+class Retention final : public Job {
+ public:
+  Retention(storage::Database& database, const media::MediaStore& media,
+            const privacy::RetentionPeriods& periods)
+      : database_(database), media_(media), periods_(periods) {}
+  std::string_view Name() const override { return "depuracion"; }
+
+  Result<JobCounts> Run(TimePoint now) override {
+    auto purged = privacy::ApplyRetention(database_, media_, periods_, now);
+    if (!purged) return purged.error();
+    return JobCounts{{"solicitudes_crudas", purged->raw_requests},
+                     {"mensajes", purged->messages},
+                     {"ciudadanos", purged->citizens},
+                     {"archivos", purged->files}};
+  }
+
+ private:
+  storage::Database& database_;
+  const media::MediaStore& media_;
+  const privacy::RetentionPeriods periods_;
+};
+
+}  // namespace
+
+std::unique_ptr<Job> RetentionJob(storage::Database& database, const media::MediaStore& media,
+                                  const privacy::RetentionPeriods& periods) {
+  return std::make_unique<Retention>(database, media, periods);
+}
+
 }  // namespace sac::scheduler

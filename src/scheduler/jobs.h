@@ -9,11 +9,15 @@
 //   SurveyExpiryJob     questions unanswered after the answer window are recorded "sin respuesta".
 //   AccessLogCheckJob   recomputes the access log's hash chain (src/privacy/access_log.h); a
 //                       broken chain fails the run, which is logged and kept in job_run.
+//   RetentionJob        empties or cancels personal data past its retention period
+//                       (src/privacy/retention.h).
 #pragma once
 
 #include <chrono>
 #include <memory>
 
+#include "media/media_store.h"
+#include "privacy/retention.h"
 #include "scheduler/scheduler.h"
 #include "storage/database.h"
 #include "workflow/local_time.h"
@@ -26,5 +30,7 @@ std::unique_ptr<Job> MonthlySurveyJob(storage::Database& database, const workflo
 std::unique_ptr<Job> SurveyExpiryJob(storage::Database& database,
                                      std::chrono::seconds answer_window);
 std::unique_ptr<Job> AccessLogCheckJob(storage::Database& database);
+std::unique_ptr<Job> RetentionJob(storage::Database& database, const media::MediaStore& media,
+                                  const privacy::RetentionPeriods& periods);
 
 }  // namespace sac::scheduler

@@ -1,0 +1,100 @@
+#include "privacy/retention.h"
+
+#include "privacy/citizen_rights.h"
+
+namespace sac::privacy {
+namespace {
+
+using storage::Statement;
+using storage::Tx;
+
+// $1 cutoff, $2 batch. Each returns how many rows it emptied; repeated until fewer than $2.
+constexpr Statement kRawRequests{
+    "retention.raw_requests",
+    "UPDATE webhook_request SET body = ''::bytea WHERE id IN ("
+    "  SELECT id FROM webhook_request WHERE received_at < $1 AND octet_length(body) > 0"
+    "  ORDER BY id LIMIT $2)"};
+constexpr Statement kQuarantinedMail{
+    "retention.quarantined_mail",
+    "UPDATE email_quarantine SET body = ''::bytea WHERE id IN ("
+    "  SELECT id FROM email_quarantine WHERE received_at < $1 AND octet_length(body) > 0"
+    "  ORDER BY id LIMIT $2)"};
+
+// Finished: nothing more will be done on the boleta, so its messages are no longer needed.
+#define SAC_FINISHED "('cerrada', 'validada', 'no_procede', 'duplicada')"
+constexpr Statement kInboxMessages{
+    "retention.inbox_messages",
+    "UPDATE inbox SET payload = jsonb_build_object('depurado', true) WHERE id IN ("
+    "  SELECT x.id FROM inbox x LEFT JOIN boleta b ON b.source_inbox_id = x.id"
+    "  WHERE x.received_at < $1 AND x.state <> 'pending' AND NOT x.payload ? 'depurado'"
+    "    AND NOT x.payload ? 'suprimido'"
+    "    AND (b.id IS NULL OR b.status IN " SAC_FINISHED ")"
+    "  ORDER BY x.id LIMIT $2)"};
+constexpr Statement kOutboxMessages{
+    "retention.outbox_messages",
+    "UPDATE outbox SET body = '', template_params = NULL, buttons = NULL WHERE id IN ("
+    "  SELECT o.id FROM outbox o LEFT JOIN boleta b ON b.id = o.boleta_id"
+    "  WHERE o.created_at < $1 AND o.state IN ('sent', 'failed') AND o.body <> ''"
+    "    AND (b.id IS NULL OR b.status IN " SAC_FINISHED ")"
+    "  ORDER BY o.id LIMIT $2)"};
+#undef SAC_FINISHED
+
+// Citizens silent since the cutoff with nothing open: no contact on any channel, no boleta
+// created, none still in the works.
+constexpr Statement kInactiveCitizens{
+    "retention.inactive_citizens",
+    "SELECT c.id FROM citizen c WHERE c.cancelled_at IS NULL AND c.created_at < $1"
+    "  AND NOT EXISTS (SELECT 1 FROM citizen_identity i WHERE i.citizen_id = c.id"
+    "                  AND i.last_seen_at >= $1)"
+    "  AND NOT EXISTS (SELECT 1 FROM boleta b WHERE b.citizen_id = c.id AND (b.created_at >= $1"
+    "      OR b.status NOT IN ('cerrada', 'validada', 'no_procede', 'duplicada')))"
+    "ORDER BY c.id LIMIT $2"};
+
+Result<std::int64_t> Repeat(storage::Database& database, const Statement& statement,
+                            TimePoint cutoff, int batch) {
+  std::int64_t total = 0;
+  for (;;) {
+    auto done = database.Transact(
+        [&](Tx& tx) { return static_cast<std::int64_t>(tx.Exec(statement, {cutoff, batch}).affected()); });
+    if (!done) return done.error();
+    total += *done;
+    if (*done < batch) return total;
+  }
+}
+
+}  // namespace
+
+Result<Purged> ApplyRetention(storage::Database& database, const media::MediaStore& media,
+                              const RetentionPeriods& periods, TimePoint now, int batch) {
+  Purged purged;
+  for (const auto* statement : {&kRawRequests, &kQuarantinedMail}) {
+    auto count = Repeat(database, *statement, now - periods.raw_requests, batch);
+    if (!count) return count.error();
+    purged.raw_requests += *count;
+  }
+  for (const auto* statement : {&kInboxMessages, &kOutboxMessages}) {
+    auto count = Repeat(database, *statement, now - periods.messages, batch);
+    if (!count) return count.error();
+    purged.messages += *count;
+  }
+  const TimePoint silent_since = now - periods.inactive_citizens;
+  for (;;) {
+    std::vector<std::string> files;
+    auto done = database.Transact([&](Tx& tx) -> Result<std::int64_t> {
+      files.clear();  // a retried transaction starts afresh
+      const auto rows = tx.Exec(kInactiveCitizens, {silent_since, batch});
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        auto cancelled = CancelCitizen(tx, rows[i].Int(0), "depuracion", now, "conservacion");
+        if (!cancelled) return cancelled.error();
+        files.insert(files.end(), cancelled->files_to_delete.begin(), cancelled->files_to_delete.end());
+      }
+      return static_cast<std::int64_t>(rows.size());
+    });
+    if (!done) return done.error();
+    for (const std::string& sha : files) purged.files += media.Remove(sha) ? 1 : 0;
+    purged.citizens += *done;
+    if (*done < batch) return purged;
+  }
+}
+
+}  // namespace sac::privacy

@@ -1,0 +1,118 @@
+// Retention of citizens' personal data under a fake "now": each kind is emptied exactly when its
+// period ends and not before; open work is never touched; a silent citizen is cancelled like an
+// ARCO request (recorded with its motive), their photo deleted; a second run finds nothing.
+#include "privacy/retention.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "scheduler/jobs.h"
+#include "storage/database.h"
+#include "tests/support/test_database.h"
+
+namespace sac::privacy {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+TimePoint Day(int y, unsigned m, unsigned d) {
+  using namespace std::chrono;
+  return TimePoint(sys_days(year{y} / month{m} / day{d}) + hours{18});
+}
+
+class RetentionTest : public ::testing::Test {
+ protected:
+  RetentionTest()
+      : database_(db_.Settings(2)),
+        media_(std::filesystem::temp_directory_path() / ("sac_retention_" + std::to_string(::getpid()))) {
+    db_.SeedDependencias();
+    // Two citizens: one silent since 2020 with a finished boleta (and a photo), one active.
+    db_.Execute("INSERT INTO citizen (display_name, phone, created_at) VALUES "
+                "('Silenciosa', '+526691110000', '2020-01-10'), ('Activa', '+526692220000', '2020-01-10')");
+    db_.Execute("INSERT INTO citizen_identity (channel, external_id, citizen_id, last_seen_at) VALUES "
+                "('whatsapp', '5216691110000', 1, '2020-02-01'), ('whatsapp', '5216692220000', 2, '2026-10-01')");
+    db_.Execute("INSERT INTO webhook_request (channel, body, received_at) VALUES "
+                "('whatsapp', convert_to('viejo', 'UTF8'), '2020-02-01'),"
+                "('whatsapp', convert_to('reciente', 'UTF8'), '2026-10-01')");
+    db_.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload, state,"
+                "  received_at) VALUES "
+                "(1, 'whatsapp', 'w1', 'message', '5216691110000', '{\"text\":\"fuga vieja\"}', 'processed', '2020-02-01'),"
+                "(2, 'whatsapp', 'w2', 'message', '5216692220000', '{\"text\":\"bache abierto\"}', 'processed', '2024-01-01'),"
+                "(2, 'whatsapp', 'w3', 'message', '5216692220000', '{\"text\":\"hola\"}', 'processed', '2024-01-01')");
+    db_.Execute("INSERT INTO boleta (folio, channel, citizen_id, source_inbox_id, text, status,"
+                "  dependencia_id, due_at, colonia, created_at, updated_at) VALUES "
+                "('2020-000001', 'whatsapp', 1, 1, 'fuga vieja', 'cerrada', 'jumapam', '2020-02-20',"
+                "  'Centro', '2020-02-01', '2020-03-01'),"
+                "('2024-000001', 'whatsapp', 2, 2, 'bache abierto', 'canalizada', 'obras_publicas',"
+                "  '2024-01-20', 'Juárez', '2024-01-01', '2024-01-01')");
+    db_.Execute("INSERT INTO outbox (channel, recipient, citizen_id, boleta_id, purpose, body, state,"
+                "  created_at) VALUES "
+                "('whatsapp', '5216691110000', 1, 1, 'acuse', 'Folio 2020-000001', 'sent', '2020-02-01'),"
+                "('whatsapp', '5216692220000', 2, 2, 'acuse', 'Folio 2024-000001', 'sent', '2024-01-01')");
+    photo_ = media_.Store("\xFF\xD8\xFF foto vieja")->sha256;
+    db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, download_state,"
+                "  file_sha256) VALUES (1, 'image', 'm1', 'stored', '" + photo_ + "')");
+  }
+  ~RetentionTest() override { std::filesystem::remove_all(media_.PathOf(photo_).parent_path().parent_path()); }
+
+  Purged Apply(TimePoint now) {
+    auto purged = ApplyRetention(database_, media_, RetentionPeriods{}, now, 2);
+    EXPECT_TRUE(purged) << purged.error().message;
+    return purged ? *purged : Purged{};
+  }
+
+  testing::TestDatabase db_;
+  storage::Database database_;
+  media::MediaStore media_;
+  std::string photo_;
+};
+
+TEST_F(RetentionTest, NothingIsTouchedBeforeItsPeriodEnds) {
+  // In 2021: the 2020 messages are not two years old, and the silent citizen has been silent
+  // for less than five years.
+  const Purged purged = Apply(Day(2021, 1, 1));
+  EXPECT_EQ(purged.raw_requests, 1) << "only the 2020 request is over 90 days old";
+  EXPECT_EQ(purged.messages, 0) << "no message is two years old yet";
+  EXPECT_EQ(purged.citizens, 0);
+  EXPECT_EQ(db_.Scalar("SELECT convert_from(body, 'UTF8') FROM webhook_request WHERE id = 2"), "reciente");
+}
+
+TEST_F(RetentionTest, EachKindGoesWhenItsPeriodEndsAndOpenWorkStays) {
+  const Purged purged = Apply(Day(2026, 11, 30));
+  EXPECT_EQ(purged.raw_requests, 1) << "the 2026-10 request is younger than 90 days";
+  EXPECT_EQ(db_.Scalar("SELECT octet_length(body) FROM webhook_request WHERE id = 1"), "0");
+  // Messages: the finished boleta's and the one without a boleta; not the open boleta's.
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(dedupe_key || '=' || (payload ? 'depurado')::text, ','"
+                       " ORDER BY id) FROM inbox"),
+            "w1=false,w2=false,w3=true")
+      << "w1 belonged to the silent citizen: cancelled (suprimido) rather than depurado";
+  EXPECT_EQ(db_.Scalar("SELECT payload::text FROM inbox WHERE dedupe_key = 'w1'"), "{\"suprimido\": true}");
+  EXPECT_EQ(db_.Scalar("SELECT body FROM outbox WHERE boleta_id = 2"), "Folio 2024-000001");
+  // The silent citizen is cancelled, with the motive, and the photo is gone.
+  EXPECT_EQ(purged.citizens, 1);
+  EXPECT_EQ(purged.files, 1);
+  EXPECT_FALSE(std::filesystem::exists(media_.PathOf(photo_)));
+  EXPECT_EQ(db_.Scalar("SELECT coalesce(phone, '') || ':' || (cancelled_at IS NOT NULL)::text FROM citizen"
+                       " WHERE id = 1"), ":true");
+  EXPECT_THAT(db_.Scalar("SELECT actor || ' ' || detail::text FROM arco_action"),
+              HasSubstr("depuracion {\"motivo\": \"conservacion\""));
+  EXPECT_EQ(db_.Scalar("SELECT folio || ':' || status || ':' || colonia FROM boleta WHERE id = 1"),
+            "2020-000001:cerrada:Centro") << "statistics keep the boleta";
+  EXPECT_EQ(db_.Scalar("SELECT phone FROM citizen WHERE id = 2"), "+526692220000");
+
+  const Purged again = Apply(Day(2026, 11, 30));
+  EXPECT_EQ(again.raw_requests + again.messages + again.citizens, 0) << "a second run finds nothing";
+}
+
+TEST_F(RetentionTest, TheDailyJobReportsWhatItPurged) {
+  auto job = scheduler::RetentionJob(database_, media_, RetentionPeriods{});
+  const auto counts = job->Run(Day(2026, 11, 30));
+  ASSERT_TRUE(counts) << counts.error().message;
+  EXPECT_EQ(counts->at("ciudadanos"), 1);
+  EXPECT_EQ(counts->at("solicitudes_crudas"), 1);
+}
+
+}  // namespace
+}  // namespace sac::privacy
