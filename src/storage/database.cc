@@ -234,11 +234,15 @@ Database::~Database() = default;
 
 std::string Database::ConnectionString(const DatabaseSettings& settings) {
   const std::string timeout = std::to_string(settings.connect_timeout.count());
+  // "sac" names our sessions in pg_stat_activity, unless the URL names them (one name per
+  // instance, when several run on one database).
+  const bool named = settings.url.find("application_name") != std::string::npos;
   if (IsUri(settings.url)) {
     const char separator = settings.url.find('?') == std::string::npos ? '?' : '&';
-    return settings.url + separator + "connect_timeout=" + timeout + "&application_name=sac";
+    return settings.url + separator + "connect_timeout=" + timeout +
+           (named ? "" : "&application_name=sac");
   }
-  return settings.url + " connect_timeout=" + timeout + " application_name=sac";
+  return settings.url + " connect_timeout=" + timeout + (named ? "" : " application_name=sac");
 }
 
 Status Database::Run(const std::function<Status(Tx&)>& body) {

@@ -40,18 +40,6 @@ std::string WriteConfig(const std::string& text) {
   return path;
 }
 
-std::uint16_t FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
 TEST(CliTest, VersionPrintsTheVersionAndCommit) {
   const auto result = RunProcess({SacBinary(), "version"});
   EXPECT_EQ(result.exit_code, 0);
@@ -342,7 +330,7 @@ std::string DevConfig() {
 
 TEST(CliTest, ServeShutsDownGracefullyOnSigterm) {
   TestDatabase db;
-  const std::uint16_t port = FreePort();
+  const std::uint16_t port = testing::FreeLoopbackPort();
   std::map<std::string, std::string> env = ChannelSecrets();
   env["SAC_DATABASE_URL"] = db.url();
   env["SAC_HTTP_PORT"] = std::to_string(port);

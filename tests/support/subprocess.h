@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -40,6 +41,9 @@ class Subprocess {
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env = {},
                          const std::string& input = "");
+
+// A loopback TCP port nobody listens on right now (for a child `sac serve` to bind).
+std::uint16_t FreeLoopbackPort();
 
 // The sac binary under test.
 std::string SacBinary();
