@@ -218,6 +218,10 @@ struct OutboundConfig {
   // A reply window is taken to close this much before the provider's: the citizen's message
   // reached us a little after they sent it, and a reply in flight must still land inside.
   std::chrono::seconds window_margin{1800};
+  // How long a claimed reply belongs to the process sending it. A process killed mid-send leaves
+  // its replies "sending"; after this they are due again (and may reach the citizen twice: at
+  // least once). Must be longer than any channel's send timeout (checked at load).
+  std::chrono::seconds send_lease{120};
 };
 
 struct Config {

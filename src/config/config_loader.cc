@@ -1,5 +1,7 @@
 #include "config/config_loader.h"
 
+#include <tuple>
+
 #include <re2/re2.h>
 #include <toml++/toml.h>
 
@@ -179,6 +181,7 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   TableReader outbox = top.Table("outbox");
   read_queue(outbox, config.outbox);
   outbox.DurationCount("window_margin_seconds", config.outbound.window_margin, 0, 12 * 3600);
+  outbox.DurationCount("send_lease_seconds", config.outbound.send_lease, 5, 3600);
   TableReader rates = outbox.Table("rate_per_second");
   for (const std::string& channel : rates.TakeAllKeys()) {
     int rate = 0;
@@ -242,7 +245,7 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   whatsapp.String("api_base_url", wa.api_base_url);
   whatsapp.String("phone_number_id", wa.phone_number_id);
   whatsapp.Integer("max_body_bytes", wa.max_body_bytes, 1024, 64LL * 1024 * 1024);
-  // Below the outbox's 120 s send lease, or a slow send could be claimed and sent twice.
+  // Below the outbox's send lease (checked below), or a slow send could be claimed and sent twice.
   whatsapp.DurationCount("send_timeout_ms", wa.send_timeout, 100, 100000);
   whatsapp.RefuseSecret("app_secret", "SAC_WHATSAPP_APP_SECRET");
   whatsapp.RefuseSecret("verify_token", "SAC_WHATSAPP_VERIFY_TOKEN");
@@ -410,6 +413,21 @@ void CheckValues(const Config& config, std::vector<std::string>& errors) {
   }
   if (const RE2 pattern(mail.sns_cert_host_pattern, RE2::Quiet); !pattern.ok()) {
     errors.push_back("channels.email.sns_cert_host_pattern: not a valid regular expression");
+  }
+  // A send still running when its lease ends would be claimed again and sent twice.
+  const ChannelsConfig& c = config.channels;
+  const std::tuple<const char*, bool, std::chrono::milliseconds> timeouts[] = {
+      {"whatsapp", c.whatsapp.enabled, c.whatsapp.send_timeout},
+      {"telegram", c.telegram.enabled, c.telegram.send_timeout},
+      {"messenger", c.messenger.enabled, c.messenger.send_timeout},
+      {"instagram", c.instagram.enabled, c.instagram.send_timeout},
+      {"twilio_sms", c.twilio_sms.enabled, c.twilio_sms.send_timeout},
+      {"email", c.email.enabled, c.email.send_timeout}};
+  for (const auto& [channel, enabled, timeout] : timeouts) {
+    if (enabled && timeout >= config.outbound.send_lease) {
+      errors.push_back(std::string("channels.") + channel +
+                       ".send_timeout_ms must be shorter than outbox.send_lease_seconds");
+    }
   }
 }
 

@@ -68,6 +68,18 @@ TEST(ConfigLoaderTest, WrongTypesAreErrors) {
   EXPECT_THAT(config.error().message, HasSubstr("http.port: expected an integer"));
 }
 
+TEST(ConfigLoaderTest, ASendMustEndBeforeItsLease) {
+  const auto config = LoadConfigFromString(
+      "[outbox]\nsend_lease_seconds = 10\n[channels.telegram]\nenabled = true\n"
+      "send_timeout_ms = 15000\n",
+      "t", Env({{"SAC_TELEGRAM_BOT_TOKEN", "1:x"}, {"SAC_TELEGRAM_SECRET_TOKEN", "s"}}));
+  ASSERT_FALSE(config);
+  EXPECT_THAT(config.error().message,
+              HasSubstr("channels.telegram.send_timeout_ms must be shorter than outbox.send_lease_seconds"));
+  EXPECT_TRUE(LoadConfigFromString("[outbox]\nsend_lease_seconds = 10\n", "t", Env({})))
+      << "a disabled channel's timeout does not matter";
+}
+
 TEST(ConfigLoaderTest, SyntaxErrorsGiveTheLine) {
   auto config = LoadConfigFromString("[http]\nport = = 1\n", "bad.toml", Env({}));
   ASSERT_FALSE(config);

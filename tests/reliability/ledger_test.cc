@@ -1,0 +1,212 @@
+// The ledger test: nothing acknowledged is ever lost, nothing is stored or processed twice, under
+// kill -9. A load generator sends signed WhatsApp and Telegram webhooks, each with a unique id, at
+// a steady rate to a real `sac serve`, and writes down every 2xx; a webhook that got no 2xx is
+// sent again (as providers do), and some acknowledged ones are sent again too (redeliveries).
+// Meanwhile the server is killed with SIGKILL at random moments and restarted. At the end a
+// checker compares the ledger with the database and the fake providers:
+//   - every acknowledged message has exactly one inbox row, and there are no others;
+//   - every message was processed (none pending, none quarantined): exactly one boleta each;
+//   - replies: at most one per (message, purpose) in the outbox; a reply reaches the provider
+//     twice only if a kill fell between the provider's answer and our commit (at most one per
+//     kill), and none is lost.
+// Short by default (30 kills at 200 webhooks/s, for `deploy/dev.sh test`); SAC_LEDGER_CYCLES=1000
+// runs the long version.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "crypto/digest.h"
+#include "http/curl_client.h"
+#include "tests/support/fake_provider.h"
+#include "tests/support/sac_process.h"
+#include "tests/support/test_database.h"
+#include "tests/support/testdata.h"
+
+namespace sac {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kWhatsAppSecret = "mzt_test_app_secret";
+constexpr const char* kTelegramToken = "123456:ledger-token";
+constexpr const char* kTelegramSecret = "ledger-secret-token";
+
+struct Message {
+  std::string channel;
+  std::string id;  // the provider's id: the dedupe key
+  std::string body;
+};
+
+Message MessageNumber(int n) {
+  // Each from its own citizen, so no two are one conversation's burst.
+  if (n % 2 == 0) {
+    const std::string id = "wamid.ledger" + std::to_string(n);
+    return {"whatsapp", id,
+            testing::WhatsAppTextWebhook(id, "5216693" + std::to_string(100000 + n),
+                                         "hay una fuga de agua enorme en la calle Río Piaxtla colonia Centro")};
+  }
+  const std::int64_t update = 900000000 + n;
+  const std::int64_t chat = 700000000 + n;
+  // Telegram's dedupe key is chat:message_id (TelegramTextUpdate's message_id: update % 100000).
+  return {"telegram", std::to_string(chat) + ":" + std::to_string(update % 100000),
+          testing::TelegramTextUpdate(update, chat,
+                                      "no pasa el camión de la basura en la colonia Juárez")};
+}
+
+class LedgerTest : public ::testing::Test {
+ protected:
+  LedgerTest()
+      : providers_(std::vector<testing::FakeRoute>{
+            {"POST", "/v21.0/110220330440550/messages",
+             HttpResponse::Json(200, testing::ReadTestdata("whatsapp", "outbound_send_response_ok.json"))},
+            {"POST", std::string("/bot") + kTelegramToken + "/sendMessage",
+             HttpResponse::Json(200, testing::ReadTestdata("telegram", "outbound_sendMessage_response_ok.json"))}}),
+        dir_(std::filesystem::temp_directory_path() / ("sac_ledger_" + std::to_string(::getpid()))) {
+    db_.SeedDependencias();
+    server_ = std::make_unique<testing::SacProcess>(
+        "ledger", dir_,
+        "[pipeline]\nworkers = 2\npoll_interval_ms = 100\n[outbox]\nworkers = 2\npoll_interval_ms = 100\n"
+        // Replies orphaned in "sending" by a kill come back after the lease: short, for the test.
+        "send_lease_seconds = 12\n"
+        "[scheduler]\nenabled = false\n[media]\ndir = \"" + (dir_ / "media").string() + "\"\n"
+        "[rules]\ndir = \"" + (testing::SourceDir() / "rules").string() + "\"\n"
+        "[channels.whatsapp]\nenabled = true\napi_base_url = \"" + providers_.BaseUrl() + "/v21.0\"\n"
+        "phone_number_id = \"110220330440550\"\n"
+        "send_timeout_ms = 3000\n"
+        "[channels.telegram]\nenabled = true\napi_base_url = \"" + providers_.BaseUrl() + "\"\n"
+        "send_timeout_ms = 3000\n",
+        std::map<std::string, std::string>{{"SAC_DATABASE_URL", db_.url()},
+                                           {"SAC_WHATSAPP_APP_SECRET", kWhatsAppSecret},
+                                           {"SAC_WHATSAPP_VERIFY_TOKEN", "v"},
+                                           {"SAC_WHATSAPP_ACCESS_TOKEN", "t"},
+                                           {"SAC_TELEGRAM_BOT_TOKEN", kTelegramToken},
+                                           {"SAC_TELEGRAM_SECRET_TOKEN", kTelegramSecret},
+                                           {"SAC_LOG_LEVEL", "error"}});
+  }
+  ~LedgerTest() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // One delivery attempt; true when SAC acknowledged it (2xx).
+  bool Deliver(http::CurlHttpClient& client, const Message& message) {
+    ClientRequest request;
+    request.url = server_->BaseUrl() + "/webhooks/" + message.channel;
+    request.headers = {{"Content-Type", "application/json"}};
+    if (message.channel == "whatsapp") {
+      request.headers.emplace_back("X-Hub-Signature-256",
+                                   "sha256=" + crypto::HmacSha256Hex(kWhatsAppSecret, message.body));
+    } else {
+      request.headers.emplace_back("X-Telegram-Bot-Api-Secret-Token", kTelegramSecret);
+    }
+    request.body = message.body;
+    request.timeout = 2s;
+    const auto answer = client.Execute(request);
+    return answer && answer->status >= 200 && answer->status < 300;
+  }
+
+  testing::TestDatabase db_;
+  testing::FakeProvider providers_;
+  std::filesystem::path dir_;
+  std::unique_ptr<testing::SacProcess> server_;
+};
+
+TEST_F(LedgerTest, NothingAcknowledgedIsLostOrDoubledUnderKillNine) {
+  const char* long_run = std::getenv("SAC_LEDGER_CYCLES");
+  const int cycles = long_run != nullptr ? std::atoi(long_run) : 30;
+  constexpr int kRatePerSecond = 200;
+  constexpr int kSenders = 4;
+  ASSERT_TRUE(server_->Start());
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> next{0};
+  std::mutex ledger_mutex;
+  std::set<std::string> acknowledged;  // "channel:id"
+  std::atomic<int> redeliveries{0};
+  std::atomic<int> attempts{0};
+  // Each sender: take a new message (or, now and then, an acknowledged one again), deliver it
+  // until acknowledged, keep the pace.
+  const auto sender = [&](int seed) {
+    http::CurlHttpClient client;
+    std::mt19937 random(static_cast<unsigned>(seed));
+    const auto interval = std::chrono::microseconds(1'000'000 * kSenders / kRatePerSecond);
+    auto due = std::chrono::steady_clock::now();
+    while (!stop) {
+      const int n = random() % 10 == 0 && next > 10 ? static_cast<int>(random() % next) : next++;
+      const Message message = MessageNumber(n);
+      bool acked = false;
+      while (!acked && !(stop && n >= next)) {
+        due += interval;
+        std::this_thread::sleep_until(due);
+        ++attempts;
+        acked = Deliver(client, message);
+        if (!acked) std::this_thread::sleep_for(20ms);  // a provider's retry, soon
+      }
+      if (acked) {
+        std::lock_guard lock(ledger_mutex);
+        if (!acknowledged.insert(message.channel + ":" + message.id).second) ++redeliveries;
+      }
+    }
+  };
+  std::vector<std::thread> senders;
+  for (int i = 0; i < kSenders; ++i) senders.emplace_back(sender, i + 1);
+
+  std::mt19937 random(20261130);
+  int kills = 0;
+  for (int cycle = 0; cycle < cycles; ++cycle) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 + random() % 300));
+    server_->Kill();
+    ++kills;
+    ASSERT_TRUE(server_->Start()) << "restart " << cycle;
+  }
+  std::this_thread::sleep_for(300ms);
+  stop = true;
+  for (auto& thread : senders) thread.join();
+
+  // Let the restarted server finish the work, then compare.
+  for (int i = 0; i < 1200; ++i) {
+    if (db_.Count("SELECT (SELECT count(*) FROM inbox WHERE state = 'pending') +"
+                  " (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending'))") == 0) {
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  const auto messages = static_cast<std::int64_t>(acknowledged.size());
+  std::printf("ledger: %d kills, %d delivery attempts, %lld messages acknowledged, %d redeliveries "
+              "of acknowledged ones\n",
+              kills, attempts.load(), static_cast<long long>(messages), redeliveries.load());
+  ASSERT_GT(messages, 100);
+
+  // Every acknowledged message: exactly one inbox row; no row for anything unacknowledged
+  // that was never acknowledged later (a 2xx lost in a kill is fine: the retry finds the row).
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox"), messages);
+  std::string keys = "{";
+  for (const std::string& key : acknowledged) keys += (keys.size() > 1 ? "," : "") + key;  // [a-z0-9.:]
+  keys += "}";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM unnest('" + keys + "'::text[]) AS k WHERE NOT EXISTS ("
+                      "SELECT 1 FROM inbox i WHERE i.channel || ':' || i.dedupe_key = k)"),
+            0)
+      << "acknowledged and lost";
+  // Everything processed, nothing in limbo; one boleta each.
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE state <> 'processed'"), 0);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), messages);
+  // Replies: one per message and purpose; each reached the provider, at most once more per kill.
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM outbox WHERE state <> 'sent'"), 0);
+  const auto replies = db_.Count("SELECT count(*) FROM outbox");
+  const auto received = static_cast<std::int64_t>(providers_.Requests().size());
+  std::printf("ledger: %lld replies in the outbox, %lld requests at the providers (%lld sent twice)\n",
+              static_cast<long long>(replies), static_cast<long long>(received),
+              static_cast<long long>(received - replies));
+  EXPECT_GE(received, replies) << "a reply never reached its provider";
+  EXPECT_LE(received - replies, kills) << "more double sends than kills";
+}
+
+}  // namespace
+}  // namespace sac
