@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <future>
 #include <thread>
 
@@ -152,6 +153,37 @@ TEST_F(HttpServerTest, ASlowBodyIsCutOffWith408) {
   RawConnection connection(port_);
   connection.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
   EXPECT_THAT(connection.ReadAll(), StartsWith("HTTP/1.1 408"));
+}
+
+// Slowloris: hundreds of connections trickling header bytes (and slow bodies) do not keep
+// legitimate requests waiting, and each is cut off at its deadline.
+TEST_F(HttpServerTest, HundredsOfSlowClientsDoNotDelayOthersAndAreCutOff) {
+  constexpr int kSlow = 300;
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  for (int i = 0; i < kSlow; ++i) {
+    slow.push_back(std::make_unique<RawConnection>(port_));
+    ASSERT_TRUE(slow.back()->connected()) << i;
+    slow.back()->Send(i % 3 == 0 ? std::string("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\na")
+                                 : std::string("GET /hello HTTP/1.1\r\nHo"));
+  }
+  // Meanwhile, ordinary requests are answered at once.
+  std::vector<double> ms;
+  for (int i = 0; i < 50; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    RawConnection legitimate(port_);
+    legitimate.Send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_THAT(legitimate.ReadAll(), StartsWith("HTTP/1.1 200"));
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    if (i % 10 == 0) {
+      for (int k = 0; k < kSlow; k += 7) slow[static_cast<std::size_t>(k)]->Send("a");  // one more byte, slowly
+    }
+  }
+  std::sort(ms.begin(), ms.end());
+  EXPECT_LT(ms[ms.size() * 99 / 100], 1000.0) << "p99 of legitimate requests";
+  // Every slow one is answered 408 and closed at its deadline (1 s here), not left open.
+  int cut = 0;
+  for (auto& connection : slow) cut += connection->ReadAll().rfind("HTTP/1.1 408", 0) == 0 ? 1 : 0;
+  EXPECT_EQ(cut, kSlow);
 }
 
 TEST_F(HttpServerTest, HonoursExpect100Continue) {
