@@ -199,6 +199,9 @@ cmd_test() {
 
   say "running the test suite"
   ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)" --timeout 300
+
+  say "looking for personal data and secrets in everything the tests printed"
+  "$ROOT/tests/pii_canaries.sh" "$BUILD_DIR"
 }
 
 case "${1:-}" in
