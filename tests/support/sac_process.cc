@@ -19,8 +19,9 @@ SacProcess::SacProcess(std::string name, const std::filesystem::path& dir, std::
       config_file_(dir / (name_ + ".toml")),
       env_(std::move(env)) {
   std::filesystem::create_directories(dir);
-  std::ofstream(config_file_) << "[http]\nlisten_address = \"127.0.0.1\"\nport = " << port_ << "\n"
-                              << config;
+  // The port through the environment, so `config` may have an [http] table of its own.
+  env_["SAC_HTTP_PORT"] = std::to_string(port_);
+  std::ofstream(config_file_) << config;
 }
 
 SacProcess::~SacProcess() {

@@ -14,7 +14,7 @@ namespace sac::testing {
 
 class SacProcess {
  public:
-  // `config` is the TOML body ([http] port is added); `env` the secrets and SAC_DATABASE_URL.
+  // `config` is the TOML file; `env` the secrets and SAC_DATABASE_URL (SAC_HTTP_PORT is added).
   SacProcess(std::string name, const std::filesystem::path& dir, std::string config,
              std::map<std::string, std::string> env);
   ~SacProcess();
@@ -24,6 +24,7 @@ class SacProcess {
   void Kill();       // SIGKILL, and reap it
   void Terminate();  // SIGTERM (graceful), and reap it
   bool running() const { return process_ != nullptr; }
+  int pid() const { return process_ ? process_->pid() : -1; }
 
   const std::string& name() const { return name_; }
   std::uint16_t port() const { return port_; }

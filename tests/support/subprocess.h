@@ -28,6 +28,7 @@ class Subprocess {
   Subprocess& operator=(const Subprocess&) = delete;
 
   void Signal(int signal);
+  pid_t pid() const { return pid_; }
   // Waits for the exit (SIGKILL after `timeout`) and returns what it printed.
   ProcessResult Wait(std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
