@@ -6,7 +6,9 @@
 // client count; the ratio is the figure to compare across machines. Also the server's peak RSS.
 // Prints a table; asserts only that nothing acknowledged was lost.
 //
-//   SAC_TEST_DATABASE_URL=... build/release/tests/sac_ingest_bench [seconds per step]
+//   SAC_TEST_DATABASE_URL=... build/release/tests/sac_ingest_bench [seconds per step] [--solo-acuse]
+//
+// --solo-acuse runs no pipeline or outbox workers: the acknowledgement path alone.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -79,6 +81,8 @@ long PeakRssKb(int pid) {
 
 int main(int argc, char** argv) {
   const int seconds = argc > 1 ? std::atoi(argv[1]) : 8;
+  const bool ack_only = argc > 2 && std::string(argv[2]) == "--solo-acuse";
+  const std::string workers = ack_only ? "0" : "2";
   log::SetLevel(log::Level::kWarn);
   testing::TestDatabase db;
   db.SeedDependencias();
@@ -88,7 +92,8 @@ int main(int argc, char** argv) {
   testing::SacProcess server(
       "bench", dir,
       "[database]\npool_size = 16\n[http]\nhandler_threads = 4\n"
-      "[pipeline]\nworkers = 2\n[outbox]\nworkers = 2\n[scheduler]\nenabled = false\n"
+      "[pipeline]\nworkers = " + workers + "\n[outbox]\nworkers = " + workers +
+      "\n[scheduler]\nenabled = false\n[media]\nworkers = 0\n"
       "[rules]\ndir = \"" + (testing::SourceDir() / "rules").string() + "\"\n"
       "[channels.whatsapp]\nenabled = true\napi_base_url = \"" + graph.BaseUrl() + "/v21.0\"\n"
       "phone_number_id = \"110220330440550\"\n",
