@@ -12,9 +12,9 @@ ALTER TABLE personal_data_access
 CREATE FUNCTION personal_data_access_body(seq bigint, user_id bigint, boleta_id bigint,
                                           fields text[], route text, at timestamptz)
 RETURNS bytea LANGUAGE sql STABLE AS $$
-  SELECT convert_to(seq || '|' || user_id || '|' || coalesce(boleta_id::text, '') || '|' ||
-                    array_to_string(fields, ',') || '|' || route || '|' ||
-                    to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), 'UTF8')
+  -- A JSON array: every value quoted, so no two different rows can hash the same text.
+  SELECT convert_to(json_build_array(seq, user_id, boleta_id, fields, route,
+                    to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'))::text, 'UTF8')
 $$;
 
 CREATE FUNCTION personal_data_access_chain() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -1,5 +1,7 @@
 #include "app/commands.h"
 
+#include <sys/stat.h>
+
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -327,14 +329,18 @@ int ExportCitizen(const CommonOptions& options, const CitizenRef& who,
   std::error_code error;
   std::filesystem::create_directories(directory, error);
   const auto stem = directory / ("ciudadano-" + std::to_string(id));
+  // Personal data: readable by whoever ran the command only.
+  const mode_t previous = ::umask(077);
   for (const auto& [extension, bytes] : {std::pair{".json", &data->json}, std::pair{".pdf", &data->pdf}}) {
     std::ofstream file(stem.string() + extension, std::ios::binary | std::ios::trunc);
     file << *bytes;
     if (!file.flush()) {
+      ::umask(previous);
       PrintError("no se pudo escribir " + stem.string() + extension);
       return kExitFailure;
     }
   }
+  ::umask(previous);
   std::cout << "Datos del ciudadano " << id << " (" << data->boletas << " boletas): " << stem.string()
             << ".json y " << stem.string() << ".pdf\n";
   return kExitOk;

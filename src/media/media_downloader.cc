@@ -29,7 +29,8 @@ constexpr Statement kStored{
     "media.stored",
     "UPDATE boleta_media SET download_state = 'stored', file_sha256 = $3, size_bytes = $4,"
     "  mime_type = CASE WHEN mime_type = '' THEN $5 ELSE mime_type END, downloaded_at = $2,"
-    "  last_error = NULL WHERE id = $1"};
+    // Only a download still wanted: a citizen's data cancelled meanwhile stays cancelled.
+    "  last_error = NULL WHERE id = $1 AND download_state = 'pending'"};
 
 // $1 id, $2 now, $3 error, $4 wait (ms)
 constexpr Statement kRetry{

@@ -128,10 +128,18 @@ constexpr Statement kUtc{"privacy.utc", "SET LOCAL TimeZone = 'UTC'"};
 constexpr Statement kCancelBoletas{
     "privacy.cancel_boletas",
     "UPDATE boleta SET text = $2, address_text = NULL, latitude = NULL, longitude = NULL,"
-    "  classification = NULL, updated_at = $3 WHERE citizen_id = $1"};
+    "  classification = NULL, status_reason = CASE WHEN status_reason IS NULL THEN NULL ELSE $2 END,"
+    "  updated_at = $3 WHERE citizen_id = $1"};
+// The citizen, and the records merged into it when two turned out to be one person (their
+// boletas and identities moved; their names stayed).
 constexpr Statement kCancelCitizen{
     "privacy.cancel_citizen",
-    "UPDATE citizen SET display_name = '', phone = NULL, cancelled_at = $2 WHERE id = $1"};
+    "WITH RECURSIVE merged(id) AS (SELECT $1::bigint UNION"
+    "  SELECT c.id FROM citizen c JOIN merged m ON c.merged_into = m.id) "
+    "UPDATE citizen SET display_name = '', phone = NULL, cancelled_at = $2"
+    " WHERE id IN (SELECT id FROM merged)"};
+constexpr Statement kIsCancelled{"privacy.is_cancelled",
+                                 "SELECT cancelled_at IS NOT NULL FROM citizen WHERE id = $1"};
 constexpr Statement kFileStillUsed{
     "privacy.file_still_used", "SELECT 1 FROM boleta_media WHERE file_sha256 = $1 LIMIT 1"};
 
@@ -269,6 +277,9 @@ Result<CitizenData> ExportCitizen(Tx& tx, std::int64_t citizen_id, const workflo
 Status RectifyCitizen(Tx& tx, std::int64_t citizen_id, const std::optional<std::string>& name,
                       const std::optional<std::string>& phone, const std::string& actor,
                       TimePoint now) {
+  if (tx.Exec(kIsCancelled, {citizen_id}).at(0).Bool(0)) {
+    return MakeError(Errc::kInvalidArgument, "los datos de este ciudadano fueron cancelados");
+  }
   boost::json::object changed;
   if (name) {
     if (name->size() > 200) return MakeError(Errc::kInvalidArgument, "el nombre es demasiado largo");

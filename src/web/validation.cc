@@ -46,7 +46,9 @@ constexpr Statement kPending{
     "FROM boleta b LEFT JOIN survey s ON s.boleta_id = b.id"
     "  LEFT JOIN dependencia d ON d.id = b.dependencia_id LEFT JOIN citizen c ON c.id = b.citizen_id "
     "WHERE b.attended_at >= $1 AND b.attended_at < $2 AND b.status = 'atendida'"
-    "  AND (s.answer IS NULL OR s.answer = 'sin_respuesta') "
+    "  AND (s.answer IS NULL OR s.answer = 'sin_respuesta')"
+    // A citizen who objected to surveys is not called either (oposición, src/privacy).
+    "  AND c.opposed_at IS NULL "
     "ORDER BY b.attended_at, b.id LIMIT $3"};
 
 // $1 boleta, $2 month, $3 answer, $4 the citizen's words, $5 now, $6 who called.

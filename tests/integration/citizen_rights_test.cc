@@ -36,6 +36,8 @@ class CitizenRightsTest : public ::testing::Test {
     db_.SeedDependencias();
     citizen_ = std::to_string(db_.Count(
         "INSERT INTO citizen (display_name, phone) VALUES ('Zoila Canaria', '+526691110000') RETURNING id"));
+    // An earlier record of the same person, merged into this one when a phone tied them.
+    db_.Execute("INSERT INTO citizen (display_name, merged_into) VALUES ('Zoila Canaria', " + citizen_ + ")");
     other_ = std::to_string(db_.Count(
         "INSERT INTO citizen (display_name, phone) VALUES ('Otro Vecino', '+526692220000') RETURNING id"));
     db_.Execute("INSERT INTO citizen_identity (channel, external_id, citizen_id, display_name) VALUES "
@@ -149,6 +151,9 @@ TEST_F(CitizenRightsTest, AnExportHoldsEverythingAsJsonAndAReadablePdf) {
     EXPECT_THAT(json, HasSubstr(expected));
   }
   EXPECT_THAT(json, Not(HasSubstr("bache normal"))) << "another citizen's";
+  const auto mode = std::filesystem::status(dir_ / "salida" / ("ciudadano-" + citizen_ + ".json")).permissions();
+  EXPECT_EQ(mode & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none) << "personal data, readable by its owner only";
   const auto text = RunProcess({"/usr/bin/pdftotext", "-layout",
                                 (dir_ / "salida" / ("ciudadano-" + citizen_ + ".pdf")).string(), "-"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
@@ -201,6 +206,9 @@ TEST_F(CitizenRightsTest, AfterCancellationNoCanaryStandsAnywhereAndStatisticsRe
   EXPECT_EQ(db_.Scalar("SELECT payload->>'text' FROM inbox WHERE dedupe_key = 'wamid.2'"), "bache normal");
   EXPECT_EQ(db_.Scalar("SELECT count(*) FROM citizen_identity"), "1");
   EXPECT_EQ(db_.Count("SELECT count(*) FROM arco_action WHERE kind = 'cancelacion'"), 1);
+  const auto rectified = Sac({"rectify", "--id", citizen_, "--actor", "ut", "--nombre", "Otra vez"});
+  EXPECT_EQ(rectified.exit_code, 2) << "cancelled data is not put back";
+  EXPECT_THAT(rectified.err, HasSubstr("fueron cancelados"));
   // The record of requests is append-only for the application.
   EXPECT_THROW(db_.Execute("SET ROLE sac_app; DELETE FROM arco_action"), std::exception);
   EXPECT_THROW(db_.Execute("SET ROLE sac_app; UPDATE arco_action SET actor = 'x'"), std::exception);

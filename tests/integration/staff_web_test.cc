@@ -759,6 +759,10 @@ TEST_F(StaffWebTest, TheMonthlyValidationReportsAndRecordsTheCallsForWhatTheSurv
   EXPECT_THAT(page.body, Not(HasSubstr(">2026-000001</a>"))) << "settled by the survey";
   EXPECT_THAT(page.body, HasSubstr("669 123 4501"));
   EXPECT_THAT(page.body, HasSubstr("<td>4</td><td>3</td><td>1</td><td>0</td><td>1</td><td>0</td><td>100 %</td>"));
+  // A citizen who objected to surveys is not on the list to call.
+  db_.Execute("UPDATE citizen SET opposed_at = now()");
+  EXPECT_THAT(Get("/validacion", staff).body, HasSubstr("Por validar (0)"));
+  db_.Execute("UPDATE citizen SET opposed_at = NULL");
 
   const std::string csrf = CsrfOf(staff);
   EXPECT_EQ(Post("/validacion/2026-000003", "csrf=" + csrf + "&resultado=positiva", staff).status, 303);
