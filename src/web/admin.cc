@@ -27,7 +27,8 @@ constexpr Statement kCounts{
     "SELECT (SELECT count(*) FROM staff_user WHERE active),"
     "  (SELECT count(*) FROM dependencia WHERE active),"
     "  (SELECT count(*) FROM classification_correction"
-    "     WHERE proposed_by IS NOT NULL AND NOT proposed_as_case)"};
+    "     WHERE proposed_by IS NOT NULL AND NOT proposed_as_case),"
+    "  (SELECT count(*) FROM inbox WHERE state = 'quarantined')"};
 
 constexpr std::size_t kMissesShown = 60;
 
@@ -59,7 +60,9 @@ HttpResponse StaffWeb::AdminHome(Tx& tx, const HttpRequest& request, const Staff
       .Markup(" activas, con sus plazos, contactos y enlaces.</li>"
               "<li><a href=\"/admin/calendario\">Calendario</a> — los días inhábiles de cada año y "
               "su fundamento.</li><li><a href=\"/admin/plantillas\">Mensajes</a> — lo que SAC "
-              "escribe a los ciudadanos.</li></ul>");
+              "escribe a los ciudadanos.</li><li><a href=\"/admin/cuarentena\">Cuarentena</a> — ")
+      .Number(counts.at(0).Int(3))
+      .Markup(" mensajes que SAC no pudo procesar.</li></ul>");
   return Document(200, "Administración", content, &session);
 }
 

@@ -113,6 +113,8 @@ const std::vector<StaffPage>& StaffPages() {
       {"GET", "/admin/dependencias", {"administrador"}},
       {"GET", "/admin/calendario", {"administrador"}},
       {"GET", "/admin/plantillas", {"administrador"}},
+      {"GET", "/admin/cuarentena", {"administrador"}},
+      {"POST", "/admin/cuarentena/reintentar", {"administrador"}},
       {"GET", "/reunion", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/exportar/{archivo}", {"administrador", "atencion_ciudadana", "director"}},
       {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
@@ -220,7 +222,9 @@ void StaffWeb::AddRoutes(http::Router& router) {
       {"POST", "/admin/usuarios/{usuario}", &StaffWeb::ChangeUser},
       {"GET", "/admin/dependencias", &StaffWeb::AdminDependencias},
       {"GET", "/admin/calendario", &StaffWeb::AdminCalendar},
-      {"GET", "/admin/plantillas", &StaffWeb::AdminTemplates}};
+      {"GET", "/admin/plantillas", &StaffWeb::AdminTemplates},
+      {"GET", "/admin/cuarentena", &StaffWeb::Quarantine},
+      {"POST", "/admin/cuarentena/reintentar", &StaffWeb::RetryQuarantined}};
   for (const auto& [method, path, page] : admin_pages) {
     router.Add({method, path, "staff_admin", std::string_view(method) == "GET" ? http::kNoBody : kFormBytes,
                 [this, path = std::string(path), page = page](const HttpRequest& r) {

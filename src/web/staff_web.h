@@ -142,6 +142,9 @@ class StaffWeb {
                              const StaffSession& session);
   HttpResponse AdminTemplates(storage::Tx& tx, const HttpRequest& request,
                               const StaffSession& session);
+  HttpResponse Quarantine(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse RetryQuarantined(storage::Tx& tx, const HttpRequest& request,
+                                const StaffSession& session);
 
   // Exports (exports.cc): a month as CSV/XLSX for staff; open data (no personal data) for all.
   HttpResponse Export(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);

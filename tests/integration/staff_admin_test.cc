@@ -208,5 +208,28 @@ TEST_F(StaffAdminTest, TheCataloguesShowDependenciasCalendarAndMessages) {
   EXPECT_THAT(Get("/admin", admin_).body, HasSubstr("/admin/usuarios"));
 }
 
+TEST_F(StaffAdminTest, QuarantinedMessagesAreShownWithoutTheirContentAndPutBack) {
+  db_.Execute("INSERT INTO webhook_request (channel, body) VALUES ('whatsapp', '\\x')");
+  db_.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload, state,"
+              "  attempts, last_error) SELECT 1, 'whatsapp', 'w' || g, 'message', '5216691234501',"
+              "  '{\"text\":\"texto privado\"}', 'quarantined', 5, 'clasificador: fallo ' || g"
+              " FROM generate_series(1, 3) g");
+  const auto page = Get("/admin/cuarentena", admin_);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr("clasificador: fallo 2"));
+  EXPECT_THAT(page.body, Not(HasSubstr("texto privado"))) << "the content is personal data";
+  EXPECT_THAT(page.body, Not(HasSubstr("6691234501")));
+  EXPECT_THAT(Get("/admin", admin_).body, HasSubstr("3 mensajes que SAC no pudo procesar"));
+  ASSERT_EQ(AdminPost("/admin/cuarentena/reintentar?mensaje=2", "").status, 303);
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(state || ':' || attempts, ',' ORDER BY id) FROM inbox"),
+            "quarantined:5,pending:0,quarantined:5");
+  EXPECT_EQ(AdminPost("/admin/cuarentena/reintentar?mensaje=x", "").status, 400);
+  const auto all = AdminPost("/admin/cuarentena/reintentar", "");
+  ASSERT_EQ(all.status, 303);
+  EXPECT_THAT(Header(all, "Location"), HasSubstr("hecho="));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE state = 'quarantined'"), 0);
+  EXPECT_THAT(Get("/admin/cuarentena", admin_).body, HasSubstr("Ninguno."));
+}
+
 }  // namespace
 }  // namespace sac::web
