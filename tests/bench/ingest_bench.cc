@@ -23,7 +23,6 @@
 #include <thread>
 #include <vector>
 
-#include "crypto/digest.h"
 #include "http/curl_client.h"
 #include "observability/log.h"
 #include "tests/support/fake_provider.h"
@@ -124,11 +123,7 @@ int main(int argc, char** argv) {
           const std::string body = testing::WhatsAppTextWebhook(
               "wamid.bench" + std::to_string(n), "5216695" + std::to_string(1000000 + n % 900000),
               "hay una fuga de agua enorme en la calle Río Piaxtla colonia Centro");
-          ClientRequest request;
-          request.url = server.BaseUrl() + "/webhooks/whatsapp";
-          request.headers = {{"Content-Type", "application/json"},
-                             {"X-Hub-Signature-256", "sha256=" + crypto::HmacSha256Hex(kSecret, body)}};
-          request.body = body;
+          const ClientRequest request = testing::SignedWhatsAppRequest(server, body, kSecret);
           const auto start = Clock::now();
           const auto answer = client.Execute(request);
           if (answer && answer->status == 200) {

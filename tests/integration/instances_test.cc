@@ -11,7 +11,6 @@
 #include <fstream>
 #include <thread>
 
-#include "crypto/digest.h"
 #include "http/curl_client.h"
 #include "scheduler/scheduler.h"
 #include "tests/support/fake_provider.h"
@@ -62,12 +61,7 @@ class InstancesTest : public ::testing::Test {
     const std::string body = testing::WhatsAppTextWebhook(
         "wamid.multi" + std::to_string(n), "52166912" + std::to_string(10000 + n),
         "hay una fuga de agua enorme en la calle Río Piaxtla de la colonia Centro");
-    ClientRequest request;
-    request.url = instance.BaseUrl() + "/webhooks/whatsapp";
-    request.headers = {{"Content-Type", "application/json"},
-                       {"X-Hub-Signature-256", "sha256=" + crypto::HmacSha256Hex(kSecret, body)}};
-    request.body = body;
-    const auto answer = client_.Execute(request);
+    const auto answer = client_.Execute(testing::SignedWhatsAppRequest(instance, body, kSecret));
     return answer ? answer->status : 0;
   }
 

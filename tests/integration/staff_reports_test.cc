@@ -40,16 +40,6 @@ class StaffReportsTest : public testing::StaffWebFixture {
     enlace_ = SignIn("enlace_agua");
   }
 
-  std::string PdfText(const std::string& pdf) {
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("sac_reunion_" + std::to_string(::getpid()) + ".pdf");
-    std::ofstream(path, std::ios::binary) << pdf;
-    const auto result = testing::RunProcess({"/usr/bin/pdftotext", "-layout", path.string(), "-"});
-    std::filesystem::remove(path);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return result.out;
-  }
-
   std::string enlace_;
 };
 
@@ -74,7 +64,7 @@ TEST_F(StaffReportsTest, TheMeetingPackPrintsAsAPdfAndDownloadsAsCsv) {
   EXPECT_EQ(pdf.content_type, "application/pdf");
   EXPECT_THAT(Header(pdf, "Content-Disposition"), HasSubstr("-jumapam.pdf"));
   EXPECT_EQ(pdf.body.substr(0, 5), "%PDF-");
-  const std::string text = PdfText(pdf.body);
+  const std::string text = testing::PdfText(pdf.body);
   EXPECT_THAT(text, HasSubstr("Reunión mensual · "));
   EXPECT_THAT(text, HasSubstr("Pendientes: 3"));
   EXPECT_THAT(text, HasSubstr("Sin leer: 2"));
@@ -97,7 +87,7 @@ TEST_F(StaffReportsTest, ADirectorTakesEveryDependenciasPackAtOnce) {
   EXPECT_THAT(page.body, HasSubstr("2026-000004"));
   const auto pdf = Get("/reunion?formato=pdf", director);
   ASSERT_EQ(pdf.status, 200);
-  const std::string text = PdfText(pdf.body);
+  const std::string text = testing::PdfText(pdf.body);
   EXPECT_THAT(text, HasSubstr("2026-000004"));
   EXPECT_THAT(text, HasSubstr("Sin boletas pendientes.")) << "a dependencia with nothing pending";
 }

@@ -45,17 +45,6 @@ class MeetingPackPdfTest : public ::testing::Test {
  protected:
   MeetingPackPdfTest() : local_(*workflow::LocalTime::Load("America/Mazatlan")) {}
 
-  // The PDF's text as pdftotext lays it out.
-  std::string TextOf(const std::string& pdf) {
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("sac_pack_" + std::to_string(::getpid()) + ".pdf");
-    std::ofstream(path, std::ios::binary) << pdf;
-    const auto result = testing::RunProcess({"/usr/bin/pdftotext", "-layout", path.string(), "-"});
-    std::filesystem::remove(path);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return result.out;
-  }
-
   workflow::LocalTime local_;
 };
 
@@ -80,7 +69,7 @@ TEST_F(MeetingPackPdfTest, ADependenciasPackHasItsSummaryAndItsListsWithAges) {
   const auto pdf = MeetingPackPdf(pack, local_);
   ASSERT_TRUE(pdf.has_value());
   EXPECT_EQ(pdf->substr(0, 5), "%PDF-");
-  const std::string text = TextOf(*pdf);
+  const std::string text = testing::PdfText(*pdf);
   EXPECT_THAT(text, HasSubstr("Reunión mensual · JUMAPAM (Agua Potable y Alcantarillado)"));
   EXPECT_THAT(text, HasSubstr("Situación al 30/11/2026 12:00"));
   EXPECT_THAT(text, HasSubstr("Pendientes: 3"));
@@ -110,7 +99,7 @@ TEST_F(MeetingPackPdfTest, ALongListContinuesOnNewPagesWithItsHeader) {
   pack.sections.push_back(section);
   const auto pdf = MeetingPackPdf(pack, local_);
   ASSERT_TRUE(pdf.has_value());
-  const std::string text = TextOf(*pdf);
+  const std::string text = testing::PdfText(*pdf);
   EXPECT_THAT(text, HasSubstr("2026-000120"));
   EXPECT_THAT(text, HasSubstr("Vencidas (120) · continúa"));
   EXPECT_THAT(text, HasSubstr("página 3"));
@@ -119,7 +108,7 @@ TEST_F(MeetingPackPdfTest, ALongListContinuesOnNewPagesWithItsHeader) {
 TEST_F(MeetingPackPdfTest, NoDependenciasStillMakesAReadablePdf) {
   const auto pdf = MeetingPackPdf(MeetingPack{At(2026, 11, 30, 19), {}}, local_);
   ASSERT_TRUE(pdf.has_value());
-  EXPECT_THAT(TextOf(*pdf), HasSubstr("No hay dependencias activas que mostrar."));
+  EXPECT_THAT(testing::PdfText(*pdf), HasSubstr("No hay dependencias activas que mostrar."));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <thread>
 
+#include "crypto/digest.h"
 #include "http/curl_client.h"
 
 namespace sac::testing {
@@ -64,6 +65,16 @@ std::string WhatsAppTextWebhook(const std::string& message_id, const std::string
          "\"wa_id\":\"" + from + "\"}],\"messages\":[{\"from\":\"" + from + "\",\"id\":\"" + message_id +
          "\",\"timestamp\":\"1773162161\",\"type\":\"text\",\"text\":{\"body\":\"" + text +
          "\"}}]},\"field\":\"messages\"}]}]}";
+}
+
+ClientRequest SignedWhatsAppRequest(const SacProcess& server, const std::string& body,
+                                    const std::string& app_secret) {
+  ClientRequest request;
+  request.url = server.BaseUrl() + "/webhooks/whatsapp";
+  request.headers = {{"Content-Type", "application/json"},
+                     {"X-Hub-Signature-256", "sha256=" + crypto::HmacSha256Hex(app_secret, body)}};
+  request.body = body;
+  return request;
 }
 
 std::string TelegramTextUpdate(std::int64_t update_id, std::int64_t chat_id, const std::string& text) {

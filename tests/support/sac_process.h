@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "core/http_client.h"
 #include "tests/support/subprocess.h"
 
 namespace sac::testing {
@@ -41,6 +42,9 @@ class SacProcess {
 // Signed webhook bodies for load and fault tests: one text message with a unique id.
 std::string WhatsAppTextWebhook(const std::string& message_id, const std::string& from,
                                 const std::string& text);
+// A POST of `body` to the instance's WhatsApp webhook, signed with the app secret.
+ClientRequest SignedWhatsAppRequest(const SacProcess& server, const std::string& body,
+                                    const std::string& app_secret);
 std::string TelegramTextUpdate(std::int64_t update_id, std::int64_t chat_id, const std::string& text);
 
 }  // namespace sac::testing

@@ -1,5 +1,7 @@
 #include "tests/support/subprocess.h"
 
+#include <gtest/gtest.h>
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -10,6 +12,8 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -144,6 +148,19 @@ std::uint16_t FreeLoopbackPort() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   close(fd);
   return ntohs(address.sin_port);
+}
+
+std::string PdfText(const std::string& pdf, bool layout) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("sac_pdftext_" + std::to_string(::getpid()) + ".pdf");
+  std::ofstream(path, std::ios::binary) << pdf;
+  std::vector<std::string> argv = {"/usr/bin/pdftotext"};
+  if (layout) argv.emplace_back("-layout");
+  argv.insert(argv.end(), {path.string(), "-"});
+  const auto result = RunProcess(argv);
+  std::filesystem::remove(path);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return result.exit_code == 0 ? result.out : std::string();
 }
 
 }  // namespace sac::testing

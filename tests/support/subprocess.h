@@ -43,6 +43,10 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env = {},
                          const std::string& input = "");
 
+// A PDF's text as poppler's pdftotext reads it (`layout`: columns kept in place); "" and a test
+// failure when it cannot be read.
+std::string PdfText(const std::string& pdf, bool layout = true);
+
 // A loopback TCP port nobody listens on right now (for a child `sac serve` to bind).
 std::uint16_t FreeLoopbackPort();
 
