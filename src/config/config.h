@@ -20,7 +20,9 @@ struct HttpConfig {
   std::string listen_address = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port (tests)
   int io_threads = 2;
-  int handler_threads = 8;  // handlers block on the database; they never run on io threads
+  // Handlers block on the database; they never run on io threads. Webhooks waiting for the same
+  // inbox commit each hold a handler thread, so this also bounds how many share one commit.
+  int handler_threads = 32;
   std::chrono::seconds header_timeout{10};
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds idle_timeout{60};

@@ -22,7 +22,7 @@ struct ServerSettings {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port; Start() returns the one bound
   int io_threads = 2;
-  int handler_threads = 8;
+  int handler_threads = 32;
   std::chrono::seconds header_timeout{10};  // from the first byte to the end of the header
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds idle_timeout{60};    // between requests on a kept-alive connection

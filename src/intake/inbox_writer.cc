@@ -1,7 +1,10 @@
 #include "intake/inbox_writer.h"
 
 #include "core/inbound.h"
+#include "crypto/digest.h"
 #include "intake/inbox_codec.h"
+#include "json/escape.h"
+#include "observability/metrics.h"
 
 namespace sac::intake {
 namespace {
@@ -20,6 +23,33 @@ constexpr Statement kInsertRow{
     "  received_at, next_attempt_at) "
     "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7) ON CONFLICT (channel, dedupe_key) DO NOTHING "
     "RETURNING id"};
+
+// A whole group in one statement, from one JSON document — [{"c": channel, "b": raw body in
+// base64, "r": [{"d": dedupe key, "k": kind, "s": sender, "p": payload}, ...]}, ...] — so a group
+// of any size costs one round trip. Inbox rows go in first: a request is kept only when at least
+// one of its rows is new (the foreign key is checked at the end of the statement, when both are
+// in). Answers, per webhook (1-based, in document order), how many of its rows were new.
+constexpr Statement kInsertGroup{
+    "inbox.insert_group",
+    "WITH webhook AS MATERIALIZED ("
+    "  SELECT n AS position, w->>'c' AS channel, decode(w->>'b', 'base64') AS body, w->'r' AS rows,"
+    "         nextval(pg_get_serial_sequence('webhook_request', 'id')) AS request_id"
+    "  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS given(w, n)"
+    "), stored AS ("
+    "  INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload,"
+    "                     received_at, next_attempt_at)"
+    "  SELECT webhook.request_id, webhook.channel, r->>'d', r->>'k', r->>'s', r->'p', $2, $2"
+    "  FROM webhook CROSS JOIN LATERAL jsonb_array_elements(webhook.rows) WITH ORDINALITY AS item(r, m)"
+    "  ORDER BY webhook.position, item.m"
+    "  ON CONFLICT (channel, dedupe_key) DO NOTHING"
+    "  RETURNING request_id"
+    "), kept AS ("
+    "  INSERT INTO webhook_request (id, channel, body, received_at) OVERRIDING SYSTEM VALUE"
+    "  SELECT request_id, channel, body, $2 FROM webhook"
+    "  WHERE request_id IN (SELECT request_id FROM stored)"
+    ") "
+    "SELECT webhook.position, count(stored.request_id) FROM webhook"
+    "  LEFT JOIN stored USING (request_id) GROUP BY webhook.position"};
 
 struct PendingRow {
   std::string dedupe_key;
@@ -54,15 +84,29 @@ std::optional<std::int64_t> StoreMessage(storage::Tx& tx, std::string_view chann
   return inserted.at(0).Int(0);
 }
 
-StoreSummary StoreParsed(storage::Tx& tx, std::string_view channel, std::string_view raw_body,
-                         const ParsedWebhook& parsed, TimePoint now) {
+namespace {
+
+std::vector<PendingRow> RowsOf(const ParsedWebhook& parsed) {
   std::vector<PendingRow> rows;
+  rows.reserve(parsed.messages.size() + parsed.updates.size());
   for (const InboundMessage& message : parsed.messages) {
     rows.push_back({message.external_id, "message", message.sender_id, EncodeMessage(message)});
   }
   for (const DeliveryUpdate& update : parsed.updates) {
     rows.push_back({UpdateKey(update), "delivery", "", EncodeUpdate(update)});
   }
+  return rows;
+}
+
+bool DatabaseIsDown(const Error& error) {
+  return error.code == Errc::kUnavailable || error.code == Errc::kTimeout;
+}
+
+}  // namespace
+
+StoreSummary StoreParsed(storage::Tx& tx, std::string_view channel, std::string_view raw_body,
+                         const ParsedWebhook& parsed, TimePoint now) {
+  const std::vector<PendingRow> rows = RowsOf(parsed);
   StoreSummary summary;
   if (rows.empty()) {
     return summary;
@@ -80,18 +124,128 @@ StoreSummary StoreParsed(storage::Tx& tx, std::string_view channel, std::string_
   return summary;
 }
 
+struct InboxWriter::Pending {
+  std::string_view channel;
+  std::string_view raw_body;
+  std::vector<PendingRow> rows;
+  StoreSummary summary;                         // written by the group's committer
+  std::optional<Result<StoreSummary>> outcome;  // set under the mutex once its group is done
+  std::condition_variable woken;                // its group is done, or it leads the next one
+};
+
 Result<StoreSummary> InboxWriter::Store(std::string_view channel, std::string_view raw_body,
                                         const ParsedWebhook& parsed) {
-  if (parsed.messages.empty() && parsed.updates.empty()) {
+  Pending mine;
+  mine.channel = channel;
+  mine.raw_body = raw_body;
+  mine.rows = RowsOf(parsed);
+  if (mine.rows.empty()) {
     return StoreSummary{};
   }
+  std::unique_lock lock(mutex_);
+  waiting_.push_back(&mine);
+  // Whoever finds no commit in flight commits everything waiting (up to max_group_), its own
+  // webhook included unless the queue is longer than that; the others sleep until woken, each
+  // on its own condition so that a commit wakes only its group and the next leader.
+  while (!mine.outcome) {
+    if (committing_) {
+      mine.woken.wait(lock);
+      continue;
+    }
+    committing_ = true;
+    std::vector<Pending*> group;
+    while (!waiting_.empty() && group.size() < max_group_) {
+      group.push_back(waiting_.front());
+      waiting_.pop_front();
+    }
+    lock.unlock();
+    std::vector<Result<StoreSummary>> outcomes = CommitGroup(group);
+    lock.lock();
+    committing_ = false;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      group[i]->outcome.emplace(std::move(outcomes[i]));
+      group[i]->woken.notify_one();
+    }
+    if (!waiting_.empty()) {
+      waiting_.front()->woken.notify_one();  // the next group's leader
+    }
+  }
+  return std::move(*mine.outcome);
+}
+
+InboxWriter::GroupStats InboxWriter::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+std::size_t InboxWriter::waiting() const {
+  std::lock_guard lock(mutex_);
+  return waiting_.size();
+}
+
+std::vector<Result<StoreSummary>> InboxWriter::CommitGroup(const std::vector<Pending*>& group) {
+  std::vector<Status> statuses;
+  const Status together = InsertGroup(group);
+  if (together || group.size() == 1 || DatabaseIsDown(together.error())) {
+    statuses.assign(group.size(), together);
+  } else {
+    for (Pending* pending : group) {  // find the one the database refused; the rest are stored
+      statuses.push_back(InsertGroup({pending}));
+    }
+  }
+  std::vector<Result<StoreSummary>> outcomes;
+  outcomes.reserve(group.size());
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (statuses[i]) {
+      outcomes.emplace_back(group[i]->summary);
+    } else {
+      outcomes.emplace_back(statuses[i].error());
+    }
+  }
+  if (metrics_ != nullptr) {
+    metrics_->ObserveInboxGroup(group.size());
+  }
+  std::lock_guard lock(mutex_);
+  stats_.groups += together || group.size() == 1 ? 1 : 1 + group.size();
+  stats_.webhooks += group.size();
+  return outcomes;
+}
+
+Status InboxWriter::InsertGroup(const std::vector<Pending*>& group) {
+  std::string document = "[";
+  for (const Pending* pending : group) {
+    if (document.size() > 1) document += ',';
+    document += "{\"c\":";
+    json::AppendQuoted(document, pending->channel);
+    document += ",\"b\":\"" + crypto::Base64Encode(pending->raw_body) + "\",\"r\":[";
+    for (std::size_t i = 0; i < pending->rows.size(); ++i) {
+      const PendingRow& row = pending->rows[i];
+      document += i == 0 ? "{\"d\":" : ",{\"d\":";
+      json::AppendQuoted(document, row.dedupe_key);
+      document += ",\"k\":";
+      json::AppendQuoted(document, row.kind);
+      document += ",\"s\":";
+      json::AppendQuoted(document, row.sender_id);
+      document += ",\"p\":" + row.payload + "}";
+    }
+    document += "]}";
+  }
+  document += "]";
   const TimePoint now = clock_.Now();
   return database_.Transact([&](storage::Tx& tx) {
-    const StoreSummary summary = StoreParsed(tx, channel, raw_body, parsed, now);
-    if (summary.stored == 0) {
-      tx.RollbackAtEnd();  // a pure redelivery: not even the raw request is kept again
+    const auto answers = tx.Exec(kInsertGroup, {document, now});
+    bool any_new = false;
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+      Pending& pending = *group.at(static_cast<std::size_t>(answers[i].Int(0) - 1));
+      const int stored = static_cast<int>(answers[i].Int(1));
+      pending.summary = {stored, static_cast<int>(pending.rows.size()) - stored};
+      any_new = any_new || stored > 0;
     }
-    return summary;
+    if (any_new) {
+      tx.Notify(kInboxNotifyChannel);
+    } else {
+      tx.RollbackAtEnd();  // pure redeliveries: nothing to keep
+    }
   });
 }
 

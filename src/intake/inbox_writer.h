@@ -1,16 +1,30 @@
-// InboxWriter: the durable half of a webhook. One transaction stores the raw request and one inbox
+// InboxWriter: the durable half of a webhook. A transaction stores the raw request and one inbox
 // row per message or delivery update (deduplicated by the provider's id under a UNIQUE
 // constraint), then commits; only after that does the webhook answer 200.
+//
+// Group commit: webhooks that arrive while the previous commit is in flight wait for the next
+// one, and that one transaction stores all of them in a single statement. Each caller still gets
+// its own answer, only after the commit that holds its rows; at low load a group is one webhook
+// and nothing waits. A group the database refuses for one webhook's sake (not for being down) is
+// retried webhook by webhook, so one bad payload costs only its own provider a 503.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/inbound.h"
 #include "core/result.h"
 #include "storage/database.h"
+
+namespace sac {
+class Metrics;
+}
 
 namespace sac::intake {
 
@@ -37,18 +51,38 @@ StoreSummary StoreParsed(storage::Tx& tx, std::string_view channel, std::string_
 
 class InboxWriter {
  public:
-  InboxWriter(storage::Database& database, const Clock& clock)
-      : database_(database), clock_(clock) {}
+  // `metrics` (may be null) sees each group's size; `max_group`: the most webhooks one commit holds.
+  InboxWriter(storage::Database& database, const Clock& clock, Metrics* metrics = nullptr,
+              std::size_t max_group = 256)
+      : database_(database), clock_(clock), metrics_(metrics), max_group_(max_group) {}
 
   // Durable when it returns ok (synchronous commit). When every item is a duplicate nothing at
   // all is written, the raw request included. kUnavailable/kTimeout: answer 503 so the provider
-  // retries.
+  // retries. Thread-safe: concurrent callers share commits.
   Result<StoreSummary> Store(std::string_view channel, std::string_view raw_body,
                              const ParsedWebhook& parsed);
 
+  struct GroupStats {
+    std::uint64_t groups = 0;    // transactions tried
+    std::uint64_t webhooks = 0;  // webhooks in them
+  };
+  GroupStats stats() const;
+  std::size_t waiting() const;  // webhooks queued for the next group
+
  private:
+  struct Pending;
+  std::vector<Result<StoreSummary>> CommitGroup(const std::vector<Pending*>& group);
+  Status InsertGroup(const std::vector<Pending*>& group);
+
   storage::Database& database_;
   const Clock& clock_;
+  Metrics* metrics_;
+  const std::size_t max_group_;
+
+  mutable std::mutex mutex_;
+  std::deque<Pending*> waiting_;  // not yet in a group
+  bool committing_ = false;       // one group at a time: the next one forms meanwhile
+  GroupStats stats_;
 };
 
 }  // namespace sac::intake

@@ -27,6 +27,11 @@ struct Metrics::Impl {
           .Name("sac_webhooks_total")
           .Help("Webhook deliveries by channel and outcome")
           .Register(*registry);
+  prometheus::Family<prometheus::Histogram>& inbox_groups =
+      prometheus::BuildHistogram()
+          .Name("sac_inbox_commit_group_webhooks")
+          .Help("Webhooks stored together by one inbox commit (group commit)")
+          .Register(*registry);
   prometheus::Family<prometheus::Counter>& pipeline_errors =
       prometheus::BuildCounter()
           .Name("sac_pipeline_errors_total")
@@ -76,6 +81,11 @@ void Metrics::ObserveHttpRequest(std::string_view route, int status, double seco
   impl_->http_requests.Add({{"route", std::string(route)}, {"status", std::to_string(status)}})
       .Increment();
   impl_->http_duration.Add({{"route", std::string(route)}}, LatencyBuckets()).Observe(seconds);
+}
+
+void Metrics::ObserveInboxGroup(std::size_t webhooks) {
+  static const prometheus::Histogram::BucketBoundaries buckets = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+  impl_->inbox_groups.Add({}, buckets).Observe(static_cast<double>(webhooks));
 }
 
 void Metrics::CountWebhook(std::string_view channel, std::string_view outcome) {

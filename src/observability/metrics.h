@@ -3,6 +3,7 @@
 // id, a phone or a free path. prometheus-cpp stays inside metrics.cc.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -30,6 +31,8 @@ class Metrics {
   // outcome: stored, duplicate, unauthenticated, malformed, too_large, unavailable
   void CountWebhook(std::string_view channel, std::string_view outcome);
   // stage: claim, process, quarantine, record
+  // How many webhooks one inbox commit held.
+  void ObserveInboxGroup(std::size_t webhooks);
   void CountPipelineError(std::string_view stage);
   void CountPipelineProcessed(std::string_view outcome);
   // outcome: sent, retry, failed

@@ -43,7 +43,30 @@ struct Step {
   double p50_ms = 0, p99_ms = 0, p999_ms = 0;
   double pgbench_tps = 0;
   long acked = 0;
+  double webhooks_per_commit = 0;
 };
+
+// The server's own count of inbox commits and of the webhooks they held (group commit).
+struct GroupTotals {
+  double commits = 0, webhooks = 0;
+};
+
+GroupTotals ScrapeGroups(const std::string& base_url) {
+  http::CurlHttpClient client;
+  ClientRequest request;
+  request.method = "GET";
+  request.url = base_url + "/metrics";
+  GroupTotals totals;
+  const auto answer = client.Execute(request);
+  if (!answer) return totals;
+  auto value = [&](const std::string& name) {
+    const auto at = answer->body.find("\n" + name + " ");
+    return at == std::string::npos ? 0.0 : std::atof(answer->body.c_str() + at + name.size() + 2);
+  };
+  totals.commits = value("sac_inbox_commit_group_webhooks_count");
+  totals.webhooks = value("sac_inbox_commit_group_webhooks_sum");
+  return totals;
+}
 
 double Percentile(std::vector<double>& values, double p) {
   if (values.empty()) return 0;
@@ -90,7 +113,7 @@ int main(int argc, char** argv) {
   const std::string dir = "/tmp/sac_ingest_bench_" + std::to_string(::getpid());
   testing::SacProcess server(
       "bench", dir,
-      "[database]\npool_size = 16\n[http]\nhandler_threads = 4\n"
+      "[database]\npool_size = 16\n"
       "[pipeline]\nworkers = " + workers + "\n[outbox]\nworkers = " + workers +
       "\n[scheduler]\nenabled = false\n[media]\nworkers = 0\n"
       "[rules]\ndir = \"" + (testing::SourceDir() / "rules").string() + "\"\n"
@@ -109,6 +132,7 @@ int main(int argc, char** argv) {
   for (const int connections : {8, 32, 128}) {
     Step step;
     step.connections = connections;
+    const GroupTotals before = ScrapeGroups(server.BaseUrl());
     std::mutex mutex;
     std::vector<double> latencies;
     std::atomic<long> acked{0};
@@ -138,6 +162,10 @@ int main(int argc, char** argv) {
     for (auto& client : clients) client.join();
     step.acked = acked;
     acked_total += acked;
+    const GroupTotals after = ScrapeGroups(server.BaseUrl());
+    if (after.commits > before.commits) {
+      step.webhooks_per_commit = (after.webhooks - before.webhooks) / (after.commits - before.commits);
+    }
     step.acks_per_second = static_cast<double>(acked.load()) / seconds;
     step.p50_ms = Percentile(latencies, 0.5);
     step.p99_ms = Percentile(latencies, 0.99);
@@ -147,11 +175,12 @@ int main(int argc, char** argv) {
   }
   const double rss_mb = static_cast<double>(PeakRssKb(server.pid())) / 1024.0;
 
-  std::printf("| connections | sac acks/s | ack p50 | ack p99 | ack p99.9 | pgbench 1-row INSERT tps | ratio |\n"
-              "|---|---|---|---|---|---|---|\n");
+  std::printf("| connections | sac acks/s | ack p50 | ack p99 | ack p99.9 | webhooks per commit | pgbench 1-row INSERT tps | ratio |\n"
+              "|---|---|---|---|---|---|---|---|\n");
   for (const Step& step : steps) {
-    std::printf("| %d | %.0f | %.1f ms | %.1f ms | %.1f ms | %.0f | %.2fx |\n", step.connections,
-                step.acks_per_second, step.p50_ms, step.p99_ms, step.p999_ms, step.pgbench_tps,
+    std::printf("| %d | %.0f | %.1f ms | %.1f ms | %.1f ms | %.1f | %.0f | %.2fx |\n", step.connections,
+                step.acks_per_second, step.p50_ms, step.p99_ms, step.p999_ms,
+                step.webhooks_per_commit, step.pgbench_tps,
                 step.pgbench_tps > 0 ? step.acks_per_second / step.pgbench_tps : 0.0);
   }
   std::printf("sac serve peak RSS under load: %.1f MB (target <= 150 MB: %.2fx)\n", rss_mb,

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <optional>
 #include <thread>
 
 #include "channels/whatsapp/payloads.h"
@@ -90,6 +92,72 @@ TEST(InboxWriterTest, ConcurrentDeliveriesOfOneMessageStoreOneRow) {
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(ok, 8) << "every delivery is acknowledged";
   EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 1);
+}
+
+// Webhooks that arrive while a commit is in flight share the next one; a webhook the database
+// refuses in such a group costs only its own answer. The first commit is held on a table lock so
+// the others are sure to queue up behind it.
+TEST(InboxWriterTest, WebhooksWaitingForACommitShareTheNextOneAndABadOneSpoilsOnlyItself) {
+  TestDatabase db;
+  storage::Database database(db.Settings(4));
+  SystemClock clock;
+  InboxWriter writer(database, clock);
+  const ParsedWebhook base = Fixture("text_fuga_agua_colonia_juarez.json");
+  auto webhook = [&](int n, std::string text) {
+    ParsedWebhook parsed = base;
+    parsed.messages[0].external_id = "wamid.group" + std::to_string(n);
+    parsed.messages[0].text = std::move(text);
+    return parsed;
+  };
+  constexpr int kQueued = 20;
+  constexpr int kBad = 7;  // a NUL in its text: PostgreSQL's jsonb refuses it
+
+  storage::Database holder_db(db.Settings(1));
+  std::atomic<bool> release{false};
+  std::thread holder([&] {
+    ASSERT_TRUE(holder_db.Transact([&](storage::Tx& tx) {
+      tx.Exec({"test.lock_inbox", "LOCK TABLE inbox IN SHARE MODE"});
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }));
+  });
+  while (db.Count("SELECT count(*) FROM pg_locks WHERE relation = 'inbox'::regclass AND granted") == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+
+  std::vector<std::optional<Result<StoreSummary>>> answers(kQueued + 1);
+  std::vector<std::thread> senders;
+  senders.emplace_back([&] { answers[0] = writer.Store("whatsapp", "first", webhook(0, "primera")); });
+  while (db.Count("SELECT count(*) FROM pg_locks WHERE relation = 'inbox'::regclass AND NOT granted") == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the first group waits on the lock
+  }
+  for (int n = 1; n <= kQueued; ++n) {
+    senders.emplace_back([&, n] {
+      answers[n] = writer.Store("whatsapp", "raw " + std::to_string(n),
+                                webhook(n, n == kBad ? "con \0 dentro"s : "otra fuga de agua"));
+    });
+  }
+  while (writer.waiting() < kQueued) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  release = true;
+  holder.join();
+  for (auto& sender : senders) sender.join();
+
+  for (int n = 0; n <= kQueued; ++n) {
+    ASSERT_TRUE(answers[n].has_value());
+    if (n == kBad) {
+      EXPECT_FALSE(*answers[n]) << "the webhook the database refused is not acknowledged";
+    } else {
+      ASSERT_TRUE(*answers[n]) << n << ": " << answers[n]->error().message;
+      EXPECT_EQ((*answers[n])->stored, 1);
+    }
+  }
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), kQueued);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM webhook_request"), kQueued);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox WHERE dedupe_key = 'wamid.group7'"), 0);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox i JOIN webhook_request r ON r.id = i.request_id"),
+            kQueued) << "every row points at its own raw request";
+  // The first alone, then the twenty together, which failed and were retried one by one.
+  EXPECT_EQ(writer.stats().webhooks, 1u + kQueued);
+  EXPECT_EQ(writer.stats().groups, 2u + kQueued);
 }
 
 TEST(InboxWriterTest, ADownDatabaseIsUnavailable) {
