@@ -27,7 +27,9 @@ Subprocess::Subprocess(const std::vector<std::string>& argv,
   int out[2];
   int err[2];
   int in[2];
-  if (pipe(out) != 0 || pipe(err) != 0 || pipe(in) != 0) {
+  // Close-on-exec: no grandchild (a daemon the child starts) or concurrently spawned child keeps
+  // our pipes open, or the wait for their end would never finish.
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 || pipe2(in, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
   std::map<std::string, std::string> merged;

@@ -27,7 +27,8 @@ std::string TemplateName() {
   return "sac_template_" + crypto::Sha256Hex(checksums).substr(0, 12);
 }
 
-void CreateTemplateIfMissing(pqxx::nontransaction& admin, const std::string& name) {
+void CreateTemplateIfMissing(pqxx::nontransaction& admin, const std::string& admin_url,
+                             const std::string& name) {
   const auto exists = admin.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", name);
   if (!exists.empty()) {
     return;
@@ -37,7 +38,7 @@ void CreateTemplateIfMissing(pqxx::nontransaction& admin, const std::string& nam
   if (!migrations) {
     throw std::runtime_error(migrations.error().message);
   }
-  storage::Migrator migrator(TestDatabase::UrlFor(name), *migrations);
+  storage::Migrator migrator(admin_url + " dbname=" + name, *migrations);
   if (auto applied = migrator.Apply(); !applied) {
     admin.exec("DROP DATABASE " + admin.quote_name(name));
     throw std::runtime_error("migrating the test template failed: " + applied.error().message);
@@ -60,11 +61,13 @@ std::string TestDatabase::UrlFor(const std::string& database) {
   return AdminUrl() + " dbname=" + database;  // libpq: the last dbname wins
 }
 
-TestDatabase::TestDatabase(Schema schema) {
+TestDatabase::TestDatabase(Schema schema) : TestDatabase(AdminUrl(), schema) {}
+
+TestDatabase::TestDatabase(std::string admin_url, Schema schema) : admin_url_(std::move(admin_url)) {
   static std::atomic<int> counter{0};
   name_ = "sac_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-  url_ = UrlFor(name_);
-  pqxx::connection connection(AdminUrl());
+  url_ = admin_url_ + " dbname=" + name_;  // libpq: the last dbname wins
+  pqxx::connection connection(admin_url_);
   pqxx::nontransaction admin(connection);
   if (schema == Schema::kEmpty) {
     admin.exec("CREATE DATABASE " + admin.quote_name(name_));
@@ -75,7 +78,7 @@ TestDatabase::TestDatabase(Schema schema) {
   admin.exec("SELECT pg_advisory_lock(" + std::to_string(kTemplateLockKey) + ")");
   try {
     const std::string template_name = TemplateName();
-    CreateTemplateIfMissing(admin, template_name);
+    CreateTemplateIfMissing(admin, admin_url_, template_name);
     // Tests connect as the application's role too, as `sac serve` does in production.
     admin.exec("ALTER ROLE sac_app LOGIN");
     admin.exec("CREATE DATABASE " + admin.quote_name(name_) + " TEMPLATE " +
@@ -89,7 +92,7 @@ TestDatabase::TestDatabase(Schema schema) {
 
 TestDatabase::~TestDatabase() {
   try {
-    pqxx::connection connection(AdminUrl());
+    pqxx::connection connection(admin_url_);
     pqxx::nontransaction admin(connection);
     admin.exec("DROP DATABASE IF EXISTS " + admin.quote_name(name_) + " WITH (FORCE)");
   } catch (const std::exception&) {

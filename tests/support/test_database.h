@@ -16,6 +16,8 @@ class TestDatabase {
   enum class Schema { kMigrated, kEmpty };
   // Throws std::runtime_error with a clear message when no cluster is configured.
   explicit TestDatabase(Schema schema = Schema::kMigrated);
+  // The same on another cluster (e.g. a PrivateCluster a test may crash).
+  TestDatabase(std::string admin_url, Schema schema);
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
@@ -37,6 +39,7 @@ class TestDatabase {
   static std::string UrlFor(const std::string& database);
 
  private:
+  std::string admin_url_;
   std::string name_;
   std::string url_;
 };

@@ -1,0 +1,103 @@
+#include "tests/support/private_cluster.h"
+
+#include <pwd.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <stdexcept>
+#include <system_error>
+
+#include "tests/support/subprocess.h"
+
+namespace sac::testing {
+namespace {
+
+// The newest PostgreSQL server installed the Debian way (deploy/packages.txt pins 15).
+std::filesystem::path ServerBinaries() {
+  std::filesystem::path newest;
+  for (const auto& entry : std::filesystem::directory_iterator("/usr/lib/postgresql")) {
+    if (std::filesystem::exists(entry.path() / "bin/initdb") && entry.path() > newest) {
+      newest = entry.path();
+    }
+  }
+  if (newest.empty()) throw std::runtime_error("no PostgreSQL server under /usr/lib/postgresql");
+  return newest / "bin";
+}
+
+}  // namespace
+
+std::vector<std::string> PrivateCluster::AsPostgres(std::vector<std::string> argv) const {
+  if (::geteuid() == 0) {
+    argv.insert(argv.begin(), {"/usr/sbin/runuser", "-u", "postgres", "--"});
+  } else if (const passwd* me = ::getpwuid(::geteuid()); me == nullptr || std::string(me->pw_name) != "postgres") {
+    argv.insert(argv.begin(), {"/usr/bin/sudo", "-n", "-u", "postgres"});
+  }
+  return argv;
+}
+
+void PrivateCluster::RunOrThrow(const std::vector<std::string>& argv, const std::string& what) const {
+  const ProcessResult result = RunProcess(AsPostgres(argv));
+  if (result.exit_code != 0) {
+    std::string log;
+    std::ifstream file(dir_ / "server.log");
+    log.assign(std::istreambuf_iterator<char>(file), {});
+    throw std::runtime_error(what + " failed: " + result.out + result.err + log);
+  }
+}
+
+PrivateCluster::PrivateCluster() {
+  static std::atomic<int> counter{0};
+  // Short: a unix socket's path must fit in 107 bytes.
+  dir_ = std::filesystem::path("/tmp") /
+         ("sac-pgc." + std::to_string(::getpid()) + "." + std::to_string(counter++));
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  if (::geteuid() == 0) {
+    const passwd* postgres = ::getpwnam("postgres");
+    if (postgres == nullptr || ::chown(dir_.c_str(), postgres->pw_uid, postgres->pw_gid) != 0) {
+      throw std::runtime_error("cannot give " + dir_.string() + " to the postgres user");
+    }
+  } else {
+    std::filesystem::permissions(dir_, std::filesystem::perms::all);  // sudo'd postgres writes here
+  }
+  RunOrThrow({(ServerBinaries() / "initdb").string(), "-D", (dir_ / "data").string(), "-A", "trust",
+              "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"},
+             "initdb");
+  Start();
+}
+
+PrivateCluster::~PrivateCluster() {
+  RunProcess(AsPostgres({(ServerBinaries() / "pg_ctl").string(), "-D", (dir_ / "data").string(),
+                         "-m", "immediate", "-w", "stop"}));
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+std::string PrivateCluster::AdminUrl() const {
+  return "host=" + dir_.string() + " user=postgres dbname=postgres";
+}
+
+void PrivateCluster::StopImmediately() {
+  RunOrThrow({(ServerBinaries() / "pg_ctl").string(), "-D", (dir_ / "data").string(), "-m",
+              "immediate", "-w", "stop"},
+             "pg_ctl stop -m immediate");
+}
+
+void PrivateCluster::Start() {
+  RunOrThrow({(ServerBinaries() / "pg_ctl").string(), "-D", (dir_ / "data").string(), "-l",
+              (dir_ / "server.log").string(), "-w", "-t", "60", "-o",
+              "-c listen_addresses='' -c unix_socket_directories='" + dir_.string() +
+                  "' -c max_connections=100",
+              "start"},
+             "pg_ctl start");
+}
+
+void PrivateCluster::KillBackend(int pid) {
+  if (::kill(pid, SIGKILL) != 0) {
+    RunOrThrow({"/bin/kill", "-KILL", std::to_string(pid)}, "kill of a backend");
+  }
+}
+
+}  // namespace sac::testing
