@@ -27,6 +27,8 @@
 
 #include "crypto/digest.h"
 #include "http/curl_client.h"
+#include "media/media_store.h"
+#include "privacy/retention.h"
 #include "tests/support/fake_provider.h"
 #include "tests/support/private_cluster.h"
 #include "tests/support/sac_process.h"
@@ -257,6 +259,52 @@ TEST_F(LedgerTest, NothingAcknowledgedIsLostWhenTheDatabaseDropsConnections) {
   std::printf("ledger: %d database connections dropped\n", dropped);
   EXPECT_GT(dropped, cycles) << "the connections really were dropped";
   EXPECT_TRUE(server_->running());
+}
+
+// Providers re-send what they already delivered — a retry storm after an outage, a replayed
+// backup, an attacker with a captured request — minutes, days or a month later. The clock is
+// moved by running the daily retention as if it were that much later (it is what changes with
+// time: raw requests and messages get emptied, dedupe keys must stay); every replay is
+// acknowledged and adds no row, no boleta and no reply.
+TEST_F(LedgerTest, ReplaysAnHourAWeekAndAMonthLaterAddNothing) {
+  ASSERT_TRUE(server_->Start());
+  constexpr int kMessages = 40;
+  http::CurlHttpClient client;
+  for (int n = 0; n < kMessages; ++n) {
+    ASSERT_TRUE(Deliver(client, MessageNumber(n))) << n;
+  }
+  const std::string totals =
+      "SELECT format('%s inbox, %s raw, %s boletas, %s replies', (SELECT count(*) FROM inbox),"
+      " (SELECT count(*) FROM webhook_request), (SELECT count(*) FROM boleta),"
+      " (SELECT count(*) FROM outbox))";
+  const auto settle = [&] {
+    for (int i = 0; i < 200 && db_.Count("SELECT (SELECT count(*) FROM inbox WHERE state = 'pending') +"
+                                         " (SELECT count(*) FROM outbox WHERE state <> 'sent')") > 0;
+         ++i) {
+      std::this_thread::sleep_for(50ms);
+    }
+    std::this_thread::sleep_for(300ms);  // anything a replay might have started
+  };
+  settle();
+  const std::string before = db_.Scalar(totals);
+  ASSERT_EQ(before, "40 inbox, 40 raw, 40 boletas, 40 replies");
+  const std::size_t sent = providers_.Requests().size();
+
+  storage::Database database(db_.Settings(1));
+  const media::MediaStore media(dir_ / "media");
+  const privacy::RetentionPeriods periods{std::chrono::days(7), std::chrono::days(7), std::chrono::days(1825)};
+  for (const auto later : {std::chrono::hours(1), std::chrono::hours(24 * 8), std::chrono::hours(24 * 30)}) {
+    ASSERT_TRUE(privacy::ApplyRetention(database, media, periods, std::chrono::system_clock::now() + later));
+    for (int n = 0; n < kMessages; ++n) {
+      EXPECT_TRUE(Deliver(client, MessageNumber(n))) << "a replay is acknowledged";
+    }
+    settle();
+    EXPECT_EQ(db_.Scalar(totals), before) << std::chrono::duration_cast<std::chrono::days>(later).count()
+                                          << " days later";
+    EXPECT_EQ(providers_.Requests().size(), sent) << "no reply goes again";
+  }
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM webhook_request WHERE octet_length(body) > 0"), 0)
+      << "the raw requests were emptied on the way: the dedupe keys alone stopped the replays";
 }
 
 // The ledger's database on a cluster of its own, which the test may crash. The cluster is a base
