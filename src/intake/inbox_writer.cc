@@ -21,14 +21,16 @@ constexpr Statement kInsertRow{
     "inbox.insert_row",
     "INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload,"
     "  received_at, next_attempt_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7) ON CONFLICT (channel, dedupe_key) DO NOTHING "
-    "RETURNING id"};
+    "SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, $7 "
+    // A key kept only as a hash (its citizen's data was cancelled) is a duplicate too.
+    "WHERE NOT EXISTS (SELECT 1 FROM inbox o WHERE o.channel = $2 AND o.dedupe_key = dedupe_hash($2, $3)) "
+    "ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING id"};
 
 // A whole group in one statement, from one JSON document — [{"c": channel, "b": raw body in
 // base64, "r": [{"d": dedupe key, "k": kind, "s": sender, "p": payload}, ...]}, ...] — so a group
 // of any size costs one round trip. Inbox rows go in first: a request is kept only when at least
 // one of its rows is new (the foreign key is checked at the end of the statement, when both are
-// in). Answers, per webhook (1-based, in document order), how many of its rows were new.
+// in). A key kept only as a salted hash (migrations/0022) counts as already there. Answers, per webhook (1-based, in document order), how many of its rows were new.
 constexpr Statement kInsertGroup{
     "inbox.insert_group",
     "WITH webhook AS MATERIALIZED ("
@@ -40,6 +42,8 @@ constexpr Statement kInsertGroup{
     "                     received_at, next_attempt_at)"
     "  SELECT webhook.request_id, webhook.channel, r->>'d', r->>'k', r->>'s', r->'p', $2, $2"
     "  FROM webhook CROSS JOIN LATERAL jsonb_array_elements(webhook.rows) WITH ORDINALITY AS item(r, m)"
+    "  WHERE NOT EXISTS (SELECT 1 FROM inbox o WHERE o.channel = webhook.channel"
+    "                    AND o.dedupe_key = dedupe_hash(webhook.channel, r->>'d'))"
     "  ORDER BY webhook.position, item.m"
     "  ON CONFLICT (channel, dedupe_key) DO NOTHING"
     "  RETURNING request_id"

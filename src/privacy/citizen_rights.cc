@@ -79,16 +79,31 @@ constexpr Statement kCancelRequests{
     "UPDATE webhook_request r SET body = ''::bytea FROM inbox x JOIN citizen_identity i"
     "  ON i.channel = x.channel AND i.external_id = x.sender_id "
     "WHERE i.citizen_id = $1 AND r.id = x.request_id AND octet_length(r.body) > 0"};
+// The provider's id stays only as a salted hash (migrations/0022): replays are still refused.
 constexpr Statement kCancelInbox{
     "privacy.cancel_inbox",
     // An empty sender_id also means "nobody to write to" for the outbox's queries.
-    "UPDATE inbox x SET payload = jsonb_build_object('suprimido', true), sender_id = '' "
+    "UPDATE inbox x SET payload = jsonb_build_object('suprimido', true), sender_id = '',"
+    "  dedupe_key = dedupe_hash(x.channel, x.dedupe_key) "
     "FROM citizen_identity i WHERE i.citizen_id = $1 AND i.channel = x.channel"
     "  AND i.external_id = x.sender_id"};
 constexpr Statement kCancelInboxOfBoletas{
     "privacy.cancel_inbox_of_boletas",
-    "UPDATE inbox x SET payload = jsonb_build_object('suprimido', true), sender_id = '' "
+    "UPDATE inbox x SET payload = jsonb_build_object('suprimido', true), sender_id = '',"
+    "  dedupe_key = dedupe_hash(x.channel, x.dedupe_key) "
     "FROM boleta b WHERE b.citizen_id = $1 AND x.id = b.source_inbox_id AND x.sender_id <> ''"};
+// Providers' news about the replies SAC sent them (their payload names the recipient).
+constexpr Statement kCancelDeliveryNews{
+    "privacy.cancel_delivery_news",
+    // Keyed by our message's provider id, or (Messenger's read watermarks) by the recipient.
+    "UPDATE inbox x SET payload = jsonb_build_object('suprimido', true),"
+    "  dedupe_key = dedupe_hash(x.channel, x.dedupe_key) "
+    "WHERE x.kind = 'delivery' AND starts_with(x.dedupe_key, 'status:') AND ("
+    "  EXISTS (SELECT 1 FROM outbox o WHERE o.channel = x.channel AND o.provider_message_id IS NOT NULL"
+    "          AND (o.citizen_id = $1 OR o.boleta_id IN (SELECT id FROM boleta WHERE citizen_id = $1))"
+    "          AND starts_with(x.dedupe_key, 'status:' || o.provider_message_id || ':'))"
+    "  OR EXISTS (SELECT 1 FROM citizen_identity i WHERE i.citizen_id = $1 AND i.channel = x.channel"
+    "             AND starts_with(x.dedupe_key, 'status:' || i.external_id || '@')))"};
 constexpr Statement kCancelConversations{
     "privacy.cancel_conversations",
     "DELETE FROM conversation c USING citizen_identity i WHERE i.citizen_id = $1"
@@ -312,6 +327,7 @@ Result<Cancellation> CancelCitizen(Tx& tx, std::int64_t citizen_id, const std::s
   tx.Exec(kCancelRequests, {citizen_id});
   out.messages = static_cast<int>(tx.Exec(kCancelInbox, {citizen_id}).affected());
   out.messages += static_cast<int>(tx.Exec(kCancelInboxOfBoletas, {citizen_id}).affected());
+  tx.Exec(kCancelDeliveryNews, {citizen_id});
   tx.Exec(kCancelConversations, {citizen_id});
   tx.Exec(kCancelIdentities, {citizen_id});
   tx.Exec(kCancelFollowing, {citizen_id});

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "intake/inbox_writer.h"
 #include "media/media_store.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
@@ -77,6 +78,12 @@ class CitizenRightsTest : public ::testing::Test {
                 " 'Hola Zoila Canaria, su folio es 2026-000001', 'sent' FROM boleta WHERE folio = '2026-000001'"
                 " UNION ALL SELECT 'whatsapp', '5216691110000', " + citizen_ + ", id, 'aviso_atendida',"
                 " 'Zoila Canaria: atendida', 'pending' FROM boleta WHERE folio = '2026-000001'");
+    // Meta's news that the acuse was read: keyed by our message's id, naming the recipient.
+    db_.Execute("UPDATE outbox SET provider_message_id = 'wamid.OUT1' WHERE purpose = 'acuse_boleta'");
+    db_.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload, state) "
+                "SELECT max(id), 'whatsapp', 'status:wamid.OUT1:read', 'delivery', '',"
+                "  '{\"recipient_id\":\"5216691110000\",\"state\":\"read\"}'::jsonb, 'processed'"
+                " FROM webhook_request");
     db_.Execute("INSERT INTO survey (boleta_id, month, citizen_id, sent_at, answer, answer_text) "
                 "SELECT id, date_trunc('month', now())::date, " + citizen_ + ", now(), 'positiva',"
                 " 'CANARIO muy bien atendida' FROM boleta WHERE folio = '2026-000001'");
@@ -211,6 +218,41 @@ TEST_F(CitizenRightsTest, AfterCancellationNoCanaryStandsAnywhereAndStatisticsRe
   // The record of requests is append-only for the application.
   EXPECT_THROW(db_.Execute("SET ROLE sac_app; DELETE FROM arco_action"), std::exception);
   EXPECT_THROW(db_.Execute("SET ROLE sac_app; UPDATE arco_action SET actor = 'x'"), std::exception);
+}
+
+// A provider's id may carry the phone (a wamid does): after cancellation it stays only as a salted
+// hash, and a replay of the same delivery is still recognised and stores nothing.
+TEST_F(CitizenRightsTest, ACancelledCitizensMessageIdsStayOnlyAsSaltedHashesAndStillStopReplays) {
+  ASSERT_EQ(Sac({"cancel", "--id", citizen_, "--actor", "ut", "--confirmar"}).exit_code, 0);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE dedupe_key IN ('wamid.1', 'status:wamid.OUT1:read')"), 0);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE dedupe_key IN"
+                      " (dedupe_hash('whatsapp', 'wamid.1'), dedupe_hash('whatsapp', 'status:wamid.OUT1:read'))"),
+            2);
+  EXPECT_THAT(db_.Scalar("SELECT dedupe_hash('whatsapp', 'wamid.1')"), ::testing::MatchesRegex("sha256:[0-9a-f]{64}"));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE dedupe_key = 'wamid.2'"), 1) << "others keep theirs";
+  const auto before = db_.Count("SELECT count(*) FROM inbox");
+
+  storage::Database database(db_.Settings(2));
+  SystemClock clock;
+  intake::InboxWriter writer(database, clock);
+  ParsedWebhook replay;
+  InboundMessage message;
+  message.external_id = "wamid.1";
+  message.sender_id = "5216691110000";
+  message.text = "la misma entrega, otra vez";
+  replay.messages.push_back(message);
+  auto stored = writer.Store("whatsapp", "raw", replay);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(stored->stored, 0);
+  EXPECT_EQ(stored->duplicates, 1);
+  auto alone = database.Transact([&](storage::Tx& tx) {
+    return intake::StoreMessage(tx, "whatsapp", "raw", message, clock.Now()).has_value();
+  });
+  ASSERT_TRUE(alone);
+  EXPECT_FALSE(*alone) << "the one-message path (Open311, e-mail) refuses it too";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox"), before);
+  // The salt is the installation's: the application cannot change it (every hash would be lost).
+  EXPECT_THROW(db_.Execute("SET ROLE sac_app; UPDATE dedupe_salt SET salt = 'x'"), std::exception);
 }
 
 }  // namespace
