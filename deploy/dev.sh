@@ -202,6 +202,10 @@ cmd_test() {
 
   say "looking for personal data and secrets in everything the tests printed"
   "$ROOT/tests/pii_canaries.sh" "$BUILD_DIR"
+
+  # Every parser of outside input under ASan/UBSan: its corpus replayed, then fuzzed a while.
+  say "fuzzing each parser for ${SAC_FUZZ_SECONDS:-30} s (libFuzzer; SAC_FUZZ_SECONDS changes it)"
+  "$ROOT/tests/fuzz/run.sh" "${SAC_FUZZ_SECONDS:-30}"
 }
 
 case "${1:-}" in
