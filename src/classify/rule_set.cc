@@ -59,9 +59,29 @@ std::optional<toml::table> Parse(const std::filesystem::path& file, Problems& pr
 
 // Patterns are written in the normalised form: lowercase ASCII. Uppercase letters would never
 // match (and \B, \D, \S, \W change meaning when folded), so they are refused, not folded.
+// Bounds on what one pattern may be: the longest real one is under 1 KiB and nests 3 groups
+// deep. A pattern pasted by mistake (a whole document, a generated monster) is refused at load
+// rather than costing memory and compile time on every reload.
+constexpr std::size_t kMaxPatternBytes = 4096;
+constexpr int kMaxGroupNesting = 16;
+
+// The pattern as it is named in a problem: long ones cut, so one line stays readable.
+std::string Quoted(std::string_view regex) {
+  constexpr std::size_t kShown = 80;
+  return "'" + std::string(regex.substr(0, kShown)) + (regex.size() > kShown ? "…'" : "'");
+}
+
 std::optional<std::string> PatternProblem(std::string_view regex) {
+  if (regex.size() > kMaxPatternBytes) {
+    return "longer than " + std::to_string(kMaxPatternBytes) + " bytes: split it into several";
+  }
+  int depth = 0;
   for (std::size_t i = 0; i < regex.size(); ++i) {
     const auto c = static_cast<unsigned char>(regex[i]);
+    if (c == '(' && ++depth > kMaxGroupNesting) {
+      return "groups nested deeper than " + std::to_string(kMaxGroupNesting);
+    }
+    if (c == ')' && depth > 0) --depth;
     if (c >= 0x80) return "write it without accents or ñ (the text is folded: á → a, ñ → n)";
     if (c == '\\' && i + 1 < regex.size()) {
       ++i;  // \B, \D, \S, \W, \A, \z...: escapes keep their case
@@ -180,7 +200,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::filesystem::path
         pattern.regex = *regex;
       }
       if (auto problem = PatternProblem(pattern.regex)) {
-        problems.Add(pattern.where, "pattern '" + pattern.regex + "': " + *problem);
+        problems.Add(pattern.where, "pattern " + Quoted(pattern.regex) + ": " + *problem);
         continue;
       }
       rules->patterns_.push_back(std::move(pattern));
@@ -299,7 +319,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::filesystem::path
   for (const Pattern& pattern : rules->patterns_) {
     auto compiled = std::make_unique<RE2>(pattern.regex, Options());
     if (!compiled->ok()) {
-      problems.Add(pattern.where, "pattern '" + pattern.regex + "' does not compile: " +
+      problems.Add(pattern.where, "pattern " + Quoted(pattern.regex) + " does not compile: " +
                                       compiled->error());
     }
     std::string error;

@@ -81,5 +81,34 @@ TEST(RuleSetTest, RefusesRegexesRe2CannotRun) {
   EXPECT_THAT(rules.error().message, HasSubstr("does not compile"));
 }
 
+// Bad input #25: nothing staff write into a pattern can stall classification. RE2 runs in time
+// linear in the text, so the catastrophic-backtracking classic `(a+)+$` is harmless and loads;
+// 1,000 nested groups and a 1 MB pattern are refused with file:line, and named shortly.
+TEST(RuleSetTest, PathologicalPatternsAreHarmlessOrRefusedWithTheirLine) {
+  const auto dir = CopyOfTestRules("pathological");
+  const auto write = [&](const std::string& pattern) {
+    std::ofstream(dir / "categorias" / "x.toml", std::ios::trunc)
+        << "[[categoria]]\nid = \"x\"\nnombre = \"X\"\ndependencia = \"jumapam\"\n"
+        << "patrones = [{ re = '" << pattern << "', peso = 2 }]\n";
+  };
+  write("(a+)+$");
+  auto backtracking = RuleSet::Load(dir);
+  EXPECT_TRUE(backtracking) << "RE2 has no catastrophic backtracking: "
+                            << (backtracking ? "" : backtracking.error().message);
+
+  write(std::string(1000, '(') + "fuga" + std::string(1000, ')'));
+  auto deep = RuleSet::Load(dir);
+  ASSERT_FALSE(deep);
+  EXPECT_THAT(deep.error().message, HasSubstr("categorias/x.toml:5"));
+  EXPECT_THAT(deep.error().message, HasSubstr("nested deeper than 16"));
+
+  write("fuga (" + std::string(1 << 20, 'x') + ")");
+  auto huge = RuleSet::Load(dir);
+  ASSERT_FALSE(huge) << "a 1 MB pattern";
+  EXPECT_THAT(huge.error().message, HasSubstr("categorias/x.toml:5"));
+  EXPECT_THAT(huge.error().message, HasSubstr("longer than 4096 bytes"));
+  EXPECT_LT(huge.error().message.size(), 300u) << "the problem names the pattern, not all of it";
+}
+
 }  // namespace
 }  // namespace sac::classify

@@ -48,16 +48,20 @@ class RawConnection {
     char buffer[4096];
     while (data.find(marker) == std::string::npos) {
       const ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+      closed_by_peer_ = n == 0;
       if (n <= 0) break;
       data.append(buffer, static_cast<std::size_t>(n));
     }
     return data;
   }
   std::string ReadAll() { return ReadUntil("\x01never\x01"); }
+  // After ReadAll: true when the server closed the connection, false when the read timed out.
+  bool closed_by_peer() const { return closed_by_peer_; }
 
  private:
   int fd_ = -1;
   bool connected_ = false;
+  bool closed_by_peer_ = false;
 };
 
 class HttpServerTest : public ::testing::Test {
@@ -67,6 +71,9 @@ class HttpServerTest : public ::testing::Test {
                  [](const HttpRequest&) { return HttpResponse::Text(200, "hola\n"); }});
     router_.Add({"POST", "/echo", "echo", 1024, [](const HttpRequest& request) {
                    return HttpResponse::Text(200, "got " + std::to_string(request.body.size()));
+                 }});
+    router_.Add({"GET", "/folded", "folded", kNoBody, [](const HttpRequest& request) {
+                   return HttpResponse::Text(200, "[" + std::string(request.headers.Get("X-Folded").value_or("")) + "]");
                  }});
     router_.Add({"GET", "/slow", "slow", kNoBody, [](const HttpRequest&) {
                    std::this_thread::sleep_for(500ms);
@@ -139,6 +146,29 @@ TEST_F(HttpServerTest, ConflictingLengthsAndGarbageGet400) {
   RawConnection b(port_);
   b.Send("GARBAGE\r\n\r\n");
   EXPECT_THAT(b.ReadAll(), StartsWith("HTTP/1.1 400"));
+}
+
+// Bad inputs #12 and #13: malformed chunk sizes and thousands of header fields are refused, and
+// the connection is closed rather than left to guess where the next request starts. A folded
+// header line (obs-fold) is read as one value with a space, as RFC 9112 §5.2 allows instead of a
+// 400: never as a header of its own.
+TEST_F(HttpServerTest, BadChunkSizesManyHeaderFieldsAndFoldedLinesAreRefusedAndTheConnectionClosed) {
+  for (const std::string& chunk_size : std::vector<std::string>{"zz", "-1", "ffffffffffffffffffff", "5 5"}) {
+    RawConnection connection(port_);
+    connection.Send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                    chunk_size + "\r\nabcde\r\n0\r\n\r\n");
+    EXPECT_THAT(connection.ReadAll(), StartsWith("HTTP/1.1 4")) << chunk_size.substr(0, 20);
+    EXPECT_TRUE(connection.closed_by_peer()) << chunk_size.substr(0, 20);
+  }
+  std::string many = "GET /hello HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 10000; ++i) many += "a: b\r\n";
+  RawConnection fields(port_);
+  fields.Send(many + "\r\n");
+  EXPECT_THAT(fields.ReadAll(), StartsWith("HTTP/1.1 431"));
+  EXPECT_TRUE(fields.closed_by_peer());
+  RawConnection folded(port_);
+  folded.Send("GET /folded HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Folded: one\r\n two: three\r\n\r\n");
+  EXPECT_THAT(folded.ReadAll(), ::testing::EndsWith("[one two: three]"));
 }
 
 TEST_F(HttpServerTest, ASlowHeaderIsCutOffWith408) {

@@ -5,11 +5,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "crypto/digest.h"
 #include "http/curl_client.h"
 #include "tests/support/fake_provider.h"
+#include "tests/support/sac_process.h"
 #include "tests/support/served_app.h"
 #include "tests/support/test_database.h"
 #include "tests/support/testdata.h"
@@ -183,6 +185,105 @@ TEST_F(ServeTest, BadSignaturesAreRejectedAndWriteNothing) {
   EXPECT_EQ(Post(body, std::nullopt).status, 401);
   EXPECT_EQ(Post(body, "sha256=" + crypto::HmacSha256Hex("wrong", body)).status, 401);
   EXPECT_EQ(Post(body, "sha1=" + crypto::HmacSha256Hex(kSecret, body)).status, 401);
+  EXPECT_EQ(Rows("webhook_request") + Rows("inbox"), 0);
+}
+
+// Bad inputs #1 and #2 over HTTP: every way a signature can be wrong gets 401, writes nothing, and
+// is counted for the alert on sac_webhooks_total{outcome="unauthenticated"}.
+TEST_F(ServeTest, EveryKindOfWrongSignatureGets401WritesNothingAndIsCounted) {
+  const std::string body = testing::ReadTestdata("whatsapp", "text_fuga_agua_colonia_juarez.json");
+  const std::string hex = crypto::HmacSha256Hex(kSecret, body);
+  std::string upper = hex;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::vector<std::optional<std::string>> wrong = {
+      std::nullopt,                                        // missing
+      "sha256=" + crypto::HmacSha256Hex("wrong", body),    // another secret
+      "sha1=" + hex,                                       // another algorithm
+      "sha256=" + upper,                                   // upper-case hex
+      "sha256=" + hex.substr(0, 63),                       // short
+      "sha256=" + hex + "0",                               // long
+      "sha256= " + hex,                                    // padded
+      "",                                                  // empty
+  };
+  for (const auto& signature : wrong) {
+    EXPECT_EQ(Post(body, signature).status, 401) << signature.value_or("(none)");
+  }
+  // Two signature headers, even if one is right.
+  ClientRequest twice;
+  twice.url = base_ + "/webhooks/whatsapp";
+  twice.headers = {{"Content-Type", "application/json"},
+                   {"X-Hub-Signature-256", "sha256=" + hex},
+                   {"X-Hub-Signature-256", "sha256=" + crypto::HmacSha256Hex("wrong", body)}};
+  twice.body = body;
+  EXPECT_EQ(client_.Execute(twice)->status, 401);
+  EXPECT_EQ(Rows("webhook_request") + Rows("inbox"), 0);
+  EXPECT_THAT(Get("/metrics").body,
+              HasSubstr("sac_webhooks_total{channel=\"whatsapp\",outcome=\"unauthenticated\"} 9"));
+}
+
+// Bad input #3: the signature covers the exact bytes. The same JSON re-serialised (spaces, "ó"
+// instead of "\u00f3") no longer matches; the original, escapes and all, is stored as the text.
+TEST_F(ServeTest, AReserialisedBodyFailsItsSignatureAndTheOriginalIsStoredUnescaped) {
+  const std::string original =
+      testing::WhatsAppTextWebhook("wamid.reserialised", "5216691234509", "no pasa el cami\\u00f3n");
+  const std::string signature = "sha256=" + crypto::HmacSha256Hex(kSecret, original);
+  std::string reserialised = original;
+  reserialised.replace(reserialised.find("cami\\u00f3n"), 11, "camión");
+  reserialised.insert(1, " ");
+  EXPECT_EQ(Post(reserialised, signature).status, 401);
+  EXPECT_EQ(Rows("webhook_request") + Rows("inbox"), 0);
+  EXPECT_EQ(Post(original, signature).status, 200);
+  EXPECT_EQ(db_.Scalar("SELECT payload->>'text' FROM inbox"), "no pasa el camión");
+  EXPECT_EQ(db_.Scalar("SELECT convert_from(body, 'UTF8') FROM webhook_request"), original)
+      << "the raw request is the exact bytes that were signed";
+}
+
+// Bad input #5 over HTTP: the same message delivered on eight connections at once (and the
+// provider's batch that repeats an id, as the very first delivery): every delivery is
+// acknowledged, one inbox row and one boleta.
+TEST_F(ServeTest, TheSameMessageDeliveredConcurrentlyIsAcknowledgedEverywhereAndStoredOnce) {
+  EXPECT_EQ(PostFixture("duplicate_same_wamid_twice_in_one_post.json").status, 200);
+  EXPECT_EQ(Rows("inbox"), 1) << "an id repeated in one batch";
+  const std::string body =
+      testing::WhatsAppTextWebhook("wamid.concurrent", "5216691234509", "hay un bache enorme en la calle");
+  const std::string signature = "sha256=" + crypto::HmacSha256Hex(kSecret, body);
+  std::atomic<int> acknowledged{0};
+  std::vector<std::thread> deliveries;
+  for (int i = 0; i < 8; ++i) {
+    deliveries.emplace_back([&] {
+      http::CurlHttpClient client;
+      ClientRequest request;
+      request.url = base_ + "/webhooks/whatsapp";
+      request.headers = {{"Content-Type", "application/json"}, {"X-Hub-Signature-256", signature}};
+      request.body = body;
+      const auto answer = client.Execute(request);
+      if (answer && answer->status == 200) ++acknowledged;
+    });
+  }
+  for (auto& delivery : deliveries) delivery.join();
+  EXPECT_EQ(acknowledged, 8);
+  WaitUntilQuiet();
+  EXPECT_EQ(Rows("inbox"), 2);
+  EXPECT_EQ(Rows("webhook_request"), 2);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta b JOIN inbox i ON i.id = b.source_inbox_id"
+                      " WHERE i.dedupe_key = 'wamid.concurrent'"),
+            1);
+}
+
+// Bad input #9: numbers past 64 bits and strings of megabytes. Over the route's body cap it is
+// 413 before anything is parsed; a signed payload whose number overflows is refused the same way
+// every time, with nothing written.
+TEST_F(ServeTest, OverflowingNumbersAndHugeStringsAreRefusedTheSameWayEveryTime) {
+  const std::string huge = testing::WhatsAppTextWebhook("wamid.huge", "5216691234509",
+                                                        std::string(10 * 1024 * 1024, 'a'));
+  EXPECT_EQ(Post(huge, "sha256=" + crypto::HmacSha256Hex(kSecret, huge)).status, 413);
+  std::string overflow = testing::WhatsAppTextWebhook("wamid.overflow", "5216691234509", "bache");
+  overflow.replace(overflow.find("\"timestamp\":\"1773162161\""), 24,
+                   "\"timestamp\":123456789012345678901234567890");
+  const std::string signature = "sha256=" + crypto::HmacSha256Hex(kSecret, overflow);
+  const int first = Post(overflow, signature).status;
+  EXPECT_EQ(first, 400);
+  EXPECT_EQ(Post(overflow, signature).status, first);
   EXPECT_EQ(Rows("webhook_request") + Rows("inbox"), 0);
 }
 
