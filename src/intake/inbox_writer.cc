@@ -42,8 +42,10 @@ constexpr Statement kInsertGroup{
     "                     received_at, next_attempt_at)"
     "  SELECT webhook.request_id, webhook.channel, r->>'d', r->>'k', r->>'s', r->'p', $2, $2"
     "  FROM webhook CROSS JOIN LATERAL jsonb_array_elements(webhook.rows) WITH ORDINALITY AS item(r, m)"
+    // OFFSET 0 keeps this a per-row probe of the unique index: flattened into an anti-join, the
+    // planner (which cannot count a JSON array's items) would hash the whole inbox each time.
     "  WHERE NOT EXISTS (SELECT 1 FROM inbox o WHERE o.channel = webhook.channel"
-    "                    AND o.dedupe_key = dedupe_hash(webhook.channel, r->>'d'))"
+    "                    AND o.dedupe_key = dedupe_hash(webhook.channel, r->>'d') OFFSET 0)"
     "  ORDER BY webhook.position, item.m"
     "  ON CONFLICT (channel, dedupe_key) DO NOTHING"
     "  RETURNING request_id"
