@@ -97,6 +97,35 @@ TEST_F(StaffWebTest, SignInNeedsTheFormsTokenAndOurOrigin) {
   EXPECT_EQ(Post("/login", body, "sac_acceso=" + token).status, 303);
 }
 
+// Bad input #29: a session id planted in the browser before sign-in (session fixation) is never
+// honoured; signing in always starts a new one.
+TEST_F(StaffWebTest, ASessionIdPlantedBeforeSignInIsNeverHonoured) {
+  const std::string planted = "sac_sesion=" + std::string(64, 'a');
+  const std::string token = LoginToken();
+  const auto signed_in = Post("/login", "usuario=capturista&contrasena=" + Encode(kPassword) + "&csrf=" + token,
+                              "sac_acceso=" + token + "; " + planted);
+  ASSERT_EQ(signed_in.status, 303);
+  const std::string fresh = SessionCookie(signed_in);
+  EXPECT_NE(fresh, planted);
+  EXPECT_EQ(Get("/", planted).status, 303) << "the planted id leads to the sign-in page";
+  EXPECT_EQ(Get("/", fresh).status, 200);
+}
+
+// Bad input #28 on an authenticated form: another site's page posting with the staff member's
+// cookie and even the right token (say it leaked) is refused by the origin check, and no GET
+// changes anything.
+TEST_F(StaffWebTest, AFormFromAnotherSiteOrAGetChangesNothingEvenWithTheSessionAndToken) {
+  const std::string cookie = SignIn("capturista");
+  const std::string csrf = CsrfOf(cookie);
+  ASSERT_FALSE(csrf.empty());
+  EXPECT_EQ(Post("/salir", "csrf=" + csrf, cookie, "https://otro.example").status, 403);
+  EXPECT_EQ(Post("/salir", "csrf=" + csrf, cookie, "null").status, 403) << "a sandboxed frame";
+  EXPECT_EQ(Get("/salir", cookie).status, 405);
+  EXPECT_EQ(Get("/", cookie).status, 200) << "still signed in: nothing above signed them out";
+  EXPECT_EQ(Post("/salir", "csrf=" + csrf, cookie).status, 303) << "from our own page it works";
+  EXPECT_EQ(Get("/", cookie).status, 303);
+}
+
 TEST_F(StaffWebTest, SessionsEndWhenIdleOrOldAndAtSignOut) {
   std::string cookie = SignIn("capturista");
   clock_.Advance(29min);
