@@ -82,9 +82,12 @@ constexpr Statement kCancelRequests{
 // The provider's id stays only as a salted hash (migrations/0022): replays are still refused.
 constexpr Statement kCancelInbox{
     "privacy.cancel_inbox",
-    // An empty sender_id also means "nobody to write to" for the outbox's queries.
+    // An empty sender_id also means "nobody to write to" for the outbox's queries. A message still
+    // waiting for the pipeline is not processed any more: it would bring the data back.
     "UPDATE inbox x SET payload = jsonb_build_object('suprimido', true), sender_id = '',"
-    "  dedupe_key = dedupe_hash(x.channel, x.dedupe_key) "
+    "  dedupe_key = dedupe_hash(x.channel, x.dedupe_key),"
+    "  outcome = CASE WHEN x.state = 'pending' THEN 'datos cancelados (ARCO)' ELSE x.outcome END,"
+    "  state = CASE WHEN x.state = 'pending' THEN 'ignored' ELSE x.state END "
     "FROM citizen_identity i WHERE i.citizen_id = $1 AND i.channel = x.channel"
     "  AND i.external_id = x.sender_id"};
 constexpr Statement kCancelInboxOfBoletas{

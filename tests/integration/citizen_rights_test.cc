@@ -223,7 +223,14 @@ TEST_F(CitizenRightsTest, AfterCancellationNoCanaryStandsAnywhereAndStatisticsRe
 // A provider's id may carry the phone (a wamid does): after cancellation it stays only as a salted
 // hash, and a replay of the same delivery is still recognised and stores nothing.
 TEST_F(CitizenRightsTest, ACancelledCitizensMessageIdsStayOnlyAsSaltedHashesAndStillStopReplays) {
+  // One more message of theirs that the pipeline has not reached yet.
+  db_.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload) "
+              "SELECT max(id), 'whatsapp', 'wamid.3', 'message', '5216691110000',"
+              "  '{\"text\":\"CANARIO otra vez\"}'::jsonb FROM webhook_request");
   ASSERT_EQ(Sac({"cancel", "--id", citizen_, "--actor", "ut", "--confirmar"}).exit_code, 0);
+  EXPECT_EQ(db_.Scalar("SELECT state || ':' || outcome FROM inbox WHERE dedupe_key = dedupe_hash('whatsapp', 'wamid.3')"),
+            "ignored:datos cancelados (ARCO)") << "not processed afterwards, which would bring the data back";
+  EXPECT_THAT(WhereCanariesStand(), ::testing::IsEmpty());
   EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE dedupe_key IN ('wamid.1', 'status:wamid.OUT1:read')"), 0);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE dedupe_key IN"
                       " (dedupe_hash('whatsapp', 'wamid.1'), dedupe_hash('whatsapp', 'status:wamid.OUT1:read'))"),
