@@ -67,8 +67,11 @@ constexpr int kMaxGroupNesting = 16;
 
 // The pattern as it is named in a problem: long ones cut, so one line stays readable.
 std::string Quoted(std::string_view regex) {
-  constexpr std::size_t kShown = 80;
-  return "'" + std::string(regex.substr(0, kShown)) + (regex.size() > kShown ? "…'" : "'");
+  std::size_t shown = std::min<std::size_t>(regex.size(), 80);
+  while (shown < regex.size() && (static_cast<unsigned char>(regex[shown]) & 0xC0) == 0x80) {
+    --shown;  // never cut a UTF-8 character in half
+  }
+  return "'" + std::string(regex.substr(0, shown)) + (shown < regex.size() ? "…'" : "'");
 }
 
 std::optional<std::string> PatternProblem(std::string_view regex) {
@@ -324,7 +327,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::filesystem::path
     }
     std::string error;
     if (rules->set_.Add(pattern.regex, &error) < 0 && compiled->ok()) {
-      problems.Add(pattern.where, "pattern '" + pattern.regex + "': " + error);
+      problems.Add(pattern.where, "pattern " + Quoted(pattern.regex) + ": " + error);
     }
     rules->compiled_.push_back(std::move(compiled));
   }

@@ -1,5 +1,7 @@
 #include "intake/inbox_writer.h"
 
+#include <algorithm>
+
 #include "core/inbound.h"
 #include "crypto/digest.h"
 #include "intake/inbox_codec.h"
@@ -104,6 +106,10 @@ std::vector<PendingRow> RowsOf(const ParsedWebhook& parsed) {
   return rows;
 }
 
+// Raw bodies one group's document may carry (base64 makes them a third larger): a burst of
+// 4 MiB Meta webhooks is split over several commits rather than built into one huge statement.
+constexpr std::size_t kMaxGroupBytes = 8 * 1024 * 1024;
+
 bool DatabaseIsDown(const Error& error) {
   return error.code == Errc::kUnavailable || error.code == Errc::kTimeout;
 }
@@ -150,26 +156,47 @@ Result<StoreSummary> InboxWriter::Store(std::string_view channel, std::string_vi
   }
   std::unique_lock lock(mutex_);
   waiting_.push_back(&mine);
-  // Whoever finds no commit in flight commits everything waiting (up to max_group_), its own
-  // webhook included unless the queue is longer than that; the others sleep until woken, each
-  // on its own condition so that a commit wakes only its group and the next leader.
+  // Whoever finds no commit in flight commits what is waiting (up to max_group_ webhooks and
+  // kMaxGroupBytes of raw bodies), its own webhook included unless the queue is longer than that;
+  // the others sleep until woken, each on its own condition so that a commit wakes only its
+  // group and the next leader.
   while (!mine.outcome) {
     if (committing_) {
       mine.woken.wait(lock);
       continue;
     }
-    committing_ = true;
     std::vector<Pending*> group;
-    while (!waiting_.empty() && group.size() < max_group_) {
+    try {
+      group.reserve(std::min(waiting_.size(), max_group_));
+    } catch (...) {  // no memory even for that: leave no pointer to `mine` behind
+      std::erase(waiting_, &mine);
+      if (!waiting_.empty()) waiting_.front()->woken.notify_one();
+      throw;
+    }
+    std::size_t bytes = 0;
+    while (!waiting_.empty() && group.size() < max_group_ &&
+           (group.empty() || bytes + waiting_.front()->raw_body.size() <= kMaxGroupBytes)) {
+      bytes += waiting_.front()->raw_body.size();
       group.push_back(waiting_.front());
       waiting_.pop_front();
     }
+    committing_ = true;
     lock.unlock();
-    std::vector<Result<StoreSummary>> outcomes = CommitGroup(group);
+    std::vector<Result<StoreSummary>> outcomes;
+    bool failed = false;
+    try {
+      outcomes = CommitGroup(group);
+    } catch (const std::exception&) {
+      failed = true;  // e.g. no memory for the group's document: its webhooks get a 503
+    }
     lock.lock();
     committing_ = false;
     for (std::size_t i = 0; i < group.size(); ++i) {
-      group[i]->outcome.emplace(std::move(outcomes[i]));
+      if (failed) {
+        group[i]->outcome.emplace(Error{Errc::kUnavailable, "not stored"});
+      } else {
+        group[i]->outcome.emplace(std::move(outcomes[i]));
+      }
       group[i]->woken.notify_one();
     }
     if (!waiting_.empty()) {
@@ -192,7 +219,8 @@ std::size_t InboxWriter::waiting() const {
 std::vector<Result<StoreSummary>> InboxWriter::CommitGroup(const std::vector<Pending*>& group) {
   std::vector<Status> statuses;
   const Status together = InsertGroup(group);
-  if (together || group.size() == 1 || DatabaseIsDown(together.error())) {
+  const bool one_by_one = !together && group.size() > 1 && !DatabaseIsDown(together.error());
+  if (!one_by_one) {
     statuses.assign(group.size(), together);
   } else {
     for (Pending* pending : group) {  // find the one the database refused; the rest are stored
@@ -212,7 +240,7 @@ std::vector<Result<StoreSummary>> InboxWriter::CommitGroup(const std::vector<Pen
     metrics_->ObserveInboxGroup(group.size());
   }
   std::lock_guard lock(mutex_);
-  stats_.groups += together || group.size() == 1 ? 1 : 1 + group.size();
+  stats_.groups += one_by_one ? 1 + group.size() : 1;
   stats_.webhooks += group.size();
   return outcomes;
 }

@@ -100,7 +100,9 @@ constexpr Statement kCancelDeliveryNews{
     "privacy.cancel_delivery_news",
     // Keyed by our message's provider id, or (Messenger's read watermarks) by the recipient.
     "UPDATE inbox x SET payload = jsonb_build_object('suprimido', true),"
-    "  dedupe_key = dedupe_hash(x.channel, x.dedupe_key) "
+    "  dedupe_key = dedupe_hash(x.channel, x.dedupe_key),"
+    "  outcome = CASE WHEN x.state = 'pending' THEN 'datos cancelados (ARCO)' ELSE x.outcome END,"
+    "  state = CASE WHEN x.state = 'pending' THEN 'ignored' ELSE x.state END "
     "WHERE x.kind = 'delivery' AND starts_with(x.dedupe_key, 'status:') AND ("
     "  EXISTS (SELECT 1 FROM outbox o WHERE o.channel = x.channel AND o.provider_message_id IS NOT NULL"
     "          AND (o.citizen_id = $1 OR o.boleta_id IN (SELECT id FROM boleta WHERE citizen_id = $1))"

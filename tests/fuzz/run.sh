@@ -15,9 +15,13 @@ TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(whatsapp telegram meta twilio_sms open311 email multipart form config normalizer rules)
 JOBS=$(nproc)
 
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz >/dev/null
 mkdir -p build/fuzz/artifacts build/fuzz/logs
+cmake --preset fuzz >/dev/null
+# Quiet when it builds; the compiler's words when it does not.
+if ! cmake --build --preset fuzz >build/fuzz/logs/build.log 2>&1; then
+  tail -n 60 build/fuzz/logs/build.log >&2
+  exit 1
+fi
 
 seed() {
   local target=$1 corpus=build/fuzz/corpus/$1

@@ -335,6 +335,9 @@ TEST_F(LedgerOnItsOwnClusterTest, NothingAcknowledgedIsLostWhenPostgreSqlCrashes
       [&] {
         http::CurlHttpClient client;
         std::this_thread::sleep_for(1s);
+        // A failure of pg_ctl is reported and ends the disruptions: thrown out of here it would
+        // end the process with the sender threads running and the cluster left behind.
+        try {
         for (int cycle = 0; cycle < cycles; ++cycle) {
           if (cycle % 2 == 0) {
             cluster.StopImmediately();
@@ -365,6 +368,9 @@ TEST_F(LedgerOnItsOwnClusterTest, NothingAcknowledgedIsLostWhenPostgreSqlCrashes
           EXPECT_LE(recovery, 5000) << "accepting again, cycle " << cycle;
           slowest_recovery_ms = std::max(slowest_recovery_ms, recovery);
           std::this_thread::sleep_for(std::chrono::milliseconds(300 + random() % 400));
+        }
+        } catch (const std::exception& error) {
+          ADD_FAILURE() << error.what();
         }
       },
       cycles);

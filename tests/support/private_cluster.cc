@@ -62,15 +62,24 @@ PrivateCluster::PrivateCluster() {
   } else {
     std::filesystem::permissions(dir_, std::filesystem::perms::all);  // sudo'd postgres writes here
   }
-  RunOrThrow({(ServerBinaries() / "initdb").string(), "-D", (dir_ / "data").string(), "-A", "trust",
-              "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"},
-             "initdb");
-  Start();
+  try {
+    RunOrThrow({(ServerBinaries() / "initdb").string(), "-D", (dir_ / "data").string(), "-A",
+                "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"},
+               "initdb");
+    Start();
+  } catch (...) {
+    Remove();  // a destructor does not run for a constructor that throws
+    throw;
+  }
 }
 
-PrivateCluster::~PrivateCluster() {
+PrivateCluster::~PrivateCluster() { Remove(); }
+
+void PrivateCluster::Remove() {
   RunProcess(AsPostgres({(ServerBinaries() / "pg_ctl").string(), "-D", (dir_ / "data").string(),
                          "-m", "immediate", "-w", "stop"}));
+  // The data directory is the postgres user's (0700): removed as that user, then the rest.
+  RunProcess(AsPostgres({"/bin/rm", "-rf", (dir_ / "data").string()}));
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }

@@ -31,6 +31,7 @@ class PrivateCluster {
 
  private:
   std::vector<std::string> AsPostgres(std::vector<std::string> argv) const;
+  void Remove();  // stops the server (if any) and deletes the directory
   void RunOrThrow(const std::vector<std::string>& argv, const std::string& what) const;
 
   std::filesystem::path dir_;
