@@ -101,7 +101,8 @@ std::vector<PendingRow> RowsOf(const ParsedWebhook& parsed) {
     rows.push_back({message.external_id, "message", message.sender_id, EncodeMessage(message)});
   }
   for (const DeliveryUpdate& update : parsed.updates) {
-    rows.push_back({UpdateKey(update), "delivery", "", EncodeUpdate(update)});
+    // A watermark names the citizen it is about (migrations/0024); a message id does not.
+    rows.push_back({UpdateKey(update), "delivery", update.recipient_id, EncodeUpdate(update)});
   }
   return rows;
 }

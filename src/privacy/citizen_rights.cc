@@ -95,20 +95,19 @@ constexpr Statement kCancelInboxOfBoletas{
     "UPDATE inbox x SET payload = jsonb_build_object('suprimido', true), sender_id = '',"
     "  dedupe_key = dedupe_hash(x.channel, x.dedupe_key) "
     "FROM boleta b WHERE b.citizen_id = $1 AND x.id = b.source_inbox_id AND x.sender_id <> ''"};
-// Providers' news about the replies SAC sent them (their payload names the recipient).
+// Providers' news about the replies SAC sent them, keyed by our message's provider id (whose
+// WhatsApp form encodes the phone): found by its exact keys through the unique index. News keyed
+// by the citizen (Messenger's watermarks) carries them in sender_id and went with kCancelInbox.
 constexpr Statement kCancelDeliveryNews{
     "privacy.cancel_delivery_news",
-    // Keyed by our message's provider id, or (Messenger's read watermarks) by the recipient.
     "UPDATE inbox x SET payload = jsonb_build_object('suprimido', true),"
     "  dedupe_key = dedupe_hash(x.channel, x.dedupe_key),"
     "  outcome = CASE WHEN x.state = 'pending' THEN 'datos cancelados (ARCO)' ELSE x.outcome END,"
     "  state = CASE WHEN x.state = 'pending' THEN 'ignored' ELSE x.state END "
-    "WHERE x.kind = 'delivery' AND starts_with(x.dedupe_key, 'status:') AND ("
-    "  EXISTS (SELECT 1 FROM outbox o WHERE o.channel = x.channel AND o.provider_message_id IS NOT NULL"
-    "          AND (o.citizen_id = $1 OR o.boleta_id IN (SELECT id FROM boleta WHERE citizen_id = $1))"
-    "          AND starts_with(x.dedupe_key, 'status:' || o.provider_message_id || ':'))"
-    "  OR EXISTS (SELECT 1 FROM citizen_identity i WHERE i.citizen_id = $1 AND i.channel = x.channel"
-    "             AND starts_with(x.dedupe_key, 'status:' || i.external_id || '@')))"};
+    "FROM outbox o CROSS JOIN (VALUES ('sent'), ('delivered'), ('read'), ('failed')) AS news (state) "
+    "WHERE o.provider_message_id IS NOT NULL"
+    "  AND (o.citizen_id = $1 OR o.boleta_id IN (SELECT id FROM boleta WHERE citizen_id = $1))"
+    "  AND x.channel = o.channel AND x.dedupe_key = 'status:' || o.provider_message_id || ':' || news.state"};
 constexpr Statement kCancelConversations{
     "privacy.cancel_conversations",
     "DELETE FROM conversation c USING citizen_identity i WHERE i.citizen_id = $1"

@@ -44,6 +44,7 @@ class CitizenRightsTest : public ::testing::Test {
     db_.Execute("INSERT INTO citizen_identity (channel, external_id, citizen_id, display_name) VALUES "
                 "('whatsapp', '5216691110000', " + citizen_ + ", 'Zoila Canaria'),"
                 "('telegram', '987654321', " + citizen_ + ", 'Zoila Canaria'),"
+                "('messenger', '987654321', " + citizen_ + ", 'Zoila Canaria'),"
                 "('whatsapp', '5216692220000', " + other_ + ", 'Otro Vecino')");
     db_.Execute("INSERT INTO conversation (channel, external_id, awaiting) VALUES "
                 "('whatsapp', '5216691110000', 'nada')");
@@ -83,6 +84,11 @@ class CitizenRightsTest : public ::testing::Test {
     db_.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload, state) "
                 "SELECT max(id), 'whatsapp', 'status:wamid.OUT1:read', 'delivery', '',"
                 "  '{\"recipient_id\":\"5216691110000\",\"state\":\"read\"}'::jsonb, 'processed'"
+                " FROM webhook_request");
+    // Messenger's "read up to here", keyed and addressed by the citizen's page-scoped id.
+    db_.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload, state) "
+                "SELECT max(id), 'messenger', 'status:987654321@1773162161000:read', 'delivery', '987654321',"
+                "  '{\"recipient_id\":\"987654321\",\"watermark\":1773162161000}'::jsonb, 'processed'"
                 " FROM webhook_request");
     db_.Execute("INSERT INTO survey (boleta_id, month, citizen_id, sent_at, answer, answer_text) "
                 "SELECT id, date_trunc('month', now())::date, " + citizen_ + ", now(), 'positiva',"
@@ -233,8 +239,9 @@ TEST_F(CitizenRightsTest, ACancelledCitizensMessageIdsStayOnlyAsSaltedHashesAndS
   EXPECT_THAT(WhereCanariesStand(), ::testing::IsEmpty());
   EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE dedupe_key IN ('wamid.1', 'status:wamid.OUT1:read')"), 0);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE dedupe_key IN"
-                      " (dedupe_hash('whatsapp', 'wamid.1'), dedupe_hash('whatsapp', 'status:wamid.OUT1:read'))"),
-            2);
+                      " (dedupe_hash('whatsapp', 'wamid.1'), dedupe_hash('whatsapp', 'status:wamid.OUT1:read'),"
+                      "  dedupe_hash('messenger', 'status:987654321@1773162161000:read'))"),
+            3);
   EXPECT_THAT(db_.Scalar("SELECT dedupe_hash('whatsapp', 'wamid.1')"), ::testing::MatchesRegex("sha256:[0-9a-f]{64}"));
   EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE dedupe_key = 'wamid.2'"), 1) << "others keep theirs";
   const auto before = db_.Count("SELECT count(*) FROM inbox");
