@@ -59,6 +59,12 @@ constexpr Statement kInsertGroup{
     "SELECT webhook.position, count(stored.request_id) FROM webhook"
     "  LEFT JOIN stored USING (request_id) GROUP BY webhook.position"};
 
+// Two 32-bit keys: a space of their own, apart from the single-key locks of citizens and
+// the scheduler. Shared by every inbox store, exclusive for a key rewrite.
+constexpr Statement kShareKeyLock{"inbox.share_key_lock",
+                                  "SELECT pg_advisory_xact_lock_shared(5314, 1)"};
+constexpr Statement kExcludeKeyLock{"inbox.exclude_key_lock", "SELECT pg_advisory_xact_lock(5314, 1)"};
+
 struct PendingRow {
   std::string dedupe_key;
   const char* kind;
@@ -78,9 +84,12 @@ std::string UpdateKey(const DeliveryUpdate& update) {
 
 }  // namespace
 
+void ExcludeInboxStores(storage::Tx& tx) { tx.Exec(kExcludeKeyLock); }
+
 std::optional<std::int64_t> StoreMessage(storage::Tx& tx, std::string_view channel,
                                          std::string_view raw_body, const InboundMessage& message,
                                          TimePoint now) {
+  tx.Exec(kShareKeyLock);
   const std::int64_t request_id =
       tx.Exec(kInsertRequest, {channel, Param::Bytes(raw_body), now}).at(0).Int(0);
   const auto inserted = tx.Exec(kInsertRow, {request_id, channel, message.external_id, "message",
@@ -124,6 +133,7 @@ StoreSummary StoreParsed(storage::Tx& tx, std::string_view channel, std::string_
   if (rows.empty()) {
     return summary;
   }
+  tx.Exec(kShareKeyLock);
   const std::int64_t request_id =
       tx.Exec(kInsertRequest, {channel, Param::Bytes(raw_body), now}).at(0).Int(0);
   for (const PendingRow& row : rows) {
@@ -268,6 +278,7 @@ Status InboxWriter::InsertGroup(const std::vector<Pending*>& group) {
   document += "]";
   const TimePoint now = clock_.Now();
   return database_.Transact([&](storage::Tx& tx) {
+    tx.Exec(kShareKeyLock);  // its own statement: the insert's snapshot comes after the lock
     const auto answers = tx.Exec(kInsertGroup, {document, now});
     bool any_new = false;
     for (std::size_t i = 0; i < answers.size(); ++i) {

@@ -35,6 +35,12 @@ struct StoreSummary {
   int duplicates = 0;  // already stored by an earlier delivery
 };
 
+// A citizen's cancellation rewrites their dedupe keys as salted hashes (privacy/citizen_rights).
+// A webhook stored at that moment must see either the old keys or the hashes, never neither:
+// every store holds this lock shared and a cancellation holds it exclusively, each until its
+// transaction ends. Call it first in the transaction, before any statement reads the inbox.
+void ExcludeInboxStores(storage::Tx& tx);
+
 // The same, for one message, inside the caller's transaction (an API that must record more in
 // the same commit, like Open311's token): the new inbox row's id, or nullopt when its dedupe key
 // is already there (the caller decides whether to keep the raw request). Queues the pipeline's

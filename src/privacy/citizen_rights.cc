@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "channels/common/mx_phone.h"
+#include "intake/inbox_writer.h"
 #include "reports/meeting_pack_pdf.h"
 #include "reports/pdf_document.h"
 
@@ -328,6 +329,7 @@ Status OpposeCitizen(Tx& tx, std::int64_t citizen_id, const std::string& actor, 
 Result<Cancellation> CancelCitizen(Tx& tx, std::int64_t citizen_id, const std::string& actor,
                                    TimePoint now, const std::string& motive) {
   Cancellation out;
+  intake::ExcludeInboxStores(tx);  // no webhook stores a key while it becomes a hash
   tx.Exec(kCancelRequests, {citizen_id});
   out.messages = static_cast<int>(tx.Exec(kCancelInbox, {citizen_id}).affected());
   out.messages += static_cast<int>(tx.Exec(kCancelInboxOfBoletas, {citizen_id}).affected());

@@ -1,5 +1,7 @@
 #include "privacy/retention.h"
 
+#include <algorithm>
+
 #include "privacy/citizen_rights.h"
 
 namespace sac::privacy {
@@ -78,11 +80,14 @@ Result<Purged> ApplyRetention(storage::Database& database, const media::MediaSto
     purged.messages += *count;
   }
   const TimePoint silent_since = now - periods.inactive_citizens;
+  // Each cancellation holds the inbox's stores off until its transaction commits: a few
+  // citizens per transaction, so webhooks never wait long.
+  const int citizens_per_transaction = std::min(batch, 20);
   for (;;) {
     std::vector<std::string> files;
     auto done = database.Transact([&](Tx& tx) -> Result<std::int64_t> {
       files.clear();  // a retried transaction starts afresh
-      const auto rows = tx.Exec(kInactiveCitizens, {silent_since, batch});
+      const auto rows = tx.Exec(kInactiveCitizens, {silent_since, citizens_per_transaction});
       for (std::size_t i = 0; i < rows.size(); ++i) {
         auto cancelled = CancelCitizen(tx, rows[i].Int(0), "depuracion", now, "conservacion");
         if (!cancelled) return cancelled.error();
@@ -93,7 +98,7 @@ Result<Purged> ApplyRetention(storage::Database& database, const media::MediaSto
     if (!done) return done.error();
     for (const std::string& sha : files) purged.files += media.Remove(sha) ? 1 : 0;
     purged.citizens += *done;
-    if (*done < batch) return purged;
+    if (*done < citizens_per_transaction) return purged;
   }
 }
 

@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 
@@ -267,6 +270,47 @@ TEST_F(CitizenRightsTest, ACancelledCitizensMessageIdsStayOnlyAsSaltedHashesAndS
   EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox"), before);
   // The salt is the installation's: the application cannot change it (every hash would be lost).
   EXPECT_THROW(db_.Execute("SET ROLE sac_app; UPDATE dedupe_salt SET salt = 'x'"), std::exception);
+}
+
+// A replay arriving while the cancellation is being written waits for it, then finds the hash:
+// it is not stored as new (which would bring the data back). The cancellation is held open
+// until the replay is seen waiting.
+TEST_F(CitizenRightsTest, AReplayDuringTheCancellationWaitsAndIsStillRecognised) {
+  storage::Database database(db_.Settings(3));
+  SystemClock clock;
+  std::atomic<bool> commit{false};
+  std::thread cancelling([&] {
+    ASSERT_TRUE(database.Transact([&](storage::Tx& tx) -> Status {
+      auto cancelled = CancelCitizen(tx, std::stoll(citizen_), "ut", clock.Now());
+      if (!cancelled) return cancelled.error();
+      while (!commit) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      return {};
+    }));
+  });
+  const std::string advisory = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                               " AND classid = 5314 AND objid = 1 AND objsubid = 2 AND ";
+  while (db_.Count(advisory + "granted AND mode = 'ExclusiveLock'") == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  intake::InboxWriter writer(database, clock);
+  ParsedWebhook replay;
+  InboundMessage message;
+  message.external_id = "wamid.1";
+  message.sender_id = "5216691110000";
+  message.text = "la misma entrega, otra vez";
+  replay.messages.push_back(message);
+  std::optional<Result<intake::StoreSummary>> stored;
+  std::thread replaying([&] { stored = writer.Store("whatsapp", "raw", replay); });
+  for (int i = 0; i < 400 && db_.Count(advisory + "NOT granted") == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the replay waits on the lock
+  }
+  commit = true;
+  cancelling.join();
+  replaying.join();
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->stored, 0);
+  EXPECT_EQ((*stored)->duplicates, 1);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE dedupe_key = 'wamid.1'"), 0);
 }
 
 }  // namespace
