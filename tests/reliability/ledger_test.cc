@@ -382,5 +382,85 @@ TEST_F(LedgerOnItsOwnClusterTest, NothingAcknowledgedIsLostWhenPostgreSqlCrashes
   EXPECT_TRUE(server_->running());
 }
 
+// The same on a cluster whose data lives on a small volume of its own that the test fills up.
+// WAL segments are not recycled, so the first new one finds no space.
+struct OwnSmallVolume {
+  static testing::PrivateCluster::Options SmallVolume() {
+    testing::PrivateCluster::Options options;
+    // Only root may mount one; elsewhere the test says it was skipped.
+    options.volume_megabytes = testing::PrivateCluster::CanMountVolumes() ? 400 : 0;
+    options.server_options = "-c wal_recycle=off -c max_wal_size=64MB -c min_wal_size=32MB";
+    return options;
+  }
+  testing::PrivateCluster cluster{SmallVolume()};
+};
+
+class LedgerOnAFullDiskTest : protected OwnSmallVolume, public LedgerTest {
+ protected:
+  LedgerOnAFullDiskTest() : LedgerTest(cluster.AdminUrl()) {}
+};
+
+// Bad input #34: the database's disk fills up under load (WAL and data files). Webhooks are then
+// refused with 503 — quickly, never a 200 for what was not committed —; once space is freed
+// (and PostgreSQL started again if it stopped) SAC acknowledges again by itself, and the ledger
+// finds nothing acknowledged lost.
+TEST_F(LedgerOnAFullDiskTest, NothingAcknowledgedIsLostWhenTheDatabaseDiskFills) {
+  if (!testing::PrivateCluster::CanMountVolumes()) GTEST_SKIP() << "needs root, to mount a volume it can fill";
+  ASSERT_TRUE(server_->Start());
+  const Message probe = MessageNumber(0);
+  int refused = 0;
+  double slowest_refusal_ms = 0, recovery_ms = 0;
+  bool restarted = false;
+  RunWith(
+      [&] {
+        http::CurlHttpClient client;
+        std::this_thread::sleep_for(1s);
+        try {
+          cluster.FillVolume();
+          // The next WAL segment needs space: force the switch rather than wait for it.
+          try {
+            db_.Execute("SELECT pg_switch_wal()");
+          } catch (const std::exception&) {
+          }
+          const auto full = std::chrono::steady_clock::now();
+          while (std::chrono::steady_clock::now() - full < 20s && refused < 10) {
+            const auto start = std::chrono::steady_clock::now();
+            const int status = Send(client, probe);
+            const double took = std::chrono::duration<double, std::milli>(
+                                    std::chrono::steady_clock::now() - start).count();
+            EXPECT_TRUE(status == 503 || status == 200) << status;
+            if (status == 503) {
+              ++refused;
+              slowest_refusal_ms = std::max(slowest_refusal_ms, took);
+            }
+            std::this_thread::sleep_for(100ms);
+          }
+          cluster.FreeVolume();
+          if (!cluster.Running()) {
+            cluster.Start();
+            restarted = true;
+          }
+          const auto back = std::chrono::steady_clock::now();
+          while (Send(client, probe) != 200 && std::chrono::steady_clock::now() - back < 30s) {
+            std::this_thread::sleep_for(20ms);
+          }
+          recovery_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - back).count();
+          std::this_thread::sleep_for(1s);
+        } catch (const std::exception& error) {
+          cluster.FreeVolume();
+          ADD_FAILURE() << error.what();
+        }
+      },
+      4);
+  std::printf("ledger: disk full: %d webhooks refused with 503 (slowest %.0f ms); PostgreSQL %s; "
+              "acknowledging again %.0f ms after the space was freed\n",
+              refused, slowest_refusal_ms, restarted ? "had stopped and was started again" : "stayed up",
+              recovery_ms);
+  EXPECT_GE(refused, 10) << "a full disk is refused, not acknowledged";
+  EXPECT_LT(slowest_refusal_ms, 2000);
+  EXPECT_LE(recovery_ms, 10000);
+  EXPECT_TRUE(server_->running());
+}
+
 }  // namespace
 }  // namespace sac

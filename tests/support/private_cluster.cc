@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
@@ -47,24 +48,40 @@ void PrivateCluster::RunOrThrow(const std::vector<std::string>& argv, const std:
   }
 }
 
-PrivateCluster::PrivateCluster() {
+bool PrivateCluster::CanMountVolumes() { return ::geteuid() == 0; }
+
+PrivateCluster::PrivateCluster(Options options) : options_(std::move(options)) {
   static std::atomic<int> counter{0};
   // Short: a unix socket's path must fit in 107 bytes.
   dir_ = std::filesystem::path("/tmp") /
          ("sac-pgc." + std::to_string(::getpid()) + "." + std::to_string(counter++));
   std::filesystem::remove_all(dir_);
   std::filesystem::create_directories(dir_);
-  if (::geteuid() == 0) {
-    const passwd* postgres = ::getpwnam("postgres");
-    if (postgres == nullptr || ::chown(dir_.c_str(), postgres->pw_uid, postgres->pw_gid) != 0) {
-      throw std::runtime_error("cannot give " + dir_.string() + " to the postgres user");
-    }
-  } else {
-    std::filesystem::permissions(dir_, std::filesystem::perms::all);  // sudo'd postgres writes here
-  }
+  data_dir_ = dir_ / "data";
   try {
-    RunOrThrow({(ServerBinaries() / "initdb").string(), "-D", (dir_ / "data").string(), "-A",
-                "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"},
+    if (options_.volume_megabytes > 0) {
+      if (!CanMountVolumes()) throw std::runtime_error("mounting a volume needs root");
+      volume_ = dir_ / "volume";
+      std::filesystem::create_directories(volume_);
+      const ProcessResult mounted = RunProcess({"/bin/mount", "-t", "tmpfs", "-o",
+                                                "size=" + std::to_string(options_.volume_megabytes) + "m",
+                                                "tmpfs", volume_.string()});
+      if (mounted.exit_code != 0) throw std::runtime_error("mount failed: " + mounted.err);
+      data_dir_ = volume_ / "data";
+    }
+    for (const auto& owned : {dir_, volume_}) {
+      if (owned.empty()) continue;
+      if (::geteuid() == 0) {
+        const passwd* postgres = ::getpwnam("postgres");
+        if (postgres == nullptr || ::chown(owned.c_str(), postgres->pw_uid, postgres->pw_gid) != 0) {
+          throw std::runtime_error("cannot give " + owned.string() + " to the postgres user");
+        }
+      } else {
+        std::filesystem::permissions(owned, std::filesystem::perms::all);  // sudo'd postgres writes
+      }
+    }
+    RunOrThrow({(ServerBinaries() / "initdb").string(), "-D", data_dir_.string(), "-A", "trust",
+                "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"},
                "initdb");
     Start();
   } catch (...) {
@@ -76,10 +93,11 @@ PrivateCluster::PrivateCluster() {
 PrivateCluster::~PrivateCluster() { Remove(); }
 
 void PrivateCluster::Remove() {
-  RunProcess(AsPostgres({(ServerBinaries() / "pg_ctl").string(), "-D", (dir_ / "data").string(),
+  RunProcess(AsPostgres({(ServerBinaries() / "pg_ctl").string(), "-D", data_dir_.string(),
                          "-m", "immediate", "-w", "stop"}));
   // The data directory is the postgres user's (0700): removed as that user, then the rest.
-  RunProcess(AsPostgres({"/bin/rm", "-rf", (dir_ / "data").string()}));
+  RunProcess(AsPostgres({"/bin/rm", "-rf", data_dir_.string()}));
+  if (!volume_.empty()) RunProcess({"/bin/umount", volume_.string()});
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }
@@ -89,16 +107,16 @@ std::string PrivateCluster::AdminUrl() const {
 }
 
 void PrivateCluster::StopImmediately() {
-  RunOrThrow({(ServerBinaries() / "pg_ctl").string(), "-D", (dir_ / "data").string(), "-m",
+  RunOrThrow({(ServerBinaries() / "pg_ctl").string(), "-D", data_dir_.string(), "-m",
               "immediate", "-w", "stop"},
              "pg_ctl stop -m immediate");
 }
 
 void PrivateCluster::Start() {
-  RunOrThrow({(ServerBinaries() / "pg_ctl").string(), "-D", (dir_ / "data").string(), "-l",
+  RunOrThrow({(ServerBinaries() / "pg_ctl").string(), "-D", data_dir_.string(), "-l",
               (dir_ / "server.log").string(), "-w", "-t", "60", "-o",
               "-c listen_addresses='' -c unix_socket_directories='" + dir_.string() +
-                  "' -c max_connections=100",
+                  "' -c max_connections=100 " + options_.server_options,
               "start"},
              "pg_ctl start");
 }
@@ -107,6 +125,26 @@ void PrivateCluster::KillBackend(int pid) {
   if (::kill(pid, SIGKILL) != 0) {
     RunOrThrow({"/bin/kill", "-KILL", std::to_string(pid)}, "kill of a backend");
   }
+}
+
+bool PrivateCluster::Running() const {
+  return RunProcess(AsPostgres({(ServerBinaries() / "pg_ctl").string(), "-D", data_dir_.string(),
+                                "status"})).exit_code == 0;
+}
+
+void PrivateCluster::FillVolume() {
+  if (volume_.empty()) throw std::runtime_error("this cluster has no volume to fill");
+  std::FILE* filler = std::fopen((volume_ / "filler").c_str(), "wb");
+  if (filler == nullptr) throw std::runtime_error("cannot create the filler file");
+  static const std::string megabyte(1 << 20, '\0');
+  while (std::fwrite(megabyte.data(), 1, megabyte.size(), filler) == megabyte.size()) {
+  }
+  std::fclose(filler);  // the last, partial write took what was left
+}
+
+void PrivateCluster::FreeVolume() {
+  std::error_code ignored;
+  std::filesystem::remove(volume_ / "filler", ignored);
 }
 
 }  // namespace sac::testing

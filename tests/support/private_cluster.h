@@ -4,6 +4,7 @@
 // does (directly when we are root, through sudo otherwise).
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -12,8 +13,17 @@ namespace sac::testing {
 
 class PrivateCluster {
  public:
+  struct Options {
+    // > 0: the data directory lives on a tmpfs of this size, which the test may fill (root only).
+    std::size_t volume_megabytes = 0;
+    std::string server_options;  // more `-c name=value` for the server
+  };
+  // Whether this process may mount a volume for the cluster (it must be root).
+  static bool CanMountVolumes();
+
   // Creates and starts the cluster; throws std::runtime_error with the server's words if it can't.
-  PrivateCluster();
+  PrivateCluster() : PrivateCluster(Options{}) {}
+  explicit PrivateCluster(Options options);
   ~PrivateCluster();  // stopped at once and deleted
   PrivateCluster(const PrivateCluster&) = delete;
   PrivateCluster& operator=(const PrivateCluster&) = delete;
@@ -28,13 +38,22 @@ class PrivateCluster {
   void Start();
   // SIGKILL to one backend: the postmaster then restarts every backend (crash recovery).
   void KillBackend(int pid);
+  // Whether the server is up (`pg_ctl status`).
+  bool Running() const;
+
+  // With a volume: fills what is left of it (no space left for WAL or data files), and frees it.
+  void FillVolume();
+  void FreeVolume();
 
  private:
   std::vector<std::string> AsPostgres(std::vector<std::string> argv) const;
   void Remove();  // stops the server (if any) and deletes the directory
   void RunOrThrow(const std::vector<std::string>& argv, const std::string& what) const;
 
-  std::filesystem::path dir_;
+  Options options_;
+  std::filesystem::path dir_;       // socket and server log: always on the ordinary disk
+  std::filesystem::path volume_;    // the tmpfs mount point, or empty
+  std::filesystem::path data_dir_;
 };
 
 }  // namespace sac::testing
