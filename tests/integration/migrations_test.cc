@@ -40,6 +40,22 @@ TEST(MigrationsTest, ApplyFromZeroThenNothingIsLeft) {
   EXPECT_EQ(plan->applied.size(), Embedded().size());
 }
 
+// Data migrations act on what earlier versions left: 0025 hashes the provider ids of messages
+// cancelled before salted hashes existed (0022), and leaves everything else alone.
+TEST(MigrationsTest, MessagesCancelledBeforeHashesExistedAreHashedByTheUpgrade) {
+  TestDatabase db(TestDatabase::Schema::kEmpty);
+  std::vector<Migration> before = Embedded();
+  std::erase_if(before, [](const Migration& m) { return m.version >= 25; });
+  ASSERT_TRUE(Migrator(db.url(), before).Apply());
+  db.Execute("INSERT INTO webhook_request (channel, body) VALUES ('whatsapp', '\\x00')");
+  db.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload) VALUES "
+             "(1, 'whatsapp', 'wamid.cancelled', 'message', '', '{\"suprimido\": true}'),"
+             "(1, 'whatsapp', 'wamid.kept', 'message', '5216690000000', '{\"text\": \"hola\"}')");
+  ASSERT_TRUE(Migrator(db.url(), Embedded()).Apply());
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox WHERE dedupe_key = dedupe_hash('whatsapp', 'wamid.cancelled')"), 1);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox WHERE dedupe_key = 'wamid.kept'"), 1);
+}
+
 TEST(MigrationsTest, DryRunChangesNothing) {
   TestDatabase db(TestDatabase::Schema::kEmpty);
   Migrator migrator(db.url(), Embedded());
