@@ -109,6 +109,17 @@ class CitizenRightsTest : public ::testing::Test {
   }
   ~CitizenRightsTest() override { std::filesystem::remove_all(dir_); }
 
+  // The provider delivering the citizen's first message again.
+  static ParsedWebhook ReplayOfTheirFirstMessage() {
+    InboundMessage message;
+    message.external_id = "wamid.1";
+    message.sender_id = "5216691110000";
+    message.text = "la misma entrega, otra vez";
+    ParsedWebhook replay;
+    replay.messages.push_back(message);
+    return replay;
+  }
+
   testing::ProcessResult Sac(std::vector<std::string> arguments) {
     arguments.insert(arguments.begin(), {SacBinary(), "--config", config_, "citizen"});
     return RunProcess(arguments, {{"SAC_DATABASE_URL", db_.url()}, {"SAC_LOG_LEVEL", "warn"}});
@@ -252,18 +263,13 @@ TEST_F(CitizenRightsTest, ACancelledCitizensMessageIdsStayOnlyAsSaltedHashesAndS
   storage::Database database(db_.Settings(2));
   SystemClock clock;
   intake::InboxWriter writer(database, clock);
-  ParsedWebhook replay;
-  InboundMessage message;
-  message.external_id = "wamid.1";
-  message.sender_id = "5216691110000";
-  message.text = "la misma entrega, otra vez";
-  replay.messages.push_back(message);
+  const ParsedWebhook replay = ReplayOfTheirFirstMessage();
   auto stored = writer.Store("whatsapp", "raw", replay);
   ASSERT_TRUE(stored) << stored.error().message;
   EXPECT_EQ(stored->stored, 0);
   EXPECT_EQ(stored->duplicates, 1);
   auto alone = database.Transact([&](storage::Tx& tx) {
-    return intake::StoreMessage(tx, "whatsapp", "raw", message, clock.Now()).has_value();
+    return intake::StoreMessage(tx, "whatsapp", "raw", replay.messages[0], clock.Now()).has_value();
   });
   ASSERT_TRUE(alone);
   EXPECT_FALSE(*alone) << "the one-message path (Open311, e-mail) refuses it too";
@@ -293,12 +299,7 @@ TEST_F(CitizenRightsTest, AReplayDuringTheCancellationWaitsAndIsStillRecognised)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   intake::InboxWriter writer(database, clock);
-  ParsedWebhook replay;
-  InboundMessage message;
-  message.external_id = "wamid.1";
-  message.sender_id = "5216691110000";
-  message.text = "la misma entrega, otra vez";
-  replay.messages.push_back(message);
+  const ParsedWebhook replay = ReplayOfTheirFirstMessage();
   std::optional<Result<intake::StoreSummary>> stored;
   std::thread replaying([&] { stored = writer.Store("whatsapp", "raw", replay); });
   for (int i = 0; i < 400 && db_.Count(advisory + "NOT granted") == 0; ++i) {
