@@ -84,7 +84,7 @@ struct App::Parts {
         classifiers(std::move(loaded_classifiers)),
         database(DatabaseSettingsFrom(c.database)),
         channels(sac::channels::BuildChannels(c, http_client)),
-        inbox_writer(database, clock, &metrics),
+        inbox_writer(database, clock, &metrics, 256, c.http.inbox_committers),
         boleta_workflow(sla, clock),
         inbound_handler(clock, *classifiers, boleta_workflow, local_time, c.conversation),
         api(database, boleta_workflow, sla, clock),
@@ -143,8 +143,11 @@ struct App::Parts {
       for (const std::string& path : channel->WebhookPaths()) {
         router.Add({"GET", path, label + "_handshake", http::kNoBody,
                     [handler](const HttpRequest& r) { return handler->HandleGet(r); }});
-        router.Add({"POST", path, label, channel->MaxBodyBytes(),
-                    [handler](const HttpRequest& r) { return handler->HandlePost(r); }});
+        router.Add({.method = "POST", .path = path, .label = label,
+                    .max_body_bytes = channel->MaxBodyBytes(),
+                    .async_handler = [handler](const HttpRequest& r, http::Respond respond) {
+                      handler->HandlePost(r, std::move(respond));
+                    }});
       }
     }
   }
@@ -299,6 +302,7 @@ void App::Stop() {
   }
   p.started = false;
   p.server.Stop();  // no new webhooks; in-flight ones are committed and answered
+  p.inbox_writer.Stop();  // whatever the grace period left queued is committed all the same
   p.pipeline.Stop();
   p.sender.Stop();
   p.downloader.Stop();

@@ -152,6 +152,7 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   http.Integer("port", config.http.port, 0, 65535);
   http.Integer("io_threads", config.http.io_threads, 1, 64);
   http.Integer("handler_threads", config.http.handler_threads, 1, 256);
+  http.Integer("inbox_committers", config.http.inbox_committers, 1, 16);
   http.DurationCount("header_timeout_seconds", config.http.header_timeout, 1, 3600);
   http.DurationCount("body_timeout_seconds", config.http.body_timeout, 1, 3600);
   http.DurationCount("idle_timeout_seconds", config.http.idle_timeout, 1, 3600);

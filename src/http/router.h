@@ -15,12 +15,19 @@ namespace sac::http {
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
+// Hands over a request's answer, from any thread, exactly once.
+using Respond = std::function<void(HttpResponse)>;
+// A handler that never blocks: it runs on an io thread and answers through `respond`, now or
+// later (after a group commit, say). `request` stays valid until it has answered.
+using AsyncHandler = std::function<void(const HttpRequest&, Respond respond)>;
+
 struct Route {
   std::string method;
   std::string path;   // exact, or with {name} segments that match any one segment
   std::string label;  // bounded metrics/log label, e.g. "webhook_whatsapp"
   std::size_t max_body_bytes = 0;
-  Handler handler;
+  Handler handler = nullptr;             // runs on the handler thread pool: it may block
+  AsyncHandler async_handler = nullptr;  // or this, instead
 };
 
 struct RouteLookup {

@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -15,6 +16,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -78,6 +80,38 @@ HttpResponse CallHandler(const Route& route, const HttpRequest& request) {
     Log().Error("handler threw", {{"route", route.label}, {"error", error.what()}});
     return HttpResponse::Text(500, "internal error\n");
   }
+}
+
+// Runs a non-blocking handler on this io thread and resumes the session, on its strand, with the
+// answer whenever and from whichever thread it comes. A handler that throws before answering
+// gets a 500; a second answer is ignored.
+asio::awaitable<HttpResponse> CallAsyncHandler(const Route& route, const HttpRequest& request) {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(
+      [&route, &request](auto resume) {
+        using Resume = decltype(resume);
+        struct Waiter {
+          explicit Waiter(Resume r) : resume(std::move(r)), guard(asio::make_work_guard(resume)) {}
+          Resume resume;
+          asio::executor_work_guard<asio::associated_executor_t<Resume>> guard;
+          std::atomic<bool> answered{false};
+        };
+        auto waiter = std::make_shared<Waiter>(std::move(resume));
+        Respond respond = [waiter](HttpResponse response) {
+          if (waiter->answered.exchange(true)) return;
+          auto executor = waiter->guard.get_executor();
+          asio::post(executor, [waiter, response = std::move(response)]() mutable {
+            waiter->resume(std::move(response));
+            waiter->guard.reset();
+          });
+        };
+        try {
+          route.async_handler(request, respond);
+        } catch (const std::exception& error) {
+          Log().Error("handler threw", {{"route", route.label}, {"error", error.what()}});
+          respond(HttpResponse::Text(500, "internal error\n"));
+        }
+      },
+      asio::use_awaitable);
 }
 
 // What a session shares with Stop() and with its read deadline. Touched only on the session's
@@ -211,6 +245,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
   ReadDeadline deadline(stream.get_executor(), state);
   beast::flat_buffer buffer;
   bool first = true;
+  bool unread_body = false;  // closing after an answer given before the body was read
 
   while (!stopping) {
     // Between requests the connection may idle; once the first byte arrives, the header has
@@ -258,6 +293,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
                                           lookup.status == 405 ? "method not allowed\n"
                                                                : "not found\n"),
                        version, false, "unmatched", start);
+      unread_body = true;
       break;
     }
     const Route& route = *lookup.route;
@@ -265,6 +301,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
     if (declared && *declared > route.max_body_bytes) {
       co_await Respond(stream, HttpResponse::Text(413, "payload too large\n"), version, false,
                        route.label, start);
+      unread_body = true;
       break;
     }
     parser.body_limit(route.max_body_bytes);  // also bounds chunked bodies as they arrive
@@ -289,16 +326,24 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
                                                                   : 400;
       co_await Respond(stream, HttpResponse::Text(status, "bad request body\n"), version, false,
                        route.label, start);
+      unread_body = status == 413;
       break;
     }
 
     const bool keep_alive = parser.keep_alive();
     HttpRequest request = ToPlainRequest(parser.release());
     request.path_params = lookup.params;
-    HttpResponse response = co_await asio::co_spawn(
-        handlers.get_executor(),
-        [&]() -> asio::awaitable<HttpResponse> { co_return CallHandler(route, request); },
-        asio::use_awaitable);
+    // (An if rather than ?: — GCC 12 mishandles the result of a co_await inside a conditional
+    // expression and frees it twice.)
+    HttpResponse response;
+    if (route.async_handler) {
+      response = co_await CallAsyncHandler(route, request);
+    } else {
+      response = co_await asio::co_spawn(
+          handlers.get_executor(),
+          [&]() -> asio::awaitable<HttpResponse> { co_return CallHandler(route, request); },
+          asio::use_awaitable);
+    }
     const bool again = co_await Respond(stream, std::move(response), version, keep_alive,
                                         route.label, start);
     state->busy = false;
@@ -308,9 +353,23 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
   }
 
   deadline.Disarm();
-  state->stream = nullptr;
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  if (unread_body && !stopping) {
+    // Lingering close: closing with the client's body still arriving would reset the
+    // connection, and a client still sending may never read our 413. Read and drop what comes
+    // for a little while (bounded in time and bytes), then close.
+    std::size_t dropped = 0;
+    stream.expires_after(kLingerTime);
+    while (dropped < kLingerBytes) {
+      std::array<char, kReadChunkBytes> scratch;
+      auto [error, read] = co_await stream.async_read_some(asio::buffer(scratch), kTuple);
+      if (error) break;
+      dropped += read;
+    }
+    stream.expires_never();
+  }
+  state->stream = nullptr;
   stream.close();
   Unregister(id);
 }

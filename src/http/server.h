@@ -1,7 +1,8 @@
 // HttpServer: the Boost.Beast HTTP/1.1 server of `sac serve`. A listener accepts connections; a
 // session per connection reads under the limits of limits.h and the route's body limit, hands the
-// request to a handler thread pool (handlers may block on the database; io threads never do), and
-// writes the answer, with keep-alive. Beast stays inside server.cc.
+// request to a handler thread pool (handlers may block on the database; io threads never do) —
+// or, for a route with an async_handler (channel webhooks), runs it on the io thread and resumes
+// when it answers — and writes the answer, with keep-alive. Beast stays inside server.cc.
 #pragma once
 
 #include <chrono>

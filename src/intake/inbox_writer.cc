@@ -151,70 +151,105 @@ struct InboxWriter::Pending {
   std::string_view channel;
   std::string_view raw_body;
   std::vector<PendingRow> rows;
-  StoreSummary summary;                         // written by the group's committer
-  std::optional<Result<StoreSummary>> outcome;  // set under the mutex once its group is done
-  std::condition_variable woken;                // its group is done, or it leads the next one
+  StoreSummary summary;  // written by the group's committer
+  StoreDone done;
 };
+
+InboxWriter::InboxWriter(storage::Database& database, const Clock& clock, Metrics* metrics,
+                         std::size_t max_group, int committers)
+    : database_(database), clock_(clock), metrics_(metrics), max_group_(max_group) {
+  for (int i = 0; i < std::max(1, committers); ++i) {
+    committers_.emplace_back([this] { CommitLoop(); });
+  }
+}
+
+InboxWriter::~InboxWriter() { Stop(); }
+
+void InboxWriter::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  queued_.notify_all();
+  for (std::thread& committer : committers_) {
+    if (committer.joinable()) committer.join();
+  }
+}
+
+void InboxWriter::Submit(std::string_view channel, std::string_view raw_body,
+                         const ParsedWebhook& parsed, StoreDone done) {
+  auto pending = std::make_unique<Pending>();
+  pending->channel = channel;
+  pending->raw_body = raw_body;
+  pending->rows = RowsOf(parsed);
+  if (pending->rows.empty()) {
+    done(StoreSummary{});
+    return;
+  }
+  pending->done = std::move(done);
+  {
+    std::unique_lock lock(mutex_);
+    if (stopping_) {
+      lock.unlock();
+      pending->done(Error{Errc::kUnavailable, "shutting down"});
+      return;
+    }
+    waiting_.push_back(std::move(pending));
+  }
+  queued_.notify_one();  // costs no system call while every committer is busy committing
+}
 
 Result<StoreSummary> InboxWriter::Store(std::string_view channel, std::string_view raw_body,
                                         const ParsedWebhook& parsed) {
-  Pending mine;
-  mine.channel = channel;
-  mine.raw_body = raw_body;
-  mine.rows = RowsOf(parsed);
-  if (mine.rows.empty()) {
-    return StoreSummary{};
-  }
-  std::unique_lock lock(mutex_);
-  waiting_.push_back(&mine);
-  // Whoever finds no commit in flight commits what is waiting (up to max_group_ webhooks and
-  // kMaxGroupBytes of raw bodies), its own webhook included unless the queue is longer than that;
-  // the others sleep until woken, each on its own condition so that a commit wakes only its
-  // group and the next leader.
-  while (!mine.outcome) {
-    if (committing_) {
-      mine.woken.wait(lock);
-      continue;
-    }
-    std::vector<Pending*> group;
-    try {
-      group.reserve(std::min(waiting_.size(), max_group_));
-    } catch (...) {  // no memory even for that: leave no pointer to `mine` behind
-      std::erase(waiting_, &mine);
-      if (!waiting_.empty()) waiting_.front()->woken.notify_one();
-      throw;
-    }
-    std::size_t bytes = 0;
-    while (!waiting_.empty() && group.size() < max_group_ &&
-           (group.empty() || bytes + waiting_.front()->raw_body.size() <= kMaxGroupBytes)) {
-      bytes += waiting_.front()->raw_body.size();
-      group.push_back(waiting_.front());
-      waiting_.pop_front();
-    }
-    committing_ = true;
-    lock.unlock();
-    std::vector<Result<StoreSummary>> outcomes;
-    bool failed = false;
-    try {
-      outcomes = CommitGroup(group);
-    } catch (const std::exception&) {
-      failed = true;  // e.g. no memory for the group's document: its webhooks get a 503
-    }
-    lock.lock();
-    committing_ = false;
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      if (failed) {
-        group[i]->outcome.emplace(Error{Errc::kUnavailable, "not stored"});
-      } else {
-        group[i]->outcome.emplace(std::move(outcomes[i]));
+  std::mutex mutex;
+  std::condition_variable finished;
+  std::optional<Result<StoreSummary>> outcome;
+  Submit(channel, raw_body, parsed, [&](Result<StoreSummary> result) {
+    std::lock_guard lock(mutex);  // notified under the lock: the waiter cannot return before
+    outcome.emplace(std::move(result));
+    finished.notify_one();
+  });
+  std::unique_lock lock(mutex);
+  finished.wait(lock, [&] { return outcome.has_value(); });
+  return std::move(*outcome);
+}
+
+// Each committer takes whatever is queued (up to max_group_ webhooks and kMaxGroupBytes of raw
+// bodies), commits it, answers every webhook in it, and goes back for what queued meanwhile.
+// On stopping it first commits what is still queued: those webhooks are waiting for an answer.
+void InboxWriter::CommitLoop() {
+  for (;;) {
+    std::vector<std::unique_ptr<Pending>> group;
+    {
+      std::unique_lock lock(mutex_);
+      queued_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+      if (waiting_.empty()) return;
+      std::size_t bytes = 0;
+      while (!waiting_.empty() && group.size() < max_group_ &&
+             (group.empty() || bytes + waiting_.front()->raw_body.size() <= kMaxGroupBytes)) {
+        bytes += waiting_.front()->raw_body.size();
+        group.push_back(std::move(waiting_.front()));
+        waiting_.pop_front();
       }
-      group[i]->woken.notify_one();
     }
-    if (!waiting_.empty()) {
-      waiting_.front()->woken.notify_one();  // the next group's leader
+    std::vector<Pending*> members;
+    std::vector<Result<StoreSummary>> outcomes;
+    try {
+      for (const auto& pending : group) members.push_back(pending.get());
+      outcomes = CommitGroup(members);
+    } catch (const std::exception&) {
+      // e.g. no memory for the group's document: its webhooks get a 503
+      outcomes.clear();
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      try {
+        group[i]->done(i < outcomes.size() ? std::move(outcomes[i])
+                                           : Result<StoreSummary>(Error{Errc::kUnavailable, "not stored"}));
+      } catch (const std::exception&) {
+        // the caller's answer could not be delivered (no memory): nothing else to tell it
+      }
     }
   }
-  return std::move(*mine.outcome);
 }
 
 InboxWriter::GroupStats InboxWriter::stats() const {

@@ -5,16 +5,20 @@
 // Group commit: webhooks that arrive while the previous commit is in flight wait for the next
 // one, and that one transaction stores all of them in a single statement. Each caller still gets
 // its own answer, only after the commit that holds its rows; at low load a group is one webhook
-// and nothing waits. A group the database refuses for one webhook's sake (not for being down) is
+// and nothing waits. Commits happen on the writer's own committer thread(s): a caller queues its
+// webhook and is called back, so nobody holds a thread just to wait. A group the database refuses for one webhook's sake (not for being down) is
 // retried webhook by webhook, so one bad payload costs only its own provider a 503.
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "core/clock.h"
@@ -55,18 +59,38 @@ std::optional<std::int64_t> StoreMessage(storage::Tx& tx, std::string_view chann
 StoreSummary StoreParsed(storage::Tx& tx, std::string_view channel, std::string_view raw_body,
                          const ParsedWebhook& parsed, TimePoint now);
 
+// Called once, on a committer thread, with what became of one webhook.
+using StoreDone = std::function<void(Result<StoreSummary>)>;
+
 class InboxWriter {
  public:
-  // `metrics` (may be null) sees each group's size; `max_group`: the most webhooks one commit holds.
+  // `metrics` (may be null) sees each group's size; `max_group`: the most webhooks one commit
+  // holds; `committers`: threads committing groups, each with its own transaction (one keeps a
+  // single commit in flight while the next group forms).
   InboxWriter(storage::Database& database, const Clock& clock, Metrics* metrics = nullptr,
-              std::size_t max_group = 256)
-      : database_(database), clock_(clock), metrics_(metrics), max_group_(max_group) {}
+              std::size_t max_group = 256, int committers = 1);
+  ~InboxWriter();  // Stop()s
+  InboxWriter(const InboxWriter&) = delete;
+  InboxWriter& operator=(const InboxWriter&) = delete;
 
-  // Durable when it returns ok (synchronous commit). When every item is a duplicate nothing at
-  // all is written, the raw request included. kUnavailable/kTimeout: answer 503 so the provider
-  // retries. Thread-safe: concurrent callers share commits.
+  // Queues one webhook for the next group commit and returns at once; `done` is called after the
+  // commit that holds its rows — ok means durable (synchronous commit) — or with why it is not
+  // stored: kUnavailable/kTimeout mean answer 503 so the provider retries. When every item is a
+  // duplicate nothing at all is written, the raw request included. `channel` and `raw_body` must
+  // stay valid until `done` is called. A webhook with no items is done at once, on this thread.
+  // This is what lets an HTTP server's io thread take in webhooks without a thread waiting for
+  // each commit.
+  void Submit(std::string_view channel, std::string_view raw_body, const ParsedWebhook& parsed,
+              StoreDone done);
+
+  // Submit, and wait for the outcome. Thread-safe: concurrent callers share commits.
   Result<StoreSummary> Store(std::string_view channel, std::string_view raw_body,
                              const ParsedWebhook& parsed);
+
+  // Commits and answers what is still queued, then stops the committers; later webhooks are
+  // answered kUnavailable at once. Call it once nothing can still expect a webhook's answer to
+  // be delivered except through what it holds (after the HTTP server stopped).
+  void Stop();
 
   struct GroupStats {
     std::uint64_t groups = 0;    // transactions tried
@@ -77,6 +101,7 @@ class InboxWriter {
 
  private:
   struct Pending;
+  void CommitLoop();
   std::vector<Result<StoreSummary>> CommitGroup(const std::vector<Pending*>& group);
   Status InsertGroup(const std::vector<Pending*>& group);
 
@@ -86,9 +111,11 @@ class InboxWriter {
   const std::size_t max_group_;
 
   mutable std::mutex mutex_;
-  std::deque<Pending*> waiting_;  // not yet in a group
-  bool committing_ = false;       // one group at a time: the next one forms meanwhile
+  std::condition_variable queued_;               // a webhook was queued, or stopping
+  std::deque<std::unique_ptr<Pending>> waiting_;  // not yet in a group
+  bool stopping_ = false;
   GroupStats stats_;
+  std::vector<std::thread> committers_;
 };
 
 }  // namespace sac::intake

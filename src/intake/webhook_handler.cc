@@ -35,26 +35,37 @@ HttpResponse WebhookHandler::HandleGet(const HttpRequest& request) const {
   return HttpResponse::Text(405, "method not allowed\n");
 }
 
-HttpResponse WebhookHandler::HandlePost(const HttpRequest& request) const {
+void WebhookHandler::HandlePost(const HttpRequest& request, http::Respond respond) const {
   const std::string_view channel = channel_.Name();
   if (auto verified = channel_.Verify(request); !verified) {
     metrics_.CountWebhook(channel, "unauthenticated");
     Log().Warn("webhook rejected", {{"channel", channel}, {"reason", verified.error().message}});
-    return HttpResponse::Text(401, "invalid signature\n");
+    return respond(HttpResponse::Text(401, "invalid signature\n"));
   }
   if (const std::string type = MediaType(request); !channel_.AcceptsMediaType(type)) {
     metrics_.CountWebhook(channel, "unsupported_media_type");
     Log().Warn("webhook refused", {{"channel", channel}, {"reason", "content type"},
                                    {"content_type", type}});
-    return HttpResponse::Text(415, "unsupported media type\n");
+    return respond(HttpResponse::Text(415, "unsupported media type\n"));
   }
   auto parsed = channel_.Parse(request);
   if (!parsed) {
     metrics_.CountWebhook(channel, "malformed");
     Log().Warn("webhook malformed", {{"channel", channel}, {"reason", parsed.error().message}});
-    return HttpResponse::Text(400, "malformed payload\n");
+    return respond(HttpResponse::Text(400, "malformed payload\n"));
   }
-  auto stored = writer_.Store(channel, request.body, *parsed);
+  // The request (and so the body the writer stores) lives until we answer; the parsed webhook
+  // is kept for the acknowledgement, which some channels build from it.
+  auto kept = std::make_shared<ParsedWebhook>(std::move(*parsed));
+  writer_.Submit(channel, request.body, *kept,
+                 [this, kept, respond = std::move(respond)](Result<StoreSummary> stored) {
+                   respond(Answer(*kept, stored));
+                 });
+}
+
+HttpResponse WebhookHandler::Answer(const ParsedWebhook& parsed,
+                                    const Result<StoreSummary>& stored) const {
+  const std::string_view channel = channel_.Name();
   if (!stored) {
     metrics_.CountWebhook(channel, "unavailable");
     const auto& error = stored.error();
@@ -70,11 +81,11 @@ HttpResponse WebhookHandler::HandlePost(const HttpRequest& request) const {
   }
   metrics_.CountWebhook(channel, stored->stored > 0 ? "stored" : "duplicate");
   Log().Info("webhook stored", {{"channel", channel},
-                                {"messages", parsed->messages.size()},
-                                {"updates", parsed->updates.size()},
+                                {"messages", parsed.messages.size()},
+                                {"updates", parsed.updates.size()},
                                 {"new_rows", stored->stored},
                                 {"duplicates", stored->duplicates}});
-  return channel_.Acknowledge(*parsed);
+  return channel_.Acknowledge(parsed);
 }
 
 }  // namespace sac::intake

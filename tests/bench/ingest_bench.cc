@@ -27,13 +27,14 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "crypto/digest.h"
 #include "http/curl_client.h"
 #include "observability/log.h"
+#include "tests/bench/http_load.h"
 #include "tests/support/fake_provider.h"
 #include "tests/support/sac_process.h"
 #include "tests/support/subprocess.h"
@@ -120,50 +121,29 @@ long PeakRssKb(int pid) {
   return 0;
 }
 
-struct Load {
-  long acked = 0;
-  std::vector<double> latencies_ms;
-};
+// The n-th signed WhatsApp webhook, with a message id and a sender of its own, as the whole HTTP
+// request sac-load sends.
+std::string SignedWebhook(long n) {
+  const std::string body = testing::WhatsAppTextWebhook(
+      "wamid.bench" + std::to_string(n), "5216695" + std::to_string(1000000 + n % 900000),
+      "hay una fuga de agua enorme en la calle Río Piaxtla colonia Centro");
+  return "POST /webhooks/whatsapp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+         "X-Hub-Signature-256: sha256=" + crypto::HmacSha256Hex(kSecret, body) +
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
 
 // `connections` keep-alive clients sending unique signed webhooks for `seconds`; with `rate` > 0
 // they are paced to that many per second in all, and latency counts from each scheduled moment.
-Load Drive(const testing::SacProcess& server, std::atomic<long>& sequence, int connections,
-           int seconds, double rate = 0) {
-  Load load;
-  std::mutex mutex;
-  std::atomic<long> acked{0};
-  const auto begin = Clock::now();
-  const auto end = begin + std::chrono::seconds(seconds);
-  std::vector<std::thread> clients;
-  for (int c = 0; c < connections; ++c) {
-    clients.emplace_back([&, c] {
-      http::CurlHttpClient client;  // one keep-alive connection per client
-      std::vector<double> mine;
-      const auto interval = std::chrono::duration_cast<Clock::duration>(
-          std::chrono::duration<double>(rate > 0 ? connections / rate : 0));
-      auto due = begin + interval * c / connections;  // spread the clients over one interval
-      while (Clock::now() < end) {
-        const long n = sequence++;
-        const std::string body = testing::WhatsAppTextWebhook(
-            "wamid.bench" + std::to_string(n), "5216695" + std::to_string(1000000 + n % 900000),
-            "hay una fuga de agua enorme en la calle Río Piaxtla colonia Centro");
-        const ClientRequest request = testing::SignedWhatsAppRequest(server, body, kSecret);
-        if (rate > 0) std::this_thread::sleep_until(due);
-        const auto start = rate > 0 ? due : Clock::now();
-        const auto answer = client.Execute(request);
-        if (answer && answer->status == 200) {
-          mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-          ++acked;
-        }
-        due += interval;
-      }
-      std::lock_guard lock(mutex);
-      load.latencies_ms.insert(load.latencies_ms.end(), mine.begin(), mine.end());
-    });
+bench::LoadResult Drive(const testing::SacProcess& server, std::atomic<long>& sequence,
+                        int connections, int seconds, double rate = 0) {
+  const bench::LoadPlan plan{.port = server.port(), .connections = connections,
+                             .duration = std::chrono::seconds(seconds), .rate = rate};
+  bench::LoadResult result = bench::RunLoad(plan, [&](long) { return SignedWebhook(sequence++); });
+  if (result.refused > 0 || result.broken > 0) {
+    std::fprintf(stderr, "%d connections: %ld refused, %ld connections broken\n", connections,
+                 result.refused, result.broken);
   }
-  for (auto& client : clients) client.join();
-  load.acked = acked;
-  return load;
+  return result;
 }
 
 std::unique_ptr<testing::SacProcess> StartServer(const std::string& name, const std::string& dir,
@@ -211,7 +191,7 @@ int main(int argc, char** argv) {
     step.connections = connections;
     db.Execute("CHECKPOINT");  // each step starts without the last one's dirty pages to flush
     const GroupTotals before = ScrapeGroups(server->BaseUrl());
-    Load load = Drive(*server, sequence, connections, seconds);
+    bench::LoadResult load = Drive(*server, sequence, connections, seconds);
     const GroupTotals after = ScrapeGroups(server->BaseUrl());
     if (after.commits > before.commits) {
       step.webhooks_per_commit = (after.webhooks - before.webhooks) / (after.commits - before.commits);
@@ -230,7 +210,7 @@ int main(int argc, char** argv) {
   double best = 0;
   for (const Step& step : steps) best = std::max(best, step.acks_per_second);
   db.Execute("CHECKPOINT");
-  Load half = Drive(*server, sequence, 32, seconds, best / 2);
+  bench::LoadResult half = Drive(*server, sequence, 32, seconds, best / 2);
   acked_total += half.acked;
   const double rss_mb = static_cast<double>(PeakRssKb(server->pid())) / 1024.0;
   const auto stored = db.Count("SELECT count(*) FROM inbox");
@@ -242,9 +222,9 @@ int main(int argc, char** argv) {
   auto filler = StartServer("bench-fill", dir + "-fill", backlog_db, graph, 0, 0);
   Drive(*filler, sequence, 32, std::max(2, seconds / 2));
   filler->Terminate();
-  auto pipeline = StartServer("bench-pipeline", dir + "-pipeline", backlog_db, graph, 2, 0);
-  const auto pipeline_start = Clock::now();
   const auto backlog = backlog_db.Count("SELECT count(*) FROM inbox WHERE state = 'pending'");
+  auto pipeline = StartServer("bench-pipeline", dir + "-pipeline", backlog_db, graph, 2, 0);
+  const auto pipeline_start = Clock::now();  // the start-up counts: it is short next to the backlog
   while (backlog_db.Count("SELECT count(*) FROM inbox WHERE state = 'pending'") > 0 &&
          Clock::now() - pipeline_start < std::chrono::minutes(10)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "http/limits.h"
@@ -20,6 +21,7 @@ namespace sac::http {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 using namespace std::chrono_literals;
 
@@ -82,8 +84,27 @@ class HttpServerTest : public ::testing::Test {
     router_.Add({"GET", "/boom", "boom", kNoBody, [](const HttpRequest&) -> HttpResponse {
                    throw std::runtime_error("bug");
                  }});
+    // Answers 300 ms later from a thread of its own, twice (the second must be ignored).
+    router_.Add({.method = "POST", .path = "/later", .label = "later", .max_body_bytes = 1024,
+                 .async_handler = [this](const HttpRequest& request, Respond respond) {
+                   const std::size_t size = request.body.size();
+                   std::lock_guard lock(later_mutex_);
+                   later_.emplace_back([size, respond] {
+                     std::this_thread::sleep_for(300ms);
+                     respond(HttpResponse::Text(200, "later " + std::to_string(size) + "\n"));
+                     respond(HttpResponse::Text(500, "twice\n"));
+                   });
+                 }});
+    router_.Add({.method = "GET", .path = "/now", .label = "now", .max_body_bytes = kNoBody,
+                 .async_handler = [](const HttpRequest&, Respond respond) {
+                   respond(HttpResponse::Text(200, "now\n"));
+                 }});
+    router_.Add({.method = "GET", .path = "/async-boom", .label = "async_boom",
+                 .max_body_bytes = kNoBody,
+                 .async_handler = [](const HttpRequest&, Respond) { throw std::runtime_error("bug"); }});
     ServerSettings settings;
     settings.port = 0;
+    settings.handler_threads = 2;
     settings.header_timeout = 1s;
     settings.body_timeout = 1s;
     settings.idle_timeout = 2s;
@@ -93,8 +114,16 @@ class HttpServerTest : public ::testing::Test {
     ASSERT_TRUE(port) << port.error().message;
     port_ = *port;
   }
-  void TearDown() override { server_->Stop(); }
+  void TearDown() override {
+    {
+      std::lock_guard lock(later_mutex_);
+      for (std::thread& thread : later_) thread.join();
+    }
+    server_->Stop();
+  }
 
+  std::mutex later_mutex_;
+  std::vector<std::thread> later_;
   Router router_;
   std::unique_ptr<HttpServer> server_;
   std::uint16_t port_ = 0;
@@ -128,6 +157,19 @@ TEST_F(HttpServerTest, ABodyOverTheRouteLimitGets413BeforeItIsRead) {
   RawConnection connection(port_);
   // Declares 10 GB and sends 4 bytes: answered at once, the rest never awaited.
   connection.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000000\r\n\r\nabcd");
+  EXPECT_THAT(connection.ReadAll(), StartsWith("HTTP/1.1 413"));
+}
+
+// The 413 goes out before the body is read; the client, still sending 3 MiB, must be able to
+// finish and read it rather than have its connection reset (the server reads and drops the rest
+// for a while before closing).
+TEST_F(HttpServerTest, AClientStillSendingItsOversizedBodyReadsThe413) {
+  RawConnection connection(port_);
+  const std::string body(3 * 1024 * 1024, 'x');
+  connection.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+                  "\r\n\r\n");
+  std::this_thread::sleep_for(50ms);  // the answer is out, and the server's side closing
+  connection.Send(body);
   EXPECT_THAT(connection.ReadAll(), StartsWith("HTTP/1.1 413"));
 }
 
@@ -228,6 +270,35 @@ TEST_F(HttpServerTest, AHandlerThatThrowsAnswers500) {
   RawConnection connection(port_);
   connection.Send("GET /boom HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_THAT(connection.ReadAll(), StartsWith("HTTP/1.1 500"));
+}
+
+// Channel webhooks answer from the inbox writer's thread after their commit: no thread waits for
+// them. Twenty of them waiting 300 ms at once on a server of two handler threads are all answered
+// within one wait, each once, and their connections carry the next request.
+TEST_F(HttpServerTest, AsyncHandlersHoldNoThreadWhileTheyWaitAndAnswerOnce) {
+  std::vector<std::unique_ptr<RawConnection>> connections;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) {
+    connections.push_back(std::make_unique<RawConnection>(port_));
+    connections.back()->Send("POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+  }
+  for (auto& connection : connections) {
+    EXPECT_THAT(connection->ReadUntil("later 3\n"), StartsWith("HTTP/1.1 200"));
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s)
+      << "one after another on the two handler threads would take 3 s";
+  for (auto& connection : connections) {
+    connection->Send("GET /now HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string next = connection->ReadUntil("now\n");
+    EXPECT_THAT(next, StartsWith("HTTP/1.1 200")) << "the second answer of /later was not sent";
+    EXPECT_THAT(next, Not(HasSubstr("twice")));
+  }
+}
+
+TEST_F(HttpServerTest, AnAsyncHandlerThatThrowsAnswers500) {
+  RawConnection connection(port_);
+  connection.Send("GET /async-boom HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_THAT(connection.ReadUntil("internal error\n"), StartsWith("HTTP/1.1 500"));
 }
 
 TEST_F(HttpServerTest, StopFinishesInFlightRequestsAndClosesIdleOnes) {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -20,6 +22,38 @@ using namespace std::string_literals;
 
 ParsedWebhook Fixture(const std::string& file) {
   return *channels::whatsapp::ParseWebhook(testing::ReadTestdata("whatsapp", file), "");
+}
+
+// Holds a SHARE lock on the inbox from a connection of its own, so that commits queue behind it.
+class InboxLockHolder {
+ public:
+  explicit InboxLockHolder(TestDatabase& db) : database_(db.Settings(1)) {
+    thread_ = std::thread([this] {
+      ASSERT_TRUE(database_.Transact([&](storage::Tx& tx) {
+        tx.Exec({"test.lock_inbox", "LOCK TABLE inbox IN SHARE MODE"});
+        while (!release_) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }));
+    });
+    while (db.Count("SELECT count(*) FROM pg_locks WHERE relation = 'inbox'::regclass AND granted") == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  ~InboxLockHolder() { Release(); }
+  void Release() {
+    release_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  storage::Database database_;
+  std::atomic<bool> release_{false};
+  std::thread thread_;
+};
+
+void WaitForABlockedCommit(TestDatabase& db) {
+  while (db.Count("SELECT count(*) FROM pg_locks WHERE relation = 'inbox'::regclass AND NOT granted") == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 TEST(InboxWriterTest, StoresTheRawRequestAndOneRowPerItem) {
@@ -74,11 +108,12 @@ TEST(InboxWriterTest, APartialRedeliveryStoresOnlyWhatIsNew) {
   EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 2);
 }
 
+// Eight deliveries of one message, committed by four committers in transactions of their own.
 TEST(InboxWriterTest, ConcurrentDeliveriesOfOneMessageStoreOneRow) {
   TestDatabase db;
   storage::Database database(db.Settings(8));
   SystemClock clock;
-  InboxWriter writer(database, clock);
+  InboxWriter writer(database, clock, nullptr, 256, 4);
   const ParsedWebhook parsed = Fixture("text_fuga_agua_colonia_juarez.json");
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
@@ -112,24 +147,11 @@ TEST(InboxWriterTest, WebhooksWaitingForACommitShareTheNextOneAndABadOneSpoilsOn
   constexpr int kQueued = 20;
   constexpr int kBad = 7;  // a NUL in its text: PostgreSQL's jsonb refuses it
 
-  storage::Database holder_db(db.Settings(1));
-  std::atomic<bool> release{false};
-  std::thread holder([&] {
-    ASSERT_TRUE(holder_db.Transact([&](storage::Tx& tx) {
-      tx.Exec({"test.lock_inbox", "LOCK TABLE inbox IN SHARE MODE"});
-      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }));
-  });
-  while (db.Count("SELECT count(*) FROM pg_locks WHERE relation = 'inbox'::regclass AND granted") == 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-
+  InboxLockHolder holder(db);
   std::vector<std::optional<Result<StoreSummary>>> answers(kQueued + 1);
   std::vector<std::thread> senders;
   senders.emplace_back([&] { answers[0] = writer.Store("whatsapp", "first", webhook(0, "primera")); });
-  while (db.Count("SELECT count(*) FROM pg_locks WHERE relation = 'inbox'::regclass AND NOT granted") == 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the first group waits on the lock
-  }
+  WaitForABlockedCommit(db);  // the first group waits on the lock
   for (int n = 1; n <= kQueued; ++n) {
     senders.emplace_back([&, n] {
       answers[n] = writer.Store("whatsapp", "raw " + std::to_string(n),
@@ -137,8 +159,7 @@ TEST(InboxWriterTest, WebhooksWaitingForACommitShareTheNextOneAndABadOneSpoilsOn
     });
   }
   while (writer.waiting() < kQueued) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  release = true;
-  holder.join();
+  holder.Release();
   for (auto& sender : senders) sender.join();
 
   for (int n = 0; n <= kQueued; ++n) {
@@ -158,6 +179,73 @@ TEST(InboxWriterTest, WebhooksWaitingForACommitShareTheNextOneAndABadOneSpoilsOn
   // The first alone, then the twenty together, which failed and were retried one by one.
   EXPECT_EQ(writer.stats().webhooks, 1u + kQueued);
   EXPECT_EQ(writer.stats().groups, 2u + kQueued);
+}
+
+// Submit queues and returns; the answer comes from the committer, after the commit.
+TEST(InboxWriterTest, SubmitReturnsAtOnceAndAnswersOnlyAfterTheCommit) {
+  TestDatabase db;
+  storage::Database database(db.Settings(2));
+  SystemClock clock;
+  InboxWriter writer(database, clock);
+  InboxLockHolder holder(db);
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::optional<Result<StoreSummary>> answer;
+  std::int64_t rows_seen_by_the_answer = -1;
+  writer.Submit("whatsapp", "raw", Fixture("text_fuga_agua_colonia_juarez.json"),
+                [&](Result<StoreSummary> stored) {
+                  const auto rows = db.Count("SELECT count(*) FROM inbox");  // another connection
+                  std::lock_guard lock(mutex);
+                  rows_seen_by_the_answer = rows;
+                  answer.emplace(std::move(stored));
+                  answered.notify_one();
+                });
+  WaitForABlockedCommit(db);
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_FALSE(answer.has_value()) << "answered before its commit";
+  }
+  holder.Release();
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(answered.wait_for(lock, std::chrono::seconds(10), [&] { return answer.has_value(); }));
+  ASSERT_TRUE(*answer) << (*answer).error().message;
+  EXPECT_EQ((*answer)->stored, 1);
+  EXPECT_EQ(rows_seen_by_the_answer, 1) << "the row is committed when the answer comes";
+}
+
+// Stopping (sac serve shutting down after its grace period) commits and answers what is still
+// queued; a webhook that comes later is refused at once rather than left without an answer.
+TEST(InboxWriterTest, StoppingCommitsWhatIsQueuedAndRefusesWhatComesAfter) {
+  TestDatabase db;
+  storage::Database database(db.Settings(2));
+  SystemClock clock;
+  InboxWriter writer(database, clock);
+  const ParsedWebhook base = Fixture("text_fuga_agua_colonia_juarez.json");
+  InboxLockHolder holder(db);
+  std::atomic<int> stored{0};
+  for (int n = 0; n < 5; ++n) {
+    ParsedWebhook parsed = base;
+    parsed.messages[0].external_id = "wamid.stop" + std::to_string(n);
+    writer.Submit("whatsapp", "raw", parsed, [&](Result<StoreSummary> result) {
+      if (result && result->stored == 1) ++stored;
+    });
+  }
+  WaitForABlockedCommit(db);
+  std::thread stopping([&] { writer.Stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  holder.Release();
+  stopping.join();
+  EXPECT_EQ(stored, 5);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 5);
+
+  std::optional<Result<StoreSummary>> late;
+  ParsedWebhook parsed = base;
+  parsed.messages[0].external_id = "wamid.late";
+  writer.Submit("whatsapp", "raw", parsed, [&](Result<StoreSummary> result) { late.emplace(std::move(result)); });
+  ASSERT_TRUE(late.has_value()) << "answered at once";
+  ASSERT_FALSE(*late);
+  EXPECT_EQ(late->error().code, Errc::kUnavailable);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 5);
 }
 
 TEST(InboxWriterTest, ADownDatabaseIsUnavailable) {
