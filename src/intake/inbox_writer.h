@@ -104,6 +104,7 @@ class InboxWriter {
   void CommitLoop();
   std::vector<Result<StoreSummary>> CommitGroup(const std::vector<Pending*>& group);
   Status InsertGroup(const std::vector<Pending*>& group);
+  std::string Salt(storage::Tx& tx);
 
   storage::Database& database_;
   const Clock& clock_;
@@ -115,6 +116,7 @@ class InboxWriter {
   std::deque<std::unique_ptr<Pending>> waiting_;  // not yet in a group
   bool stopping_ = false;
   GroupStats stats_;
+  std::string salt_;  // of the dedupe hashes, read on the first commit
   std::vector<std::thread> committers_;
 };
 
