@@ -84,7 +84,7 @@ struct App::Parts {
         classifiers(std::move(loaded_classifiers)),
         database(DatabaseSettingsFrom(c.database)),
         channels(sac::channels::BuildChannels(c, http_client)),
-        inbox_writer(database, clock, &metrics, 256, c.http.inbox_committers),
+        inbox_writer(database, clock, &metrics, {.committers = c.http.inbox_committers}),
         boleta_workflow(sla, clock),
         inbound_handler(clock, *classifiers, boleta_workflow, local_time, c.conversation),
         api(database, boleta_workflow, sla, clock),

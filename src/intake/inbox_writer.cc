@@ -160,9 +160,9 @@ struct InboxWriter::Pending {
 };
 
 InboxWriter::InboxWriter(storage::Database& database, const Clock& clock, Metrics* metrics,
-                         std::size_t max_group, int committers)
-    : database_(database), clock_(clock), metrics_(metrics), max_group_(max_group) {
-  for (int i = 0; i < std::max(1, committers); ++i) {
+                         InboxWriterSettings settings)
+    : database_(database), clock_(clock), metrics_(metrics), settings_(settings) {
+  for (int i = 0; i < std::max(1, settings_.committers); ++i) {
     committers_.emplace_back([this] { CommitLoop(); });
   }
 }
@@ -193,11 +193,17 @@ void InboxWriter::Submit(std::string_view channel, std::string_view raw_body,
   pending->done = std::move(done);
   {
     std::unique_lock lock(mutex_);
-    if (stopping_) {
+    const char* refusal = stopping_ ? "shutting down"
+                          : waiting_.size() >= settings_.max_queued ||
+                                  waiting_bytes_ + raw_body.size() > settings_.max_queued_bytes
+                              ? "too many webhooks waiting for the database"
+                              : nullptr;
+    if (refusal != nullptr) {
       lock.unlock();
-      pending->done(Error{Errc::kUnavailable, "shutting down"});
+      pending->done(Error{Errc::kUnavailable, refusal});
       return;
     }
+    waiting_bytes_ += raw_body.size();
     waiting_.push_back(std::move(pending));
   }
   queued_.notify_one();  // costs no system call while every committer is busy committing
@@ -218,7 +224,7 @@ Result<StoreSummary> InboxWriter::Store(std::string_view channel, std::string_vi
   return std::move(*outcome);
 }
 
-// Each committer takes whatever is queued (up to max_group_ webhooks and kMaxGroupBytes of raw
+// Each committer takes whatever is queued (up to max_group webhooks and kMaxGroupBytes of raw
 // bodies), commits it, answers every webhook in it, and goes back for what queued meanwhile.
 // On stopping it first commits what is still queued: those webhooks are waiting for an answer.
 void InboxWriter::CommitLoop() {
@@ -229,12 +235,13 @@ void InboxWriter::CommitLoop() {
       queued_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
       if (waiting_.empty()) return;
       std::size_t bytes = 0;
-      while (!waiting_.empty() && group.size() < max_group_ &&
+      while (!waiting_.empty() && group.size() < settings_.max_group &&
              (group.empty() || bytes + waiting_.front()->raw_body.size() <= kMaxGroupBytes)) {
         bytes += waiting_.front()->raw_body.size();
         group.push_back(std::move(waiting_.front()));
         waiting_.pop_front();
       }
+      waiting_bytes_ -= bytes;
     }
     std::vector<Pending*> members;
     std::vector<Result<StoreSummary>> outcomes;

@@ -62,13 +62,22 @@ StoreSummary StoreParsed(storage::Tx& tx, std::string_view channel, std::string_
 // Called once, on a committer thread, with what became of one webhook.
 using StoreDone = std::function<void(Result<StoreSummary>)>;
 
+struct InboxWriterSettings {
+  std::size_t max_group = 256;  // the most webhooks one commit holds
+  // Threads committing groups, each with its own transaction (one keeps a single commit in
+  // flight while the next group forms).
+  int committers = 1;
+  // Webhooks waiting for a commit are refused (kUnavailable: 503, the provider retries) beyond
+  // these: when the database stalls, memory stays bounded and providers learn it at once.
+  std::size_t max_queued = 4096;
+  std::size_t max_queued_bytes = 64 * 1024 * 1024;  // of raw bodies
+};
+
 class InboxWriter {
  public:
-  // `metrics` (may be null) sees each group's size; `max_group`: the most webhooks one commit
-  // holds; `committers`: threads committing groups, each with its own transaction (one keeps a
-  // single commit in flight while the next group forms).
+  // `metrics` (may be null) sees each group's size.
   InboxWriter(storage::Database& database, const Clock& clock, Metrics* metrics = nullptr,
-              std::size_t max_group = 256, int committers = 1);
+              InboxWriterSettings settings = {});
   ~InboxWriter();  // Stop()s
   InboxWriter(const InboxWriter&) = delete;
   InboxWriter& operator=(const InboxWriter&) = delete;
@@ -77,7 +86,8 @@ class InboxWriter {
   // commit that holds its rows — ok means durable (synchronous commit) — or with why it is not
   // stored: kUnavailable/kTimeout mean answer 503 so the provider retries. When every item is a
   // duplicate nothing at all is written, the raw request included. `channel` and `raw_body` must
-  // stay valid until `done` is called. A webhook with no items is done at once, on this thread.
+  // stay valid until `done` is called. A webhook with no items, or one that finds the queue full,
+  // is done at once, on this thread.
   // This is what lets an HTTP server's io thread take in webhooks without a thread waiting for
   // each commit.
   void Submit(std::string_view channel, std::string_view raw_body, const ParsedWebhook& parsed,
@@ -109,11 +119,12 @@ class InboxWriter {
   storage::Database& database_;
   const Clock& clock_;
   Metrics* metrics_;
-  const std::size_t max_group_;
+  const InboxWriterSettings settings_;
 
   mutable std::mutex mutex_;
   std::condition_variable queued_;               // a webhook was queued, or stopping
   std::deque<std::unique_ptr<Pending>> waiting_;  // not yet in a group
+  std::size_t waiting_bytes_ = 0;                 // their raw bodies
   bool stopping_ = false;
   GroupStats stats_;
   std::string salt_;  // of the dedupe hashes, read on the first commit

@@ -113,7 +113,7 @@ TEST(InboxWriterTest, ConcurrentDeliveriesOfOneMessageStoreOneRow) {
   TestDatabase db;
   storage::Database database(db.Settings(8));
   SystemClock clock;
-  InboxWriter writer(database, clock, nullptr, 256, 4);
+  InboxWriter writer(database, clock, nullptr, {.committers = 4});
   const ParsedWebhook parsed = Fixture("text_fuga_agua_colonia_juarez.json");
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
@@ -246,6 +246,42 @@ TEST(InboxWriterTest, StoppingCommitsWhatIsQueuedAndRefusesWhatComesAfter) {
   ASSERT_FALSE(*late);
   EXPECT_EQ(late->error().code, Errc::kUnavailable);
   EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 5);
+}
+
+// A stalled database must not let waiting webhooks pile up in memory: past the queue's bound
+// they are refused at once (503, the provider retries), and those already queued are stored.
+TEST(InboxWriterTest, BeyondItsBoundTheQueueRefusesAtOnce) {
+  TestDatabase db;
+  storage::Database database(db.Settings(2));
+  SystemClock clock;
+  InboxWriter writer(database, clock, nullptr, {.max_queued = 3, .max_queued_bytes = 20});
+  const ParsedWebhook base = Fixture("text_fuga_agua_colonia_juarez.json");
+  std::atomic<int> stored{0};
+  // Submits webhook `n` with `body`; answers whether it was refused on the spot.
+  const auto submit = [&](int n, std::string_view body) {
+    ParsedWebhook parsed = base;
+    parsed.messages[0].external_id = "wamid.bound" + std::to_string(n);
+    auto answered_now = std::make_shared<std::atomic<bool>>(true);
+    std::optional<Result<StoreSummary>> now;
+    writer.Submit("whatsapp", body, parsed, [&, answered_now](Result<StoreSummary> result) {
+      if (*answered_now) now.emplace(result);
+      if (result && result->stored == 1) ++stored;
+    });
+    *answered_now = false;
+    return now.has_value() && !*now && now->error().code == Errc::kUnavailable;
+  };
+  InboxLockHolder holder(db);
+  EXPECT_FALSE(submit(0, "in flight"));
+  WaitForABlockedCommit(db);  // the committer holds webhook 0; the queue is empty again
+  EXPECT_FALSE(submit(1, "queued"));
+  EXPECT_FALSE(submit(2, "queued"));        // 12 bytes waiting
+  EXPECT_TRUE(submit(3, "ten bytes!"));     // 22 > 20 bytes: refused
+  EXPECT_FALSE(submit(3, "queued"));        // 18 bytes, 3 webhooks
+  EXPECT_TRUE(submit(4, "q"));              // a fourth: refused
+  holder.Release();
+  writer.Stop();
+  EXPECT_EQ(stored, 4);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 4);
 }
 
 TEST(InboxWriterTest, ADownDatabaseIsUnavailable) {
