@@ -25,6 +25,10 @@ TEST(ConfigLoaderTest, DefaultsNeedNoFile) {
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->http.port, 8080);
   EXPECT_EQ(config->http.listen_address, "127.0.0.1");
+  // Slow clients: the header within 10 s of its first byte, the body within 30 s.
+  EXPECT_EQ(config->http.header_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(config->http.body_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(config->http.inbox_committers, 2);
   EXPECT_EQ(config->pipeline.max_attempts, 5);
   EXPECT_FALSE(config->channels.whatsapp.enabled);
 }
@@ -34,6 +38,7 @@ TEST(ConfigLoaderTest, FileOverridesDefaults) {
     [http]
     port = 9090
     header_timeout_seconds = 5
+    inbox_committers = 3
     [pipeline]
     workers = 3
     [channels.whatsapp]
@@ -43,6 +48,7 @@ TEST(ConfigLoaderTest, FileOverridesDefaults) {
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->http.port, 9090);
   EXPECT_EQ(config->http.header_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(config->http.inbox_committers, 3);
   EXPECT_EQ(config->pipeline.workers, 3);
   EXPECT_TRUE(config->channels.whatsapp.enabled);
   EXPECT_EQ(config->channels.whatsapp.phone_number_id, "110220330440550");
