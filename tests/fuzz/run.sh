@@ -12,7 +12,7 @@ cd "$ROOT"
 SECONDS_EACH=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(whatsapp telegram meta twilio_sms open311 email multipart form config normalizer rules)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(whatsapp telegram meta twilio_sms open311 email multipart form config normalizer rules http_request)
 JOBS=$(nproc)
 
 mkdir -p build/fuzz/artifacts build/fuzz/logs
@@ -29,7 +29,7 @@ seed() {
   # Seeds: a channel's fixtures (Meta keeps Messenger's and Instagram's in subfolders); for the
   # parsers of src/, tests/fuzz/seeds/<target>, the configuration files, or citizens' texts.
   case "$target" in
-    multipart|form) cp -n tests/fuzz/seeds/"$target"/* "$corpus"/ ;;
+    multipart|form|http_request) cp -n tests/fuzz/seeds/"$target"/* "$corpus"/ ;;
     config) cp -n deploy/config/*.toml "$corpus"/ ;;
     rules) cp -n rules/categorias/*.toml "$corpus"/ ;;
     normalizer) cut -f1 rules/cases/*.tsv | grep -v '^#' | head -500 |
