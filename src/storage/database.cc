@@ -10,6 +10,7 @@
 
 #include "core/time_format.h"
 #include "observability/log.h"
+#include "storage/statement_watchdog.h"
 
 namespace sac::storage {
 
@@ -17,9 +18,29 @@ struct PooledConnection {
   std::unique_ptr<pqxx::connection> connection;
   std::set<std::string, std::less<>> prepared;
   const char* last_statement = "";
+  StatementWatchdog* watchdog = nullptr;
+  std::chrono::milliseconds deadline{0};  // of one round trip: statement_timeout and a margin
 };
 
 namespace {
+
+// A round trip cut off by the watchdog (the server did not answer in time).
+struct DeadlineExceeded : std::runtime_error {
+  DeadlineExceeded() : std::runtime_error("the database did not answer in time") {}
+};
+
+// Runs one round trip with the server under the connection's deadline.
+template <typename F>
+auto WithDeadline(PooledConnection& connection, F&& round_trip) {
+  StatementWatchdog::Watch watch(*connection.watchdog, connection.connection->sock(),
+                                 connection.deadline);
+  try {
+    return round_trip();
+  } catch (const std::exception&) {
+    if (watch.expired()) throw DeadlineExceeded();
+    throw;
+  }
+}
 
 const log::Logger& Log() {
   static const log::Logger logger("storage");
@@ -133,7 +154,7 @@ Rows Tx::Exec(const Statement& statement, std::initializer_list<Param> params) {
 Rows Tx::Exec(const Statement& statement, const std::vector<Param>& params) {
   connection_.last_statement = statement.name;
   if (!connection_.prepared.contains(std::string_view(statement.name))) {
-    connection_.connection->prepare(statement.name, statement.sql);
+    WithDeadline(connection_, [&] { connection_.connection->prepare(statement.name, statement.sql); });
     connection_.prepared.insert(statement.name);
   }
   std::vector<std::optional<std::string>> values;
@@ -141,8 +162,9 @@ Rows Tx::Exec(const Statement& statement, const std::vector<Param>& params) {
   for (const Param& param : params) {
     values.push_back(param.value());
   }
-  auto result = std::make_shared<const pqxx::result>(
-      Work(work_).exec_prepared(statement.name, pqxx::prepare::make_dynamic_params(values)));
+  auto result = std::make_shared<const pqxx::result>(WithDeadline(connection_, [&] {
+    return Work(work_).exec_prepared(statement.name, pqxx::prepare::make_dynamic_params(values));
+  }));
   return Rows(std::move(result));
 }
 
@@ -203,12 +225,16 @@ struct Database::Pool {
   Result<std::unique_ptr<PooledConnection>> Connect() {
     try {
       auto pooled = std::make_unique<PooledConnection>();
-      pooled->connection = std::make_unique<pqxx::connection>(connection_string);
-      pqxx::nontransaction setup(*pooled->connection);
-      setup.exec("SET synchronous_commit = on");  // an acknowledged webhook must be durable
-      setup.exec("SET TIME ZONE 'UTC'");
-      setup.exec("SET statement_timeout = " + std::to_string(settings.statement_timeout.count()));
-      setup.commit();
+      pooled->connection = std::make_unique<pqxx::connection>(connection_string);  // connect_timeout
+      pooled->watchdog = &watchdog;
+      pooled->deadline = settings.statement_timeout + kDeadlineMargin;
+      WithDeadline(*pooled, [&] {
+        pqxx::nontransaction setup(*pooled->connection);
+        setup.exec("SET synchronous_commit = on");  // an acknowledged webhook must be durable
+        setup.exec("SET TIME ZONE 'UTC'");
+        setup.exec("SET statement_timeout = " + std::to_string(settings.statement_timeout.count()));
+        setup.commit();
+      });
       return pooled;
     } catch (const std::exception& error) {
       // libpq's message can name the host and user, never the password; keep it at debug.
@@ -217,8 +243,12 @@ struct Database::Pool {
     }
   }
 
+  // The server's statement_timeout answers first whenever the server can answer at all.
+  static constexpr std::chrono::milliseconds kDeadlineMargin{1000};
+
   const DatabaseSettings& settings;
   const std::string connection_string;
+  StatementWatchdog watchdog;
   std::mutex mutex;
   std::condition_variable available;
   std::deque<std::unique_ptr<PooledConnection>> idle;
@@ -256,19 +286,27 @@ Status Database::Run(const std::function<Status(Tx&)>& body) {
     bool committing = false;
     Error error;
     bool retry = false;
+    std::unique_ptr<pqxx::work> work;
     try {
-      pqxx::work work(*connection->connection);
-      Tx tx(*connection, &work);
+      WithDeadline(*connection, [&] { work = std::make_unique<pqxx::work>(*connection->connection); });
+      Tx tx(*connection, work.get());
       Status status = body(tx);
       if (!status || tx.rollback_) {
-        work.abort();
+        WithDeadline(*connection, [&] { work->abort(); });
+        work.reset();
         pool_->Release(std::move(connection));
         return status;
       }
       committing = true;
-      work.commit();
+      WithDeadline(*connection, [&] { work->commit(); });
+      work.reset();
       pool_->Release(std::move(connection));
       return {};
+    } catch (const DeadlineExceeded&) {
+      // The socket is shut down: the connection is dropped, and nothing is retried (the server
+      // is not answering; a commit cut off may or may not have happened).
+      error = MakeError(Errc::kTimeout, committing ? "no answer to the commit in time; outcome unknown"
+                                                   : "the database did not answer in time");
     } catch (const pqxx::in_doubt_error&) {
       error = MakeError(Errc::kUnavailable, "connection lost during commit; outcome unknown");
     } catch (const pqxx::broken_connection&) {
@@ -296,6 +334,12 @@ Status Database::Run(const std::function<Status(Tx&)>& body) {
       }
     } catch (const std::exception& failure) {
       error = MakeError(Errc::kInternal, std::string("transaction failed: ") + failure.what());
+    }
+    try {
+      // Its rollback is a round trip too (pqxx sends it when the transaction is destroyed).
+      WithDeadline(*connection, [&] { work.reset(); });
+    } catch (const std::exception&) {
+      work.reset();  // the socket is shut down: nothing left to send
     }
     pool_->Release(std::move(connection));
     if (!retry || attempt >= kMaxAttempts) {

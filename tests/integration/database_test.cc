@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -142,6 +144,32 @@ TEST(DatabaseTest, AnExhaustedPoolAnswersWithATimeout) {
   ASSERT_FALSE(starved);
   EXPECT_EQ(starved.error().code, Errc::kTimeout);
   EXPECT_TRUE(database.Ping()) << "the connection is back in the pool";
+}
+
+// A server that stops answering (a frozen host, a black-holed network) cannot enforce its own
+// statement_timeout; the client-side deadline (statement_timeout + 1 s) cuts the connection and
+// the caller gets a timeout, not a wait without end. The test freezes its backend with SIGSTOP
+// (it must be allowed to signal the server's processes: root, as in CI).
+TEST(DatabaseTest, AServerThatStopsAnsweringIsCutOffAtTheDeadline) {
+  TestDatabase db;
+  DatabaseSettings settings = db.Settings(1);
+  settings.statement_timeout = 500ms;
+  Database database(settings);
+  static constexpr Statement kBackend{"test.backend_pid", "SELECT pg_backend_pid()"};
+  std::int64_t backend = 0;
+  ASSERT_TRUE(database.Transact([&](Tx& tx) { backend = tx.Exec(kBackend).at(0).Int(0); }));
+  if (::kill(static_cast<pid_t>(backend), SIGSTOP) != 0) {
+    GTEST_SKIP() << "cannot signal the server's processes (not root)";
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto frozen = database.Transact([&](Tx& tx) { tx.Exec(kCountYears); });
+  const auto waited = std::chrono::steady_clock::now() - start;
+  ::kill(static_cast<pid_t>(backend), SIGCONT);
+  ASSERT_FALSE(frozen);
+  EXPECT_EQ(frozen.error().code, Errc::kTimeout) << frozen.error().message;
+  EXPECT_GE(waited, 1400ms) << "the server's own timeout had its chance first";
+  EXPECT_LT(waited, 3s);
+  EXPECT_TRUE(database.Ping()) << "the cut connection was dropped and a new one opened";
 }
 
 TEST(DatabaseTest, AnUnreachableServerIsUnavailable) {
