@@ -68,7 +68,9 @@ Message MessageNumber(int n) {
 
 class LedgerTest : public ::testing::Test {
  protected:
-  explicit LedgerTest(const std::string& admin_url = testing::TestDatabase::AdminUrl())
+  // `extra_config`: more of sac serve's configuration (TOML), for a test's own fault.
+  explicit LedgerTest(const std::string& admin_url = testing::TestDatabase::AdminUrl(),
+                      const std::string& extra_config = "")
       : db_(admin_url, testing::TestDatabase::Schema::kMigrated),
         providers_(std::vector<testing::FakeRoute>{
             {"POST", "/v21.0/110220330440550/messages",
@@ -88,7 +90,7 @@ class LedgerTest : public ::testing::Test {
         "phone_number_id = \"110220330440550\"\n"
         "send_timeout_ms = 3000\n"
         "[channels.telegram]\nenabled = true\napi_base_url = \"" + providers_.BaseUrl() + "\"\n"
-        "send_timeout_ms = 3000\n",
+        "send_timeout_ms = 3000\n" + extra_config,
         std::map<std::string, std::string>{{"SAC_DATABASE_URL", db_.url() + " application_name=sac-ledger"},
                                            {"SAC_WHATSAPP_APP_SECRET", kWhatsAppSecret},
                                            {"SAC_WHATSAPP_VERIFY_TOKEN", "v"},
@@ -108,8 +110,9 @@ class LedgerTest : public ::testing::Test {
     return status >= 200 && status < 300;
   }
 
-  // One delivery attempt: the HTTP status, 0 when none came within 2 s.
-  int Send(http::CurlHttpClient& client, const Message& message) {
+  // One delivery attempt: the HTTP status, 0 when none came within `timeout`.
+  int Send(http::CurlHttpClient& client, const Message& message,
+           std::chrono::milliseconds timeout = 2s) {
     ClientRequest request;
     request.url = server_->BaseUrl() + "/webhooks/" + message.channel;
     request.headers = {{"Content-Type", "application/json"}};
@@ -120,7 +123,7 @@ class LedgerTest : public ::testing::Test {
       request.headers.emplace_back("X-Telegram-Bot-Api-Secret-Token", kTelegramSecret);
     }
     request.body = message.body;
-    request.timeout = 2s;
+    request.timeout = timeout;
     const auto answer = client.Execute(request);
     return answer ? answer->status : 0;
   }
@@ -379,6 +382,66 @@ TEST_F(LedgerOnItsOwnClusterTest, NothingAcknowledgedIsLostWhenPostgreSqlCrashes
               "again at most %.0f ms after PostgreSQL was back\n",
               cycles, refusals, slowest_refusal_ms, slowest_recovery_ms);
   EXPECT_LT(slowest_refusal_ms, 2000) << "a refusal is quick, never a hang";
+  EXPECT_TRUE(server_->running());
+}
+
+// A cluster that stops answering: configured with short timeouts so that the test is short.
+class LedgerOnAFrozenClusterTest : protected OwnCluster, public LedgerTest {
+ protected:
+  LedgerOnAFrozenClusterTest()
+      : LedgerTest(cluster.AdminUrl(),
+                   "[database]\nstatement_timeout_ms = 1000\nconnect_timeout_seconds = 2\n") {}
+};
+
+// PostgreSQL stops answering without closing anything — every process of the cluster SIGSTOPped,
+// as with a frozen host or a black-holed network — for 4 s, three times, under load. The server
+// cannot enforce its statement_timeout; SAC's own deadline (statement_timeout + 1 s) cuts the
+// connections: webhooks get 503 in bounded time — never a hang, never a 200 —; after the thaw SAC
+// acknowledges again within 5 s by itself; nothing acknowledged is lost.
+TEST_F(LedgerOnAFrozenClusterTest, NothingAcknowledgedIsLostWhenPostgreSqlStopsAnswering) {
+  ASSERT_TRUE(server_->Start());
+  const Message probe = MessageNumber(0);
+  double slowest_refusal_ms = 0, slowest_recovery_ms = 0;
+  int refusals = 0;
+  constexpr int kFreezes = 3;
+  RunWith(
+      [&] {
+        http::CurlHttpClient client;
+        std::this_thread::sleep_for(1s);
+        try {
+          for (int cycle = 0; cycle < kFreezes; ++cycle) {
+            cluster.Freeze();
+            const auto frozen_at = std::chrono::steady_clock::now();
+            while (std::chrono::steady_clock::now() - frozen_at < 4s) {
+              const auto start = std::chrono::steady_clock::now();
+              const int status = Send(client, probe, 15s);
+              const double took = std::chrono::duration<double, std::milli>(
+                                      std::chrono::steady_clock::now() - start).count();
+              EXPECT_EQ(status, 503) << "while PostgreSQL is frozen, cycle " << cycle;
+              slowest_refusal_ms = std::max(slowest_refusal_ms, took);
+              ++refusals;
+            }
+            cluster.Thaw();
+            const auto back = std::chrono::steady_clock::now();
+            while (Send(client, probe) != 200 && std::chrono::steady_clock::now() - back < 30s) {
+              std::this_thread::sleep_for(20ms);
+            }
+            const double recovery = std::chrono::duration<double, std::milli>(
+                                        std::chrono::steady_clock::now() - back).count();
+            EXPECT_LE(recovery, 5000) << "accepting again, cycle " << cycle;
+            slowest_recovery_ms = std::max(slowest_recovery_ms, recovery);
+            std::this_thread::sleep_for(1s);
+          }
+        } catch (const std::exception& error) {
+          ADD_FAILURE() << error.what();
+        }
+      },
+      kFreezes);
+  std::printf("ledger: PostgreSQL frozen %d times for 4 s; %d webhooks sent meanwhile, all 503, "
+              "the slowest in %.0f ms; acknowledging again at most %.0f ms after the thaw\n",
+              kFreezes, refusals, slowest_refusal_ms, slowest_recovery_ms);
+  // Bounded: a committer's deadline (2 s), then a new connection's (2 s), with a margin.
+  EXPECT_LT(slowest_refusal_ms, 6000) << "a refusal comes in bounded time, never a hang";
   EXPECT_TRUE(server_->running());
 }
 

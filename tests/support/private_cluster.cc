@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
@@ -93,6 +95,12 @@ PrivateCluster::PrivateCluster(Options options) : options_(std::move(options)) {
 PrivateCluster::~PrivateCluster() { Remove(); }
 
 void PrivateCluster::Remove() {
+  if (frozen_) {
+    try {
+      Thaw();  // a stopped server would never hear pg_ctl's stop
+    } catch (const std::exception&) {
+    }
+  }
   RunProcess(AsPostgres({(ServerBinaries() / "pg_ctl").string(), "-D", data_dir_.string(),
                          "-m", "immediate", "-w", "stop"}));
   // The data directory is the postgres user's (0700): removed as that user, then the rest.
@@ -125,6 +133,43 @@ void PrivateCluster::KillBackend(int pid) {
   if (::kill(pid, SIGKILL) != 0) {
     RunOrThrow({"/bin/kill", "-KILL", std::to_string(pid)}, "kill of a backend");
   }
+}
+
+// The postmaster (first line of postmaster.pid) and its children (their parent in /proc).
+void PrivateCluster::SignalAll(int signal, const char* name) {
+  const auto pid_file = RunProcess(AsPostgres({"/bin/cat", (data_dir_ / "postmaster.pid").string()}));
+  const int postmaster = std::atoi(pid_file.out.c_str());
+  if (postmaster <= 0) throw std::runtime_error("no postmaster.pid: is the cluster running?");
+  std::vector<std::string> pids = {std::to_string(postmaster)};
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const auto close = line.rfind(')');  // "pid (name) state ppid ..."
+    if (close == std::string::npos) continue;
+    int parent = 0;
+    char state = 0;
+    if (std::sscanf(line.c_str() + close + 1, " %c %d", &state, &parent) == 2 && parent == postmaster) {
+      pids.push_back(entry.path().filename().string());
+    }
+  }
+  bool all = true;
+  for (const std::string& pid : pids) all = ::kill(std::stoi(pid), signal) == 0 && all;
+  if (!all) {
+    std::vector<std::string> argv = {"/bin/kill", std::string("-") + name};
+    argv.insert(argv.end(), pids.begin(), pids.end());
+    RunOrThrow(AsPostgres(argv), std::string("kill -") + name);
+  }
+}
+
+void PrivateCluster::Freeze() {
+  SignalAll(SIGSTOP, "STOP");
+  frozen_ = true;
+}
+
+void PrivateCluster::Thaw() {
+  SignalAll(SIGCONT, "CONT");
+  frozen_ = false;
 }
 
 bool PrivateCluster::Running() const {

@@ -38,6 +38,10 @@ class PrivateCluster {
   void Start();
   // SIGKILL to one backend: the postmaster then restarts every backend (crash recovery).
   void KillBackend(int pid);
+  // SIGSTOP to the postmaster and every process of the cluster: connections stay open and
+  // nothing answers, as with a frozen host or a black-holed network. Thaw() sends SIGCONT.
+  void Freeze();
+  void Thaw();
   // Whether the server is up (`pg_ctl status`).
   bool Running() const;
 
@@ -49,6 +53,8 @@ class PrivateCluster {
   std::vector<std::string> AsPostgres(std::vector<std::string> argv) const;
   void Remove();  // stops the server (if any) and deletes the directory
   void RunOrThrow(const std::vector<std::string>& argv, const std::string& what) const;
+  void SignalAll(int signal, const char* name);
+  bool frozen_ = false;
 
   Options options_;
   std::filesystem::path dir_;       // socket and server log: always on the ordinary disk
