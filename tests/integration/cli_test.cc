@@ -12,6 +12,7 @@
 #include <regex>
 #include <thread>
 
+#include "crypto/digest.h"
 #include "crypto/password.h"
 #include "http/curl_client.h"
 #include "tests/support/subprocess.h"
@@ -428,6 +429,57 @@ TEST(CliTest, IngestMailQuarantinesWhatItCannotRead) {
   EXPECT_EQ(db.Scalar("SELECT size_bytes FROM email_quarantine ORDER BY id LIMIT 1"),
             std::to_string(bomb.size()));
   EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 0);
+}
+
+// A mail with `attachment` (as base64, in lines of 76) after a short text.
+std::string MailWithAttachment(const std::string& name, const std::string& type,
+                               const std::string& attachment) {
+  const std::string encoded = crypto::Base64Encode(attachment);
+  std::string mail =
+      "From: Vecina <vecina@correo.example>\r\nTo: atencion-ciudadana@municipio.example\r\n"
+      "Subject: Fuga de agua\r\nMessage-ID: <bomba-" + name + "@correo.example>\r\n"
+      "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+      "Hay una fuga de agua enorme en la calle Río Piaxtla, colonia Centro.\r\n"
+      "--b\r\nContent-Type: " + type + "; name=\"" + name + "\"\r\n"
+      "Content-Disposition: attachment; filename=\"" + name + "\"\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\n";
+  for (std::size_t at = 0; at < encoded.size(); at += 76) mail += encoded.substr(at, 76) + "\r\n";
+  return mail + "--b--\r\n";
+}
+
+// Bad input #20: attachment bombs. A gzip that expands a thousandfold (100 MB of zeros in ~100 KB)
+// is kept as the bytes that came, never expanded, and the message with it; an attachment whose
+// base64 alone passes the 25 MiB limit makes the mail too big: quarantined with its size, bounced.
+TEST(CliTest, IngestMailKeepsACompressedBombAsItCameAndRefusesAnOversizedAttachment) {
+  TestDatabase db;
+  const std::string media = ::testing::TempDir() + "sac_ingest_bomb_" + std::to_string(getpid());
+  const std::string config = IngestMailConfig(media);
+  const std::map<std::string, std::string> env = {{"SAC_DATABASE_URL", db.url()}};
+  const std::string gzip =
+      RunProcess({"/bin/sh", "-c", "head -c 100000000 /dev/zero | gzip -9"}).out;
+  ASSERT_GT(gzip.size(), 1000u);
+  ASSERT_LT(gzip.size(), 200000u);
+  const auto stored = RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env,
+                                 MailWithAttachment("reporte.gz", "application/gzip", gzip));
+  ASSERT_EQ(stored.exit_code, 0) << stored.err;
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox WHERE channel = 'email' AND kind = 'message'"), 1);
+  EXPECT_THAT(db.Scalar("SELECT payload->>'text' FROM inbox"), HasSubstr("Río Piaxtla"));
+  EXPECT_EQ(db.Scalar("SELECT payload->'media'->0->>'size_bytes' FROM inbox"),
+            std::to_string(gzip.size()))
+      << "the attachment is the bytes that came, not what they expand to";
+  const std::string sha = crypto::Sha256Hex(gzip);
+  const auto file = std::filesystem::path(media) / sha.substr(0, 2) / sha;
+  ASSERT_TRUE(std::filesystem::exists(file));
+  EXPECT_EQ(std::filesystem::file_size(file), gzip.size());
+
+  const std::string big(26 * 1024 * 1024, 'x');
+  const std::string oversized = MailWithAttachment("grande.bin", "application/octet-stream", big);
+  const auto refused = RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env, oversized);
+  EXPECT_EQ(refused.exit_code, 65) << "EX_DATAERR: Postfix bounces it";
+  EXPECT_EQ(db.Scalar("SELECT size_bytes FROM email_quarantine"), std::to_string(oversized.size()));
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 1) << "nothing of it entered the inbox";
+  std::filesystem::remove_all(media);
 }
 
 TEST(CliTest, IngestMailDefersWhileTheDatabaseIsDown) {
