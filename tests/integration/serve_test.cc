@@ -292,6 +292,13 @@ TEST_F(ServeTest, MalformedBodiesGet400AndWriteNothing) {
                                  std::string(10000, '[')}) {
     EXPECT_EQ(Post(body, "sha256=" + crypto::HmacSha256Hex(kSecret, body)).status, 400);
   }
+  // Bad input #10, decided as 400 (tests/reliability/BAD_INPUTS.md): a validly signed message whose
+  // text is not UTF-8, or carries a lone surrogate escape, is refused, never half-stored.
+  for (const std::string& text : {std::string("fuga \xff\xfe de agua"), std::string("fuga \\ud800 de agua"),
+                                  std::string("fuga \\udc00\\ud800 de agua")}) {
+    const std::string body = testing::WhatsAppTextWebhook("wamid.bad-text", "5216691234501", text);
+    EXPECT_EQ(Post(body, "sha256=" + crypto::HmacSha256Hex(kSecret, body)).status, 400) << text;
+  }
   EXPECT_EQ(Rows("webhook_request") + Rows("inbox"), 0);
 }
 

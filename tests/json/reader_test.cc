@@ -42,6 +42,13 @@ TEST(ReaderTest, RejectsInvalidUtf8) {
   EXPECT_FALSE(Parse("{\"a\":\"\xff\"}"));
 }
 
+TEST(ReaderTest, RejectsLoneSurrogateEscapes) {
+  EXPECT_FALSE(Parse(R"({"a":"\ud800"})"));
+  EXPECT_FALSE(Parse(R"({"a":"\udc00"})"));
+  EXPECT_FALSE(Parse(R"({"a":"\ud800\u0041"})"));
+  ASSERT_TRUE(Parse(R"({"a":"\ud83d\udea8"})")) << "a pair is one character (🚨)";
+}
+
 TEST(ReaderTest, DuplicateKeysReadTheFirstValue) {
   auto root = Parse(R"({"id":"a","id":"b"})");
   ASSERT_TRUE(root);
