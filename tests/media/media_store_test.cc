@@ -1,7 +1,9 @@
 #include "media/media_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -38,6 +40,31 @@ TEST(MediaStoreTest, StoresByContentOnceAndPrivately) {
     files += entry.is_regular_file();
   }
   EXPECT_EQ(files, 1u) << "no temporary files left behind, no copy";
+  std::filesystem::remove_all(dir);
+}
+
+// Bad input #34, the media volume: a photo that does not fit is refused as unavailable (the
+// download is retried later; the message it belongs to is already stored), no partial file is
+// left, and what fits is still stored. The test mounts a 1 MB tmpfs of its own (root only).
+TEST(MediaStoreTest, AFullVolumeIsUnavailableAndLeavesNothingHalfWritten) {
+  const auto dir = std::filesystem::temp_directory_path() / ("sac_media_full_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  if (::geteuid() != 0 || ::mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=1m,mode=0700") != 0) {
+    std::filesystem::remove_all(dir);
+    GTEST_SKIP() << "cannot mount a volume for the test (not root)";
+  }
+  const MediaStore store(dir);
+  auto refused = store.Store(std::string(2 * 1024 * 1024, 'x'));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::kUnavailable) << refused.error().message;
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    files += entry.is_regular_file();
+  }
+  EXPECT_EQ(files, 0u) << "the half-written file is removed";
+  auto small = store.Store("una foto pequeña");
+  EXPECT_TRUE(small) << "what fits is still stored";
+  ::umount2(dir.c_str(), MNT_DETACH);
   std::filesystem::remove_all(dir);
 }
 
