@@ -107,6 +107,14 @@ struct App::Parts {
                  [this](std::string_view channel) { OnNotification(channel); }),
         server(ServerSettingsFrom(c.http), router, &metrics) {}
 
+  // Whatever happened to Start() and Stop(): the server (whose sessions wait for webhooks'
+  // answers) stops before the inbox writer answers what it still holds, while the handlers and
+  // io threads those answers go to still exist. Both are safe to stop twice.
+  ~Parts() {
+    server.Stop();
+    inbox_writer.Stop();
+  }
+
   std::map<std::string, Channel*, std::less<>> ChannelsByName() const {
     std::map<std::string, Channel*, std::less<>> byName;
     for (const auto& channel : channels) {

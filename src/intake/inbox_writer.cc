@@ -1,6 +1,7 @@
 #include "intake/inbox_writer.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/inbound.h"
 #include "crypto/digest.h"
@@ -203,8 +204,8 @@ void InboxWriter::Submit(std::string_view channel, std::string_view raw_body,
       pending->done(Error{Errc::kUnavailable, refusal});
       return;
     }
-    waiting_bytes_ += raw_body.size();
     waiting_.push_back(std::move(pending));
+    waiting_bytes_ += raw_body.size();
   }
   queued_.notify_one();  // costs no system call while every committer is busy committing
 }
@@ -230,6 +231,12 @@ Result<StoreSummary> InboxWriter::Store(std::string_view channel, std::string_vi
 void InboxWriter::CommitLoop() {
   for (;;) {
     std::vector<std::unique_ptr<Pending>> group;
+    try {
+      group.reserve(settings_.max_group);  // so that taking the group below cannot throw
+    } catch (const std::bad_alloc&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // what waits stays queued
+      continue;
+    }
     {
       std::unique_lock lock(mutex_);
       queued_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });

@@ -59,7 +59,12 @@ void WebhookHandler::HandlePost(const HttpRequest& request, http::Respond respon
   auto kept = std::make_shared<ParsedWebhook>(std::move(*parsed));
   writer_.Submit(channel, request.body, *kept,
                  [this, kept, respond = std::move(respond)](Result<StoreSummary> stored) {
-                   respond(Answer(*kept, stored));
+                   try {
+                     respond(Answer(*kept, stored));
+                   } catch (const std::exception&) {
+                     // No memory for the answer: still one, or the connection would wait forever.
+                     respond(HttpResponse::Text(503, "temporarily unavailable\n"));
+                   }
                  });
 }
 

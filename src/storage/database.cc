@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <set>
+#include <type_traits>
 
 #include "core/time_format.h"
 #include "observability/log.h"
@@ -20,6 +21,7 @@ struct PooledConnection {
   const char* last_statement = "";
   StatementWatchdog* watchdog = nullptr;
   std::chrono::milliseconds deadline{0};  // of one round trip: statement_timeout and a margin
+  bool cut = false;  // the watchdog shut its socket down: never to be pooled again
 };
 
 namespace {
@@ -35,9 +37,20 @@ auto WithDeadline(PooledConnection& connection, F&& round_trip) {
   StatementWatchdog::Watch watch(*connection.watchdog, connection.connection->sock(),
                                  connection.deadline);
   try {
-    return round_trip();
+    auto finish = [&] { connection.cut = connection.cut || watch.expired(); };
+    if constexpr (std::is_void_v<decltype(round_trip())>) {
+      round_trip();
+      finish();  // the answer came just as the deadline passed: the socket is shut all the same
+    } else {
+      auto result = round_trip();
+      finish();
+      return result;
+    }
   } catch (const std::exception&) {
-    if (watch.expired()) throw DeadlineExceeded();
+    if (watch.expired()) {
+      connection.cut = true;
+      throw DeadlineExceeded();
+    }
     throw;
   }
 }
@@ -202,7 +215,7 @@ struct Database::Pool {
   }
 
   void Release(std::unique_ptr<PooledConnection> connection) {
-    if (!connection->connection->is_open()) {
+    if (connection->cut || !connection->connection->is_open()) {
       Discard();
       return;
     }

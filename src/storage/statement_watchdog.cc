@@ -1,6 +1,8 @@
 #include "storage/statement_watchdog.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -28,13 +30,17 @@ StatementWatchdog::~StatementWatchdog() {
 }
 
 StatementWatchdog::Watch::Watch(StatementWatchdog& watchdog, int socket, Clock::duration timeout)
-    : watchdog_(watchdog) {
+    : watchdog_(watchdog),
+      // A descriptor of our own for the same socket: if libpq closes its own meanwhile (the server
+      // hung up), the number cannot be reused by someone else's socket before we are done.
+      socket_(::fcntl(socket, F_DUPFD_CLOEXEC, 0)) {
   bool sooner;
   {
     std::lock_guard lock(watchdog_.mutex_);
     id_ = watchdog_.next_id_++;
     const Clock::time_point deadline = Clock::now() + timeout;
-    watchdog_.watched_.emplace(id_, Entry{socket, deadline});
+    // Without a descriptor (none left) the round trip goes unwatched rather than failing.
+    watchdog_.watched_.emplace(id_, Entry{socket_, deadline, socket_ < 0});
     sooner = deadline < watchdog_.wake_at_;
   }
   // Only a deadline before the one the watchdog sleeps towards needs waking it (a round trip
@@ -43,14 +49,17 @@ StatementWatchdog::Watch::Watch(StatementWatchdog& watchdog, int socket, Clock::
 }
 
 StatementWatchdog::Watch::~Watch() {
-  std::lock_guard lock(watchdog_.mutex_);
-  watchdog_.watched_.erase(id_);
+  {
+    std::lock_guard lock(watchdog_.mutex_);
+    watchdog_.watched_.erase(id_);
+  }
+  if (socket_ >= 0) ::close(socket_);
 }
 
 bool StatementWatchdog::Watch::expired() const {
   std::lock_guard lock(watchdog_.mutex_);
   const auto found = watchdog_.watched_.find(id_);
-  return found != watchdog_.watched_.end() && found->second.expired;
+  return found != watchdog_.watched_.end() && found->second.expired && socket_ >= 0;
 }
 
 std::uint64_t StatementWatchdog::expirations() const {

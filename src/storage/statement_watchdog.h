@@ -24,8 +24,8 @@ class StatementWatchdog {
   StatementWatchdog(const StatementWatchdog&) = delete;
   StatementWatchdog& operator=(const StatementWatchdog&) = delete;
 
-  // Watches `socket` while it lives; past `deadline` the socket is shut down (never closed: its
-  // owner still closes it). Destroy it before the socket can be closed.
+  // Watches `socket` while it lives; past the timeout the socket is shut down (never closed: its
+  // owner still closes it). Holds a duplicate descriptor, so the owner may close its own meanwhile.
   class Watch {
    public:
     Watch(StatementWatchdog& watchdog, int socket, Clock::duration timeout);
@@ -36,6 +36,7 @@ class StatementWatchdog {
 
    private:
     StatementWatchdog& watchdog_;
+    int socket_;  // our duplicate of the socket, or -1
     std::uint64_t id_;
   };
 
@@ -45,7 +46,7 @@ class StatementWatchdog {
   struct Entry {
     int socket;
     Clock::time_point deadline;
-    bool expired = false;
+    bool expired = false;  // shut down (or, without a socket, never to be)
   };
   void Loop();
 

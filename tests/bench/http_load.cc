@@ -184,19 +184,19 @@ class Driver {
   void Receive(std::size_t c) {
     Connection& connection = connections_[c];
     char chunk[16384];
+    bool closed = false;  // by the server, or an error: what came before it is still read
     for (;;) {
       const ssize_t n = ::recv(connection.fd, chunk, sizeof chunk, 0);
       if (n > 0) {
         connection.in.append(chunk, static_cast<std::size_t>(n));
         continue;
       }
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      Reopen(c);  // closed by the server, or an error
-      return;
+      closed = !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+      break;
     }
     bool unreadable = false;
     const std::optional<Answer> answer = CompleteAnswer(connection.in, unreadable);
-    if (unreadable || (answer && !connection.in_flight)) {
+    if (unreadable || (answer && !connection.in_flight) || (!answer && closed)) {
       Reopen(c);
       return;
     }
@@ -210,8 +210,8 @@ class Driver {
     }
     connection.in.erase(0, answer->length);
     connection.in_flight = false;
-    if (answer->close) {
-      Reopen(c, false);
+    if (answer->close || closed) {
+      Reopen(c, !answer->close);
       return;
     }
     if (Paced()) {

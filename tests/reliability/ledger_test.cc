@@ -128,6 +128,24 @@ class LedgerTest : public ::testing::Test {
     return answer ? answer->status : 0;
   }
 
+  // Send, timed: the status, and how long the answer took in `took_ms`.
+  int TimedSend(http::CurlHttpClient& client, const Message& message, double& took_ms,
+                std::chrono::milliseconds timeout = 2s) {
+    const auto start = std::chrono::steady_clock::now();
+    const int status = Send(client, message, timeout);
+    took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return status;
+  }
+
+  // After an outage: re-sends `probe` until it is acknowledged (30 s at most); how long it took.
+  double MillisUntilAcknowledging(http::CurlHttpClient& client, const Message& probe) {
+    const auto back = std::chrono::steady_clock::now();
+    while (Send(client, probe) != 200 && std::chrono::steady_clock::now() - back < 30s) {
+      std::this_thread::sleep_for(20ms);
+    }
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - back).count();
+  }
+
   struct Outcome {
     std::int64_t messages = 0;
     std::int64_t replies = 0;
@@ -345,11 +363,8 @@ TEST_F(LedgerOnItsOwnClusterTest, NothingAcknowledgedIsLostWhenPostgreSqlCrashes
           if (cycle % 2 == 0) {
             cluster.StopImmediately();
             for (int i = 0; i < 5; ++i) {
-              const auto start = std::chrono::steady_clock::now();
-              const int status = Send(client, probe);
-              const double took = std::chrono::duration<double, std::milli>(
-                                      std::chrono::steady_clock::now() - start).count();
-              EXPECT_EQ(status, 503) << "while PostgreSQL is down, cycle " << cycle;
+              double took = 0;
+              EXPECT_EQ(TimedSend(client, probe, took), 503) << "while PostgreSQL is down, cycle " << cycle;
               slowest_refusal_ms = std::max(slowest_refusal_ms, took);
               ++refusals;
               std::this_thread::sleep_for(100ms);
@@ -362,12 +377,7 @@ TEST_F(LedgerOnItsOwnClusterTest, NothingAcknowledgedIsLostWhenPostgreSqlCrashes
             ASSERT_FALSE(pid.empty()) << "SAC holds connections";
             cluster.KillBackend(std::stoi(pid));
           }
-          const auto back = std::chrono::steady_clock::now();
-          while (Send(client, probe) != 200 && std::chrono::steady_clock::now() - back < 30s) {
-            std::this_thread::sleep_for(20ms);
-          }
-          const double recovery = std::chrono::duration<double, std::milli>(
-                                      std::chrono::steady_clock::now() - back).count();
+          const double recovery = MillisUntilAcknowledging(client, probe);
           EXPECT_LE(recovery, 5000) << "accepting again, cycle " << cycle;
           slowest_recovery_ms = std::max(slowest_recovery_ms, recovery);
           std::this_thread::sleep_for(std::chrono::milliseconds(300 + random() % 400));
@@ -413,21 +423,14 @@ TEST_F(LedgerOnAFrozenClusterTest, NothingAcknowledgedIsLostWhenPostgreSqlStopsA
             cluster.Freeze();
             const auto frozen_at = std::chrono::steady_clock::now();
             while (std::chrono::steady_clock::now() - frozen_at < 4s) {
-              const auto start = std::chrono::steady_clock::now();
-              const int status = Send(client, probe, 15s);
-              const double took = std::chrono::duration<double, std::milli>(
-                                      std::chrono::steady_clock::now() - start).count();
-              EXPECT_EQ(status, 503) << "while PostgreSQL is frozen, cycle " << cycle;
+              double took = 0;
+              EXPECT_EQ(TimedSend(client, probe, took, 15s), 503)
+                  << "while PostgreSQL is frozen, cycle " << cycle;
               slowest_refusal_ms = std::max(slowest_refusal_ms, took);
               ++refusals;
             }
             cluster.Thaw();
-            const auto back = std::chrono::steady_clock::now();
-            while (Send(client, probe) != 200 && std::chrono::steady_clock::now() - back < 30s) {
-              std::this_thread::sleep_for(20ms);
-            }
-            const double recovery = std::chrono::duration<double, std::milli>(
-                                        std::chrono::steady_clock::now() - back).count();
+            const double recovery = MillisUntilAcknowledging(client, probe);
             EXPECT_LE(recovery, 5000) << "accepting again, cycle " << cycle;
             slowest_recovery_ms = std::max(slowest_recovery_ms, recovery);
             std::this_thread::sleep_for(1s);
@@ -487,10 +490,8 @@ TEST_F(LedgerOnAFullDiskTest, NothingAcknowledgedIsLostWhenTheDatabaseDiskFills)
           }
           const auto full = std::chrono::steady_clock::now();
           while (std::chrono::steady_clock::now() - full < 20s && refused < 10) {
-            const auto start = std::chrono::steady_clock::now();
-            const int status = Send(client, probe);
-            const double took = std::chrono::duration<double, std::milli>(
-                                    std::chrono::steady_clock::now() - start).count();
+            double took = 0;
+            const int status = TimedSend(client, probe, took);
             EXPECT_TRUE(status == 503 || status == 200) << status;
             if (status == 503) {
               ++refused;
@@ -503,11 +504,7 @@ TEST_F(LedgerOnAFullDiskTest, NothingAcknowledgedIsLostWhenTheDatabaseDiskFills)
             cluster.Start();
             restarted = true;
           }
-          const auto back = std::chrono::steady_clock::now();
-          while (Send(client, probe) != 200 && std::chrono::steady_clock::now() - back < 30s) {
-            std::this_thread::sleep_for(20ms);
-          }
-          recovery_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - back).count();
+          recovery_ms = MillisUntilAcknowledging(client, probe);
           std::this_thread::sleep_for(1s);
         } catch (const std::exception& error) {
           cluster.FreeVolume();
