@@ -24,6 +24,14 @@ ParsedWebhook Fixture(const std::string& file) {
   return *channels::whatsapp::ParseWebhook(testing::ReadTestdata("whatsapp", file), "");
 }
 
+// The fixture's text message under a message id of its own.
+ParsedWebhook MessageWithId(const std::string& id) {
+  static const ParsedWebhook base = Fixture("text_fuga_agua_colonia_juarez.json");
+  ParsedWebhook parsed = base;
+  parsed.messages[0].external_id = id;
+  return parsed;
+}
+
 // Holds a SHARE lock on the inbox from a connection of its own, so that commits queue behind it.
 class InboxLockHolder {
  public:
@@ -137,10 +145,8 @@ TEST(InboxWriterTest, WebhooksWaitingForACommitShareTheNextOneAndABadOneSpoilsOn
   storage::Database database(db.Settings(4));
   SystemClock clock;
   InboxWriter writer(database, clock);
-  const ParsedWebhook base = Fixture("text_fuga_agua_colonia_juarez.json");
   auto webhook = [&](int n, std::string text) {
-    ParsedWebhook parsed = base;
-    parsed.messages[0].external_id = "wamid.group" + std::to_string(n);
+    ParsedWebhook parsed = MessageWithId("wamid.group" + std::to_string(n));
     parsed.messages[0].text = std::move(text);
     return parsed;
   };
@@ -220,13 +226,10 @@ TEST(InboxWriterTest, StoppingCommitsWhatIsQueuedAndRefusesWhatComesAfter) {
   storage::Database database(db.Settings(2));
   SystemClock clock;
   InboxWriter writer(database, clock);
-  const ParsedWebhook base = Fixture("text_fuga_agua_colonia_juarez.json");
   InboxLockHolder holder(db);
   std::atomic<int> stored{0};
   for (int n = 0; n < 5; ++n) {
-    ParsedWebhook parsed = base;
-    parsed.messages[0].external_id = "wamid.stop" + std::to_string(n);
-    writer.Submit("whatsapp", "raw", parsed, [&](Result<StoreSummary> result) {
+    writer.Submit("whatsapp", "raw", MessageWithId("wamid.stop" + std::to_string(n)), [&](Result<StoreSummary> result) {
       if (result && result->stored == 1) ++stored;
     });
   }
@@ -239,9 +242,7 @@ TEST(InboxWriterTest, StoppingCommitsWhatIsQueuedAndRefusesWhatComesAfter) {
   EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 5);
 
   std::optional<Result<StoreSummary>> late;
-  ParsedWebhook parsed = base;
-  parsed.messages[0].external_id = "wamid.late";
-  writer.Submit("whatsapp", "raw", parsed, [&](Result<StoreSummary> result) { late.emplace(std::move(result)); });
+  writer.Submit("whatsapp", "raw", MessageWithId("wamid.late"), [&](Result<StoreSummary> result) { late.emplace(std::move(result)); });
   ASSERT_TRUE(late.has_value()) << "answered at once";
   ASSERT_FALSE(*late);
   EXPECT_EQ(late->error().code, Errc::kUnavailable);
@@ -255,15 +256,13 @@ TEST(InboxWriterTest, BeyondItsBoundTheQueueRefusesAtOnce) {
   storage::Database database(db.Settings(2));
   SystemClock clock;
   InboxWriter writer(database, clock, nullptr, {.max_queued = 3, .max_queued_bytes = 20});
-  const ParsedWebhook base = Fixture("text_fuga_agua_colonia_juarez.json");
   std::atomic<int> stored{0};
   // Submits webhook `n` with `body`; answers whether it was refused on the spot.
   const auto submit = [&](int n, std::string_view body) {
-    ParsedWebhook parsed = base;
-    parsed.messages[0].external_id = "wamid.bound" + std::to_string(n);
     auto answered_now = std::make_shared<std::atomic<bool>>(true);
     std::optional<Result<StoreSummary>> now;
-    writer.Submit("whatsapp", body, parsed, [&, answered_now](Result<StoreSummary> result) {
+    writer.Submit("whatsapp", body, MessageWithId("wamid.bound" + std::to_string(n)),
+                  [&, answered_now](Result<StoreSummary> result) {
       if (*answered_now) now.emplace(result);
       if (result && result->stored == 1) ++stored;
     });
