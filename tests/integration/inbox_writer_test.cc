@@ -229,9 +229,10 @@ TEST(InboxWriterTest, StoppingCommitsWhatIsQueuedAndRefusesWhatComesAfter) {
   InboxLockHolder holder(db);
   std::atomic<int> stored{0};
   for (int n = 0; n < 5; ++n) {
-    writer.Submit("whatsapp", "raw", MessageWithId("wamid.stop" + std::to_string(n)), [&](Result<StoreSummary> result) {
-      if (result && result->stored == 1) ++stored;
-    });
+    writer.Submit("whatsapp", "raw", MessageWithId("wamid.stop" + std::to_string(n)),
+                  [&](Result<StoreSummary> result) {
+                    if (result && result->stored == 1) ++stored;
+                  });
   }
   WaitForABlockedCommit(db);
   std::thread stopping([&] { writer.Stop(); });
@@ -242,7 +243,8 @@ TEST(InboxWriterTest, StoppingCommitsWhatIsQueuedAndRefusesWhatComesAfter) {
   EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 5);
 
   std::optional<Result<StoreSummary>> late;
-  writer.Submit("whatsapp", "raw", MessageWithId("wamid.late"), [&](Result<StoreSummary> result) { late.emplace(std::move(result)); });
+  writer.Submit("whatsapp", "raw", MessageWithId("wamid.late"),
+                [&](Result<StoreSummary> result) { late.emplace(std::move(result)); });
   ASSERT_TRUE(late.has_value()) << "answered at once";
   ASSERT_FALSE(*late);
   EXPECT_EQ(late->error().code, Errc::kUnavailable);
