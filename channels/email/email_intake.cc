@@ -25,7 +25,8 @@ constexpr Statement kKnownMessage{
 constexpr Statement kQuarantine{
     "email.quarantine",
     "INSERT INTO email_quarantine (source, reason, size_bytes, body, received_at) "
-    "VALUES ($1, $2, $3, $4::bytea, $5)"};
+    "SELECT $1, $2, $3, $4::bytea, $5 WHERE NOT EXISTS ("
+    "  SELECT 1 FROM email_quarantine WHERE size_bytes = $3 AND body = $4::bytea)"};
 
 constexpr Statement kRecordSubscription{
     "email.record_subscription",

@@ -30,7 +30,8 @@ class EmailIntake {
   // kTimeout when the disk or the database refuse: ask the sender to retry.
   Result<StoreOutcome> Store(const ReceivedMail& mail, std::string_view raw) const;
 
-  // Keeps mail that could not be read (at most `kept` of it) with the reason, for staff.
+  // Keeps mail that could not be read (at most `kept` of it) with the reason, for staff; the
+  // same bytes kept once (a provider or Postfix delivering it again adds nothing).
   Status Quarantine(std::string_view kept, std::size_t received_bytes, std::string_view source,
                     std::string_view reason) const;
 

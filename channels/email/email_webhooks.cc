@@ -77,9 +77,7 @@ HttpResponse EmailWebhooks::Handle(const HttpRequest& request) const {
   }
   auto read = reader_.Read(request);
   if (!read) {
-    if (IsOverLimits(read.error())) {
-      return refuse(413, "too_large", read.error().message, "message over the limits\n");
-    }
+    if (IsOverLimits(read.error())) return Quarantine(request, provider, read.error().message);
     return refuse(400, "malformed", read.error().message, "malformed payload\n");
   }
   switch (read->kind) {
@@ -109,6 +107,25 @@ HttpResponse EmailWebhooks::Handle(const HttpRequest& request) const {
                              {"attachments", read->mail.files.size()},
                              {"duplicate", *stored == StoreOutcome::kDuplicate}});
   return HttpResponse::Text(200, "ok\n");
+}
+
+HttpResponse EmailWebhooks::Quarantine(const HttpRequest& request, std::string_view provider,
+                                       std::string_view reason) const {
+  // An authenticated mail we cannot read within the MIME limits (a bomb, or just a very
+  // elaborate mail): a 4xx would make the provider retry for days and then drop it, so it is
+  // kept as it came, for a person, and acknowledged.
+  if (auto kept = intake_.Quarantine(request.body, request.body.size(),
+                                     "webhook:" + std::string(provider), reason);
+      !kept) {
+    metrics_.CountWebhook("email", "unavailable");
+    Log().Warn("mail not quarantined; asking to retry",
+               {{"provider", provider}, {"error", kept.error().message}});
+    return Unavailable();
+  }
+  metrics_.CountWebhook("email", "quarantined");
+  Log().Warn("mail quarantined", {{"provider", provider}, {"reason", reason},
+                                  {"bytes", request.body.size()}});
+  return HttpResponse::Text(200, "quarantined\n");
 }
 
 HttpResponse EmailWebhooks::ConfirmSubscription(const SnsEnvelope& envelope) const {

@@ -3,8 +3,9 @@
 // transaction as the inbox row, like Open311 records its tokens:
 //
 //   wrong Content-Type → 415      missing or wrong secret or signature, stale or reused token → 401
-//   another SNS topic → 403       malformed → 400      over 25 MiB or the MIME limits → 413
+//   another SNS topic → 403       malformed → 400      over 25 MiB → 413
 //   stored or redelivered → 200   disk or database unavailable → 503 (the provider retries)
+//   over the MIME limits (depth, parts) → kept in email_quarantine, 200
 // Nothing is written for any refusal.
 #pragma once
 
@@ -35,6 +36,9 @@ class EmailWebhooks {
 
  private:
   HttpResponse ConfirmSubscription(const SnsEnvelope& envelope) const;
+  // Keeps an authenticated mail over the MIME limits in email_quarantine and acknowledges it.
+  HttpResponse Quarantine(const HttpRequest& request, std::string_view provider,
+                          std::string_view reason) const;
 
   EmailReader reader_;
   EmailIntake intake_;

@@ -28,7 +28,8 @@ constexpr Statement kCounts{
     "  (SELECT count(*) FROM dependencia WHERE active),"
     "  (SELECT count(*) FROM classification_correction"
     "     WHERE proposed_by IS NOT NULL AND NOT proposed_as_case),"
-    "  (SELECT count(*) FROM inbox WHERE state = 'quarantined')"};
+    "  (SELECT count(*) FROM inbox WHERE state = 'quarantined'),"
+    "  (SELECT count(*) FROM email_quarantine WHERE reviewed_at IS NULL)"};
 
 constexpr std::size_t kMissesShown = 60;
 
@@ -62,7 +63,8 @@ HttpResponse StaffWeb::AdminHome(Tx& tx, const HttpRequest& request, const Staff
               "su fundamento.</li><li><a href=\"/admin/plantillas\">Mensajes</a> — lo que SAC "
               "escribe a los ciudadanos.</li><li><a href=\"/admin/cuarentena\">Cuarentena</a> — ")
       .Number(counts.at(0).Int(3))
-      .Markup(" mensajes que SAC no pudo procesar.</li></ul>");
+      .Markup(" mensajes que SAC no pudo procesar y ").Number(counts.at(0).Int(4))
+      .Markup(" correos que no pudo leer.</li></ul>");
   return Document(200, "Administración", content, &session);
 }
 

@@ -1,8 +1,11 @@
 // Administración, the messages SAC could not process: inbox rows the pipeline quarantined after
 // five failed attempts (src/intake/pipeline). Staff see what failed and why — never the
 // message's content, which is personal data — and, once the cause is fixed (a rule, a deploy),
-// put one or all back in the queue.
+// put one or all back in the queue. Below them, the mail SAC could not read at all (over the MIME
+// limits, or not a mail: email_quarantine, channels/email), kept as it came until a person has
+// looked at it and marks it reviewed.
 #include <charconv>
+#include <optional>
 
 #include "intake/inbox_writer.h"
 #include "web/staff_page.h"
@@ -25,6 +28,84 @@ constexpr Statement kRetry{
     "UPDATE inbox SET state = 'pending', attempts = 0, next_attempt_at = $2, last_error = NULL "
     "WHERE state = 'quarantined' AND ($1::bigint IS NULL OR id = $1)"};
 
+constexpr Statement kUnreadMail{
+    "admin.unread_mail",
+    "SELECT id, source, extract(epoch FROM received_at)::float8, size_bytes, reason"
+    " FROM email_quarantine WHERE reviewed_at IS NULL ORDER BY received_at, id LIMIT 500"};
+// $1 id, $2 now.
+constexpr Statement kMailReviewed{
+    "admin.mail_reviewed",
+    "UPDATE email_quarantine SET reviewed_at = $2 WHERE id = $1 AND reviewed_at IS NULL"};
+
+// "?<name>=<positive id>" → the id; nullopt for anything else.
+std::optional<std::int64_t> IdParameter(std::string_view query, std::string_view name) {
+  if (!query.starts_with(name) || query.substr(name.size(), 1) != "=") return std::nullopt;
+  const std::string_view text = query.substr(name.size() + 1);
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+std::string SizeText(std::int64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  if (bytes < 1024 * 1024) return std::to_string(bytes / 1024) + " KiB";
+  return std::to_string(bytes / (1024 * 1024)) + " MiB";
+}
+
+void QuarantinedMessages(Html& content, const workflow::LocalTime& local, const storage::Rows& rows,
+                         const StaffSession& session) {
+  content.Markup("<form method=\"post\" action=\"/admin/cuarentena/reintentar\">")
+      .Append(CsrfField(session))
+      .Markup("<button type=\"submit\">Reintentar todos</button></form>"
+              "<table class=\"lista\"><thead><tr><th>Mensaje</th><th>Medio</th><th>Recibido</th>"
+              "<th>Intentos</th><th>Error</th><th></th></tr></thead><tbody>");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto row = rows[i];
+    const std::string id = std::to_string(row.Int(0));
+    content.Markup("<tr><td>").Text(id).Markup(" <small>").Text(row.Text(2))
+        .Markup("</small></td><td>").Text(ChannelLabel(row.Text(1)))
+        .Markup("</td><td>").Text(SpanishDayTime(local, FromEpoch(row.Double(3))))
+        .Markup("</td><td>").Number(row.Int(4))
+        .Markup("</td><td><code>").Text(row.Text(5))
+        .Markup("</code></td><td><form method=\"post\"")
+        .Attr("action", "/admin/cuarentena/reintentar?mensaje=" + id).Markup(">")
+        .Append(CsrfField(session))
+        .Markup("<button type=\"submit\">Reintentar</button></form></td></tr>");
+  }
+  content.Markup("</tbody></table>");
+}
+
+void UnreadMail(Html& content, const workflow::LocalTime& local, const storage::Rows& rows,
+                const StaffSession& session) {
+  content.Markup("<h2>Correos que SAC no pudo leer</h2>"
+                 "<p>Correos que llegaron pero no se pueden leer: no son un correo o pasan los "
+                 "límites (más de 10 niveles anidados o más de 100 partes). Se guardan tal como "
+                 "llegaron; su contenido es dato personal y no se muestra aquí (cómo extraerlo: "
+                 "<code>deploy/runbook.md</code>). Márquelos revisados cuando alguien los haya "
+                 "atendido.</p>");
+  if (rows.empty()) {
+    content.Markup("<p>Ninguno por revisar.</p>");
+    return;
+  }
+  content.Markup("<table class=\"lista\"><thead><tr><th>Correo</th><th>Llegó por</th>"
+                 "<th>Recibido</th><th>Tamaño</th><th>Motivo</th><th></th></tr></thead><tbody>");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto row = rows[i];
+    const std::string id = std::to_string(row.Int(0));
+    content.Markup("<tr><td>").Text(id)
+        .Markup("</td><td>").Text(row.Text(1))
+        .Markup("</td><td>").Text(SpanishDayTime(local, FromEpoch(row.Double(2))))
+        .Markup("</td><td>").Text(SizeText(row.Int(3)))
+        .Markup("</td><td><code>").Text(row.Text(4))
+        .Markup("</code></td><td><form method=\"post\"")
+        .Attr("action", "/admin/cuarentena/revisado?correo=" + id).Markup(">")
+        .Append(CsrfField(session))
+        .Markup("<button type=\"submit\">Marcar revisado</button></form></td></tr>");
+  }
+  content.Markup("</tbody></table>");
+}
+
 }  // namespace
 
 HttpResponse StaffWeb::Quarantine(Tx& tx, const HttpRequest& request, const StaffSession& session) {
@@ -36,43 +117,29 @@ HttpResponse StaffWeb::Quarantine(Tx& tx, const HttpRequest& request, const Staf
               "vuelva a ponerlos en la cola.</p>");
   if (rows.empty()) {
     content.Markup("<p>Ninguno.</p>");
-    return Document(200, "Cuarentena", content, &session);
+  } else {
+    QuarantinedMessages(content, local_, rows, session);
   }
-  content.Markup("<form method=\"post\" action=\"/admin/cuarentena/reintentar\">")
-      .Append(CsrfField(session))
-      .Markup("<button type=\"submit\">Reintentar todos</button></form>"
-              "<table class=\"lista\"><thead><tr><th>Mensaje</th><th>Medio</th><th>Recibido</th>"
-              "<th>Intentos</th><th>Error</th><th></th></tr></thead><tbody>");
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto row = rows[i];
-    const std::string id = std::to_string(row.Int(0));
-    content.Markup("<tr><td>").Text(id).Markup(" <small>").Text(row.Text(2))
-        .Markup("</small></td><td>").Text(ChannelLabel(row.Text(1)))
-        .Markup("</td><td>").Text(SpanishDayTime(local_, FromEpoch(row.Double(3))))
-        .Markup("</td><td>").Number(row.Int(4))
-        .Markup("</td><td><code>").Text(row.Text(5))
-        .Markup("</code></td><td><form method=\"post\"")
-        .Attr("action", "/admin/cuarentena/reintentar?mensaje=" + id).Markup(">")
-        .Append(CsrfField(session))
-        .Markup("<button type=\"submit\">Reintentar</button></form></td></tr>");
-  }
-  content.Markup("</tbody></table>");
+  UnreadMail(content, local_, tx.Exec(kUnreadMail, {}), session);
   return Document(200, "Cuarentena", content, &session);
+}
+
+HttpResponse StaffWeb::MailReviewed(Tx& tx, const HttpRequest& request,
+                                    const StaffSession& session) {
+  const auto id = IdParameter(request.query, "correo");
+  if (!id) return Message(400, "Solicitud inválida", "No existe ese correo.", &session);
+  if (tx.Exec(kMailReviewed, {*id, clock_.Now()}).affected() == 0) {
+    return Message(404, "No encontrado", "Ese correo no existe o ya estaba revisado.", &session);
+  }
+  StaffLog().Info("quarantined mail reviewed", {{"user_id", session.user.id}, {"mail_id", *id}});
+  return RedirectDone("/admin/cuarentena", "Correo marcado como revisado.");
 }
 
 HttpResponse StaffWeb::RetryQuarantined(Tx& tx, const HttpRequest& request,
                                         const StaffSession& session) {
-  std::optional<std::int64_t> one;
-  const std::string_view query = request.query;
-  if (query.rfind("mensaje=", 0) == 0) {
-    std::int64_t id = 0;
-    const auto text = query.substr(8);
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (error != std::errc() || end != text.data() + text.size() || id <= 0) {
-      return Message(400, "Solicitud inválida", "No existe ese mensaje.", &session);
-    }
-    one = id;
-  } else if (!query.empty()) {
+  // No query: all of them.
+  const std::optional<std::int64_t> one = IdParameter(request.query, "mensaje");
+  if (!one && !request.query.empty()) {
     return Message(400, "Solicitud inválida", "No existe ese mensaje.", &session);
   }
   const auto retried = tx.Exec(kRetry, {one, clock_.Now()}).affected();

@@ -115,6 +115,7 @@ const std::vector<StaffPage>& StaffPages() {
       {"GET", "/admin/plantillas", {"administrador"}},
       {"GET", "/admin/cuarentena", {"administrador"}},
       {"POST", "/admin/cuarentena/reintentar", {"administrador"}},
+      {"POST", "/admin/cuarentena/revisado", {"administrador"}},
       {"GET", "/reunion", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/exportar/{archivo}", {"administrador", "atencion_ciudadana", "director"}},
       {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
@@ -224,7 +225,8 @@ void StaffWeb::AddRoutes(http::Router& router) {
       {"GET", "/admin/calendario", &StaffWeb::AdminCalendar},
       {"GET", "/admin/plantillas", &StaffWeb::AdminTemplates},
       {"GET", "/admin/cuarentena", &StaffWeb::Quarantine},
-      {"POST", "/admin/cuarentena/reintentar", &StaffWeb::RetryQuarantined}};
+      {"POST", "/admin/cuarentena/reintentar", &StaffWeb::RetryQuarantined},
+      {"POST", "/admin/cuarentena/revisado", &StaffWeb::MailReviewed}};
   for (const auto& [method, path, page] : admin_pages) {
     router.Add({method, path, "staff_admin", std::string_view(method) == "GET" ? http::kNoBody : kFormBytes,
                 [this, path = std::string(path), page = page](const HttpRequest& r) {

@@ -145,6 +145,7 @@ class StaffWeb {
   HttpResponse Quarantine(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
   HttpResponse RetryQuarantined(storage::Tx& tx, const HttpRequest& request,
                                 const StaffSession& session);
+  HttpResponse MailReviewed(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
 
   // Exports (exports.cc): a month as CSV/XLSX for staff; open data (no personal data) for all.
   HttpResponse Export(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);

@@ -425,7 +425,16 @@ TEST(CliTest, IngestMailQuarantinesWhatItCannotRead) {
   EXPECT_THAT(refused.err, HasSubstr("more than 100 parts"));
   const auto garbage = RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env, "hola\n");
   EXPECT_EQ(garbage.exit_code, 65);
-  EXPECT_EQ(db.Count("SELECT count(*) FROM email_quarantine"), 2);
+  std::string deep = "From: a@correo.example\r\n";
+  for (int i = 0; i < 1000; ++i) {
+    deep += "Content-Type: multipart/mixed; boundary=d" + std::to_string(i) + "\r\n\r\n--d" +
+            std::to_string(i) + "\r\n";
+  }
+  const auto nested = RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env, deep);
+  EXPECT_EQ(nested.exit_code, 65);
+  EXPECT_THAT(nested.err, HasSubstr("nested deeper than 10"));
+  EXPECT_EQ(RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env, bomb).exit_code, 65);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM email_quarantine"), 3) << "the same bytes kept once";
   EXPECT_EQ(db.Scalar("SELECT size_bytes FROM email_quarantine ORDER BY id LIMIT 1"),
             std::to_string(bomb.size()));
   EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 0);

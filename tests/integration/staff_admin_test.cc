@@ -12,6 +12,7 @@
 namespace sac::web {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::kPassword;
@@ -229,6 +230,30 @@ TEST_F(StaffAdminTest, QuarantinedMessagesAreShownWithoutTheirContentAndPutBack)
   EXPECT_THAT(Header(all, "Location"), HasSubstr("hecho="));
   EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE state = 'quarantined'"), 0);
   EXPECT_THAT(Get("/admin/cuarentena", admin_).body, HasSubstr("Ninguno."));
+}
+
+TEST_F(StaffAdminTest, MailSacCouldNotReadIsListedWithoutItsContentUntilMarkedReviewed) {
+  db_.Execute("INSERT INTO email_quarantine (source, reason, size_bytes, body) VALUES"
+              " ('webhook:postmark', 'over the MIME limits: more than 100 parts', 3145728,"
+              "  convert_to('From: vecina@correo.example', 'UTF8')),"
+              " ('ingest-mail', 'not a mail', 5, convert_to('hola', 'UTF8'))");
+  EXPECT_THAT(Get("/admin", admin_).body, HasSubstr("2 correos que no pudo leer"));
+  const auto page = Get("/admin/cuarentena", admin_);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, AllOf(HasSubstr("webhook:postmark"), HasSubstr("more than 100 parts"),
+                               HasSubstr("3 MiB"), HasSubstr("5 B")));
+  EXPECT_THAT(page.body, Not(HasSubstr("vecina@correo.example"))) << "the content is personal data";
+  EXPECT_EQ(AdminPost("/admin/cuarentena/revisado?correo=x", "").status, 400);
+  EXPECT_EQ(AdminPost("/admin/cuarentena/revisado", "").status, 400);
+  ASSERT_EQ(AdminPost("/admin/cuarentena/revisado?correo=1", "").status, 303);
+  EXPECT_EQ(AdminPost("/admin/cuarentena/revisado?correo=1", "").status, 404) << "once";
+  EXPECT_EQ(db_.Scalar("SELECT string_agg((reviewed_at IS NOT NULL)::text, ',' ORDER BY id)"
+                       " FROM email_quarantine"),
+            "true,false");
+  const auto after = Get("/admin/cuarentena", admin_).body;
+  EXPECT_THAT(after, Not(HasSubstr("webhook:postmark")));
+  EXPECT_THAT(after, HasSubstr("not a mail"));
+  EXPECT_THAT(Get("/admin", admin_).body, HasSubstr("1 correos que no pudo leer"));
 }
 
 }  // namespace
