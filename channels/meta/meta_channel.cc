@@ -10,9 +10,10 @@
 #include <vector>
 
 #include "channels/common/hub_challenge.h"
-#include "channels/common/retry_after.h"
 #include "channels/common/hub_signature.h"
+#include "channels/common/retry_after.h"
 #include "channels/common/split_text.h"
+#include "channels/common/unanswered_send.h"
 #include "channels/common/url_host.h"
 #include "channels/meta/payloads.h"
 
@@ -173,9 +174,7 @@ SendOutcome MetaChannel::SendPiece(const OutboundMessage& message, const std::st
 
   auto response = http_.Execute(request);
   if (!response) {
-    return SendOutcome::Retryable(response.error().code == Errc::kUnavailable
-                                      ? "connection failed"
-                                      : "no answer in time; the outcome is unknown");
+    return OutcomeOfUnansweredSend(response.error());
   }
   const int status = response->status;
   if (status >= 200 && status < 300) {

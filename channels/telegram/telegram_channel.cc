@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "channels/common/split_text.h"
+#include "channels/common/unanswered_send.h"
 #include "channels/common/url_host.h"
 #include "channels/telegram/payloads.h"
 #include "crypto/digest.h"
@@ -103,9 +104,7 @@ SendOutcome TelegramChannel::Send(const OutboundMessage& message) {
     auto response = http_.Execute(request);
     if (!response) {
       // A later piece failing re-sends the earlier ones on retry: better twice than half a reply.
-      return SendOutcome::Retryable(response.error().code == Errc::kUnavailable
-                                        ? "connection failed"
-                                        : "no answer in time; the outcome is unknown");
+      return OutcomeOfUnansweredSend(response.error());
     }
     if (response->status >= 200 && response->status < 300) {
       last_id = ParseSentMessageId(response->body).value_or("");

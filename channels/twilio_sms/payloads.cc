@@ -99,6 +99,7 @@ Result<ParsedWebhook> ParseStatus(const FormParams& form) {
   DeliveryUpdate update;
   update.channel = std::string(kChannelName);
   update.provider_message_id = sid;
+  update.recipient_id = Get(values, "To");  // places news of a send whose answer was lost
   update.state = *state;
   update.error_code = Get(values, "ErrorCode");
   if (*state == DeliveryState::kFailed) update.error_title = status;

@@ -4,6 +4,7 @@
 
 #include "channels/common/retry_after.h"
 #include "channels/common/split_text.h"
+#include "channels/common/unanswered_send.h"
 #include "channels/common/url_host.h"
 #include "channels/twilio_sms/payloads.h"
 #include "crypto/digest.h"
@@ -102,9 +103,7 @@ SendOutcome TwilioSmsChannel::Send(const OutboundMessage& message) {
     request.timeout = config_.send_timeout;
     auto response = http_.Execute(request);
     if (!response) {
-      return SendOutcome::Retryable(response.error().code == Errc::kUnavailable
-                                        ? "connection failed"
-                                        : "no answer in time; the outcome is unknown");
+      return OutcomeOfUnansweredSend(response.error());
     }
     const ApiAnswer answer = ParseApiAnswer(response->body);
     if (response->status >= 200 && response->status < 300) {

@@ -138,6 +138,7 @@ std::optional<DeliveryUpdate> ReadStatus(Element status) {
   DeliveryUpdate update;
   update.channel = std::string(kChannelName);
   update.provider_message_id = Text(status, "id");
+  update.recipient_id = Text(status, "recipient_id");  // places news of a send whose answer was lost
   update.state = *state;
   update.at = Seconds(json::Integer(status, "timestamp").value_or(0));
   if (auto errors = json::Array(status, "errors")) {

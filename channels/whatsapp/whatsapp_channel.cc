@@ -12,6 +12,7 @@
 #include "channels/common/hub_signature.h"
 #include "channels/common/retry_after.h"
 #include "channels/common/split_text.h"
+#include "channels/common/unanswered_send.h"
 #include "channels/common/url_host.h"
 #include "channels/whatsapp/payloads.h"
 
@@ -159,9 +160,7 @@ SendOutcome WhatsAppChannel::Send(const OutboundMessage& message) {
 
   auto response = http_.Execute(request);
   if (!response) {
-    return SendOutcome::Retryable(response.error().code == Errc::kUnavailable
-                                      ? "connection failed"
-                                      : "no answer in time; the outcome is unknown");
+    return OutcomeOfUnansweredSend(response.error());
   }
   const int status = response->status;
   if (status >= 200 && status < 300) {

@@ -391,6 +391,23 @@ TEST(WhatsAppChannelTest, ClassifiesProviderAnswers) {
   }
 }
 
+// A send whose answer never comes may have reached the citizen: unknown, never retried blindly.
+// One that could not even connect sent nothing: retried.
+TEST(WhatsAppChannelTest, AnAnswerThatNeverComesIsUnknownAndNoConnectionIsRetried) {
+  testing::FakeProvider graph(kSendPath, HttpResponse::Json(200, "{}"));
+  graph.ScriptLate(HttpResponse::Json(200, "{}"), std::chrono::milliseconds(1500));
+  http::CurlHttpClient http;
+  WhatsAppConfig config = TestConfig(graph.BaseUrl() + "/v21.0");
+  config.send_timeout = std::chrono::milliseconds(300);
+  const SendOutcome late = WhatsAppChannel(config, http).Send(Reply());
+  EXPECT_EQ(late.kind, SendOutcome::Kind::kUnknown);
+  EXPECT_THAT(late.error, HasSubstr("unknown"));
+  EXPECT_EQ(graph.Requests().size(), 1u) << "it did reach the provider";
+  const SendOutcome refused = WhatsAppChannel(TestConfig(), http).Send(Reply());  // port 9: closed
+  EXPECT_EQ(refused.kind, SendOutcome::Kind::kRetryable);
+  EXPECT_EQ(refused.error, "connection failed");
+}
+
 TEST(WhatsAppChannelTest, LocatesMediaThroughTheGraphApi) {
   testing::FakeProvider graph(
       "GET", "/v21.0/{media}",

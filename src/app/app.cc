@@ -92,7 +92,7 @@ struct App::Parts {
         staff_web(database, boleta_workflow, *classifiers, sla, local_time, media_store, clock,
                   SessionSettingsFrom(c.http)),
         open311(c.channels.open311, c.http.public_base_url, database, *classifiers, clock),
-        dispatcher(inbound_handler),
+        dispatcher(inbound_handler, clock),
         pipeline(database, dispatcher, c.pipeline, clock, metrics),
         sender(database, ChannelsByName(), c.outbox, clock, metrics, c.outbound,
                std::chrono::duration_cast<std::chrono::milliseconds>(c.outbound.send_lease)),

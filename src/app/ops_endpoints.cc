@@ -12,7 +12,8 @@ constexpr storage::Statement kQueueDepths{
     "SELECT (SELECT count(*) FROM inbox WHERE state = 'pending'),"
     "       (SELECT count(*) FROM inbox WHERE state = 'quarantined'),"
     "       (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')),"
-    "       (SELECT count(*) FROM outbox WHERE state = 'failed')"};
+    "       (SELECT count(*) FROM outbox WHERE state = 'failed'),"
+    "       (SELECT count(*) FROM outbox WHERE state = 'unknown')"};
 
 }  // namespace
 
@@ -36,7 +37,7 @@ void AddOpsRoutes(http::Router& router, storage::Database& database, Metrics& me
               [&database, &metrics](const HttpRequest&) {
                 auto depths = database.Transact([](storage::Tx& tx) {
                   const auto row = tx.Exec(kQueueDepths).at(0);
-                  return QueueDepths{row.Int(0), row.Int(1), row.Int(2), row.Int(3)};
+                  return QueueDepths{row.Int(0), row.Int(1), row.Int(2), row.Int(3), row.Int(4)};
                 });
                 HttpResponse response = HttpResponse::Text(
                     200, metrics.Render(depths ? std::optional(*depths) : std::nullopt));

@@ -90,7 +90,9 @@ struct DeliveryUpdate {
   std::int64_t at = 0;  // unix seconds
   std::string error_code;
   std::string error_title;
-  std::string recipient_id;    // with `watermark`, instead of provider_message_id
+  // Who the message went to. With `watermark`, instead of provider_message_id (Messenger); with
+  // it (WhatsApp, Twilio), how news of a send whose answer was lost finds its reply.
+  std::string recipient_id;
   std::int64_t watermark = 0;
   // kFailed because the address itself is dead (an e-mail bounce "5.1.1 no such mailbox"): the
   // identity we sent to is marked blocked, so nothing more is sent there until the citizen writes.

@@ -47,6 +47,10 @@ struct SendOutcome {
     kSent,       // the provider accepted it; provider_message_id identifies it in status updates
     kRetryable,  // connection failure, timeout, 5xx, throttling: try again later
     kPermanent,  // the provider refused it for good (4xx): do not retry
+    // The request may have reached the provider but no answer came (a timeout after it was
+    // sent): sending again could make the citizen read it twice, so it is not retried; delivery
+    // news settles it, or staff do (Administración → Envíos).
+    kUnknown,
   };
   Kind kind = Kind::kSent;
   std::string provider_message_id;
@@ -63,6 +67,9 @@ struct SendOutcome {
   }
   static SendOutcome Permanent(std::string error) {
     return {Kind::kPermanent, {}, std::move(error), std::nullopt, false};
+  }
+  static SendOutcome Unknown(std::string error) {
+    return {Kind::kUnknown, {}, std::move(error), std::nullopt, false};
   }
   static SendOutcome Blocked(std::string error) {
     return {Kind::kPermanent, {}, std::move(error), std::nullopt, true};

@@ -11,7 +11,7 @@ Result<ProcessOutcome> InboxDispatcher::Process(storage::Tx& tx, const InboxItem
     if (!update) {
       return update.error();
     }
-    return outbox::ApplyDeliveryUpdate(tx, *update);
+    return outbox::ApplyDeliveryUpdate(tx, *update, clock_.Now());
   }
   auto message = DecodeMessage(item.payload);
   if (!message) {

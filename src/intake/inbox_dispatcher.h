@@ -3,18 +3,21 @@
 #pragma once
 
 #include "conversation/inbound_handler.h"
+#include "core/clock.h"
 #include "intake/pipeline.h"
 
 namespace sac::intake {
 
 class InboxDispatcher final : public InboxProcessor {
  public:
-  explicit InboxDispatcher(conversation::InboundHandler& messages) : messages_(messages) {}
+  InboxDispatcher(conversation::InboundHandler& messages, const Clock& clock)
+      : messages_(messages), clock_(clock) {}
 
   Result<ProcessOutcome> Process(storage::Tx& tx, const InboxItem& item) override;
 
  private:
   conversation::InboundHandler& messages_;
+  const Clock& clock_;
 };
 
 }  // namespace sac::intake

@@ -115,6 +115,8 @@ std::string Metrics::Render(const std::optional<QueueDepths>& depths) {
     impl_->outbox_depth.Add({{"state", "pending"}})
         .Set(static_cast<double>(depths->outbox_pending));
     impl_->outbox_depth.Add({{"state", "failed"}}).Set(static_cast<double>(depths->outbox_failed));
+    impl_->outbox_depth.Add({{"state", "unknown"}})
+        .Set(static_cast<double>(depths->outbox_unknown));
   }
   return prometheus::TextSerializer().Serialize(impl_->registry->Collect());
 }

@@ -18,6 +18,7 @@ struct QueueDepths {
   std::int64_t inbox_quarantined = 0;
   std::int64_t outbox_pending = 0;
   std::int64_t outbox_failed = 0;
+  std::int64_t outbox_unknown = 0;  // sends whose answer never came, not yet settled
 };
 
 class Metrics {

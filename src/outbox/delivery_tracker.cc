@@ -1,15 +1,53 @@
 #include "outbox/delivery_tracker.h"
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "workflow/bitacora.h"
+
 namespace sac::outbox {
 namespace {
 
 using storage::Statement;
 
+// $7: the recipient, kept only while the news matches no reply of ours (see PlaceUnknownSend).
 constexpr Statement kRecord{
     "delivery.record",
     "INSERT INTO delivery_event (channel, provider_message_id, state, occurred_at, error_code,"
-    "  error_title) VALUES ($1, $2, $3, to_timestamp(nullif($4::float8, 0)), $5, $6) "
+    "  error_title, recipient) VALUES ($1, $2, $3, to_timestamp(nullif($4::float8, 0)), $5, $6, $7) "
     "ON CONFLICT (channel, provider_message_id, state) DO NOTHING"};
+
+// News about `provider_message_id` for recipient $2 that matches no reply of ours: it is about
+// our unknown send to them when exactly one is unknown, none is being sent right now (its news
+// could be that one's), and the news is not older than the reply (5 minutes of clock skew).
+// $1 channel, $2 recipient, $3 provider id, $4 when the provider says it happened (0: unknown),
+// $5 now.
+constexpr Statement kPlaceUnknownSend{
+    "delivery.place_unknown_send",
+    "WITH candidates AS ("
+    "  SELECT id FROM outbox WHERE channel = $1 AND recipient = $2 AND state = 'unknown'"
+    "    AND ($4::float8 = 0 OR created_at <= to_timestamp($4::float8) + interval '5 minutes')) "
+    "UPDATE outbox o SET state = 'sent', provider_message_id = $3, updated_at = $5,"
+    "  sent_at = coalesce(to_timestamp(nullif($4::float8, 0)), $5), last_error = NULL "
+    "FROM candidates c WHERE o.id = c.id AND (SELECT count(*) FROM candidates) = 1"
+    "  AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.channel = $1 AND s.recipient = $2"
+    "                  AND s.state = 'sending')"
+    "  AND NOT EXISTS (SELECT 1 FROM outbox k WHERE k.channel = $1 AND k.provider_message_id = $3) "
+    "RETURNING o.id, o.boleta_id, o.purpose"};
+
+// The ids of recorded news for recipient $2 that matches no reply of ours.
+constexpr Statement kUnplacedNews{
+    "delivery.unplaced_news",
+    "SELECT d.provider_message_id, coalesce(max(extract(epoch FROM d.occurred_at))::float8, 0)"
+    " FROM delivery_event d WHERE d.channel = $1 AND d.recipient = $2 AND d.recipient <> ''"
+    "  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.channel = d.channel"
+    "                  AND o.provider_message_id = d.provider_message_id)"
+    " GROUP BY d.provider_message_id LIMIT 2"};
+
+constexpr Statement kForgetRecipient{
+    "delivery.forget_recipient",
+    "UPDATE delivery_event SET recipient = '' WHERE channel = $1 AND provider_message_id = $2"
+    "  AND recipient <> ''"};
 
 constexpr Statement kAdvance{
     "delivery.advance",
@@ -52,9 +90,31 @@ constexpr Statement kBlockUnreachable{
     "WHERE o.channel = $1 AND o.provider_message_id = $2"
     "  AND i.channel = o.channel AND i.external_id = o.recipient AND i.blocked_at IS NULL"};
 
+
+// Settles our unknown send to `recipient` with news about `provider_message_id` (kPlaceUnknownSend);
+// true when it did.
+bool PlaceUnknownSend(storage::Tx& tx, std::string_view channel, std::string_view recipient,
+                      std::string_view provider_message_id, double at, TimePoint now) {
+  const auto placed = tx.Exec(kPlaceUnknownSend, {channel, recipient, provider_message_id, at, now});
+  if (placed.empty()) return false;
+  const auto row = placed.at(0);
+  tx.Exec(kForgetRecipient, {channel, provider_message_id});
+  ApplyRecordedDeliveries(tx, row.Int(0), channel, provider_message_id);
+  if (const auto boleta_id = row.OptInt(1)) {
+    workflow::AppendEvent(tx, *boleta_id, now, "respuesta_enviada", workflow::Actor::System(),
+                          std::nullopt, std::nullopt,
+                          boost::json::serialize(boost::json::object{
+                              {"outbox_id", row.Int(0)},
+                              {"purpose", row.Text(2)},
+                              {"channel", channel},
+                              {"conciliada", true}}));
+  }
+  return true;
+}
+
 }  // namespace
 
-ProcessOutcome ApplyDeliveryUpdate(storage::Tx& tx, const DeliveryUpdate& update) {
+ProcessOutcome ApplyDeliveryUpdate(storage::Tx& tx, const DeliveryUpdate& update, TimePoint now) {
   const std::string state = DeliveryStateName(update.state);
   if (update.provider_message_id.empty() && update.watermark != 0) {
     const auto advanced = tx.Exec(kAdvanceUpToWatermark,
@@ -65,16 +125,22 @@ ProcessOutcome ApplyDeliveryUpdate(storage::Tx& tx, const DeliveryUpdate& update
   }
   const std::string error =
       update.error_code.empty() ? std::string() : update.error_code + " " + update.error_title;
+  const bool advanced =
+      !tx.Exec(kAdvance, {update.channel, update.provider_message_id, state, error}).empty();
+  const bool known =
+      advanced || !tx.Exec(kKnown, {update.channel, update.provider_message_id}).empty();
   tx.Exec(kRecord, {update.channel, update.provider_message_id, state,
-                    static_cast<long long>(update.at), update.error_code, update.error_title});
+                    static_cast<long long>(update.at), update.error_code, update.error_title,
+                    known ? std::string() : update.recipient_id});
   if (update.state == DeliveryState::kFailed && update.recipient_unreachable) {
     tx.Exec(kBlockUnreachable, {update.channel, update.provider_message_id});
   }
-  if (!tx.Exec(kAdvance, {update.channel, update.provider_message_id, state, error}).empty()) {
-    return ProcessOutcome::Processed("delivery " + state + " applied");
-  }
-  if (!tx.Exec(kKnown, {update.channel, update.provider_message_id}).empty()) {
-    return ProcessOutcome::Processed("delivery " + state + " recorded; already further along");
+  if (advanced) return ProcessOutcome::Processed("delivery " + state + " applied");
+  if (known) return ProcessOutcome::Processed("delivery " + state + " recorded; already further along");
+  if (!update.recipient_id.empty() &&
+      PlaceUnknownSend(tx, update.channel, update.recipient_id, update.provider_message_id,
+                       static_cast<double>(update.at), now)) {
+    return ProcessOutcome::Processed("delivery " + state + " settles a send whose answer was lost");
   }
   return ProcessOutcome::Processed("delivery " + state +
                                    " recorded; no sent message with this id (yet)");
@@ -83,6 +149,13 @@ ProcessOutcome ApplyDeliveryUpdate(storage::Tx& tx, const DeliveryUpdate& update
 void ApplyRecordedDeliveries(storage::Tx& tx, std::int64_t outbox_id, std::string_view channel,
                              std::string_view provider_message_id) {
   tx.Exec(kApplyRecorded, {outbox_id, channel, provider_message_id});
+}
+
+bool PlaceRecordedNews(storage::Tx& tx, std::string_view channel, std::string_view recipient,
+                       TimePoint now) {
+  const auto news = tx.Exec(kUnplacedNews, {channel, recipient});
+  if (news.size() != 1) return false;  // none, or news of two messages: which one is ours?
+  return PlaceUnknownSend(tx, channel, recipient, news.at(0).Text(0), news.at(0).Double(1), now);
 }
 
 }  // namespace sac::outbox

@@ -57,6 +57,11 @@ constexpr Statement kMarkFailed{
     "outbox.mark_failed",
     "UPDATE outbox SET state = 'failed', last_error = $2, updated_at = $3 WHERE id = $1"};
 
+// The answer never came: not retried; delivery news or staff settle it (see SendOutcome::kUnknown).
+constexpr Statement kMarkUnknown{
+    "outbox.mark_unknown",
+    "UPDATE outbox SET state = 'unknown', last_error = $2, updated_at = $3 WHERE id = $1"};
+
 // The provider says the citizen blocked us: nothing more goes to this identity until they write.
 constexpr Statement kMarkBlocked{
     "outbox.mark_identity_blocked",
@@ -190,7 +195,9 @@ Result<bool> OutboxSender::RunOnce() {
   }
 
   const TimePoint now = clock_.Now();
+  bool settled_by_news = false;  // an unknown send the provider's news had already placed
   auto recorded = database_.Transact([&](Tx& tx) {
+    settled_by_news = false;
     if (outcome.kind == SendOutcome::Kind::kSent) {
       tx.Exec(kMarkSent, {message.outbox_id, outcome.provider_message_id, now});
       if (const auto boleta_id = (*claimed)->boleta_id) {
@@ -207,6 +214,9 @@ Result<bool> OutboxSender::RunOnce() {
         ApplyRecordedDeliveries(tx, message.outbox_id, message.channel,
                                 outcome.provider_message_id);
       }
+    } else if (outcome.kind == SendOutcome::Kind::kUnknown) {
+      tx.Exec(kMarkUnknown, {message.outbox_id, outcome.error, now});
+      settled_by_news = PlaceRecordedNews(tx, message.channel, message.recipient, now);
     } else if (outcome.kind == SendOutcome::Kind::kRetryable && attempts < settings_.max_attempts) {
       const auto wait = std::max<std::chrono::milliseconds>(
           Jittered(settings_.Backoff(attempts)),
@@ -221,18 +231,28 @@ Result<bool> OutboxSender::RunOnce() {
     }
   });
 
-  const char* label = outcome.kind == SendOutcome::Kind::kSent ? "sent"
-                      : outcome.kind == SendOutcome::Kind::kRetryable &&
-                              attempts < settings_.max_attempts
-                          ? "retry"
-                          : "failed";
+  const char* label = "failed";
+  switch (outcome.kind) {
+    case SendOutcome::Kind::kSent:
+      label = "sent";
+      break;
+    case SendOutcome::Kind::kUnknown:
+      label = settled_by_news ? "sent" : "unknown";
+      break;
+    case SendOutcome::Kind::kRetryable:
+      if (attempts < settings_.max_attempts) label = "retry";
+      break;
+    case SendOutcome::Kind::kPermanent:
+      break;
+  }
   metrics_.CountOutboundSend(message.channel, label);
   if (!recorded) {
     // The lease brings the row back; the reply may then go out twice (at-least-once).
     Log().Error("send result not recorded",
                 {{"outbox_id", message.outbox_id}, {"error", recorded.error().message}});
-  } else if (outcome.kind == SendOutcome::Kind::kSent) {
-    Log().Info("reply sent", {{"outbox_id", message.outbox_id}, {"channel", message.channel}});
+  } else if (outcome.kind == SendOutcome::Kind::kSent || settled_by_news) {
+    Log().Info("reply sent", {{"outbox_id", message.outbox_id}, {"channel", message.channel},
+                              {"settled_by_news", settled_by_news}});
   } else {
     Log().Warn("reply not sent", {{"outbox_id", message.outbox_id},
                                   {"channel", message.channel},

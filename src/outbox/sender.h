@@ -1,10 +1,13 @@
 // The outbox sender: threads that claim due replies (FOR UPDATE SKIP LOCKED), send them through
 // their channel, and record what the provider said.
 //
-//   accepted          → sent, with the provider's message id (to match delivery news)
-//   5xx, 429, timeout → retried with exponential backoff and jitter (Retry-After honoured when
-//                       longer), failed after max_attempts
-//   other 4xx         → failed at once: retrying cannot help
+//   accepted                → sent, with the provider's message id (to match delivery news)
+//   5xx, 429, no connection → retried with exponential backoff and jitter (Retry-After honoured
+//                             when longer), failed after max_attempts
+//   other 4xx               → failed at once: retrying cannot help
+//   no answer after it left → unknown: not retried (the citizen may have it); the provider's
+//                             news about that recipient settles it (delivery_tracker), or staff
+//                             do in Administración → Envíos
 // Before sending it checks the channel's reply window (WhatsApp, Messenger: 24 hours after the
 // citizen's last message, less a margin) and tells the channel when it is closed, so that it
 // sends an approved template or a tag instead of free text. Each channel's sends per second are
@@ -12,6 +15,8 @@
 // A sender that dies mid-send leaves the row "sending"; it is due again after `lease` and sent
 // again: a crash between the provider's accept and our commit duplicates that one reply, never
 // loses it; the row's idempotency key goes with both attempts for providers that deduplicate.
+// (A timeout is held as unknown instead because it is common — a slow provider — while that
+// crash window is milliseconds wide, and a claim cannot tell "died before sending" from "after".)
 #pragma once
 
 #include <chrono>

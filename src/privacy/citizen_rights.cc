@@ -113,6 +113,11 @@ constexpr Statement kCancelConversations{
     "privacy.cancel_conversations",
     "DELETE FROM conversation c USING citizen_identity i WHERE i.citizen_id = $1"
     "  AND c.channel = i.channel AND c.external_id = i.external_id"};
+// Who provider news was for, when it matched no reply of ours (outbox/delivery_tracker).
+constexpr Statement kCancelUnplacedNews{
+    "privacy.cancel_unplaced_news",
+    "UPDATE delivery_event d SET recipient = '' FROM citizen_identity i WHERE i.citizen_id = $1"
+    "  AND d.channel = i.channel AND d.recipient = i.external_id AND d.recipient <> ''"};
 constexpr Statement kCancelIdentities{"privacy.cancel_identities",
                                       "DELETE FROM citizen_identity WHERE citizen_id = $1"};
 constexpr Statement kCancelFollowing{"privacy.cancel_following",
@@ -120,8 +125,9 @@ constexpr Statement kCancelFollowing{"privacy.cancel_following",
 constexpr Statement kCancelOutbox{
     "privacy.cancel_outbox",
     "UPDATE outbox SET body = '', recipient = '', template_params = NULL, buttons = NULL,"
-    "  state = CASE WHEN state IN ('pending', 'sending') THEN 'failed' ELSE state END,"
-    "  last_error = CASE WHEN state IN ('pending', 'sending') THEN 'datos cancelados (ARCO)'"
+    "  state = CASE WHEN state IN ('pending', 'sending', 'unknown') THEN 'failed' ELSE state END,"
+    "  last_error = CASE WHEN state IN ('pending', 'sending', 'unknown')"
+    "                    THEN 'datos cancelados (ARCO)'"
     "                    ELSE last_error END, updated_at = $2 "
     "WHERE citizen_id = $1 OR boleta_id IN (SELECT id FROM boleta WHERE citizen_id = $1)"};
 constexpr Statement kCancelSurveys{
@@ -335,6 +341,7 @@ Result<Cancellation> CancelCitizen(Tx& tx, std::int64_t citizen_id, const std::s
   out.messages += static_cast<int>(tx.Exec(kCancelInboxOfBoletas, {citizen_id}).affected());
   tx.Exec(kCancelDeliveryNews, {citizen_id});
   tx.Exec(kCancelConversations, {citizen_id});
+  tx.Exec(kCancelUnplacedNews, {citizen_id});
   tx.Exec(kCancelIdentities, {citizen_id});
   tx.Exec(kCancelFollowing, {citizen_id});
   tx.Exec(kCancelOutbox, {citizen_id, now});

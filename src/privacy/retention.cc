@@ -22,6 +22,15 @@ constexpr Statement kQuarantinedMail{
     "  SELECT id FROM email_quarantine WHERE received_at < $1 AND octet_length(body) > 0"
     "  ORDER BY id LIMIT $2)"};
 
+// Who provider news was for, kept only to place news of a send whose answer was lost
+// (outbox/delivery_tracker): after a day that send has been settled or left to staff.
+constexpr std::chrono::days kUnplacedNewsRecipientDays{1};
+constexpr Statement kUnplacedNewsRecipients{
+    "retention.unplaced_news_recipients",
+    "UPDATE delivery_event SET recipient = '' WHERE id IN ("
+    "  SELECT id FROM delivery_event WHERE recipient <> '' AND received_at < $1"
+    "  ORDER BY id LIMIT $2)"};
+
 // Finished: nothing more will be done on the boleta, so its messages are no longer needed.
 #define SAC_FINISHED "('cerrada', 'validada', 'no_procede', 'duplicada')"
 constexpr Statement kInboxMessages{
@@ -74,6 +83,10 @@ Result<Purged> ApplyRetention(storage::Database& database, const media::MediaSto
     if (!count) return count.error();
     purged.raw_requests += *count;
   }
+  auto recipients = Repeat(database, kUnplacedNewsRecipients, now - kUnplacedNewsRecipientDays, batch);
+  if (!recipients) return recipients.error();
+  purged.raw_requests += *recipients;
+
   for (const auto* statement : {&kInboxMessages, &kOutboxMessages}) {
     auto count = Repeat(database, *statement, now - periods.messages, batch);
     if (!count) return count.error();

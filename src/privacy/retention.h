@@ -3,7 +3,8 @@
 // the configuration; what stays after each is what statistics and the boletas' record need.
 //
 //   raw requests      the exact bytes providers sent (webhook_request.body) and quarantined
-//                     e-mails: emptied after `raw_request_days` (the parsed message stays).
+//                     e-mails: emptied after `raw_request_days` (the parsed message stays);
+//                     who provider news was for, when it matched no reply: after a day.
 //   messages          what citizens wrote and what SAC answered (inbox payloads, outbox texts)
 //                     once their boleta is finished (or they made none): emptied after
 //                     `message_days`.

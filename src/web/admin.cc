@@ -29,7 +29,8 @@ constexpr Statement kCounts{
     "  (SELECT count(*) FROM classification_correction"
     "     WHERE proposed_by IS NOT NULL AND NOT proposed_as_case),"
     "  (SELECT count(*) FROM inbox WHERE state = 'quarantined'),"
-    "  (SELECT count(*) FROM email_quarantine WHERE reviewed_at IS NULL)"};
+    "  (SELECT count(*) FROM email_quarantine WHERE reviewed_at IS NULL),"
+    "  (SELECT count(*) FROM outbox WHERE state = 'unknown')"};
 
 constexpr std::size_t kMissesShown = 60;
 
@@ -64,7 +65,9 @@ HttpResponse StaffWeb::AdminHome(Tx& tx, const HttpRequest& request, const Staff
               "escribe a los ciudadanos.</li><li><a href=\"/admin/cuarentena\">Cuarentena</a> — ")
       .Number(counts.at(0).Int(3))
       .Markup(" mensajes que SAC no pudo procesar y ").Number(counts.at(0).Int(4))
-      .Markup(" correos que no pudo leer.</li></ul>");
+      .Markup(" correos que no pudo leer.</li><li><a href=\"/admin/envios\">Envíos</a> — ")
+      .Number(counts.at(0).Int(5))
+      .Markup(" respuestas sin confirmar y las fallidas: reenviar o dar por enviada.</li></ul>");
   return Document(200, "Administración", content, &session);
 }
 

@@ -4,7 +4,6 @@
 // put one or all back in the queue. Below them, the mail SAC could not read at all (over the MIME
 // limits, or not a mail: email_quarantine, channels/email), kept as it came until a person has
 // looked at it and marks it reviewed.
-#include <charconv>
 #include <optional>
 
 #include "intake/inbox_writer.h"
@@ -36,16 +35,6 @@ constexpr Statement kUnreadMail{
 constexpr Statement kMailReviewed{
     "admin.mail_reviewed",
     "UPDATE email_quarantine SET reviewed_at = $2 WHERE id = $1 AND reviewed_at IS NULL"};
-
-// "?<name>=<positive id>" → the id; nullopt for anything else.
-std::optional<std::int64_t> IdParameter(std::string_view query, std::string_view name) {
-  if (!query.starts_with(name) || query.substr(name.size(), 1) != "=") return std::nullopt;
-  const std::string_view text = query.substr(name.size() + 1);
-  std::int64_t id = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
 
 std::string SizeText(std::int64_t bytes) {
   if (bytes < 1024) return std::to_string(bytes) + " B";
@@ -126,7 +115,7 @@ HttpResponse StaffWeb::Quarantine(Tx& tx, const HttpRequest& request, const Staf
 
 HttpResponse StaffWeb::MailReviewed(Tx& tx, const HttpRequest& request,
                                     const StaffSession& session) {
-  const auto id = IdParameter(request.query, "correo");
+  const auto id = IdInQuery(request.query, "correo");
   if (!id) return Message(400, "Solicitud inválida", "No existe ese correo.", &session);
   if (tx.Exec(kMailReviewed, {*id, clock_.Now()}).affected() == 0) {
     return Message(404, "No encontrado", "Ese correo no existe o ya estaba revisado.", &session);
@@ -138,7 +127,7 @@ HttpResponse StaffWeb::MailReviewed(Tx& tx, const HttpRequest& request,
 HttpResponse StaffWeb::RetryQuarantined(Tx& tx, const HttpRequest& request,
                                         const StaffSession& session) {
   // No query: all of them.
-  const std::optional<std::int64_t> one = IdParameter(request.query, "mensaje");
+  const std::optional<std::int64_t> one = IdInQuery(request.query, "mensaje");
   if (!one && !request.query.empty()) {
     return Message(400, "Solicitud inválida", "No existe ese mensaje.", &session);
   }

@@ -1,6 +1,7 @@
 #include "web/staff_page.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -186,6 +187,15 @@ Html CsrfField(const StaffSession& session) {
   Html field;
   field.Markup("<input type=\"hidden\" name=\"csrf\"").Attr("value", session.csrf_token).Markup(">");
   return field;
+}
+
+std::optional<std::int64_t> IdInQuery(std::string_view query, std::string_view name) {
+  if (!query.starts_with(name) || query.substr(name.size(), 1) != "=") return std::nullopt;
+  const std::string_view text = query.substr(name.size() + 1);
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 }  // namespace sac::web

@@ -2,8 +2,10 @@
 // and the sign-out button), the security headers, redirects, short messages, and form fields.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -64,6 +66,10 @@ HttpResponse Message(int status, std::string_view title, std::string_view text,
 inline constexpr std::size_t kMaxMultipartParts = 40;
 Form FormOf(const HttpRequest& request);
 std::string Field(const Form& form, std::string_view name);
+
+// The id in a query of exactly "<name>=<positive integer>" (the action URLs of row buttons);
+// nullopt for anything else.
+std::optional<std::int64_t> IdInQuery(std::string_view query, std::string_view name);
 
 // <input type="hidden" name="csrf" value="..."> for the session's forms.
 Html CsrfField(const StaffSession& session);

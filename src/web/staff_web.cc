@@ -116,6 +116,9 @@ const std::vector<StaffPage>& StaffPages() {
       {"GET", "/admin/cuarentena", {"administrador"}},
       {"POST", "/admin/cuarentena/reintentar", {"administrador"}},
       {"POST", "/admin/cuarentena/revisado", {"administrador"}},
+      {"GET", "/admin/envios", {"administrador"}},
+      {"POST", "/admin/envios/reenviar", {"administrador"}},
+      {"POST", "/admin/envios/enviada", {"administrador"}},
       {"GET", "/reunion", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/exportar/{archivo}", {"administrador", "atencion_ciudadana", "director"}},
       {"GET", "/captura", {"administrador", "atencion_ciudadana"}},
@@ -226,7 +229,10 @@ void StaffWeb::AddRoutes(http::Router& router) {
       {"GET", "/admin/plantillas", &StaffWeb::AdminTemplates},
       {"GET", "/admin/cuarentena", &StaffWeb::Quarantine},
       {"POST", "/admin/cuarentena/reintentar", &StaffWeb::RetryQuarantined},
-      {"POST", "/admin/cuarentena/revisado", &StaffWeb::MailReviewed}};
+      {"POST", "/admin/cuarentena/revisado", &StaffWeb::MailReviewed},
+      {"GET", "/admin/envios", &StaffWeb::Sends},
+      {"POST", "/admin/envios/reenviar", &StaffWeb::SendAgain},
+      {"POST", "/admin/envios/enviada", &StaffWeb::RecordSent}};
   for (const auto& [method, path, page] : admin_pages) {
     router.Add({method, path, "staff_admin", std::string_view(method) == "GET" ? http::kNoBody : kFormBytes,
                 [this, path = std::string(path), page = page](const HttpRequest& r) {

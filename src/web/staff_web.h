@@ -146,6 +146,10 @@ class StaffWeb {
   HttpResponse RetryQuarantined(storage::Tx& tx, const HttpRequest& request,
                                 const StaffSession& session);
   HttpResponse MailReviewed(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  // Replies SAC could not settle by itself (admin_sends.cc).
+  HttpResponse Sends(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse SendAgain(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
+  HttpResponse RecordSent(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
 
   // Exports (exports.cc): a month as CSV/XLSX for staff; open data (no personal data) for all.
   HttpResponse Export(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);

@@ -56,7 +56,7 @@ class ConversationTest : public ::testing::Test {
         classifiers_(std::move(*classify::ClassifierHolder::Load(sac::testing::SourceDir() / "rules"))),
         workflow_(sla_, clock_),
         handler_(clock_, *classifiers_, workflow_, local_, Config()),
-        dispatcher_(handler_),
+        dispatcher_(handler_, clock_),
         pipeline_(database_, dispatcher_, QueueSettings{1, 1000ms, 5, 1000ms, 60000ms}, clock_,
                   metrics_) {
     db_.SeedDependencias();

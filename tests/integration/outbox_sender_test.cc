@@ -102,9 +102,17 @@ class OutboxSenderTest : public ::testing::Test {
   }
 
   void Apply(DeliveryState state, const char* id = kProviderId) {
-    ASSERT_TRUE(database_.Transact([&](storage::Tx& tx) {
-      return ApplyDeliveryUpdate(tx, {"whatsapp", id, state, 1773340000, "", "", "", 0});
-    }));
+    ApplyNews({"whatsapp", id, state, 1773340000, "", "", "", 0});
+  }
+
+  void ApplyNews(const DeliveryUpdate& update) {
+    ASSERT_TRUE(database_.Transact(
+        [&](storage::Tx& tx) { return ApplyDeliveryUpdate(tx, update, clock_.Now()); }));
+  }
+
+  // News naming the citizen, as WhatsApp's statuses do (`recipient_id`), at an unknown time.
+  void ApplyNewsFor(DeliveryState state, const char* id = kProviderId) {
+    ApplyNews({"whatsapp", id, state, 0, "", "", "5216691234501", 0});
   }
 
   std::string Row(const char* columns) {
@@ -213,10 +221,8 @@ TEST_F(OutboxSenderTest, AFailureAfterDeliveryIsRecordedWithItsError) {
   Enqueue();
   RunOnce();
   Apply(DeliveryState::kDelivered);
-  ASSERT_TRUE(database_.Transact([&](storage::Tx& tx) {
-    return ApplyDeliveryUpdate(tx, {"whatsapp", kProviderId, DeliveryState::kFailed, 1773340001,
-                                    "131047", "Re-engagement message", "", 0});
-  }));
+  ApplyNews({"whatsapp", kProviderId, DeliveryState::kFailed, 1773340001, "131047",
+             "Re-engagement message", "", 0});
   EXPECT_EQ(Row("delivery_status"), "failed");
   EXPECT_EQ(Row("delivery_error"), "131047 Re-engagement message");
 }
@@ -229,6 +235,89 @@ TEST_F(OutboxSenderTest, ARepeatedDeliveryEventIsRecordedOnce) {
   EXPECT_EQ(db_.Count("SELECT count(*) FROM delivery_event"), 1);
 }
 
+// --- A send whose answer never came -------------------------------------------------------------
+
+// The provider takes the message but answers only after the sender stopped waiting: the outcome is
+// unknown, and sending again could make the citizen read it twice.
+class UnknownSendTest : public OutboxSenderTest {
+ protected:
+  UnknownSendTest() : impatient_(ShortTimeout(), http_),
+                      impatient_sender_(database_, {{"whatsapp", &impatient_}}, Settings(), clock_,
+                                        metrics_) {}
+
+  WhatsAppConfig ShortTimeout() {
+    WhatsAppConfig config = Config();
+    config.send_timeout = 300ms;
+    return config;
+  }
+
+  // Sends the enqueued reply; the provider accepts it (kProviderId) but answers too late.
+  void SendAndLoseTheAnswer() {
+    graph_.ScriptLate(HttpResponse::Json(200, testing::ReadTestdata(
+                                                  "whatsapp", "outbound_send_response_ok.json")),
+                      900ms);
+    auto found = impatient_sender_.RunOnce();
+    ASSERT_TRUE(found && *found);
+  }
+
+  channels::whatsapp::WhatsAppChannel impatient_;
+  OutboxSender impatient_sender_;
+};
+
+TEST_F(UnknownSendTest, IsHeldAsUnknownAndNeverSentAgainByItself) {
+  Enqueue();
+  SendAndLoseTheAnswer();
+  EXPECT_EQ(Row("state || ':' || attempts"), "unknown:1");
+  EXPECT_THAT(Row("last_error"), HasSubstr("unknown"));
+  clock_.Advance(1h);
+  EXPECT_FALSE(RunOnce()) << "neither retried nor leased";
+  clock_.Advance(24h);
+  EXPECT_FALSE(RunOnce());
+  EXPECT_EQ(graph_.Requests().size(), 1u);
+  EXPECT_EQ(Row("provider_message_id IS NULL"), "t");
+}
+
+TEST_F(UnknownSendTest, NewsAboutTheCitizenSettlesItAsSent) {
+  Enqueue();
+  SendAndLoseTheAnswer();
+  ApplyNewsFor(DeliveryState::kDelivered);
+  EXPECT_EQ(Row("state || ':' || coalesce(delivery_status, '-')"), "sent:delivered");
+  EXPECT_EQ(Row("provider_message_id"), kProviderId);
+  EXPECT_EQ(Row("last_error IS NULL AND sent_at IS NOT NULL"), "t");
+  ApplyNewsFor(DeliveryState::kRead);
+  EXPECT_EQ(Row("delivery_status"), "read") << "later news finds it by id";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM delivery_event WHERE recipient <> ''"), 0)
+      << "who the news was for is kept only while it matches nothing";
+}
+
+TEST_F(UnknownSendTest, NewsThatCameBeforeTheSenderGaveUpSettlesItAtOnce) {
+  ApplyNewsFor(DeliveryState::kSent);  // the provider's news was faster than its answer
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM delivery_event WHERE recipient <> ''"), 1);
+  Enqueue();
+  SendAndLoseTheAnswer();
+  EXPECT_EQ(Row("state || ':' || coalesce(delivery_status, '-')"), "sent:sent");
+  EXPECT_EQ(Row("provider_message_id"), kProviderId);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM delivery_event WHERE recipient <> ''"), 0);
+}
+
+TEST_F(UnknownSendTest, NewsThatCouldBeAnotherRepliesIsLeftToStaff) {
+  Enqueue("Primera respuesta.", "respuesta_staff");
+  SendAndLoseTheAnswer();
+  Enqueue("Segunda respuesta.", "pregunta_staff");
+  SendAndLoseTheAnswer();
+  ApplyNewsFor(DeliveryState::kDelivered);
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(state, ',' ORDER BY id) FROM outbox"), "unknown,unknown")
+      << "two sends to the same citizen are unknown: the news could be either";
+  // News dated an hour before a reply existed is not about it.
+  db_.Execute("DELETE FROM outbox WHERE id = (SELECT max(id) FROM outbox)");
+  const auto an_hour_ago = std::chrono::duration_cast<std::chrono::seconds>(
+      (std::chrono::system_clock::now() - 1h).time_since_epoch());
+  ApplyNews({"whatsapp", "wamid.otro", DeliveryState::kDelivered, an_hour_ago.count(), "", "",
+             "5216691234501", 0});
+  EXPECT_EQ(Row("state"), "unknown");
+  ApplyNewsFor(DeliveryState::kRead);
+  EXPECT_EQ(Row("state || ':' || delivery_status"), "sent:read") << "now it is the only one";
+}
 
 // --- The 24-hour window -------------------------------------------------------------------------
 

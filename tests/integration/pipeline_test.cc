@@ -64,7 +64,7 @@ class PipelineTest : public ::testing::Test {
         classifiers_(std::move(*classify::ClassifierHolder::Load(testing::SourceDir() / "rules"))),
         workflow_(sla_, clock_),
         handler_(clock_, *classifiers_, workflow_, local_),
-        dispatcher_(handler_),
+        dispatcher_(handler_, clock_),
         poison_aware_(dispatcher_),
         pipeline_(database_, poison_aware_, Settings(), clock_, metrics_) {}
 

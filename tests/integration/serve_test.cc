@@ -335,6 +335,7 @@ TEST_F(ServeTest, HealthReadinessAndMetrics) {
   EXPECT_THAT(metrics.body, HasSubstr("sac_http_request_duration_seconds_bucket"));
   EXPECT_THAT(metrics.body, HasSubstr("sac_inbox_depth{state=\"pending\"} 0"));
   EXPECT_THAT(metrics.body, HasSubstr("sac_outbox_depth{state=\"pending\"} 0"));
+  EXPECT_THAT(metrics.body, HasSubstr("sac_outbox_depth{state=\"unknown\"} 0"));
   EXPECT_THAT(metrics.body, HasSubstr("sac_outbound_sends_total{channel=\"whatsapp\",outcome=\"sent\"} 1"));
   EXPECT_THAT(metrics.body, HasSubstr("sac_database_up 1"));
 }

@@ -232,6 +232,37 @@ TEST_F(StaffAdminTest, QuarantinedMessagesAreShownWithoutTheirContentAndPutBack)
   EXPECT_THAT(Get("/admin/cuarentena", admin_).body, HasSubstr("Ninguno."));
 }
 
+TEST_F(StaffAdminTest, RepliesSacCouldNotSettleAreSentAgainOrRecordedAsSentByStaff) {
+  db_.Execute("INSERT INTO outbox (channel, recipient, purpose, body, state, attempts, last_error)"
+              " VALUES ('whatsapp', '5216691234501', 'acuse_boleta', 'texto privado', 'unknown', 1,"
+              "         'no answer in time; the outcome is unknown'),"
+              "        ('telegram', '777000111', 'encuesta', 'texto privado', 'failed', 1,"
+              "         'telegram answered 400 (chat not found)'),"
+              "        ('whatsapp', '', 'aviso_atender', '', 'unknown', 1, 'sin respuesta'),"
+              "        ('whatsapp', '5216691234502', 'acuse_boleta', 'otro', 'sent', 1, NULL)");
+  EXPECT_THAT(Get("/admin", admin_).body, HasSubstr("2 respuestas sin confirmar"));
+  const auto page = Get("/admin/envios", admin_);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, AllOf(HasSubstr("sin confirmar"), HasSubstr("fallida"),
+                               HasSubstr("chat not found"), HasSubstr("datos cancelados")));
+  EXPECT_THAT(page.body, AllOf(Not(HasSubstr("texto privado")), Not(HasSubstr("6691234501")),
+                               Not(HasSubstr("777000111"))))
+      << "the text and the recipient are personal data";
+  EXPECT_THAT(page.body, Not(HasSubstr("?respuesta=4\""))) << "a sent reply is not listed";
+  EXPECT_THAT(page.body, Not(HasSubstr("reenviar?respuesta=3"))) << "its recipient was cancelled";
+  EXPECT_THAT(page.body, Not(HasSubstr("enviada?respuesta=2"))) << "a failed one was not sent";
+
+  EXPECT_EQ(AdminPost("/admin/envios/reenviar?respuesta=x", "").status, 400);
+  EXPECT_EQ(AdminPost("/admin/envios/reenviar?respuesta=3", "").status, 404);
+  EXPECT_EQ(AdminPost("/admin/envios/enviada?respuesta=2", "").status, 404);
+  EXPECT_EQ(AdminPost("/admin/envios/reenviar?respuesta=4", "").status, 404);
+  ASSERT_EQ(AdminPost("/admin/envios/enviada?respuesta=1", "").status, 303);
+  ASSERT_EQ(AdminPost("/admin/envios/reenviar?respuesta=2", "").status, 303);
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(state || ':' || attempts, ',' ORDER BY id) FROM outbox"),
+            "sent:1,pending:0,unknown:1,sent:1");
+  EXPECT_EQ(db_.Scalar("SELECT sent_at IS NOT NULL FROM outbox WHERE id = 1"), "t");
+}
+
 TEST_F(StaffAdminTest, MailSacCouldNotReadIsListedWithoutItsContentUntilMarkedReviewed) {
   db_.Execute("INSERT INTO email_quarantine (source, reason, size_bytes, body) VALUES"
               " ('webhook:postmark', 'over the MIME limits: more than 100 parts', 3145728,"

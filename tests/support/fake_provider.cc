@@ -1,5 +1,7 @@
 #include "tests/support/fake_provider.h"
 
+#include <thread>
+
 #include <stdexcept>
 
 namespace sac::testing {
@@ -35,21 +37,26 @@ FakeProvider::~FakeProvider() { server_->Stop(); }
 
 std::string FakeProvider::BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
-void FakeProvider::Script(HttpResponse response) {
+void FakeProvider::Script(HttpResponse response) { ScriptLate(std::move(response), {}); }
+
+void FakeProvider::ScriptLate(HttpResponse response, std::chrono::milliseconds delay) {
   std::lock_guard lock(mutex_);
-  script_.push_back(std::move(response));
+  script_.push_back({std::move(response), delay});
 }
 
 HttpResponse FakeProvider::Answer(const HttpRequest& request, const HttpResponse& default_response) {
-  std::lock_guard lock(mutex_);
-  requests_.push_back(request);
-  arrived_.notify_all();
-  if (script_.empty()) {
-    return default_response;
+  Scripted next{default_response, {}};
+  {
+    std::lock_guard lock(mutex_);
+    requests_.push_back(request);
+    arrived_.notify_all();
+    if (!script_.empty()) {
+      next = std::move(script_.front());
+      script_.pop_front();
+    }
   }
-  HttpResponse response = std::move(script_.front());
-  script_.pop_front();
-  return response;
+  if (next.delay.count() > 0) std::this_thread::sleep_for(next.delay);
+  return next.response;
 }
 
 std::vector<HttpRequest> FakeProvider::Requests() const {

@@ -36,6 +36,9 @@ class FakeProvider {
 
   std::string BaseUrl() const;  // http://127.0.0.1:<port>
   void Script(HttpResponse response);  // answered once, in order, before the default
+  // Like Script, but the answer leaves only `delay` after the request arrived: a provider that
+  // accepted a message and answers after the sender stopped waiting.
+  void ScriptLate(HttpResponse response, std::chrono::milliseconds delay);
 
   std::vector<HttpRequest> Requests() const;
   // Waits until at least `count` requests arrived; returns them (fewer on timeout).
@@ -48,7 +51,11 @@ class FakeProvider {
 
   mutable std::mutex mutex_;
   mutable std::condition_variable arrived_;
-  std::deque<HttpResponse> script_;
+  struct Scripted {
+    HttpResponse response;
+    std::chrono::milliseconds delay{0};
+  };
+  std::deque<Scripted> script_;
   std::vector<HttpRequest> requests_;
   http::Router router_;
   std::unique_ptr<http::HttpServer> server_;
