@@ -252,27 +252,59 @@ Result<ParsedWebhook> ReadMembership(Element update, Element member, std::string
 
 }  // namespace
 
+namespace {
+
+Result<ParsedWebhook> ReadUpdate(Element root, std::string_view bot_id) {
+  if (auto message = json::Field(root, "message")) {
+    return ReadMessage(*message, bot_id, false);
+  }
+  if (auto edited = json::Field(root, "edited_message")) {
+    return ReadMessage(*edited, bot_id, true);
+  }
+  if (auto callback = json::Field(root, "callback_query")) {
+    return ReadCallback(*callback, bot_id);
+  }
+  if (auto member = json::Field(root, "my_chat_member")) {
+    return ReadMembership(root, *member, bot_id);
+  }
+  return ParsedWebhook{};  // channel posts, inline queries, polls...: not citizen petitions
+}
+
+// The update's type: its one field besides update_id ("inline_query", "channel_post", ...).
+std::string UpdateType(Element root) {
+  simdjson::dom::object object;
+  if (root.get_object().get(object) != simdjson::SUCCESS) return "?";
+  for (const auto field : object) {
+    const std::string_view key = field.key;
+    if (key == "update_id") continue;
+    // Telegram's own names: lower case and underscores; anything else is not echoed back.
+    if (key.size() <= 40 && key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == key.npos) {
+      return std::string(key);
+    }
+    return "?";
+  }
+  return "?";
+}
+
+}  // namespace
+
 Result<ParsedWebhook> ParseUpdate(std::string_view body, std::string_view bot_id) {
   auto root = json::Parse(body);
   if (!root) {
     return root.error();
   }
-  if (!root->is_object() || !json::Integer(*root, "update_id")) {
+  const auto update_id = root->is_object() ? json::Integer(*root, "update_id") : std::nullopt;
+  if (!update_id) {
     return Malformed("no update_id");
   }
-  if (auto message = json::Field(*root, "message")) {
-    return ReadMessage(*message, bot_id, false);
+  auto parsed = ReadUpdate(*root, bot_id);
+  if (parsed && parsed->messages.empty() && parsed->updates.empty()) {
+    // Kept and marked ignored rather than forgotten: update types SAC does not act on show up.
+    parsed->unhandled.push_back({"update:" + std::to_string(*update_id),
+                                 "telegram update '" + UpdateType(*root) +
+                                     "' is not a private message from a person"});
   }
-  if (auto edited = json::Field(*root, "edited_message")) {
-    return ReadMessage(*edited, bot_id, true);
-  }
-  if (auto callback = json::Field(*root, "callback_query")) {
-    return ReadCallback(*callback, bot_id);
-  }
-  if (auto member = json::Field(*root, "my_chat_member")) {
-    return ReadMembership(*root, *member, bot_id);
-  }
-  return ParsedWebhook{};  // channel posts, inline queries, polls...: not citizen petitions
+  return parsed;
 }
 
 std::optional<std::string> ParseSentMessageId(std::string_view body) {

@@ -168,7 +168,21 @@ TEST(TelegramChannelTest, IgnoresWhatIsNotAPrivateChatWithAPerson) {
     auto parsed = ParseUpdate(body, "7012345678");
     ASSERT_TRUE(parsed) << parsed.error().message;
     EXPECT_TRUE(parsed->messages.empty());
+    ASSERT_EQ(parsed->unhandled.size(), 1u) << "kept, to be marked ignored with its reason";
+    EXPECT_EQ(parsed->unhandled[0].key, "update:1");
+    EXPECT_THAT(parsed->unhandled[0].reason, HasSubstr("is not a private message from a person"));
   }
+  auto odd = ParseUpdate(R"({"update_id":7,"Raro Campo\n":{}})", "7012345678");
+  ASSERT_TRUE(odd);
+  EXPECT_EQ(odd->unhandled.at(0).reason, "telegram update '?' is not a private message from a person")
+      << "a field name that is not Telegram's is not echoed into the inbox";
+  EXPECT_THAT(ParseUpdate(R"({"update_id":8,"inline_query":{"id":"1","query":"x"}})", "7012345678")
+                  ->unhandled.at(0).reason,
+              HasSubstr("'inline_query'"));
+  auto handled = ParseUpdate(testing::ReadTestdata("telegram", "update_text_luminaria_villa_verde.json"),
+                             "7012345678");
+  ASSERT_TRUE(handled);
+  EXPECT_TRUE(handled->unhandled.empty());
 }
 
 TEST(TelegramChannelTest, ReadsCommandsVoiceDocumentsAndOwnContacts) {

@@ -99,9 +99,18 @@ struct DeliveryUpdate {
   bool recipient_unreachable = false;
 };
 
+// Something a webhook carried that SAC does not act on (a Telegram inline query, a message in a
+// group): kept as an inbox row the pipeline marks ignored with `reason`, so it is seen, counted
+// and deduplicated like everything else, rather than acknowledged and forgotten.
+struct UnhandledUpdate {
+  std::string key;     // the provider's id for it: the dedupe key
+  std::string reason;  // what it was and why nothing is done; no personal data
+};
+
 struct ParsedWebhook {
   std::vector<InboundMessage> messages;
   std::vector<DeliveryUpdate> updates;
+  std::vector<UnhandledUpdate> unhandled;
 };
 
 }  // namespace sac

@@ -6,7 +6,7 @@
 
 namespace sac {
 
-enum class InboxKind { kMessage, kDelivery };
+enum class InboxKind { kMessage, kDelivery, kUnhandled };
 
 struct InboxItem {
   std::int64_t id = 0;

@@ -131,10 +131,8 @@ std::string EncodeUpdate(const DeliveryUpdate& u) {
   bj::object object;
   object["channel"] = u.channel;
   object["provider_message_id"] = u.provider_message_id;
-  if (u.watermark != 0) {
-    object["recipient_id"] = u.recipient_id;
-    object["watermark"] = u.watermark;
-  }
+  if (!u.recipient_id.empty()) object["recipient_id"] = u.recipient_id;
+  if (u.watermark != 0) object["watermark"] = u.watermark;
   object["state"] = DeliveryStateName(u.state);
   object["at"] = u.at;
   object["error_code"] = u.error_code;
@@ -165,6 +163,15 @@ Result<DeliveryUpdate> DecodeUpdate(std::string_view json) {
   const bj::value* unreachable = o.if_contains("recipient_unreachable");
   u.recipient_unreachable = unreachable != nullptr && unreachable->is_bool() && unreachable->get_bool();
   return u;
+}
+
+std::string EncodeUnhandled(const UnhandledUpdate& update) {
+  return bj::serialize(bj::object{{"reason", update.reason}});
+}
+
+std::string DecodeUnhandledReason(std::string_view json) {
+  auto parsed = ParseObject(json);
+  return parsed ? GetString(*parsed, "reason") : std::string();
 }
 
 }  // namespace sac::intake

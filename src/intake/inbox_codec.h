@@ -16,4 +16,8 @@ Result<InboundMessage> DecodeMessage(std::string_view json);
 std::string EncodeUpdate(const DeliveryUpdate& update);
 Result<DeliveryUpdate> DecodeUpdate(std::string_view json);
 
+std::string EncodeUnhandled(const UnhandledUpdate& update);
+// The reason kept with an unhandled update (empty when the payload is not one).
+std::string DecodeUnhandledReason(std::string_view json);
+
 }  // namespace sac::intake

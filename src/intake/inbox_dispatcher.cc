@@ -6,6 +6,9 @@
 namespace sac::intake {
 
 Result<ProcessOutcome> InboxDispatcher::Process(storage::Tx& tx, const InboxItem& item) {
+  if (item.kind == InboxKind::kUnhandled) {
+    return ProcessOutcome::Ignored(DecodeUnhandledReason(item.payload));
+  }
   if (item.kind == InboxKind::kDelivery) {
     auto update = DecodeUpdate(item.payload);
     if (!update) {

@@ -1,5 +1,5 @@
 // Routes a claimed inbox row to the module that knows what it means: citizen messages to the
-// conversation, delivery news to the outbox.
+// conversation, delivery news to the outbox; what SAC does not act on is ignored with its reason.
 #pragma once
 
 #include "conversation/inbound_handler.h"

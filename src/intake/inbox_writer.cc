@@ -110,13 +110,17 @@ namespace {
 
 std::vector<PendingRow> RowsOf(const ParsedWebhook& parsed) {
   std::vector<PendingRow> rows;
-  rows.reserve(parsed.messages.size() + parsed.updates.size());
+  rows.reserve(parsed.messages.size() + parsed.updates.size() + parsed.unhandled.size());
   for (const InboundMessage& message : parsed.messages) {
     rows.push_back({message.external_id, "message", message.sender_id, EncodeMessage(message)});
   }
   for (const DeliveryUpdate& update : parsed.updates) {
-    // A watermark names the citizen it is about (migrations/0024); a message id does not.
+    // News names the citizen it is about when the provider says (Messenger's watermarks,
+    // WhatsApp's and Twilio's statuses), so an ARCO request finds it (migrations/0024).
     rows.push_back({UpdateKey(update), "delivery", update.recipient_id, EncodeUpdate(update)});
+  }
+  for (const UnhandledUpdate& update : parsed.unhandled) {
+    rows.push_back({update.key, "unhandled", "", EncodeUnhandled(update)});
   }
   return rows;
 }

@@ -77,7 +77,10 @@ Result<bool> Pipeline::RunOnce() {
     InboxItem item;
     item.id = row.Int(0);
     item.channel = row.Text(1);
-    item.kind = row.Text(2) == "delivery" ? InboxKind::kDelivery : InboxKind::kMessage;
+    const std::string kind = row.Text(2);
+    item.kind = kind == "delivery"    ? InboxKind::kDelivery
+                : kind == "unhandled" ? InboxKind::kUnhandled
+                                      : InboxKind::kMessage;
     item.attempts = static_cast<int>(row.Int(3));
     item.payload = row.Text(4);
     return item;

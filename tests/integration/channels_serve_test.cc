@@ -231,6 +231,28 @@ TEST_F(ChannelsServeTest, TelegramUpdatesHaveTheOutcomesTheirReadmeDescribes) {
             2);
 }
 
+// An update SAC does not act on is acknowledged and kept, marked ignored with what it was: new
+// kinds of update show up in the inbox instead of vanishing, and a redelivery adds nothing.
+TEST_F(ChannelsServeTest, TelegramUpdatesSacDoesNotActOnAreKeptAsIgnoredWithTheirReason) {
+  const std::vector<std::pair<std::string, std::string>> headers = {
+      {"Content-Type", "application/json"}, {"X-Telegram-Bot-Api-Secret-Token", kTelegramSecret}};
+  const std::string inline_query =
+      R"({"update_id":900001,"inline_query":{"id":"77","from":{"id":9,"first_name":"A"},"query":"x"}})";
+  const std::string group_message =
+      R"({"update_id":900002,"message":{"message_id":5,"chat":{"id":-100,"type":"group"},"text":"hola"}})";
+  EXPECT_EQ(Post("/webhooks/telegram", inline_query, headers).status, 200);
+  EXPECT_EQ(Post("/webhooks/telegram", group_message, headers).status, 200);
+  EXPECT_EQ(Post("/webhooks/telegram", inline_query, headers).status, 200) << "a redelivery";
+  WaitUntilQuiet();
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(dedupe_key || ' ' || kind || ' ' || state || ' ' || outcome,"
+                       " ',' ORDER BY id) FROM inbox"),
+            "update:900001 unhandled ignored telegram update 'inline_query' is not a private "
+            "message from a person,update:900002 unhandled ignored telegram update 'message' is "
+            "not a private message from a person");
+  EXPECT_EQ(Rows("webhook_request"), 2);
+  EXPECT_EQ(Rows("boleta") + Rows("outbox") + Rows("citizen"), 0);
+}
+
 TEST_F(ChannelsServeTest, TelegramPhotosAreDownloadedAfterTheAckAndStoredByContent) {
   EXPECT_EQ(PostTelegram("update_photo_caption.json").status, 200);
   WaitUntilQuiet();

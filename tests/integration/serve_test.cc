@@ -180,6 +180,44 @@ TEST_F(ServeTest, EveryFixtureHasTheOutcomeItsReadmeDescribes) {
   EXPECT_EQ(Rows("delivery_event"), 3);
 }
 
+// The acknowledgement of a boleta reaches WhatsApp, whose answer comes after SAC stopped waiting:
+// held as unknown, not sent again; WhatsApp's status webhook naming the citizen settles it.
+TEST_F(ServeTest, AnAcknowledgementWhoseAnswerWasLostIsSettledByWhatsAppsStatusNotSentAgain) {
+  app_->Stop();
+  Config config = MakeConfig(db_.url());
+  config.channels.whatsapp.send_timeout = 300ms;
+  StartApp(config);
+  graph_.ScriptLate(HttpResponse::Json(200, testing::ReadTestdata("whatsapp",
+                                                                  "outbound_send_response_ok.json")),
+                    1s);
+  ASSERT_EQ(PostFixture("text_fuga_agua_colonia_juarez.json").status, 200);
+  for (int i = 0; i < 500 && Rows("outbox WHERE state = 'unknown'") == 0; ++i) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_EQ(Rows("outbox WHERE state = 'unknown'"), 1);
+
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  const std::string status =
+      R"({"object":"whatsapp_business_account","entry":[{"id":"102938475610293","changes":[{)"
+      R"("value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"526691000000",)"
+      R"("phone_number_id":"110220330440550"},"statuses":[{"id":"wamid.RESPUESTA-PERDIDA",)"
+      R"("status":"delivered","timestamp":")" + std::to_string(now.count()) +
+      R"(","recipient_id":"5216691234501"}]},"field":"messages"}]}]})";
+  ASSERT_EQ(Post(status, "sha256=" + crypto::HmacSha256Hex(kSecret, status)).status, 200);
+  for (int i = 0; i < 500 && Rows("outbox WHERE state = 'unknown'") > 0; ++i) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(db_.Scalar("SELECT state || ' ' || provider_message_id || ' ' || delivery_status"
+                       " FROM outbox"),
+            "sent wamid.RESPUESTA-PERDIDA delivered");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event WHERE kind = 'respuesta_enviada'"
+                      " AND detail->>'conciliada' = 'true'"),
+            1);
+  std::this_thread::sleep_for(500ms);  // a sender that re-sent would have done so by now
+  EXPECT_EQ(graph_.Requests().size(), 1u) << "the reply went out once";
+}
+
 TEST_F(ServeTest, BadSignaturesAreRejectedAndWriteNothing) {
   const std::string body = testing::ReadTestdata("whatsapp", "text_fuga_agua_colonia_juarez.json");
   EXPECT_EQ(Post(body, std::nullopt).status, 401);
