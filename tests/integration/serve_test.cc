@@ -4,6 +4,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include <atomic>
 #include <thread>
@@ -402,6 +403,64 @@ TEST_F(ServeTest, WithoutTheDatabaseWebhooksGet503NeverA200) {
   EXPECT_TRUE(response.headers.Get("Retry-After"));
   EXPECT_EQ(Get("/readyz").status, 503);
   EXPECT_EQ(Get("/healthz").status, 200);
+}
+
+// Every connection of the pool is stuck behind a lock (a long migration, a runaway report): each
+// webhook meanwhile is answered 503 within the pool's acquire timeout or the statement timeout —
+// never a 200, never a wait without end — and the same webhooks sent again afterwards are stored
+// once each.
+TEST_F(ServeTest, WhenEveryConnectionIsBusyWebhooksGet503FastAndNothingIsLost) {
+  app_->Stop();
+  Config config = MakeConfig(db_.url());
+  config.database.pool_size = 3;
+  config.database.acquire_timeout = 300ms;
+  config.database.statement_timeout = 1500ms;
+  StartApp(config);
+  std::vector<std::string> bodies;
+  for (int i = 0; i < 12; ++i) {
+    bodies.push_back(testing::WhatsAppTextWebhook("wamid.POOL" + std::to_string(i), "5216691234501",
+                                                  "Hay un bache en la calle Río Presidio"));
+  }
+  const auto send_all = [&] {
+    std::vector<std::pair<int, std::chrono::milliseconds>> answers(bodies.size());
+    std::vector<std::thread> senders;
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+      senders.emplace_back([&, i] {
+        http::CurlHttpClient client;
+        ClientRequest request;
+        request.url = base_ + "/webhooks/whatsapp";
+        request.headers = {{"Content-Type", "application/json"},
+                           {"X-Hub-Signature-256", "sha256=" + crypto::HmacSha256Hex(kSecret, bodies[i])}};
+        request.body = bodies[i];
+        request.timeout = 20s;
+        const auto started = std::chrono::steady_clock::now();
+        auto response = client.Execute(request);
+        answers[i] = {response ? response->status : 0,
+                      std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - started)};
+      });
+    }
+    for (std::thread& sender : senders) sender.join();
+    return answers;
+  };
+
+  {
+    pqxx::connection blocker(db_.url());
+    pqxx::work held(blocker);
+    held.exec("LOCK TABLE inbox, webhook_request, outbox IN ACCESS EXCLUSIVE MODE");
+    const auto started = std::chrono::steady_clock::now();
+    for (const auto& [status, took] : send_all()) {
+      EXPECT_EQ(status, 503);
+      EXPECT_LT(took, 3500ms) << "acquire 0.3 s or statement 1.5 s (+1 s client deadline), not more";
+    }
+    const ClientResponse metrics = Get("/metrics");
+    EXPECT_THAT(metrics.body, HasSubstr("sac_database_up 0")) << "the scrape itself gets no connection";
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 8s);
+    held.abort();
+  }
+  for (const auto& [status, took] : send_all()) EXPECT_EQ(status, 200) << took.count() << " ms";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE dedupe_key LIKE 'wamid.POOL%'"), 12);
+  WaitUntilQuiet();
 }
 
 }  // namespace
