@@ -67,6 +67,7 @@ http::ServerSettings ServerSettingsFrom(const HttpConfig& config) {
 web::SessionSettings SessionSettingsFrom(const HttpConfig& config) {
   web::SessionSettings settings;
   settings.secure_cookie = config.public_base_url.rfind("https://", 0) == 0;
+  settings.trusted_proxies = config.trusted_proxies;
   return settings;
 }
 

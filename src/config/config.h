@@ -34,6 +34,9 @@ struct HttpConfig {
   // How providers reach us from the Internet, e.g. https://atencion.mazatlan.gob.mx (behind the
   // reverse proxy). Twilio signs the public URL it called; replies name their status callback.
   std::string public_base_url;  // SAC_PUBLIC_BASE_URL overrides
+  // Peers whose X-Forwarded-For is believed (the reverse proxy): who is signing in is counted
+  // by the address they name (http/client_address.h).
+  std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
 };
 
 struct DatabaseConfig {

@@ -158,6 +158,7 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   http.DurationCount("idle_timeout_seconds", config.http.idle_timeout, 1, 3600);
   http.DurationCount("shutdown_grace_seconds", config.http.shutdown_grace, 0, 3600);
   http.String("public_base_url", config.http.public_base_url);
+  http.StringList("trusted_proxies", config.http.trusted_proxies);
   http.RejectUnknownKeys();
 
   TableReader database = top.Table("database");

@@ -30,6 +30,7 @@ struct HttpRequest {
   std::string query;   // raw query string without '?', still percent-encoded
   Headers headers;
   std::string body;    // exact bytes as received: signatures are computed over them
+  std::string remote_address;  // the connection's peer ("127.0.0.1"); see http/client_address.h
   // Segments captured by the route's pattern: "/api/v1/boletas/{folio}" → {"folio", "2026-000001"}.
   std::map<std::string, std::string, std::less<>> path_params;
 };

@@ -237,6 +237,9 @@ asio::awaitable<bool> HttpServer::Impl::Respond(beast::tcp_stream& stream, HttpR
 }
 
 asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
+  boost::system::error_code peer_error;
+  const auto peer = socket.remote_endpoint(peer_error);
+  const std::string remote_address = peer_error ? std::string() : peer.address().to_string();
   beast::tcp_stream stream(std::move(socket));
   auto state = std::make_shared<SessionState>();
   state->executor = stream.get_executor();
@@ -333,6 +336,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(tcp::socket socket) {
     const bool keep_alive = parser.keep_alive();
     HttpRequest request = ToPlainRequest(parser.release());
     request.path_params = lookup.params;
+    request.remote_address = remote_address;
     // (An if rather than ?: — GCC 12 mishandles the result of a co_await inside a conditional
     // expression and frees it twice.)
     HttpResponse response;

@@ -8,25 +8,31 @@ namespace {
 using storage::Statement;
 
 // $1 username, $2 now, $3 window (s): failures in the window and the latest one.
-constexpr Statement kRecent{
+constexpr Statement kRecentForUser{
     "login.recent_failures",
     "SELECT count(*), extract(epoch FROM max(at))::float8 FROM login_failure "
     "WHERE username = $1 AND at > $2::timestamptz - $3::float8 * interval '1 second'"};
+// The same for a source address.
+constexpr Statement kRecentFromSource{
+    "login.recent_failures_from_source",
+    "SELECT count(*), extract(epoch FROM max(at))::float8 FROM login_failure "
+    "WHERE source = $1 AND source <> '' AND at > $2::timestamptz - $3::float8 * interval '1 second'"};
 constexpr Statement kRecord{"login.record_failure",
-                            "INSERT INTO login_failure (username, at) VALUES ($1, $2)"};
+                            "INSERT INTO login_failure (username, source, at) VALUES ($1, $2, $3)"};
+// Failures older than the window count for nothing.
+constexpr Statement kForgetOld{
+    "login.forget_old_failures",
+    "DELETE FROM login_failure WHERE at < $1::timestamptz - $2::float8 * interval '1 second'"};
 constexpr Statement kClear{"login.clear", "DELETE FROM login_failure WHERE username = $1"};
 
-}  // namespace
-
-std::optional<std::chrono::seconds> LoginThrottle::WaitFor(storage::Tx& tx,
-                                                           std::string_view username,
-                                                           TimePoint now) {
-  const auto row = tx.Exec(kRecent, {username, now, static_cast<double>(kWindow.count())}).at(0);
+// The wait after `failures` in the window (the first `free` cost nothing), counted from the last.
+std::optional<std::chrono::seconds> Wait(const storage::Rows& rows, int free, TimePoint now) {
+  const auto row = rows.at(0);
   const std::int64_t failures = row.Int(0);
-  if (failures < kFreeFailures || row.IsNull(1)) return std::nullopt;
-  const auto over = std::min<std::int64_t>(failures - kFreeFailures + 1, 10);
-  const std::chrono::seconds wait =
-      std::min<std::chrono::seconds>(std::chrono::seconds(std::int64_t{1} << over), kMaxWait);
+  if (failures < free || row.IsNull(1)) return std::nullopt;
+  const auto over = std::min<std::int64_t>(failures - free + 1, 10);
+  const std::chrono::seconds wait = std::min<std::chrono::seconds>(
+      std::chrono::seconds(std::int64_t{1} << over), LoginThrottle::kMaxWait);
   const auto last = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
       std::chrono::duration<double>(row.Double(1))));
   const auto ready = last + wait;
@@ -34,8 +40,26 @@ std::optional<std::chrono::seconds> LoginThrottle::WaitFor(storage::Tx& tx,
   return std::chrono::ceil<std::chrono::seconds>(ready - now);
 }
 
-void LoginThrottle::RecordFailure(storage::Tx& tx, std::string_view username, TimePoint now) {
-  tx.Exec(kRecord, {username, now});
+}  // namespace
+
+std::optional<std::chrono::seconds> LoginThrottle::WaitFor(storage::Tx& tx,
+                                                           std::string_view username,
+                                                           std::string_view source,
+                                                           TimePoint now) {
+  const double window = static_cast<double>(kWindow.count());
+  auto wait = Wait(tx.Exec(kRecentForUser, {username, now, window}), kFreeFailures, now);
+  if (!source.empty()) {
+    const auto from_source =
+        Wait(tx.Exec(kRecentFromSource, {source, now, window}), kFreeFailuresPerSource, now);
+    if (from_source && (!wait || *from_source > *wait)) wait = from_source;
+  }
+  return wait;
+}
+
+void LoginThrottle::RecordFailure(storage::Tx& tx, std::string_view username,
+                                  std::string_view source, TimePoint now) {
+  tx.Exec(kForgetOld, {now, static_cast<double>(kWindow.count())});
+  tx.Exec(kRecord, {username, source, now});
 }
 
 void LoginThrottle::Clear(storage::Tx& tx, std::string_view username) {

@@ -1,7 +1,9 @@
-// Sign-in throttling per username: the first few wrong passwords cost nothing; after that each
-// try must wait twice as long as the last (2 s, 4 s, 8 s ... at most 15 minutes), counted over
-// the last hour. A right password clears the count. Guessing a password online becomes
-// hopeless while a person who mistyped is barely slowed.
+// Sign-in throttling, per username and per source address: the first few wrong passwords cost
+// nothing; after that each try must wait twice as long as the last (2 s, 4 s, 8 s ... at most 15
+// minutes), counted over the last hour. A right password clears its username's count. Guessing
+// one account's password online becomes hopeless while a person who mistyped is barely slowed;
+// the per-source count (more generous: an office may share one address) slows guesses spread
+// over many usernames.
 #pragma once
 
 #include <chrono>
@@ -16,13 +18,16 @@ namespace sac::web {
 class LoginThrottle {
  public:
   static constexpr int kFreeFailures = 5;
+  static constexpr int kFreeFailuresPerSource = 30;
   static constexpr std::chrono::seconds kWindow{3600};
   static constexpr std::chrono::seconds kMaxWait{900};
 
-  // How long this username must still wait before another try; nullopt when it may try now.
+  // How long a try for this username from this source must still wait; nullopt when it may try
+  // now. An empty source (unknown) is not counted.
   static std::optional<std::chrono::seconds> WaitFor(storage::Tx& tx, std::string_view username,
-                                                     TimePoint now);
-  static void RecordFailure(storage::Tx& tx, std::string_view username, TimePoint now);
+                                                     std::string_view source, TimePoint now);
+  static void RecordFailure(storage::Tx& tx, std::string_view username, std::string_view source,
+                            TimePoint now);
   static void Clear(storage::Tx& tx, std::string_view username);
 };
 

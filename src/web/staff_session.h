@@ -23,6 +23,7 @@ struct SessionSettings {
   std::chrono::seconds idle_timeout{30 * 60};
   std::chrono::seconds absolute_timeout{12 * 3600};
   bool secure_cookie = false;  // behind TLS (public_base_url is https): the cookie says Secure
+  std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For names the client
 };
 
 struct StaffUser {
@@ -57,6 +58,7 @@ class SessionStore {
   std::string CookieFor(std::string_view session_id) const;
   std::string ExpiredCookie() const;
   bool secure_cookie() const { return settings_.secure_cookie; }
+  const std::vector<std::string>& trusted_proxies() const { return settings_.trusted_proxies; }
 
  private:
   const Clock& clock_;

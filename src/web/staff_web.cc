@@ -6,6 +6,7 @@
 
 #include "crypto/digest.h"
 #include "crypto/password.h"
+#include "http/client_address.h"
 #include "http/limits.h"
 #include "http/query.h"
 #include "observability/log.h"
@@ -339,9 +340,10 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
     return LoginPage(400, username, "Escribe tu usuario y tu contraseña.", sessions_.secure_cookie());
   }
   const TimePoint now = clock_.Now();
+  const std::string source = http::ClientAddress(request, sessions_.trusted_proxies());
   std::optional<HttpResponse> answer;
   auto done = database_.Transact([&](Tx& tx) {
-    if (const auto wait = LoginThrottle::WaitFor(tx, username, now)) {
+    if (const auto wait = LoginThrottle::WaitFor(tx, username, source, now)) {
       answer = LoginPage(429, username,
                          "Demasiados intentos fallidos. Espera " + std::to_string(wait->count()) +
                              " segundos y vuelve a intentarlo.",
@@ -353,7 +355,7 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
     const bool known = !rows.empty();
     const bool right = crypto::VerifyPassword(known ? rows.at(0).Text(1) : DecoyHash(), password);
     if (!known || !right) {
-      LoginThrottle::RecordFailure(tx, username, now);
+      LoginThrottle::RecordFailure(tx, username, source, now);
       StaffLog().Info("sign-in refused");  // no username: it may be a password typed in the wrong box
       answer = LoginPage(401, username, "Usuario o contraseña incorrectos.",
                          sessions_.secure_cookie());

@@ -29,6 +29,7 @@ TEST(ConfigLoaderTest, DefaultsNeedNoFile) {
   EXPECT_EQ(config->http.header_timeout, std::chrono::seconds(10));
   EXPECT_EQ(config->http.body_timeout, std::chrono::seconds(30));
   EXPECT_EQ(config->http.inbox_committers, 2);
+  EXPECT_EQ(config->http.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
   EXPECT_EQ(config->pipeline.max_attempts, 5);
   EXPECT_FALSE(config->channels.whatsapp.enabled);
 }
@@ -39,6 +40,7 @@ TEST(ConfigLoaderTest, FileOverridesDefaults) {
     port = 9090
     header_timeout_seconds = 5
     inbox_committers = 3
+    trusted_proxies = ["10.0.0.5"]
     [pipeline]
     workers = 3
     [channels.whatsapp]
@@ -49,6 +51,7 @@ TEST(ConfigLoaderTest, FileOverridesDefaults) {
   EXPECT_EQ(config->http.port, 9090);
   EXPECT_EQ(config->http.header_timeout, std::chrono::seconds(5));
   EXPECT_EQ(config->http.inbox_committers, 3);
+  EXPECT_EQ(config->http.trusted_proxies, std::vector<std::string>{"10.0.0.5"});
   EXPECT_EQ(config->pipeline.workers, 3);
   EXPECT_TRUE(config->channels.whatsapp.enabled);
   EXPECT_EQ(config->channels.whatsapp.phone_number_id, "110220330440550");

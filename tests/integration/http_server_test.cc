@@ -74,6 +74,9 @@ class HttpServerTest : public ::testing::Test {
     router_.Add({"POST", "/echo", "echo", 1024, [](const HttpRequest& request) {
                    return HttpResponse::Text(200, "got " + std::to_string(request.body.size()));
                  }});
+    router_.Add({"GET", "/peer", "peer", kNoBody, [](const HttpRequest& request) {
+                   return HttpResponse::Text(200, "[" + request.remote_address + "]");
+                 }});
     router_.Add({"GET", "/folded", "folded", kNoBody, [](const HttpRequest& request) {
                    return HttpResponse::Text(200, "[" + std::string(request.headers.Get("X-Folded").value_or("")) + "]");
                  }});
@@ -135,6 +138,12 @@ TEST_F(HttpServerTest, AnswersAndKeepsTheConnectionAlive) {
   EXPECT_THAT(connection.ReadUntil("hola\n"), StartsWith("HTTP/1.1 200"));
   connection.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabcde");
   EXPECT_THAT(connection.ReadUntil("got 5"), HasSubstr("got 5"));
+}
+
+TEST_F(HttpServerTest, HandlersKnowTheConnectionsPeer) {
+  RawConnection connection(port_);
+  connection.Send("GET /peer HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n");
+  EXPECT_THAT(connection.ReadUntil("]"), HasSubstr("[127.0.0.1]")) << "the peer, whatever the headers say";
 }
 
 TEST_F(HttpServerTest, UnknownPathsAndMethods) {

@@ -87,6 +87,25 @@ TEST_F(StaffWebTest, WrongPasswordsAndUnknownUsersGetTheSameAnswerThenMustWait) 
       << "and clears the count";
 }
 
+// Bad input #30, the other half: guesses spread over many usernames from one address are slowed
+// too (more generously: an office may share one address); other addresses are not.
+TEST_F(StaffWebTest, GuessesSpreadOverManyUsernamesFromOneAddressMustWaitToo) {
+  remote_address_ = "203.0.113.7";
+  for (int i = 0; i < 30; ++i) {
+    EXPECT_EQ(LogIn("usuario" + std::to_string(i), "mala").status, 401) << i;
+  }
+  const auto throttled = LogIn("alguien-mas", "mala");
+  EXPECT_EQ(throttled.status, 429) << "the 31st guess from the same address";
+  EXPECT_FALSE(Header(throttled, "Retry-After").empty());
+  EXPECT_EQ(LogIn("capturista").status, 429) << "from there even a right password waits";
+  remote_address_ = "198.51.100.9";
+  EXPECT_EQ(LogIn("capturista").status, 303) << "another address is not slowed";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM login_failure WHERE source = '203.0.113.7'"), 30);
+  clock_.Advance(2h);
+  EXPECT_EQ(LogIn("nadie", "mala").status, 401);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM login_failure"), 1) << "older than the hour: forgotten";
+}
+
 TEST_F(StaffWebTest, SignInNeedsTheFormsTokenAndOurOrigin) {
   const std::string token = LoginToken();
   const std::string body = "usuario=capturista&contrasena=" + Encode(kPassword) + "&csrf=" + token;

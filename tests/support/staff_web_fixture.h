@@ -95,6 +95,7 @@ class StaffWebFixture : public ::testing::Test {
 
   HttpResponse Call(HttpRequest request) {
     request.headers.Add("Host", kHost);
+    if (request.remote_address.empty()) request.remote_address = remote_address_;
     if (const auto question = request.path.find('?'); question != std::string::npos) {
       request.query = request.path.substr(question + 1);
       request.path.resize(question);
@@ -221,6 +222,7 @@ class StaffWebFixture : public ::testing::Test {
   media::MediaStore media_;
   http::Router router_;
   web::StaffWeb web_;
+  std::string remote_address_ = "192.0.2.10";  // where the fixture's requests come from
 };
 
 }  // namespace sac::testing
