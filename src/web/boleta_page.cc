@@ -139,9 +139,10 @@ struct Acting {
 };
 
 std::optional<Acting> ActingOn(Tx& tx, const std::string& folio, const StaffSession& session,
-                               HttpResponse& refusal) {
+                               std::string_view route, TimePoint now, HttpResponse& refusal) {
   const auto owner = folio.empty() ? std::nullopt : workflow::OwnerOfFolio(tx, folio);
   if (!owner || !MaySee(session, owner->dependencia_id)) {
+    if (owner) RecordRefusedView(tx, session.user.id, owner->boleta_id, route, now);
     refusal = Message(404, "No existe", "No existe esa boleta.", &session);
     return std::nullopt;
   }
@@ -161,7 +162,10 @@ HttpResponse StaffWeb::BoletaPage(Tx& tx, const HttpRequest& request, const Staf
   auto boleta = folio.empty() ? Result<workflow::BoletaDetail>(MakeError(Errc::kNotFound, ""))
                               : workflow::LoadBoleta(tx, sla_, now, folio);
   if (!boleta || !MaySee(session, boleta->summary.dependencia_id)) {
-    if (boleta) StaffLog().Warn("boleta of another dependencia refused", {{"user_id", session.user.id}});
+    if (boleta) {
+      StaffLog().Warn("boleta of another dependencia refused", {{"user_id", session.user.id}});
+      RecordRefusedView(tx, session.user.id, boleta->summary.id, "/boletas/{folio}", now);
+    }
     return Message(404, "No existe", "No existe esa boleta.", &session);
   }
   const workflow::BoletaSummary& summary = boleta->summary;
@@ -360,7 +364,8 @@ HttpResponse StaffWeb::BoletaChange(Tx& tx, const HttpRequest& request,
                                     const StaffSession& session) {
   const std::string folio = FolioFrom(request);
   HttpResponse refusal;
-  const auto target = ActingOn(tx, folio, session, refusal);
+  const auto target =
+      ActingOn(tx, folio, session, "/boletas/{folio}/estado", clock_.Now(), refusal);
   if (!target) return refusal;
   const auto& [owner, actor] = *target;
   const Form form = FormOf(request);
@@ -406,6 +411,10 @@ HttpResponse StaffWeb::BoletaFile(Tx& tx, const HttpRequest& request, const Staf
                         ? tx.Exec(kFile, {std::string("-"), 0})
                         : tx.Exec(kFile, {folio, media_id});
   if (rows.empty() || !MaySee(session, rows.at(0).Text(4))) {
+    if (!rows.empty()) {
+      RecordRefusedView(tx, session.user.id, rows.at(0).Int(3), "/boletas/{folio}/archivos",
+                        clock_.Now());
+    }
     return Message(404, "No existe", "No existe ese archivo.", &session);
   }
   const auto row = rows.at(0);
@@ -432,7 +441,8 @@ HttpResponse StaffWeb::BoletaFile(Tx& tx, const HttpRequest& request, const Staf
 HttpResponse StaffWeb::BoletaNote(Tx& tx, const HttpRequest& request, const StaffSession& session) {
   const std::string folio = FolioFrom(request);
   HttpResponse refusal;
-  const auto target = ActingOn(tx, folio, session, refusal);
+  const auto target =
+      ActingOn(tx, folio, session, "/boletas/{folio}/nota", clock_.Now(), refusal);
   if (!target) return refusal;
   const auto& [owner, actor] = *target;
   const Form form = FormOf(request);
@@ -446,7 +456,8 @@ HttpResponse StaffWeb::BoletaNote(Tx& tx, const HttpRequest& request, const Staf
 HttpResponse StaffWeb::BoletaReply(Tx& tx, const HttpRequest& request, const StaffSession& session) {
   const std::string folio = FolioFrom(request);
   HttpResponse refusal;
-  const auto target = ActingOn(tx, folio, session, refusal);
+  const auto target =
+      ActingOn(tx, folio, session, "/boletas/{folio}/responder", clock_.Now(), refusal);
   if (!target) return refusal;
   const auto& owner = target->owner;
   const std::string text = Field(FormOf(request), "texto");

@@ -33,4 +33,9 @@ void RecordPersonalDataView(storage::Tx& tx, std::int64_t user_id,
   tx.Exec(kRecord, {user_id, ids, names, route, now});
 }
 
+void RecordRefusedView(storage::Tx& tx, std::int64_t user_id, std::int64_t boleta_id,
+                       std::string_view route, TimePoint now) {
+  RecordPersonalDataView(tx, user_id, {boleta_id}, {"acceso_denegado"}, route, now);
+}
+
 }  // namespace sac::web

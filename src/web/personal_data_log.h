@@ -17,4 +17,10 @@ void RecordPersonalDataView(storage::Tx& tx, std::int64_t user_id,
                             const std::vector<std::string_view>& fields, std::string_view route,
                             TimePoint now);
 
+// A staff member asked for a boleta they may not see (another dependencia's) and was answered as
+// if it did not exist: recorded in the same log, with the field "acceso_denegado", so that who
+// tried is on record next to who saw.
+void RecordRefusedView(storage::Tx& tx, std::int64_t user_id, std::int64_t boleta_id,
+                       std::string_view route, TimePoint now);
+
 }  // namespace sac::web

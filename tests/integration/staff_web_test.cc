@@ -267,6 +267,15 @@ TEST_F(StaffWebTest, AnEnlaceReachesOnlyItsOwnDependenciasBoletasOnEveryPage) {
     cells += 2;
   }
   EXPECT_GE(cells, 12);
+  // Each attempt on the other dependencia's boleta is on record in the access log, as refused.
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM personal_data_access a JOIN boleta b ON b.id = a.boleta_id"
+                      " WHERE b.folio = '2026-000002' AND a.fields = '{acceso_denegado}'"),
+            cells / 2 - 3)
+      << "one per folio page tried (the three inbox views name no boleta)";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM personal_data_access a JOIN boleta b ON b.id = a.boleta_id"
+                      " WHERE b.folio = '2026-000002' AND a.fields <> '{acceso_denegado}'"),
+            0)
+      << "and nothing of it was shown";
   // Nothing of the other dependencia's changed.
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event b JOIN boleta o ON o.id = b.boleta_id "
                       "WHERE o.folio = '2026-000002'"), 0);
