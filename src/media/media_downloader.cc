@@ -38,6 +38,15 @@ constexpr Statement kRetry{
     "UPDATE boleta_media SET last_error = $3,"
     "  next_attempt_at = $2::timestamptz + $4::float8 * interval '1 millisecond' WHERE id = $1"};
 
+// Our own disk refused the file (full, read-only): not the download's fault, so the attempt is
+// given back and the file fetched again once there is room, however long that takes.
+// $1 id, $2 now, $3 error, $4 wait (ms)
+constexpr Statement kWaitForRoom{
+    "media.wait_for_room",
+    "UPDATE boleta_media SET attempts = greatest(attempts - 1, 0), last_error = $3,"
+    "  next_attempt_at = $2::timestamptz + $4::float8 * interval '1 millisecond' WHERE id = $1"};
+constexpr std::chrono::milliseconds kWaitForRoomInterval{60000};
+
 // $1 id, $2 state ('failed' or 'blocked'), $3 error
 constexpr Statement kGiveUp{
     "media.give_up",
@@ -110,6 +119,12 @@ Result<bool> MediaDownloader::RunOnce() {
       return;
     }
     const Error& error = stored.error();
+    if (fetched) {
+      tx.Exec(kWaitForRoom, {item.id, now, "media volume: " + error.message,
+                             static_cast<double>(kWaitForRoomInterval.count())});
+      outcome = "waiting for room";
+      return;
+    }
     const bool retryable = error.code == Errc::kUnavailable || error.code == Errc::kTimeout;
     if (retryable && item.attempts < settings_.max_attempts) {
       tx.Exec(kRetry, {item.id, now, error.message,
@@ -127,6 +142,9 @@ Result<bool> MediaDownloader::RunOnce() {
   if (outcome == "stored") {
     Log().Info("media stored", {{"media_id", item.id}, {"channel", item.channel},
                                 {"bytes", static_cast<std::int64_t>(stored->size)}});
+  } else if (fetched) {
+    Log().Error("media volume refuses files; downloads wait for room",
+                {{"media_id", item.id}, {"error", stored.error().message}});
   } else {
     Log().Warn("media not stored", {{"media_id", item.id}, {"channel", item.channel},
                                     {"outcome", outcome}, {"error", stored.error().message}});

@@ -933,6 +933,9 @@ TEST_F(InboxTest, PhotosShowInlineAndEverythingElseOnlyDownloadsNeverRunning) {
   ASSERT_EQ(script.status, 200);
   EXPECT_EQ(script.content_type, "application/octet-stream") << "an SVG can carry script";
   EXPECT_THAT(Header(script, "Content-Disposition"), HasSubstr("attachment"));
+  EXPECT_EQ(Header(script, "Content-Security-Policy"), "default-src 'none'; sandbox")
+      << "even if a browser rendered it, nothing in it would run";
+  EXPECT_EQ(Header(script, "X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(Get("/boletas/2026-000003/archivos/" + other_id, cookie_).status, 404)
       << "another dependencia's";
   EXPECT_EQ(Get("/boletas/2026-000001/archivos/" + other_id, cookie_).status, 404)

@@ -1,7 +1,14 @@
 // The SSRF-safe fetcher against fake media servers on loopback.
 #include "media/media_fetcher.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
 
 #include "tests/support/fake_provider.h"
 
@@ -45,6 +52,18 @@ TEST(MediaFetcherTest, RefusesLoopbackAndPlainHttpInProduction) {
   auto metadata = FetchMedia({"https://169.254.169.254/latest/meta-data/", {}, {}}, production);
   ASSERT_FALSE(metadata);
   EXPECT_EQ(metadata.error().code, Errc::kPermissionDenied);
+  // Loopback spelled every other way a URL parser or resolver accepts. The check is on the
+  // address the socket is about to connect to (CURLOPT_OPENSOCKETFUNCTION), whatever name led
+  // there — which is also why a name that resolves to a public address first and to an internal
+  // one later (DNS rebinding) gains nothing.
+  for (const char* url : {"https://0x7f000001:1/m", "https://2130706433:1/m", "https://127.1:1/m",
+                          "https://0177.0.0.1:1/m", "https://[::ffff:127.0.0.1]:1/m",
+                          "https://[::1]:1/m", "https://[::ffff:7f00:1]:1/m"}) {
+    SCOPED_TRACE(url);
+    auto spelled = FetchMedia({url, {}, {}}, production);
+    ASSERT_FALSE(spelled);
+    EXPECT_EQ(spelled.error().code, Errc::kPermissionDenied) << spelled.error().message;
+  }
   EXPECT_TRUE(cdn.Requests().empty());
 }
 
@@ -90,6 +109,53 @@ TEST(MediaFetcherTest, StopsAtTheSizeCap) {
   auto fetched = FetchMedia({cdn.BaseUrl() + "/media/1", {}, {}}, limits);
   ASSERT_FALSE(fetched);
   EXPECT_EQ(fetched.error().code, Errc::kInvalidArgument);
+}
+
+// A media server that announces 2 GB is refused at once by the size cap; one that answers its
+// headers and then one byte every 50 ms (a slow trickle) is cut at the fetch's deadline, not
+// waited out.
+TEST(MediaFetcherTest, AHugeOrTricklingDownloadIsCutAtTheCapOrTheDeadline) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(listener, 2), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/m/1";
+  std::atomic<int> trickled{0};
+  std::thread server([&] {
+    for (const char* length_header : {"Content-Length: 2000000000\r\n", "Connection: close\r\n"}) {
+      const int client = ::accept(listener, nullptr, nullptr);
+      char request[4096];
+      (void)::recv(client, request, sizeof request, 0);
+      const std::string head = std::string("HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n") +
+                               length_header + "\r\n";
+      (void)::send(client, head.data(), head.size(), MSG_NOSIGNAL);
+      while (trickled < 200 && ::send(client, "x", 1, MSG_NOSIGNAL) == 1) {
+        ++trickled;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      ::close(client);
+      trickled = 0;
+    }
+  });
+  FetchLimits limits = TestLimits();
+  limits.timeout = std::chrono::milliseconds(600);
+  auto huge = FetchMedia({url, {}, {}}, limits);
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.error().code, Errc::kInvalidArgument) << "over the cap: " << huge.error().message;
+  const auto started = std::chrono::steady_clock::now();
+  auto slow = FetchMedia({url, {}, {}}, limits);
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(slow);
+  EXPECT_EQ(slow.error().code, Errc::kTimeout)
+      << "the downloader tries again later: " << slow.error().message;
+  EXPECT_LT(took, std::chrono::seconds(3));
+  EXPECT_LT(trickled.load(), 100) << "cut while it was still trickling";
+  server.join();
+  ::close(listener);
 }
 
 TEST(MediaFetcherTest, SaysWhichFailuresAreWorthRetrying) {

@@ -1,0 +1,96 @@
+// The media downloader against a real PostgreSQL, a fake media server on loopback and a media
+// volume of the test's own: what it does when its own disk, not the download, is the problem.
+#include "media/media_downloader.h"
+
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "tests/support/fake_clock.h"
+#include "tests/support/fake_provider.h"
+#include "tests/support/test_database.h"
+
+namespace sac::media {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A 1 MB tmpfs for the media store (only root may mount one; the test is skipped otherwise).
+class SmallMediaVolume {
+ public:
+  SmallMediaVolume()
+      : dir_(std::filesystem::temp_directory_path() /
+             ("sac_media_volume_" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(dir_);
+    mounted_ = ::geteuid() == 0 && Mount("size=1m");
+  }
+  ~SmallMediaVolume() {
+    if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+    std::filesystem::remove_all(dir_);
+  }
+  bool mounted() const { return mounted_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  // The operator grows the volume (the files on it stay).
+  bool Grow() { return ::mount("tmpfs", dir_.c_str(), "tmpfs", MS_REMOUNT, "size=16m") == 0; }
+
+ private:
+  bool Mount(const char* size) {
+    const std::string options = std::string(size) + ",mode=0700";
+    return ::mount("tmpfs", dir_.c_str(), "tmpfs", 0, options.c_str()) == 0;
+  }
+  std::filesystem::path dir_;
+  bool mounted_ = false;
+};
+
+// Bad input #34, the media half: a photo fetched while the media volume is full is not given up
+// on after its five attempts, nor lost with its boleta: it waits, the attempt given back each
+// time, and is stored once there is room.
+TEST(MediaDownloaderTest, APhotoFetchedWhileTheVolumeIsFullWaitsForRoomAndIsThenStored) {
+  SmallMediaVolume volume;
+  if (!volume.mounted()) GTEST_SKIP() << "cannot mount a volume for the test (not root)";
+  testing::TestDatabase db;
+  HttpResponse photo;
+  photo.content_type = "image/jpeg";
+  photo.body = "\xFF\xD8\xFF\xE0" + std::string(2 * 1024 * 1024, 'x');
+  testing::FakeProvider app("GET", "/fotos/{id}", photo);
+  db.Execute("INSERT INTO boleta (folio, channel, text, status, created_at, updated_at,"
+             "  status_changed_at) VALUES ('2026-000001', 'open311', 'bache', 'por_clasificar', now(),"
+             "  now(), now())");
+  db.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type,"
+             "  download_state)"
+             " SELECT id, 'image', '" + app.BaseUrl() +
+             "/fotos/1', 'image/jpeg', 'pending' FROM boleta");
+  storage::Database database(db.Settings());
+  testing::FakeClock clock;
+  clock.Set(std::chrono::system_clock::now());
+  const MediaStore store(volume.dir());
+  FetchLimits limits;
+  limits.allow_private_addresses = true;  // the fake server is on 127.0.0.1
+  QueueSettings settings;
+  settings.max_attempts = 3;
+  MediaDownloader downloader(database, {}, store, limits, settings, clock);
+
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    auto ran = downloader.RunOnce();
+    ASSERT_TRUE(ran && *ran) << "attempt " << attempt;
+    EXPECT_EQ(db.Scalar("SELECT download_state || ' ' || attempts FROM boleta_media"), "pending 0")
+        << "more than max_attempts tries, none counted against the download";
+    EXPECT_FALSE(*downloader.RunOnce()) << "it waits a minute before the next";
+    clock.Advance(61s);
+  }
+  EXPECT_NE(db.Scalar("SELECT last_error FROM boleta_media").find("media volume"), std::string::npos);
+  EXPECT_EQ(db.Scalar("SELECT status FROM boleta"), "por_clasificar")
+      << "the boleta goes on meanwhile";
+
+  ASSERT_TRUE(volume.Grow());
+  auto ran = downloader.RunOnce();
+  ASSERT_TRUE(ran && *ran);
+  EXPECT_EQ(db.Scalar("SELECT download_state || ' ' || size_bytes FROM boleta_media"),
+            "stored " + std::to_string(photo.body.size()));
+  EXPECT_EQ(app.Requests().size(), 7u) << "fetched again each time, stored the last";
+}
+
+}  // namespace
+}  // namespace sac::media
