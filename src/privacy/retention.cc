@@ -31,27 +31,32 @@ constexpr Statement kUnplacedNewsRecipients{
     "  SELECT id FROM delivery_event WHERE recipient <> '' AND received_at < $1"
     "  ORDER BY id LIMIT $2)"};
 
-// Finished: nothing more will be done on the boleta, so its messages are no longer needed.
-#define SAC_FINISHED "('cerrada', 'validada', 'no_procede', 'duplicada')"
+// Finished, and for the whole period: nothing more will be done on the boleta, so its messages
+// are no longer needed. (A boleta closed yesterday may still be reopened — a "no" to next month's
+// survey, staff reopening a duplicate — and its messages are what it is about.)
+#define SAC_FINISHED                                                                       \
+  "(b.status IN ('cerrada', 'validada', 'no_procede', 'duplicada')"                        \
+  " AND coalesce(b.status_changed_at, b.updated_at) < $1)"
 constexpr Statement kInboxMessages{
     "retention.inbox_messages",
     "UPDATE inbox SET payload = jsonb_build_object('depurado', true) WHERE id IN ("
     "  SELECT x.id FROM inbox x LEFT JOIN boleta b ON b.source_inbox_id = x.id"
     "  WHERE x.received_at < $1 AND x.state <> 'pending' AND NOT x.payload ? 'depurado'"
     "    AND NOT x.payload ? 'suprimido'"
-    "    AND (b.id IS NULL OR b.status IN " SAC_FINISHED ")"
+    "    AND (b.id IS NULL OR " SAC_FINISHED ")"
     "  ORDER BY x.id LIMIT $2)"};
 constexpr Statement kOutboxMessages{
     "retention.outbox_messages",
     "UPDATE outbox SET body = '', template_params = NULL, buttons = NULL WHERE id IN ("
     "  SELECT o.id FROM outbox o LEFT JOIN boleta b ON b.id = o.boleta_id"
     "  WHERE o.created_at < $1 AND o.state IN ('sent', 'failed') AND o.body <> ''"
-    "    AND (b.id IS NULL OR b.status IN " SAC_FINISHED ")"
+    "    AND (b.id IS NULL OR " SAC_FINISHED ")"
     "  ORDER BY o.id LIMIT $2)"};
 #undef SAC_FINISHED
 
 // Citizens silent since the cutoff with nothing open: no contact on any channel, no boleta
-// created, none still in the works.
+// created, none still in the works — neither their own nor one they follow (their report was a
+// duplicate of it: they are told when it is attended).
 constexpr Statement kInactiveCitizens{
     "retention.inactive_citizens",
     "SELECT c.id FROM citizen c WHERE c.cancelled_at IS NULL AND c.created_at < $1"
@@ -59,6 +64,9 @@ constexpr Statement kInactiveCitizens{
     "                  AND i.last_seen_at >= $1)"
     "  AND NOT EXISTS (SELECT 1 FROM boleta b WHERE b.citizen_id = c.id AND (b.created_at >= $1"
     "      OR b.status NOT IN ('cerrada', 'validada', 'no_procede', 'duplicada')))"
+    "  AND NOT EXISTS (SELECT 1 FROM boleta_follower f JOIN boleta b ON b.id = f.boleta_id"
+    "      WHERE f.citizen_id = c.id"
+    "        AND b.status NOT IN ('cerrada', 'validada', 'no_procede', 'duplicada'))"
     "ORDER BY c.id LIMIT $2"};
 
 Result<std::int64_t> Repeat(storage::Database& database, const Statement& statement,

@@ -6,9 +6,10 @@
 //                     e-mails: emptied after `raw_request_days` (the parsed message stays);
 //                     who provider news was for, when it matched no reply: after a day.
 //   messages          what citizens wrote and what SAC answered (inbox payloads, outbox texts)
-//                     once their boleta is finished (or they made none): emptied after
-//                     `message_days`.
-//   citizens          a citizen with no contact and no boleta open for `inactive_citizen_days`
+//                     once their boleta has been finished for `message_days` (or they made none
+//                     and are that old): a boleta closed recently may still be reopened.
+//   citizens          a citizen with no contact and no boleta open (theirs, or one they follow)
+//                     for `inactive_citizen_days`
 //                     has all their personal data cancelled, as an ARCO cancellation would
 //                     (citizen_rights.h), recorded with motive "conservación".
 #pragma once

@@ -107,6 +107,30 @@ TEST_F(RetentionTest, EachKindGoesWhenItsPeriodEndsAndOpenWorkStays) {
   EXPECT_EQ(again.raw_requests + again.messages + again.citizens, 0) << "a second run finds nothing";
 }
 
+// The silent citizen's only boleta was a duplicate of another citizen's, still open: they follow
+// it and will be told when it is attended, so their data stays until it is finished.
+TEST_F(RetentionTest, ACitizenFollowingAnOpenBoletaIsNotCancelledAsInactive) {
+  db_.Execute("UPDATE boleta SET status = 'duplicada' WHERE id = 1");
+  db_.Execute("INSERT INTO boleta_follower (boleta_id, citizen_id, via_boleta, since)"
+              " VALUES (2, 1, 1, '2020-02-01')");
+  EXPECT_EQ(Apply(Day(2026, 11, 30)).citizens, 0);
+  EXPECT_EQ(db_.Scalar("SELECT phone FROM citizen WHERE id = 1"), "+526691110000");
+  db_.Execute("UPDATE boleta SET status = 'cerrada' WHERE id = 2");
+  EXPECT_EQ(Apply(Day(2026, 11, 30)).citizens, 1) << "once it is finished, the period applies";
+}
+
+// A boleta whose messages are two years old but which was closed only last month may still be
+// reopened (a "no" to the survey): its messages stay until it has been finished for the period.
+TEST_F(RetentionTest, ARecentlyFinishedBoletaKeepsItsMessagesForThePeriodAfterItEnded) {
+  db_.Execute("UPDATE boleta SET status = 'cerrada', status_changed_at = '2026-11-01' WHERE id = 2");
+  Apply(Day(2026, 11, 30));
+  EXPECT_EQ(db_.Scalar("SELECT payload ? 'depurado' FROM inbox WHERE dedupe_key = 'w2'"), "f");
+  EXPECT_EQ(db_.Scalar("SELECT body FROM outbox WHERE boleta_id = 2"), "Folio 2024-000001");
+  Apply(Day(2028, 11, 2));
+  EXPECT_EQ(db_.Scalar("SELECT payload ? 'depurado' FROM inbox WHERE dedupe_key = 'w2'"), "t");
+  EXPECT_EQ(db_.Scalar("SELECT body FROM outbox WHERE boleta_id = 2"), "");
+}
+
 TEST_F(RetentionTest, TheDailyJobReportsWhatItPurged) {
   auto job = scheduler::RetentionJob(database_, media_, RetentionPeriods{});
   const auto counts = job->Run(Day(2026, 11, 30));
