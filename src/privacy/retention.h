@@ -9,9 +9,8 @@
 //                     once their boleta has been finished for `message_days` (or they made none
 //                     and are that old): a boleta closed recently may still be reopened.
 //   citizens          a citizen with no contact and no boleta open (theirs, or one they follow)
-//                     for `inactive_citizen_days`
-//                     has all their personal data cancelled, as an ARCO cancellation would
-//                     (citizen_rights.h), recorded with motive "conservación".
+//                     for `inactive_citizen_days` has all their personal data cancelled, as an
+//                     ARCO cancellation would (citizen_rights.h), with motive "conservación".
 #pragma once
 
 #include <chrono>
