@@ -23,6 +23,7 @@
 #include "observability/metrics.h"
 #include "outbox/outbox_writer.h"
 #include "outbox/sender.h"
+#include "privacy/cancellation_journal.h"
 #include "scheduler/jobs.h"
 #include "scheduler/scheduler.h"
 #include "storage/database.h"
@@ -90,6 +91,7 @@ struct App::Parts {
         inbound_handler(clock, *classifiers, boleta_workflow, local_time, c.conversation),
         api(database, boleta_workflow, sla, clock),
         media_store(c.media.dir),
+        cancellation_journal(c.retention.cancellation_journal),
         staff_web(database, boleta_workflow, *classifiers, sla, local_time, media_store, clock,
                   SessionSettingsFrom(c.http)),
         open311(c.channels.open311, c.http.public_base_url, database, *classifiers, clock),
@@ -196,7 +198,7 @@ struct App::Parts {
     }
     const RetentionConfig& kept = config.retention;
     return add("scheduler.retention", s.retention,
-               scheduler::RetentionJob(database, media_store,
+               scheduler::RetentionJob(database, media_store, cancellation_journal,
                                        {kept.raw_request_days, kept.message_days,
                                         kept.inactive_citizen_days}));
   }
@@ -217,6 +219,7 @@ struct App::Parts {
   conversation::InboundHandler inbound_handler;
   web::ApiV1 api;
   media::MediaStore media_store;
+  privacy::CancellationJournal cancellation_journal;
   web::StaffWeb staff_web;
   sac::channels::open311::Open311Api open311;
   intake::InboxDispatcher dispatcher;

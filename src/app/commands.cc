@@ -13,6 +13,7 @@
 #include "media/media_store.h"
 #include "observability/log.h"
 #include "privacy/access_log.h"
+#include "privacy/cancellation_journal.h"
 #include "privacy/citizen_rights.h"
 #include "routing/dependencias.h"
 #include "storage/database.h"
@@ -374,12 +375,13 @@ int OpposeCitizen(const CommonOptions& options, const CitizenRef& who) {
 int CancelCitizen(const CommonOptions& options, const CitizenRef& who) {
   auto config = LoadOrReport(options, &ValidateDatabase);
   if (!config) return kExitUsage;
+  const privacy::CancellationJournal journal(config->retention.cancellation_journal);
   std::optional<privacy::Cancellation> done;
   std::int64_t id = 0;
   const int code = InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
     if (auto refused = Find(tx, who, id)) return refused;
     SystemClock clock;
-    auto cancelled = privacy::CancelCitizen(tx, id, who.actor, clock.Now());
+    auto cancelled = privacy::CancelCitizen(tx, id, who.actor, clock.Now(), "solicitud", &journal);
     if (!cancelled) return cancelled.error();
     done = std::move(*cancelled);
     return std::nullopt;
@@ -391,6 +393,23 @@ int CancelCitizen(const CommonOptions& options, const CitizenRef& who) {
   std::cout << "Datos personales del ciudadano " << id << " cancelados: " << done->boletas
             << " boletas (se conservan para estadística sin datos personales), " << done->messages
             << " mensajes, " << done->files_to_delete.size() << " archivos borrados.\n";
+  return kExitOk;
+}
+
+int ReapplyCancellations(const CommonOptions& options, const std::string& actor) {
+  auto config = LoadOrReport(options, &ValidateDatabase);
+  if (!config) return kExitUsage;
+  storage::Database database(SettingsFor(config->database));
+  const media::MediaStore media(config->media.dir);
+  const privacy::CancellationJournal journal(config->retention.cancellation_journal);
+  SystemClock clock;
+  auto done = privacy::ReapplyCancellations(database, media, journal, actor, clock.Now());
+  if (!done) {
+    std::cerr << "sac: " << done.error().message << "\n";
+    return kExitFailure;
+  }
+  std::cout << "Cancelaciones aplicadas de nuevo: " << done->citizens << " ciudadanos, "
+            << done->files << " archivos borrados (" << journal.file().string() << ").\n";
   return kExitOk;
 }
 

@@ -45,6 +45,9 @@ int RectifyCitizen(const CommonOptions& options, const CitizenRef& who,
                    const std::optional<std::string>& name, const std::optional<std::string>& phone);
 int OpposeCitizen(const CommonOptions& options, const CitizenRef& who);
 int CancelCitizen(const CommonOptions& options, const CitizenRef& who);
+// After restoring a backup: cancels again every citizen the journal says was cancelled and the
+// restore brought back (src/privacy/cancellation_journal.h).
+int ReapplyCancellations(const CommonOptions& options, const std::string& actor);
 
 // `sac audit verify`: recomputes the access log's hash chain; prints its length and head hash
 // (exit 0) or the first row that does not fit (exit 1).

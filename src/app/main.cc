@@ -126,6 +126,10 @@ int main(int argc, char** argv) {
       "cancel", "Remove the citizen's personal data (boletas stay, without it)");
   who_options(citizen_cancel);
   citizen_cancel->add_flag("--confirmar", confirmed, "Required: this cannot be undone")->required();
+  CLI::App* citizen_reapply = citizen->add_subcommand(
+      "reapply-cancellations",
+      "After restoring a backup: cancel again everyone the cancellation journal lists");
+  citizen_reapply->add_option("--actor", who.actor, "Who restored (for the record)")->required();
 
   CLI::App* audit = cli.add_subcommand("audit", "The access log of citizens' personal data");
   audit->require_subcommand(1);
@@ -160,6 +164,7 @@ int main(int argc, char** argv) {
   }
   if (user_disable->parsed()) return sac::app::DisableUser(options, username);
   if (audit_verify->parsed()) return sac::app::VerifyAuditLog(options);
+  if (citizen_reapply->parsed()) return sac::app::ReapplyCancellations(options, who.actor);
   if (citizen->parsed()) {
     if (citizen_id > 0) who.id = citizen_id;
     if (!who.id && who.phone.empty()) {

@@ -87,6 +87,9 @@ struct RetentionConfig {
   std::chrono::days raw_request_days{90};
   std::chrono::days message_days{730};
   std::chrono::days inactive_citizen_days{1825};
+  // Every cancellation, outside the database, so a restored backup does not bring the data back
+  // (src/privacy/cancellation_journal.h). Keep it off the database's and the backups' volume.
+  std::string cancellation_journal = "var/cancelaciones.log";
 };
 
 struct LogConfig {

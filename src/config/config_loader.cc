@@ -234,6 +234,7 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   retention.DurationCount("raw_request_days", config.retention.raw_request_days, 1, 3650);
   retention.DurationCount("message_days", config.retention.message_days, 1, 3650);
   retention.DurationCount("inactive_citizen_days", config.retention.inactive_citizen_days, 30, 7300);
+  retention.String("cancellation_journal", config.retention.cancellation_journal);
   retention.RejectUnknownKeys();
 
   TableReader rules = top.Table("rules");

@@ -164,6 +164,10 @@ constexpr Statement kCancelCitizen{
     "  SELECT c.id FROM citizen c JOIN merged m ON c.merged_into = m.id) "
     "UPDATE citizen SET display_name = '', phone = NULL, cancelled_at = $2"
     " WHERE id IN (SELECT id FROM merged)"};
+// How the cancellation journal tells this citizen from a later one with the same id.
+constexpr Statement kCreatedMicros{
+    "privacy.created_micros",
+    "SELECT (extract(epoch FROM created_at) * 1000000)::bigint FROM citizen WHERE id = $1"};
 constexpr Statement kIsCancelled{"privacy.is_cancelled",
                                  "SELECT cancelled_at IS NOT NULL FROM citizen WHERE id = $1"};
 constexpr Statement kFileStillUsed{
@@ -333,8 +337,16 @@ Status OpposeCitizen(Tx& tx, std::int64_t citizen_id, const std::string& actor, 
 }
 
 Result<Cancellation> CancelCitizen(Tx& tx, std::int64_t citizen_id, const std::string& actor,
-                                   TimePoint now, const std::string& motive) {
+                                   TimePoint now, const std::string& motive,
+                                   const CancellationJournal* journal) {
   Cancellation out;
+  if (journal != nullptr) {
+    const auto created = tx.Exec(kCreatedMicros, {citizen_id});
+    if (created.empty()) return MakeError(Errc::kNotFound, "no such citizen");
+    if (auto recorded = journal->Record({citizen_id, created.at(0).Int(0), motive}, now); !recorded) {
+      return recorded.error();
+    }
+  }
   intake::ExcludeInboxStores(tx);  // no webhook stores a key while it becomes a hash
   tx.Exec(kCancelRequests, {citizen_id});
   out.messages = static_cast<int>(tx.Exec(kCancelInbox, {citizen_id}).affected());

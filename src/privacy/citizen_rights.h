@@ -22,6 +22,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "privacy/cancellation_journal.h"
 #include "storage/database.h"
 #include "workflow/local_time.h"
 
@@ -57,9 +58,11 @@ struct Cancellation {
   std::vector<std::string> files_to_delete;
 };
 // `motive`: why, for the record — "solicitud" (the citizen asked) or "conservacion" (the
-// retention period ended, retention.h).
+// retention period ended, retention.h). Written to `journal` before the transaction commits (a
+// restored backup must not bring the data back: cancellation_journal.h); nullptr only when
+// re-applying a journalled cancellation.
 Result<Cancellation> CancelCitizen(storage::Tx& tx, std::int64_t citizen_id,
                                    const std::string& actor, TimePoint now,
-                                   const std::string& motive = "solicitud");
+                                   const std::string& motive, const CancellationJournal* journal);
 
 }  // namespace sac::privacy

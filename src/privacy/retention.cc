@@ -84,7 +84,8 @@ Result<std::int64_t> Repeat(storage::Database& database, const Statement& statem
 }  // namespace
 
 Result<Purged> ApplyRetention(storage::Database& database, const media::MediaStore& media,
-                              const RetentionPeriods& periods, TimePoint now, int batch) {
+                              const CancellationJournal& journal, const RetentionPeriods& periods,
+                              TimePoint now, int batch) {
   Purged purged;
   for (const auto* statement : {&kRawRequests, &kQuarantinedMail}) {
     auto count = Repeat(database, *statement, now - periods.raw_requests, batch);
@@ -110,7 +111,8 @@ Result<Purged> ApplyRetention(storage::Database& database, const media::MediaSto
       files.clear();  // a retried transaction starts afresh
       const auto rows = tx.Exec(kInactiveCitizens, {silent_since, citizens_per_transaction});
       for (std::size_t i = 0; i < rows.size(); ++i) {
-        auto cancelled = CancelCitizen(tx, rows[i].Int(0), "depuracion", now, "conservacion");
+        auto cancelled =
+            CancelCitizen(tx, rows[i].Int(0), "depuracion", now, "conservacion", &journal);
         if (!cancelled) return cancelled.error();
         files.insert(files.end(), cancelled->files_to_delete.begin(), cancelled->files_to_delete.end());
       }

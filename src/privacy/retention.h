@@ -21,6 +21,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "media/media_store.h"
+#include "privacy/cancellation_journal.h"
 #include "storage/database.h"
 
 namespace sac::privacy {
@@ -42,6 +43,7 @@ struct Purged {
 // crash loses no work and holds no long lock). Files of cancelled citizens are deleted from
 // `media` after their transaction commits.
 Result<Purged> ApplyRetention(storage::Database& database, const media::MediaStore& media,
-                              const RetentionPeriods& periods, TimePoint now, int batch = 1000);
+                              const CancellationJournal& journal, const RetentionPeriods& periods,
+                              TimePoint now, int batch = 1000);
 
 }  // namespace sac::privacy

@@ -212,12 +212,12 @@ namespace {
 class Retention final : public Job {
  public:
   Retention(storage::Database& database, const media::MediaStore& media,
-            const privacy::RetentionPeriods& periods)
-      : database_(database), media_(media), periods_(periods) {}
+            const privacy::CancellationJournal& journal, const privacy::RetentionPeriods& periods)
+      : database_(database), media_(media), journal_(journal), periods_(periods) {}
   std::string_view Name() const override { return "depuracion"; }
 
   Result<JobCounts> Run(TimePoint now) override {
-    auto purged = privacy::ApplyRetention(database_, media_, periods_, now);
+    auto purged = privacy::ApplyRetention(database_, media_, journal_, periods_, now);
     if (!purged) return purged.error();
     return JobCounts{{"solicitudes_crudas", purged->raw_requests},
                      {"mensajes", purged->messages},
@@ -228,14 +228,16 @@ class Retention final : public Job {
  private:
   storage::Database& database_;
   const media::MediaStore& media_;
+  const privacy::CancellationJournal& journal_;
   const privacy::RetentionPeriods periods_;
 };
 
 }  // namespace
 
 std::unique_ptr<Job> RetentionJob(storage::Database& database, const media::MediaStore& media,
+                                  const privacy::CancellationJournal& journal,
                                   const privacy::RetentionPeriods& periods) {
-  return std::make_unique<Retention>(database, media, periods);
+  return std::make_unique<Retention>(database, media, journal, periods);
 }
 
 }  // namespace sac::scheduler

@@ -31,6 +31,7 @@ std::unique_ptr<Job> SurveyExpiryJob(storage::Database& database,
                                      std::chrono::seconds answer_window);
 std::unique_ptr<Job> AccessLogCheckJob(storage::Database& database);
 std::unique_ptr<Job> RetentionJob(storage::Database& database, const media::MediaStore& media,
+                                  const privacy::CancellationJournal& journal,
                                   const privacy::RetentionPeriods& periods);
 
 }  // namespace sac::scheduler

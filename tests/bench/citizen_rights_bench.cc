@@ -78,7 +78,10 @@ int main(int argc, char** argv) {
 
   const auto cancel_start = Stopwatch::now();
   auto cancelled = database.Transact([&](storage::Tx& tx) -> Status {
-    auto done = privacy::CancelCitizen(tx, 1, "bench", std::chrono::system_clock::now());
+    const privacy::CancellationJournal journal(std::filesystem::temp_directory_path() /
+                                               "sac_bench_cancelaciones.log");
+    auto done = privacy::CancelCitizen(tx, 1, "bench", std::chrono::system_clock::now(), "solicitud",
+                                       &journal);
     if (!done) return done.error();
     return {};
   });

@@ -83,6 +83,59 @@ TEST_F(BackupRestoreTest, ABackupRestoresWholeIntoAnEmptyDatabase) {
   EXPECT_THROW(restored.Execute("SET ROLE sac_app; DELETE FROM personal_data_access"), std::exception);
 }
 
+// A citizen cancelled after the backup was taken comes back with the restore; the cancellation
+// journal (outside the database) cancels them again. A later citizen given the same id by the
+// restored database is someone else: left alone.
+TEST_F(BackupRestoreTest, CancellationsMadeAfterTheBackupAreAppliedAgainAfterTheRestore) {
+  db_.Execute("INSERT INTO citizen (display_name, phone) VALUES ('Ana Canario', '+526691230001'),"
+              " ('Beto Canario', '+526691230002')");
+  db_.Execute("UPDATE boleta SET citizen_id = 1 WHERE id = 1");
+  const std::string config = (dir_ / "sac.toml").string();
+  std::filesystem::create_directories(dir_);
+  std::ofstream(config) << "[media]\ndir = \"" << (dir_ / "media").string() << "\"\n"
+                        << "[retention]\ncancellation_journal = \""
+                        << (dir_ / "journal" / "cancelaciones.log").string() << "\"\n";
+  const auto backup = Script("backup.sh", {db_.url(), (dir_ / "media").string(), (dir_ / "backups").string()});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  const std::string made = backup.out.substr(0, backup.out.find('\n'));
+
+  // After the backup: Ana asks to be cancelled; Carla writes for the first time and is cancelled too.
+  db_.Execute("INSERT INTO citizen (display_name, phone) VALUES ('Carla Canario', '+526691230003')");
+  for (const char* id : {"1", "3"}) {
+    const auto cancelled =
+        Sac(db_, {"--config", config, "citizen", "cancel", "--id", id, "--actor", "ut", "--confirmar"});
+    ASSERT_EQ(cancelled.exit_code, 0) << cancelled.err;
+  }
+
+  testing::TestDatabase restored(testing::TestDatabase::Schema::kEmpty);
+  ASSERT_EQ(Script("restore.sh", {made, restored.url(), (dir_ / "restored-media").string()}).exit_code, 0);
+  EXPECT_EQ(restored.Scalar("SELECT phone FROM citizen WHERE id = 1"), "+526691230001")
+      << "the backup holds Ana's data";
+  // The restored database hands out id 3 again, to someone new.
+  restored.Execute("INSERT INTO citizen (display_name, phone) VALUES ('Dora Nueva', '+526691230004')");
+  ASSERT_EQ(restored.Scalar("SELECT id FROM citizen WHERE display_name = 'Dora Nueva'"), "3");
+
+  const auto reapplied =
+      Sac(restored, {"--config", config, "citizen", "reapply-cancellations", "--actor", "restauracion"});
+  ASSERT_EQ(reapplied.exit_code, 0) << reapplied.err;
+  EXPECT_THAT(reapplied.out, HasSubstr("1 ciudadanos"));
+  EXPECT_EQ(restored.Scalar("SELECT coalesce(phone, '-') || ' ' || display_name || ' ' ||"
+                            " (cancelled_at IS NOT NULL)::text FROM citizen WHERE id = 1"),
+            "-  true");
+  EXPECT_EQ(restored.Scalar("SELECT text FROM boleta WHERE id = 1"),
+            "[Datos suprimidos a solicitud del titular]");
+  EXPECT_EQ(restored.Scalar("SELECT phone FROM citizen WHERE id = 3"), "+526691230004")
+      << "the same id, a different person (created at another instant)";
+  EXPECT_EQ(restored.Scalar("SELECT phone FROM citizen WHERE id = 2"), "+526691230002");
+  EXPECT_EQ(restored.Scalar("SELECT actor || ' ' || (detail->>'motivo') FROM arco_action"
+                            " WHERE citizen_id = 1 ORDER BY id DESC LIMIT 1"),
+            "restauracion solicitud");
+  const auto again =
+      Sac(restored, {"--config", config, "citizen", "reapply-cancellations", "--actor", "restauracion"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("0 ciudadanos")) << "nothing twice";
+}
+
 TEST_F(BackupRestoreTest, ARestoreOverSacsTablesOrFromACorruptedBackupIsRefused) {
   const auto backup = Script("backup.sh", {db_.url(), (dir_ / "media").string(), (dir_ / "backups").string()});
   ASSERT_EQ(backup.exit_code, 0) << backup.err;

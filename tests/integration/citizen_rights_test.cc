@@ -105,7 +105,9 @@ class CitizenRightsTest : public ::testing::Test {
                 "SELECT id, 'image', 'm2', 'image/jpeg', '', '', 'stored', '" + shared_ +
                 "' FROM boleta");  // the same photo on both citizens' boletas
     config_ = (dir_ / "sac.toml").string();
-    std::ofstream(config_) << "[media]\ndir = \"" << (dir_ / "media").string() << "\"\n";
+    std::ofstream(config_) << "[media]\ndir = \"" << (dir_ / "media").string() << "\"\n"
+                           << "[retention]\ncancellation_journal = \""
+                           << (dir_ / "cancelaciones.log").string() << "\"\n";
   }
   ~CitizenRightsTest() override { std::filesystem::remove_all(dir_); }
 
@@ -214,6 +216,11 @@ TEST_F(CitizenRightsTest, AfterCancellationNoCanaryStandsAnywhereAndStatisticsRe
   EXPECT_NE(Sac({"cancel", "--id", citizen_, "--actor", "ut"}).exit_code, 0) << "not without --confirmar";
   ASSERT_FALSE(WhereCanariesStand().empty()) << "and nothing was touched";
   const auto out = Sac({"cancel", "--id", citizen_, "--actor", "ut", "--confirmar"});
+  std::ifstream journal(dir_ / "cancelaciones.log");
+  std::string line;
+  ASSERT_TRUE(std::getline(journal, line)) << "the cancellation is journalled outside the database";
+  EXPECT_EQ(line.substr(0, line.find('\t')), citizen_);
+  EXPECT_NE(line.find("\tsolicitud\t"), std::string::npos) << line;
   ASSERT_EQ(out.exit_code, 0) << out.err;
   EXPECT_THAT(out.out, HasSubstr("1 archivos borrados"));
   EXPECT_THAT(WhereCanariesStand(), ::testing::IsEmpty());
@@ -287,7 +294,8 @@ TEST_F(CitizenRightsTest, AReplayDuringTheCancellationWaitsAndIsStillRecognised)
   std::atomic<bool> commit{false};
   std::thread cancelling([&] {
     ASSERT_TRUE(database.Transact([&](storage::Tx& tx) -> Status {
-      auto cancelled = CancelCitizen(tx, std::stoll(citizen_), "ut", clock.Now());
+      const CancellationJournal journal(::testing::TempDir() + "sac_cancelaciones_race.log");
+      auto cancelled = CancelCitizen(tx, std::stoll(citizen_), "ut", clock.Now(), "solicitud", &journal);
       if (!cancelled) return cancelled.error();
       while (!commit) std::this_thread::sleep_for(std::chrono::milliseconds(5));
       return {};

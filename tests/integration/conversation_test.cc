@@ -437,7 +437,10 @@ TEST_F(ScheduledTest, NoSurveyForACitizenWhoObjectedOrWhoseDataWasCancelled) {
     if (auto objected = privacy::OpposeCitizen(tx, citizen(opposed), "ut", clock_.Now()); !objected) {
       return objected;
     }
-    if (auto gone = privacy::CancelCitizen(tx, citizen(cancelled), "ut", clock_.Now()); !gone) {
+    const privacy::CancellationJournal journal(::testing::TempDir() + "sac_cancelaciones_conv.log");
+    if (auto gone = privacy::CancelCitizen(tx, citizen(cancelled), "ut", clock_.Now(), "solicitud",
+                                           &journal);
+        !gone) {
       return gone.error();
     }
     return {};

@@ -55,10 +55,13 @@ class RetentionTest : public ::testing::Test {
     db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, download_state,"
                 "  file_sha256) VALUES (1, 'image', 'm1', 'stored', '" + photo_ + "')");
   }
-  ~RetentionTest() override { std::filesystem::remove_all(media_.PathOf(photo_).parent_path().parent_path()); }
+  ~RetentionTest() override {
+    std::filesystem::remove_all(media_.PathOf(photo_).parent_path().parent_path());
+    std::filesystem::remove(journal_.file());
+  }
 
   Purged Apply(TimePoint now) {
-    auto purged = ApplyRetention(database_, media_, RetentionPeriods{}, now, 2);
+    auto purged = ApplyRetention(database_, media_, journal_, RetentionPeriods{}, now, 2);
     EXPECT_TRUE(purged) << purged.error().message;
     return purged ? *purged : Purged{};
   }
@@ -66,6 +69,8 @@ class RetentionTest : public ::testing::Test {
   testing::TestDatabase db_;
   storage::Database database_;
   media::MediaStore media_;
+  privacy::CancellationJournal journal_{std::filesystem::temp_directory_path() /
+                                        ("sac_retention_journal_" + std::to_string(::getpid()))};
   std::string photo_;
 };
 
@@ -102,6 +107,11 @@ TEST_F(RetentionTest, EachKindGoesWhenItsPeriodEndsAndOpenWorkStays) {
   EXPECT_EQ(db_.Scalar("SELECT folio || ':' || status || ':' || colonia FROM boleta WHERE id = 1"),
             "2020-000001:cerrada:Centro") << "statistics keep the boleta";
   EXPECT_EQ(db_.Scalar("SELECT phone FROM citizen WHERE id = 2"), "+526692220000");
+  const auto journalled = journal_.Read();
+  ASSERT_TRUE(journalled);
+  ASSERT_EQ(journalled->size(), 1u) << "the cancellation outlives a restored backup";
+  EXPECT_EQ(journalled->at(0).citizen_id, 1);
+  EXPECT_EQ(journalled->at(0).motive, "conservacion");
 
   const Purged again = Apply(Day(2026, 11, 30));
   EXPECT_EQ(again.raw_requests + again.messages + again.citizens, 0) << "a second run finds nothing";
@@ -132,7 +142,7 @@ TEST_F(RetentionTest, ARecentlyFinishedBoletaKeepsItsMessagesForThePeriodAfterIt
 }
 
 TEST_F(RetentionTest, TheDailyJobReportsWhatItPurged) {
-  auto job = scheduler::RetentionJob(database_, media_, RetentionPeriods{});
+  auto job = scheduler::RetentionJob(database_, media_, journal_, RetentionPeriods{});
   const auto counts = job->Run(Day(2026, 11, 30));
   ASSERT_TRUE(counts) << counts.error().message;
   EXPECT_EQ(counts->at("ciudadanos"), 1);

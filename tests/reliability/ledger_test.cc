@@ -318,8 +318,10 @@ TEST_F(LedgerTest, ReplaysAnHourAWeekAndAMonthLaterAddNothing) {
   storage::Database database(db_.Settings(1));
   const media::MediaStore media(dir_ / "media");
   const privacy::RetentionPeriods periods{std::chrono::days(7), std::chrono::days(7), std::chrono::days(1825)};
+  const privacy::CancellationJournal journal(dir_ / "cancelaciones.log");
   for (const auto later : {std::chrono::hours(1), std::chrono::hours(24 * 8), std::chrono::hours(24 * 30)}) {
-    ASSERT_TRUE(privacy::ApplyRetention(database, media, periods, std::chrono::system_clock::now() + later));
+    ASSERT_TRUE(privacy::ApplyRetention(database, media, journal, periods,
+                                        std::chrono::system_clock::now() + later));
     for (int n = 0; n < kMessages; ++n) {
       EXPECT_TRUE(Deliver(client, MessageNumber(n))) << "a replay is acknowledged";
     }
