@@ -493,6 +493,8 @@ TEST_F(ChannelsServeTest, Open311BadInputGetsTheSpecsErrorListAndWritesNothing) 
       {"api_key=llave-de-la-app&service_code=bache&lat=23&long=-106&description=" + std::string(1000000, 'a'), 400},
       {base + "&lat=23&long=-106&description=otra", 400},  // parameter pollution
       {base + "&lat=23&long=%ZZ", 400},
+      {base + "&lat=23&long=-106%", 400},  // a lone %
+      {base + "%&lat=23&long=-106", 400},
       {"service_code=bache&lat=23&long=-106&description=x", 403},
       {"api_key=mala&service_code=bache&lat=23&long=-106&description=x", 403},
       {base + "&lat=23&long=-106&jurisdiction_id=culiacan.gob.mx", 404},

@@ -426,6 +426,30 @@ TEST_F(ScheduledTest, TheMonthlySurveyAsksEachAttendedBoletaExactlyOnceEvenWithT
   EXPECT_EQ(Run(*one)["preguntas"], 0) << "a second month-start run asks nobody again";
 }
 
+// Bad input #38, the other half: the survey run dies in the middle (here its second batch's
+// transaction fails, as it would with the process killed): what it committed stays asked, the
+// next run — a missed run is made up at start — asks the rest, and nobody is asked twice.
+TEST_F(ScheduledTest, ASurveyRunThatDiesMidwayAsksTheRestNextTimeAndNobodyTwice) {
+  for (int i = 0; i < 12; ++i) {
+    AttendedReport("52166912345" + std::to_string(10 + i));
+    clock_.Advance(1h);
+  }
+  clock_.Set(Utc(2026, 4, 1, 17));
+  db_.Execute("CREATE FUNCTION die_after_five() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+              " IF (SELECT count(*) FROM survey) >= 5 THEN RAISE EXCEPTION 'the run died'; END IF;"
+              " RETURN NEW; END $$");
+  db_.Execute("CREATE TRIGGER die BEFORE INSERT ON survey FOR EACH ROW EXECUTE FUNCTION die_after_five()");
+  auto job = scheduler::MonthlySurveyJob(database_, local_, 5);
+  EXPECT_FALSE(job->Run(clock_.Now())) << "the run fails in its second batch";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM survey"), 5) << "the first batch was committed";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM outbox WHERE purpose = 'encuesta'"), 5);
+  db_.Execute("DROP TRIGGER die ON survey");
+  EXPECT_EQ(Run(*job)["preguntas"], 7) << "the next run asks the rest";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM survey"), 12);
+  EXPECT_EQ(db_.Count("SELECT count(DISTINCT boleta_id) FROM outbox WHERE purpose = 'encuesta'"), 12);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM outbox WHERE purpose = 'encuesta'"), 12) << "nobody twice";
+}
+
 TEST_F(ScheduledTest, NoSurveyForACitizenWhoObjectedOrWhoseDataWasCancelled) {
   const auto opposed = AttendedReport("5216691234501");
   const auto cancelled = AttendedReport("5216691234502");

@@ -458,6 +458,33 @@ TEST_F(EmailServeTest, BadInputIsRefusedAndWritesNothing) {
   EXPECT_TRUE(relay_.Mails().empty());
 }
 
+// Bad inputs #19 and #21 end to end: a mail without a Message-ID is keyed by its bytes, so its
+// redelivery adds nothing; a mail with an unknown charset, broken encoded words and a 1 MB line
+// without CRLF is read as well as it can be and stored, never refused.
+TEST_F(EmailServeTest, MailWithoutMessageIdOrWithBrokenEncodingsIsStoredOnce) {
+  const std::string no_id =
+      "From: Vecina <vecina@correo.example>\r\nTo: atencion-ciudadana@municipio.example\r\n"
+      "Subject: Bache\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+      "Hay un bache enorme en la calle Río Culiacán, colonia Centro.\r\n";
+  EXPECT_EQ(PostRaw(no_id).status, 200);
+  EXPECT_EQ(PostRaw(no_id).status, 200) << "a redelivery";
+  EXPECT_EQ(Rows("inbox"), 1);
+  EXPECT_EQ(db_.Scalar("SELECT left(dedupe_key, 7) FROM inbox"), "sha256:");
+
+  const std::string broken =
+      "From: Vecino <vecino@correo.example>\r\nTo: atencion-ciudadana@municipio.example\r\n"
+      "Subject: =?x-inventado?Q?Fuga?= =?utf-8?B?no*es*base64?= de agua\r\n"
+      "Message-ID: <roto-1@correo.example>\r\n"
+      "Content-Type: text/plain; charset=x-charset-inventado\r\n\r\n"
+      "Fuga de agua en la calle Sauce " + std::string(1024 * 1024, 'a');
+  EXPECT_EQ(PostRaw(broken).status, 200);
+  EXPECT_EQ(Rows("inbox"), 2);
+  EXPECT_THAT(db_.Scalar("SELECT left(payload->>'text', 200) FROM inbox"
+                         " WHERE dedupe_key = 'roto-1@correo.example'"),
+              HasSubstr("Fuga de agua en la calle Sauce"));
+  EXPECT_EQ(Rows("email_quarantine"), 0);
+}
+
 // A MIME bomb from an authenticated sender is not refused (the provider would retry it for days
 // and then drop it): it is kept as it came for a person, once however often it comes, and
 // acknowledged; nothing of it reaches the inbox.

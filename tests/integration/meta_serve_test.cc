@@ -337,6 +337,13 @@ TEST_F(MetaServeTest, BadInputIsRefusedAndWritesNothing) {
        {std::string("{\"object\":"), std::string("[]"), std::string(10000, '[')}) {
     EXPECT_EQ(Post("messenger", malformed, Sign(malformed)).status, 400);
   }
+  // Bad input #8 as the anchors put it: 100,000 levels of nesting inside 1 MiB, signed.
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  deep += std::string(1024 * 1024 - deep.size(), ' ');
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(Post("messenger", deep, Sign(deep)).status, 400);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1))
+      << "refused at the nesting limit, not parsed to the bottom (a hang bound, not a benchmark)";
   const std::string oversized(4 * 1024 * 1024 + 1, ' ');
   EXPECT_EQ(Post("messenger", oversized, Sign(oversized)).status, 413);
   EXPECT_EQ(Post("instagram", oversized, Sign(oversized)).status, 413);
