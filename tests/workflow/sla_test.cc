@@ -34,6 +34,27 @@ TEST_F(SlaTest, LateEveningCountsAsThatLocalDay) {
   EXPECT_EQ(sla_.DueAt(Utc(2026, 11, 28, 6, 30), 1), Utc(2026, 12, 1, 7));  // Monday 30 counts
 }
 
+// Bad input #39: SAC's clock 10 minutes off either way. Deadlines are whole business days ending
+// at local midnight, so the skew changes nothing — except for a boleta canalizada in the ten
+// minutes around midnight, which a skewed clock puts on the neighbouring day: its deadline moves
+// by that one business day, as it would if it had been canalizada ten minutes earlier or later.
+TEST_F(SlaTest, AClockTenMinutesOffChangesNoDeadlineAwayFromMidnight) {
+  for (const TimePoint canalizada : {Utc(2026, 11, 30, 17), Utc(2026, 12, 2, 20, 45),
+                                     Utc(2026, 12, 4, 6, 40)}) {  // 10:00, 13:45, Thu 23:40
+    const TimePoint due = sla_.DueAt(canalizada, 10);
+    EXPECT_EQ(sla_.DueAt(canalizada + minutes(10), 10), due);
+    EXPECT_EQ(sla_.DueAt(canalizada - minutes(10), 10), due);
+    EXPECT_EQ(sla_.StandingAt(due, canalizada + minutes(10)), Standing::kOnTime);
+  }
+  // 23:55 on Friday 4 Dec in Mazatlán: ten minutes fast, it is Saturday 00:05, and Monday is the
+  // first day counted either way — the weekend absorbs it.
+  EXPECT_EQ(sla_.DueAt(Utc(2026, 12, 5, 6, 55) + minutes(10), 10),
+            sla_.DueAt(Utc(2026, 12, 5, 6, 55), 10));
+  // 23:55 on Monday 7 Dec: ten minutes fast, it is Tuesday, which then does not count.
+  EXPECT_EQ(sla_.DueAt(Utc(2026, 12, 8, 6, 55) + minutes(10), 10),
+            sla_.DueAt(Utc(2026, 12, 8, 6, 55), 11));
+}
+
 TEST_F(SlaTest, AlumbradoGetsFifteen) {
   EXPECT_EQ(sla_.DueAt(Utc(2026, 11, 30, 17), 15), Utc(2026, 12, 22, 7));  // end of Mon 21 Dec
 }
