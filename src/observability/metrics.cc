@@ -74,7 +74,13 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
 
 }  // namespace
 
-Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
+Metrics::Metrics() : impl_(std::make_unique<Impl>()) {
+  // Zero from the start, so that an alert on their rate has a series to read before the first
+  // failure (deploy/prometheus/sac-alerts.yml).
+  for (const char* stage : {"claim", "process", "quarantine", "record"}) {
+    impl_->pipeline_errors.Add({{"stage", stage}});
+  }
+}
 Metrics::~Metrics() = default;
 
 void Metrics::ObserveHttpRequest(std::string_view route, int status, double seconds) {

@@ -7,6 +7,8 @@
 #include <pqxx/pqxx>
 
 #include <atomic>
+#include <fstream>
+#include <regex>
 #include <thread>
 
 #include "crypto/digest.h"
@@ -377,6 +379,33 @@ TEST_F(ServeTest, HealthReadinessAndMetrics) {
   EXPECT_THAT(metrics.body, HasSubstr("sac_outbox_depth{state=\"unknown\"} 0"));
   EXPECT_THAT(metrics.body, HasSubstr("sac_outbound_sends_total{channel=\"whatsapp\",outcome=\"sent\"} 1"));
   EXPECT_THAT(metrics.body, HasSubstr("sac_database_up 1"));
+}
+
+// deploy/prometheus/sac-alerts.yml names only metrics (and gauge states) `sac serve` exports:
+// an alert on a metric that does not exist never fires.
+TEST_F(ServeTest, TheAlertRulesNameOnlyMetricsSacExports) {
+  std::ifstream file(testing::SourceDir() / "deploy/prometheus/sac-alerts.yml");
+  const std::string rules(std::istreambuf_iterator<char>(file), {});
+  ASSERT_FALSE(rules.empty());
+  // A message and its reply, so that every family has a series (counters appear when first used).
+  ASSERT_EQ(PostFixture("text_fuga_agua_colonia_juarez.json").status, 200);
+  graph_.WaitForRequests(1);
+  WaitUntilQuiet();
+  const std::string metrics = Get("/metrics").body;
+  const std::regex name("\\b(sac_[a-z_]+)(\\{[^}]*\\})?");
+  int names = 0;
+  for (auto it = std::sregex_iterator(rules.begin(), rules.end(), name); it != std::sregex_iterator();
+       ++it) {
+    const std::string metric = (*it)[1];
+    EXPECT_THAT(metrics, HasSubstr("# TYPE " + metric + " ")) << metric;
+    const std::string selector = (*it)[2];
+    if (const auto at = selector.find("state=\""); at != std::string::npos) {
+      const std::string state = selector.substr(at, selector.find('"', at + 7) + 1 - at);
+      EXPECT_THAT(metrics, HasSubstr(metric + "{" + state + "}")) << "a state the gauge reports";
+    }
+    ++names;
+  }
+  EXPECT_GE(names, 12);
 }
 
 TEST_F(ServeTest, ReadinessFailsWhenTheSchemaIsBehind) {
