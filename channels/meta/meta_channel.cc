@@ -151,19 +151,24 @@ SendOutcome MetaChannel::Send(const OutboundMessage& message) {
     return SendOutcome::Permanent("outside the 24-hour window and no message tag configured");
   }
   SendOutcome outcome = SendOutcome::Permanent("empty reply");
+  std::vector<std::string> earlier_ids;
   const std::vector<std::string> pieces = Pieces(message.text, product_);
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     // A later piece failing re-sends the earlier ones on retry: better twice than half a reply.
-    outcome = SendPiece(message, pieces[i], i + 1 == pieces.size());
+    if (i > 0 && !outcome.provider_message_id.empty()) {
+      earlier_ids.push_back(outcome.provider_message_id);
+    }
+    outcome = SendPiece(message, pieces[i], i + 1 == pieces.size(), i);
     if (outcome.kind != SendOutcome::Kind::kSent) {
       return outcome;
     }
   }
+  outcome.earlier_piece_ids = std::move(earlier_ids);
   return outcome;
 }
 
 SendOutcome MetaChannel::SendPiece(const OutboundMessage& message, const std::string& text,
-                                   bool last_piece) {
+                                   bool last_piece, std::size_t pieces_sent) {
   ClientRequest request;
   // Messenger, and Instagram through its Facebook Page, both send from /me/messages.
   request.url =
@@ -174,7 +179,7 @@ SendOutcome MetaChannel::SendPiece(const OutboundMessage& message, const std::st
 
   auto response = http_.Execute(request);
   if (!response) {
-    return OutcomeOfUnansweredSend(response.error());
+    return OutcomeOfUnansweredSend(response.error(), pieces_sent);
   }
   const int status = response->status;
   if (status >= 200 && status < 300) {

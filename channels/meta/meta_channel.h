@@ -28,7 +28,9 @@ class MetaChannel final : public Channel {
   SendOutcome Send(const OutboundMessage& message) override;
 
  private:
-  SendOutcome SendPiece(const OutboundMessage& message, const std::string& text, bool last_piece);
+  // `pieces_sent`: how many pieces of the same reply went before this one.
+  SendOutcome SendPiece(const OutboundMessage& message, const std::string& text, bool last_piece,
+                        std::size_t pieces_sent);
 
   Product product_;
   MetaChannelConfig config_;

@@ -91,6 +91,7 @@ Result<MediaSource> TelegramChannel::LocateMedia(const std::string& provider_med
 
 SendOutcome TelegramChannel::Send(const OutboundMessage& message) {
   std::string last_id;
+  std::vector<std::string> earlier_ids;
   const std::vector<std::string> pieces = SplitText(message.text, kMaxMessageChars);
   const auto keyboard = InlineKeyboard(message.buttons);
   for (std::size_t i = 0; i < pieces.size(); ++i) {
@@ -104,9 +105,10 @@ SendOutcome TelegramChannel::Send(const OutboundMessage& message) {
     auto response = http_.Execute(request);
     if (!response) {
       // A later piece failing re-sends the earlier ones on retry: better twice than half a reply.
-      return OutcomeOfUnansweredSend(response.error());
+      return OutcomeOfUnansweredSend(response.error(), i);
     }
     if (response->status >= 200 && response->status < 300) {
+      if (!last_id.empty()) earlier_ids.push_back(last_id);
       last_id = ParseSentMessageId(response->body).value_or("");
       continue;
     }
@@ -122,7 +124,9 @@ SendOutcome TelegramChannel::Send(const OutboundMessage& message) {
     }
     return SendOutcome::Permanent(what);
   }
-  return SendOutcome::Sent(last_id);
+  SendOutcome sent = SendOutcome::Sent(last_id);
+  sent.earlier_piece_ids = std::move(earlier_ids);
+  return sent;
 }
 
 }  // namespace sac::channels::telegram

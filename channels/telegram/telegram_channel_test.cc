@@ -295,8 +295,28 @@ TEST(TelegramChannelTest, SplitsALongReplyIntoSeveralMessages) {
   TelegramChannel channel(TestConfig(api.BaseUrl()), http);
   std::string long_text;
   while (long_text.size() < 6000) long_text += "La cuadrilla revisará la luminaria mañana. ";
-  ASSERT_EQ(channel.Send(Reply(long_text)).kind, SendOutcome::Kind::kSent);
+  const SendOutcome sent = channel.Send(Reply(long_text));
+  ASSERT_EQ(sent.kind, SendOutcome::Kind::kSent);
   EXPECT_EQ(api.Requests().size(), 2u);
+  EXPECT_EQ(sent.earlier_piece_ids.size(), 1u) << "the first piece's id, kept with the reply";
+}
+
+// The second piece of a long reply gets no answer in time: the first surely went, so the whole
+// reply goes again (better twice than half) rather than waiting as "unknown".
+TEST(TelegramChannelTest, AReplyCutOffAfterItsFirstPieceGoesAgainWhole) {
+  const HttpResponse ok = HttpResponse::Json(
+      200, testing::ReadTestdata("telegram", "outbound_sendMessage_response_ok.json"));
+  testing::FakeProvider api(kSendPath, ok);
+  api.Script(ok);
+  api.ScriptLate(ok, std::chrono::milliseconds(2000));
+  http::CurlHttpClient http;
+  TelegramConfig config = TestConfig(api.BaseUrl());
+  config.send_timeout = std::chrono::milliseconds(800);
+  std::string long_text;
+  while (long_text.size() < 6000) long_text += "La cuadrilla revisará la luminaria mañana. ";
+  const SendOutcome outcome = TelegramChannel(config, http).Send(Reply(long_text));
+  EXPECT_EQ(outcome.kind, SendOutcome::Kind::kRetryable) << outcome.error;
+  EXPECT_EQ(TelegramChannel(config, http).Send(Reply("corta")).kind, SendOutcome::Kind::kSent);
 }
 
 TEST(TelegramChannelTest, ClassifiesBotApiAnswers) {

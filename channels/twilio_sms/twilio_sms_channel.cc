@@ -82,6 +82,7 @@ Result<MediaSource> TwilioSmsChannel::LocateMedia(const std::string& provider_me
 
 SendOutcome TwilioSmsChannel::Send(const OutboundMessage& message) {
   std::string last_sid;
+  std::vector<std::string> earlier_sids;
   for (const std::string& piece : SplitText(message.text, kMaxMessageChars)) {
     std::vector<std::pair<std::string, std::string>> form = {{"To", message.recipient},
                                                              {"Body", piece}};
@@ -103,10 +104,12 @@ SendOutcome TwilioSmsChannel::Send(const OutboundMessage& message) {
     request.timeout = config_.send_timeout;
     auto response = http_.Execute(request);
     if (!response) {
-      return OutcomeOfUnansweredSend(response.error());
+      const std::size_t pieces_sent = earlier_sids.size() + (last_sid.empty() ? 0 : 1);
+      return OutcomeOfUnansweredSend(response.error(), pieces_sent);
     }
     const ApiAnswer answer = ParseApiAnswer(response->body);
     if (response->status >= 200 && response->status < 300) {
+      if (!last_sid.empty()) earlier_sids.push_back(last_sid);
       last_sid = answer.sid;
       continue;
     }
@@ -121,7 +124,9 @@ SendOutcome TwilioSmsChannel::Send(const OutboundMessage& message) {
     }
     return SendOutcome::Permanent(what);
   }
-  return SendOutcome::Sent(last_sid);
+  SendOutcome sent = SendOutcome::Sent(last_sid);
+  sent.earlier_piece_ids = std::move(earlier_sids);
+  return sent;
 }
 
 }  // namespace sac::channels::twilio_sms

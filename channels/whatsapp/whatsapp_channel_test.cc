@@ -395,10 +395,10 @@ TEST(WhatsAppChannelTest, ClassifiesProviderAnswers) {
 // One that could not even connect sent nothing: retried.
 TEST(WhatsAppChannelTest, AnAnswerThatNeverComesIsUnknownAndNoConnectionIsRetried) {
   testing::FakeProvider graph(kSendPath, HttpResponse::Json(200, "{}"));
-  graph.ScriptLate(HttpResponse::Json(200, "{}"), std::chrono::milliseconds(1500));
+  graph.ScriptLate(HttpResponse::Json(200, "{}"), std::chrono::milliseconds(2000));
   http::CurlHttpClient http;
   WhatsAppConfig config = TestConfig(graph.BaseUrl() + "/v21.0");
-  config.send_timeout = std::chrono::milliseconds(300);
+  config.send_timeout = std::chrono::milliseconds(800);
   const SendOutcome late = WhatsAppChannel(config, http).Send(Reply());
   EXPECT_EQ(late.kind, SendOutcome::Kind::kUnknown);
   EXPECT_THAT(late.error, HasSubstr("unknown"));

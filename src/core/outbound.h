@@ -57,22 +57,25 @@ struct SendOutcome {
   std::string error;  // short and free of personal data: it is logged and stored
   std::optional<std::chrono::seconds> retry_after;
   bool recipient_blocked = false;  // kPermanent because the citizen blocked us (Telegram 403)
+  // kSent of a reply that went as several messages: the provider's ids of the pieces before the
+  // last (provider_message_id), so that news about any piece is known to be about this reply.
+  std::vector<std::string> earlier_piece_ids;
 
   static SendOutcome Sent(std::string provider_message_id) {
-    return {Kind::kSent, std::move(provider_message_id), {}, std::nullopt, false};
+    return {Kind::kSent, std::move(provider_message_id), {}, std::nullopt, false, {}};
   }
   static SendOutcome Retryable(std::string error,
                                std::optional<std::chrono::seconds> retry_after = std::nullopt) {
-    return {Kind::kRetryable, {}, std::move(error), retry_after, false};
+    return {Kind::kRetryable, {}, std::move(error), retry_after, false, {}};
   }
   static SendOutcome Permanent(std::string error) {
-    return {Kind::kPermanent, {}, std::move(error), std::nullopt, false};
+    return {Kind::kPermanent, {}, std::move(error), std::nullopt, false, {}};
   }
   static SendOutcome Unknown(std::string error) {
-    return {Kind::kUnknown, {}, std::move(error), std::nullopt, false};
+    return {Kind::kUnknown, {}, std::move(error), std::nullopt, false, {}};
   }
   static SendOutcome Blocked(std::string error) {
-    return {Kind::kPermanent, {}, std::move(error), std::nullopt, true};
+    return {Kind::kPermanent, {}, std::move(error), std::nullopt, true, {}};
   }
 };
 

@@ -12,7 +12,13 @@
 namespace sac::http {
 
 // The rightmost address that is not one of `trusted_proxies`, walking from the peer leftwards
-// through X-Forwarded-For; the peer itself when it is not trusted or there is no such header.
+// through X-Forwarded-For; the peer itself when it is not trusted. Empty when only trusted
+// proxies are named (the proxy sets no header): the client is unknown. IPv4-mapped IPv6
+// addresses ("::ffff:10.0.0.5") are read as IPv4.
 std::string ClientAddress(const HttpRequest& request, const std::vector<std::string>& trusted_proxies);
+
+// What to count an address's attempts under: itself, or for IPv6 its /64 (one site's, which it
+// may pick addresses from at will).
+std::string ThrottlingKey(const std::string& address);
 
 }  // namespace sac::http

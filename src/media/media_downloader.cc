@@ -38,8 +38,9 @@ constexpr Statement kRetry{
     "UPDATE boleta_media SET last_error = $3,"
     "  next_attempt_at = $2::timestamptz + $4::float8 * interval '1 millisecond' WHERE id = $1"};
 
-// Our own disk refused the file (full, read-only): not the download's fault, so the attempt is
-// given back and the file fetched again once there is room, however long that takes.
+// Our own disk is full: not the download's fault, so the attempt is given back and the file
+// fetched again once there is room, however long that takes. (Any other refusal of the disk —
+// permissions, a read-only mount — is retried and given up on like a failed download.)
 // $1 id, $2 now, $3 error, $4 wait (ms)
 constexpr Statement kWaitForRoom{
     "media.wait_for_room",
@@ -119,8 +120,8 @@ Result<bool> MediaDownloader::RunOnce() {
       return;
     }
     const Error& error = stored.error();
-    if (fetched) {
-      tx.Exec(kWaitForRoom, {item.id, now, "media volume: " + error.message,
+    if (fetched && IsVolumeFull(error)) {
+      tx.Exec(kWaitForRoom, {item.id, now, error.message,
                              static_cast<double>(kWaitForRoomInterval.count())});
       outcome = "waiting for room";
       return;
@@ -142,8 +143,8 @@ Result<bool> MediaDownloader::RunOnce() {
   if (outcome == "stored") {
     Log().Info("media stored", {{"media_id", item.id}, {"channel", item.channel},
                                 {"bytes", static_cast<std::int64_t>(stored->size)}});
-  } else if (fetched) {
-    Log().Error("media volume refuses files; downloads wait for room",
+  } else if (outcome == "waiting for room") {
+    Log().Error("media volume full; downloads wait for room",
                 {{"media_id", item.id}, {"error", stored.error().message}});
   } else {
     Log().Warn("media not stored", {{"media_id", item.id}, {"channel", item.channel},

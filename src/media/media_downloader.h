@@ -6,8 +6,8 @@
 //   connection failure, 5xx, 429, slowness  → retried with backoff, 'failed' after max_attempts
 //   gone (404/410), refused, larger than the cap → 'failed' at once
 //   not https, a host the provider does not serve from, a non-public address → 'blocked'
-//   fetched, but our media volume refuses it (full) → fetched again every minute, the
-//                                                     attempt given back: it waits for room
+//   fetched, but our media volume is full    → fetched again every minute, the attempt given
+//                                               back: it waits for room
 #pragma once
 
 #include <chrono>

@@ -11,8 +11,11 @@
 namespace sac::media {
 namespace {
 
-Error DiskError(const std::string& what) {
-  return MakeError(Errc::kUnavailable, what + ": " + std::strerror(errno));
+Error DiskError(const std::string& what, int error = errno) {
+  const bool full = error == ENOSPC || error == EDQUOT;
+  return MakeError(Errc::kUnavailable,
+                   (full ? std::string(kVolumeFull) + ": " : std::string()) + what + ": " +
+                       std::strerror(error));
 }
 
 // Writes all of `bytes` to `fd`, retrying short writes.
@@ -45,10 +48,15 @@ Result<StoredFile> MediaStore::Store(std::string_view bytes) const {
   std::string temporary = path.string() + ".tmp.XXXXXX";
   const int fd = ::mkstemp(temporary.data());
   if (fd < 0) return DiskError("cannot create a file in " + path.parent_path().string());
-  const bool ok = WriteAll(fd, bytes) && ::fsync(fd) == 0;
+  bool ok = WriteAll(fd, bytes) && ::fsync(fd) == 0;
+  int failed = ok ? 0 : errno;
   ::close(fd);
-  if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0) {
-    const Error failure = DiskError("cannot store media " + stored.sha256);
+  if (ok && ::rename(temporary.c_str(), path.c_str()) != 0) {
+    ok = false;
+    failed = errno;
+  }
+  if (!ok) {
+    const Error failure = DiskError("cannot store media " + stored.sha256, failed);
     ::unlink(temporary.c_str());
     return failure;
   }
@@ -67,5 +75,7 @@ bool MediaStore::Remove(std::string_view sha256) const {
   std::error_code error;
   return std::filesystem::remove(PathOf(sha256), error);
 }
+
+bool IsVolumeFull(const Error& error) { return error.message.starts_with(kVolumeFull); }
 
 }  // namespace sac::media

@@ -21,7 +21,7 @@ class MediaStore {
   explicit MediaStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
   // Durable when it returns (written to a temporary file, fsync'd, renamed into place).
-  // kUnavailable when the disk refuses.
+  // kUnavailable when the disk refuses (IsVolumeFull when for want of space).
   Result<StoredFile> Store(std::string_view bytes) const;
 
   std::filesystem::path PathOf(std::string_view sha256) const;
@@ -32,5 +32,9 @@ class MediaStore {
  private:
   std::filesystem::path dir_;
 };
+
+// The volume (or the quota) is full: nothing is wrong with the file; it fits once there is room.
+inline constexpr std::string_view kVolumeFull = "media volume full";
+bool IsVolumeFull(const Error& error);
 
 }  // namespace sac::media

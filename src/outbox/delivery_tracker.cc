@@ -19,30 +19,49 @@ constexpr Statement kRecord{
 
 // News about `provider_message_id` for recipient $2 that matches no reply of ours: it is about
 // our unknown send to them when exactly one is unknown, none is being sent right now (its news
-// could be that one's), and the news is not older than the reply (5 minutes of clock skew).
+// could be that one's), and the news is neither older than the reply nor from well before the
+// send was given up on (5 minutes of clock skew; 15 for the send's own timeout and the skew).
+// The outer condition on the state is checked again after the row lock: two pieces of news
+// arriving together settle it once.
 // $1 channel, $2 recipient, $3 provider id, $4 when the provider says it happened (0: unknown),
 // $5 now.
 constexpr Statement kPlaceUnknownSend{
     "delivery.place_unknown_send",
     "WITH candidates AS ("
     "  SELECT id FROM outbox WHERE channel = $1 AND recipient = $2 AND state = 'unknown'"
-    "    AND ($4::float8 = 0 OR created_at <= to_timestamp($4::float8) + interval '5 minutes')) "
+    "    AND ($4::float8 = 0 OR (created_at <= to_timestamp($4::float8) + interval '5 minutes'"
+    "         AND updated_at <= to_timestamp($4::float8) + interval '15 minutes'))) "
     "UPDATE outbox o SET state = 'sent', provider_message_id = $3, updated_at = $5,"
     "  sent_at = coalesce(to_timestamp(nullif($4::float8, 0)), $5), last_error = NULL "
-    "FROM candidates c WHERE o.id = c.id AND (SELECT count(*) FROM candidates) = 1"
+    "FROM candidates c WHERE o.id = c.id AND o.state = 'unknown'"
+    "  AND (SELECT count(*) FROM candidates) = 1"
     "  AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.channel = $1 AND s.recipient = $2"
     "                  AND s.state = 'sending')"
-    "  AND NOT EXISTS (SELECT 1 FROM outbox k WHERE k.channel = $1 AND k.provider_message_id = $3) "
+    "  AND NOT EXISTS (SELECT 1 FROM outbox k WHERE k.channel = $1 AND k.provider_message_id = $3)"
+    "  AND NOT EXISTS (SELECT 1 FROM outbox_piece p WHERE p.channel = $1"
+    "                  AND p.provider_message_id = $3) "
     "RETURNING o.id, o.boleta_id, o.purpose"};
 
-// The ids of recorded news for recipient $2 that matches no reply of ours.
+// The ids of recorded news for recipient $2 that matches no reply of ours, each with its earliest
+// instant (the nearest to its send).
 constexpr Statement kUnplacedNews{
     "delivery.unplaced_news",
-    "SELECT d.provider_message_id, coalesce(max(extract(epoch FROM d.occurred_at))::float8, 0)"
+    "SELECT d.provider_message_id, coalesce(min(extract(epoch FROM d.occurred_at))::float8, 0)"
     " FROM delivery_event d WHERE d.channel = $1 AND d.recipient = $2 AND d.recipient <> ''"
     "  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.channel = d.channel"
     "                  AND o.provider_message_id = d.provider_message_id)"
+    "  AND NOT EXISTS (SELECT 1 FROM outbox_piece p WHERE p.channel = d.channel"
+    "                  AND p.provider_message_id = d.provider_message_id)"
     " GROUP BY d.provider_message_id LIMIT 2"};
+
+// $1 channel, $2 outbox id, $3 the earlier pieces' ids (text[]).
+constexpr Statement kRecordPieces{
+    "delivery.record_pieces",
+    "WITH pieces AS ("
+    "  INSERT INTO outbox_piece (channel, provider_message_id, outbox_id)"
+    "  SELECT $1, id, $2 FROM unnest($3::text[]) AS id ON CONFLICT DO NOTHING RETURNING 1) "
+    "UPDATE delivery_event SET recipient = '' WHERE channel = $1"
+    "  AND provider_message_id = ANY($3::text[]) AND recipient <> ''"};
 
 constexpr Statement kForgetRecipient{
     "delivery.forget_recipient",
@@ -58,9 +77,11 @@ constexpr Statement kAdvance{
     "  AND delivery_rank(coalesce(delivery_status, '')) < delivery_rank($3) "
     "RETURNING id"};
 
+// A reply of ours: its last message, or an earlier piece of it.
 constexpr Statement kKnown{
     "delivery.known_outbox",
-    "SELECT 1 FROM outbox WHERE channel = $1 AND provider_message_id = $2"};
+    "SELECT 1 FROM outbox WHERE channel = $1 AND provider_message_id = $2 "
+    "UNION ALL SELECT 1 FROM outbox_piece WHERE channel = $1 AND provider_message_id = $2"};
 
 constexpr Statement kApplyRecorded{
     "delivery.apply_recorded",
@@ -149,6 +170,23 @@ ProcessOutcome ApplyDeliveryUpdate(storage::Tx& tx, const DeliveryUpdate& update
 void ApplyRecordedDeliveries(storage::Tx& tx, std::int64_t outbox_id, std::string_view channel,
                              std::string_view provider_message_id) {
   tx.Exec(kApplyRecorded, {outbox_id, channel, provider_message_id});
+}
+
+void RecordEarlierPieces(storage::Tx& tx, std::string_view channel, std::int64_t outbox_id,
+                         const std::vector<std::string>& ids) {
+  if (ids.empty()) return;
+  std::string array = "{";
+  for (const std::string& id : ids) {
+    if (array.size() > 1) array += ',';
+    array += '"';
+    for (const char c : id) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  array += '}';
+  tx.Exec(kRecordPieces, {channel, outbox_id, array});
 }
 
 bool PlaceRecordedNews(storage::Tx& tx, std::string_view channel, std::string_view recipient,

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/inbound.h"
@@ -20,6 +22,11 @@ ProcessOutcome ApplyDeliveryUpdate(storage::Tx& tx, const DeliveryUpdate& update
 // Applies news already recorded for `provider_message_id` to outbox row `outbox_id`.
 void ApplyRecordedDeliveries(storage::Tx& tx, std::int64_t outbox_id, std::string_view channel,
                              std::string_view provider_message_id);
+
+// A reply that went as several messages: the ids of the pieces before the last, known from now
+// on as this reply's (news about them settles no other send).
+void RecordEarlierPieces(storage::Tx& tx, std::string_view channel, std::int64_t outbox_id,
+                         const std::vector<std::string>& ids);
 
 // For a send to `recipient` just marked unknown: news the provider sent before we stopped waiting
 // (about one message matching none of ours) settles it at once. True when it did.

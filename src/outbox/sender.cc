@@ -214,6 +214,7 @@ Result<bool> OutboxSender::RunOnce() {
         ApplyRecordedDeliveries(tx, message.outbox_id, message.channel,
                                 outcome.provider_message_id);
       }
+      RecordEarlierPieces(tx, message.channel, message.outbox_id, outcome.earlier_piece_ids);
     } else if (outcome.kind == SendOutcome::Kind::kUnknown) {
       tx.Exec(kMarkUnknown, {message.outbox_id, outcome.error, now});
       settled_by_news = PlaceRecordedNews(tx, message.channel, message.recipient, now);

@@ -1,6 +1,7 @@
 #include "privacy/cancellation_journal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,18 +38,32 @@ Status CancellationJournal::Record(const JournalEntry& entry, TimePoint at) cons
       entry.motive + '\t' +
       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count()) +
       '\n';
+  const bool created = !std::filesystem::exists(file_, ignored);
   const int fd = ::open(file_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return MakeError(Errc::kUnavailable, "cannot open the cancellation journal " + file_.string() +
                                              ": " + std::strerror(errno));
   }
-  const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+  struct stat before {};
+  const bool sized = ::fstat(fd, &before) == 0;
+  const bool written = sized &&
+                       ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
                        ::fsync(fd) == 0;
   const int saved = errno;
+  // A line cut short (a full disk) is taken back, so the next one starts on a line of its own.
+  if (!written && sized) (void)::ftruncate(fd, before.st_size);
   ::close(fd);
   if (!written) {
     return MakeError(Errc::kUnavailable, "cannot write the cancellation journal " +
                                              file_.string() + ": " + std::strerror(saved));
+  }
+  if (created && file_.has_parent_path()) {
+    // The new file's name must survive a crash too.
+    const int dir = ::open(file_.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+      (void)::fsync(dir);
+      ::close(dir);
+    }
   }
   return {};
 }

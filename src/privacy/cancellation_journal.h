@@ -1,8 +1,11 @@
 // Cancellations outlive backups. A backup taken before a citizen's data was cancelled holds that
-// data; restoring it would bring them back. So every cancellation (an ARCO request, or retention's
-// "conservación") is also written to a journal outside the database — one line per citizen, no
-// personal data — before its transaction commits, and `sac citizen reapply-cancellations` cancels
-// again, after a restore, every journalled citizen the restore brought back.
+// data; restoring it would bring them back. So every cancellation is also written to a journal
+// outside the database — one line per citizen, no personal data — and `sac citizen
+// reapply-cancellations` cancels again, after a restore, every journalled citizen the restore
+// brought back. An ARCO request is journalled before its transaction commits (the citizen asked:
+// a line for a cancellation that then failed only repeats their wish); retention's, after (a
+// citizen who wrote again meanwhile must not be cancelled by a restore; a line lost to a crash is
+// made good by the next day's run).
 //
 // A citizen is named by id and by the instant their record was created (microseconds): after a
 // restore the id sequence restarts where the backup left it, and a new citizen may get an id that

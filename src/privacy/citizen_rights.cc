@@ -122,6 +122,11 @@ constexpr Statement kCancelIdentities{"privacy.cancel_identities",
                                       "DELETE FROM citizen_identity WHERE citizen_id = $1"};
 constexpr Statement kCancelFollowing{"privacy.cancel_following",
                                      "DELETE FROM boleta_follower WHERE citizen_id = $1"};
+// The pieces' ids of long replies (a Telegram id carries the chat's), then the replies.
+constexpr Statement kCancelOutboxPieces{
+    "privacy.cancel_outbox_pieces",
+    "DELETE FROM outbox_piece WHERE outbox_id IN (SELECT id FROM outbox WHERE citizen_id = $1"
+    "  OR boleta_id IN (SELECT id FROM boleta WHERE citizen_id = $1))"};
 constexpr Statement kCancelOutbox{
     "privacy.cancel_outbox",
     "UPDATE outbox SET body = '', recipient = '', template_params = NULL, buttons = NULL,"
@@ -340,10 +345,12 @@ Result<Cancellation> CancelCitizen(Tx& tx, std::int64_t citizen_id, const std::s
                                    TimePoint now, const std::string& motive,
                                    const CancellationJournal* journal) {
   Cancellation out;
+  const auto created = tx.Exec(kCreatedMicros, {citizen_id});
+  if (created.empty()) return MakeError(Errc::kNotFound, "no such citizen");
+  out.citizen_created_us = created.at(0).Int(0);
   if (journal != nullptr) {
-    const auto created = tx.Exec(kCreatedMicros, {citizen_id});
-    if (created.empty()) return MakeError(Errc::kNotFound, "no such citizen");
-    if (auto recorded = journal->Record({citizen_id, created.at(0).Int(0), motive}, now); !recorded) {
+    if (auto recorded = journal->Record({citizen_id, out.citizen_created_us, motive}, now);
+        !recorded) {
       return recorded.error();
     }
   }
@@ -356,6 +363,7 @@ Result<Cancellation> CancelCitizen(Tx& tx, std::int64_t citizen_id, const std::s
   tx.Exec(kCancelUnplacedNews, {citizen_id});
   tx.Exec(kCancelIdentities, {citizen_id});
   tx.Exec(kCancelFollowing, {citizen_id});
+  tx.Exec(kCancelOutboxPieces, {citizen_id});
   tx.Exec(kCancelOutbox, {citizen_id, now});
   tx.Exec(kCancelSurveys, {citizen_id});
   tx.Exec(kCancelNotes, {citizen_id, kRemoved});

@@ -52,6 +52,7 @@ Status OpposeCitizen(storage::Tx& tx, std::int64_t citizen_id, const std::string
                      TimePoint now);
 
 struct Cancellation {
+  std::int64_t citizen_created_us = 0;  // what names them in the cancellation journal
   int boletas = 0;
   int messages = 0;
   // Files no other boleta uses: delete them from the media store once the transaction commits.
@@ -59,8 +60,9 @@ struct Cancellation {
 };
 // `motive`: why, for the record — "solicitud" (the citizen asked) or "conservacion" (the
 // retention period ended, retention.h). Written to `journal` before the transaction commits (a
-// restored backup must not bring the data back: cancellation_journal.h); nullptr only when
-// re-applying a journalled cancellation.
+// restored backup must not bring the data back: cancellation_journal.h); nullptr when the caller
+// journals after the commit (retention: a run that fails is simply run again) or re-applies a
+// journalled cancellation.
 Result<Cancellation> CancelCitizen(storage::Tx& tx, std::int64_t citizen_id,
                                    const std::string& actor, TimePoint now,
                                    const std::string& motive, const CancellationJournal* journal);

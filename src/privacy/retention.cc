@@ -49,7 +49,7 @@ constexpr Statement kOutboxMessages{
     "retention.outbox_messages",
     "UPDATE outbox SET body = '', template_params = NULL, buttons = NULL WHERE id IN ("
     "  SELECT o.id FROM outbox o LEFT JOIN boleta b ON b.id = o.boleta_id"
-    "  WHERE o.created_at < $1 AND o.state IN ('sent', 'failed') AND o.body <> ''"
+    "  WHERE o.created_at < $1 AND o.state IN ('sent', 'failed', 'unknown') AND o.body <> ''"
     "    AND (b.id IS NULL OR " SAC_FINISHED ")"
     "  ORDER BY o.id LIMIT $2)"};
 #undef SAC_FINISHED
@@ -107,18 +107,26 @@ Result<Purged> ApplyRetention(storage::Database& database, const media::MediaSto
   const int citizens_per_transaction = std::min(batch, 20);
   for (;;) {
     std::vector<std::string> files;
+    std::vector<JournalEntry> journalled;
     auto done = database.Transact([&](Tx& tx) -> Result<std::int64_t> {
       files.clear();  // a retried transaction starts afresh
+      journalled.clear();
       const auto rows = tx.Exec(kInactiveCitizens, {silent_since, citizens_per_transaction});
       for (std::size_t i = 0; i < rows.size(); ++i) {
-        auto cancelled =
-            CancelCitizen(tx, rows[i].Int(0), "depuracion", now, "conservacion", &journal);
+        auto cancelled = CancelCitizen(tx, rows[i].Int(0), "depuracion", now, "conservacion", nullptr);
         if (!cancelled) return cancelled.error();
         files.insert(files.end(), cancelled->files_to_delete.begin(), cancelled->files_to_delete.end());
+        journalled.push_back({rows[i].Int(0), cancelled->citizen_created_us, "conservacion"});
       }
       return static_cast<std::int64_t>(rows.size());
     });
     if (!done) return done.error();
+    // Journalled after the commit: a citizen who wrote again meanwhile must not be cancelled by
+    // a later restore. A line lost to a crash here is made good by the next day's run, which
+    // finds the restored citizen just as silent.
+    for (const JournalEntry& entry : journalled) {
+      if (auto recorded = journal.Record(entry, now); !recorded) return recorded.error();
+    }
     for (const std::string& sha : files) purged.files += media.Remove(sha) ? 1 : 0;
     purged.citizens += *done;
     if (*done < citizens_per_transaction) return purged;

@@ -4,9 +4,13 @@
 // ran out of attempts, in the last 30 days. Staff see which boleta and why — never the text or
 // the recipient, which are personal data — and decide: send it again, or (for an unknown one the
 // citizen confirms having) record it as sent.
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "outbox/outbox_writer.h"
 #include "web/staff_page.h"
 #include "web/staff_web.h"
+#include "workflow/bitacora.h"
 
 namespace sac::web {
 namespace {
@@ -34,7 +38,8 @@ constexpr Statement kSendAgain{
 constexpr Statement kRecordSent{
     "admin.record_sent",
     "UPDATE outbox SET state = 'sent', sent_at = $2, updated_at = $2,"
-    "  last_error = 'dada por enviada por el personal' WHERE id = $1 AND state = 'unknown'"};
+    "  last_error = 'dada por enviada por el personal' WHERE id = $1 AND state = 'unknown'"
+    " RETURNING boleta_id, purpose, channel"};
 
 void ActionButton(Html& content, const StaffSession& session, std::string_view action,
                   const std::string& id, std::string_view label) {
@@ -106,9 +111,21 @@ HttpResponse StaffWeb::SendAgain(Tx& tx, const HttpRequest& request, const Staff
 HttpResponse StaffWeb::RecordSent(Tx& tx, const HttpRequest& request, const StaffSession& session) {
   const auto id = IdInQuery(request.query, "respuesta");
   if (!id) return Message(400, "Solicitud inválida", "No existe esa respuesta.", &session);
-  if (tx.Exec(kRecordSent, {*id, clock_.Now()}).affected() == 0) {
+  const TimePoint now = clock_.Now();
+  const auto recorded = tx.Exec(kRecordSent, {*id, now});
+  if (recorded.empty()) {
     return Message(404, "No encontrada", "Esa respuesta no existe o ya no está sin confirmar.",
                    &session);
+  }
+  if (const auto boleta_id = recorded.at(0).OptInt(0)) {
+    // As when the provider confirms it: the citizen was told something about their boleta.
+    workflow::AppendEvent(tx, *boleta_id, now, "respuesta_enviada",
+                          workflow::Actor::Staff(session.user.username), std::nullopt, std::nullopt,
+                          boost::json::serialize(boost::json::object{
+                              {"outbox_id", *id},
+                              {"purpose", recorded.at(0).Text(1)},
+                              {"channel", recorded.at(0).Text(2)},
+                              {"dada_por_enviada", true}}));
   }
   StaffLog().Info("unknown reply recorded as sent by staff",
                   {{"user_id", session.user.id}, {"outbox_id", *id}});

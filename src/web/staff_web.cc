@@ -340,7 +340,8 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
     return LoginPage(400, username, "Escribe tu usuario y tu contraseña.", sessions_.secure_cookie());
   }
   const TimePoint now = clock_.Now();
-  const std::string source = http::ClientAddress(request, sessions_.trusted_proxies());
+  const std::string source =
+      http::ThrottlingKey(http::ClientAddress(request, sessions_.trusted_proxies()));
   std::optional<HttpResponse> answer;
   auto done = database_.Transact([&](Tx& tx) {
     if (const auto wait = LoginThrottle::WaitFor(tx, username, source, now)) {

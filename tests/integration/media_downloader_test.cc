@@ -77,10 +77,13 @@ TEST(MediaDownloaderTest, APhotoFetchedWhileTheVolumeIsFullWaitsForRoomAndIsThen
     ASSERT_TRUE(ran && *ran) << "attempt " << attempt;
     EXPECT_EQ(db.Scalar("SELECT download_state || ' ' || attempts FROM boleta_media"), "pending 0")
         << "more than max_attempts tries, none counted against the download";
-    EXPECT_FALSE(*downloader.RunOnce()) << "it waits a minute before the next";
+    auto waiting = downloader.RunOnce();
+    ASSERT_TRUE(waiting);
+    EXPECT_FALSE(*waiting) << "it waits a minute before the next";
     clock.Advance(61s);
   }
-  EXPECT_NE(db.Scalar("SELECT last_error FROM boleta_media").find("media volume"), std::string::npos);
+  EXPECT_NE(db.Scalar("SELECT last_error FROM boleta_media").find("media volume full"),
+            std::string::npos);
   EXPECT_EQ(db.Scalar("SELECT status FROM boleta"), "por_clasificar")
       << "the boleta goes on meanwhile";
 

@@ -247,7 +247,7 @@ class UnknownSendTest : public OutboxSenderTest {
 
   WhatsAppConfig ShortTimeout() {
     WhatsAppConfig config = Config();
-    config.send_timeout = 300ms;
+    config.send_timeout = 800ms;
     return config;
   }
 
@@ -255,7 +255,7 @@ class UnknownSendTest : public OutboxSenderTest {
   void SendAndLoseTheAnswer() {
     graph_.ScriptLate(HttpResponse::Json(200, testing::ReadTestdata(
                                                   "whatsapp", "outbound_send_response_ok.json")),
-                      900ms);
+                      2000ms);
     auto found = impatient_sender_.RunOnce();
     ASSERT_TRUE(found && *found);
   }
@@ -298,6 +298,24 @@ TEST_F(UnknownSendTest, NewsThatCameBeforeTheSenderGaveUpSettlesItAtOnce) {
   EXPECT_EQ(Row("state || ':' || coalesce(delivery_status, '-')"), "sent:sent");
   EXPECT_EQ(Row("provider_message_id"), kProviderId);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM delivery_event WHERE recipient <> ''"), 0);
+}
+
+// A long reply that went as several messages (an SMS, Telegram) is recorded with its earlier
+// pieces' ids: news about one of them is about that reply, never taken for the unknown send's.
+TEST_F(UnknownSendTest, NewsAboutAPieceOfAnotherReplySettlesNothing) {
+  Enqueue();
+  SendAndLoseTheAnswer();
+  db_.Execute("INSERT INTO outbox (channel, recipient, purpose, body, state, provider_message_id)"
+              " VALUES ('whatsapp', '5216691234501', 'respuesta_staff', 'larga', 'sent', 'wamid.ULTIMA')");
+  ASSERT_TRUE(database_.Transact([&](storage::Tx& tx) {
+    RecordEarlierPieces(tx, "whatsapp", 2, {"wamid.PRIMERA", "wamid.\"rara\\"});
+  }));
+  ApplyNewsFor(DeliveryState::kDelivered, "wamid.PRIMERA");
+  ApplyNewsFor(DeliveryState::kDelivered, "wamid.\"rara\\");
+  EXPECT_EQ(db_.Scalar("SELECT state FROM outbox WHERE id = 1"), "unknown");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM outbox_piece WHERE outbox_id = 2"), 2);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM delivery_event WHERE recipient <> ''"), 0)
+      << "news of a known reply keeps no recipient";
 }
 
 TEST_F(UnknownSendTest, NewsThatCouldBeAnotherRepliesIsLeftToStaff) {

@@ -240,6 +240,10 @@ TEST_F(StaffAdminTest, RepliesSacCouldNotSettleAreSentAgainOrRecordedAsSentBySta
               "         'telegram answered 400 (chat not found)'),"
               "        ('whatsapp', '', 'aviso_atender', '', 'unknown', 1, 'sin respuesta'),"
               "        ('whatsapp', '5216691234502', 'acuse_boleta', 'otro', 'sent', 1, NULL)");
+  db_.Execute("INSERT INTO boleta (folio, channel, text, status) VALUES"
+              " ('2026-000900', 'whatsapp', 'bache', 'por_clasificar')");
+  db_.Execute("UPDATE outbox SET boleta_id = (SELECT id FROM boleta WHERE folio = '2026-000900')"
+              " WHERE id = 1");
   EXPECT_THAT(Get("/admin", admin_).body, HasSubstr("2 respuestas sin confirmar"));
   const auto page = Get("/admin/envios", admin_);
   ASSERT_EQ(page.status, 200);
@@ -261,6 +265,11 @@ TEST_F(StaffAdminTest, RepliesSacCouldNotSettleAreSentAgainOrRecordedAsSentBySta
   EXPECT_EQ(db_.Scalar("SELECT string_agg(state || ':' || attempts, ',' ORDER BY id) FROM outbox"),
             "sent:1,pending:0,unknown:1,sent:1");
   EXPECT_EQ(db_.Scalar("SELECT sent_at IS NOT NULL FROM outbox WHERE id = 1"), "t");
+  EXPECT_EQ(db_.Scalar("SELECT actor_kind || ' ' || (detail->>'dada_por_enviada') FROM boleta_event"
+                       " WHERE kind = 'respuesta_enviada'"),
+            "staff true")
+      << "in the boleta's bitácora, as when the provider confirms it";
+  EXPECT_THAT(page.body, HasSubstr("/boletas/2026-000900"));
 }
 
 TEST_F(StaffAdminTest, MailSacCouldNotReadIsListedWithoutItsContentUntilMarkedReviewed) {

@@ -57,6 +57,7 @@ TEST(MediaStoreTest, AFullVolumeIsUnavailableAndLeavesNothingHalfWritten) {
   auto refused = store.Store(std::string(2 * 1024 * 1024, 'x'));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, Errc::kUnavailable) << refused.error().message;
+  EXPECT_TRUE(IsVolumeFull(refused.error())) << refused.error().message;
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
     files += entry.is_regular_file();

@@ -15,14 +15,26 @@
 namespace sac::testing {
 namespace {
 
-std::string ValueIn(const std::string& url, const std::string& key) {
-  const std::regex pattern("(^|\\s)" + key + "=(\\S+)");
-  std::smatch match;
-  return std::regex_search(url, match, pattern) ? match[2].str() : std::string();
+// A libpq keyword=value pair; the value plain or 'single-quoted' (with \' and \\ escapes).
+std::regex KeywordPattern(const std::string& key) {
+  return std::regex("(^|\\s)" + key + "\\s*=\\s*('(?:[^'\\\\]|\\\\.)*'|\\S+)");
 }
 
-std::string WithoutKey(std::string url, const std::string& key) {
-  return std::regex_replace(url, std::regex("(^|\\s)" + key + "=\\S+"), "");
+std::string ValueIn(const std::string& url, const std::string& key) {
+  std::smatch match;
+  if (!std::regex_search(url, match, KeywordPattern(key))) return "";
+  std::string value = match[2].str();
+  if (value.size() < 2 || value.front() != '\'') return value;
+  std::string unquoted;
+  for (std::size_t i = 1; i + 1 < value.size(); ++i) {
+    if (value[i] == '\\' && i + 2 < value.size()) ++i;
+    unquoted += value[i];
+  }
+  return unquoted;
+}
+
+std::string WithoutKey(const std::string& url, const std::string& key) {
+  return std::regex_replace(url, KeywordPattern(key), "");
 }
 
 // Waits up to 100 ms for `fd` to be readable; false when it was not.
@@ -50,6 +62,9 @@ NetworkProxy::NetworkProxy(const std::string& postgres_url) {
     throw std::runtime_error("the proxy forwards to a unix socket; the url has host=" + host);
   }
   upstream_ = host + "/.s.PGSQL." + (port.empty() ? "5432" : port);
+  if (upstream_.size() >= sizeof(sockaddr_un{}.sun_path)) {
+    throw std::runtime_error("the socket path is too long for a unix socket: " + upstream_);
+  }
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -58,7 +73,9 @@ NetworkProxy::NetworkProxy(const std::string& postgres_url) {
   if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
       ::listen(listener_, 128) != 0 ||
       ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw std::runtime_error(std::string("the proxy cannot listen: ") + std::strerror(errno));
+    const std::string why = std::strerror(errno);
+    if (listener_ >= 0) ::close(listener_);
+    throw std::runtime_error("the proxy cannot listen: " + why);
   }
   port_ = ntohs(address.sin_port);
   acceptor_ = std::thread([this] { AcceptLoop(); });

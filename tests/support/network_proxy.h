@@ -26,7 +26,8 @@ class NetworkProxy {
   // `url` with its host and port replaced by the proxy's.
   std::string Route(const std::string& url) const;
 
-  // Each chunk waits this long in each direction before it is passed on (0: none).
+  // Each chunk waits this long in each direction before it is passed on (0: none): for the
+  // request-and-answer traffic of libpq, that much more per round trip.
   void SetLatency(std::chrono::milliseconds one_way) { latency_ms_ = one_way.count(); }
   // Nothing passes either way until Heal(); new connections are accepted and then hear nothing.
   void Partition() { partitioned_ = true; }
