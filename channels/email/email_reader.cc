@@ -19,16 +19,10 @@ std::string Lower(std::string_view text) {
   return lower;
 }
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 // "Multipart/Form-Data; boundary=x" → "multipart/form-data".
 std::string MediaTypeOf(const HttpRequest& request) {
   const std::string_view type = request.headers.Get("Content-Type").value_or("");
-  return Lower(Trim(type.substr(0, type.find(';'))));
+  return Lower(TrimOws(type.substr(0, type.find(';'))));
 }
 
 Error Unauthenticated(const std::string& why) { return MakeError(Errc::kUnauthenticated, why); }
@@ -37,9 +31,9 @@ Error Unauthenticated(const std::string& why) { return MakeError(Errc::kUnauthen
 // (providers put "user:secret@" in the webhook URL we give them).
 std::optional<std::string> AuthorizationSecret(const HttpRequest& request) {
   if (request.headers.Count("Authorization") != 1) return std::nullopt;
-  const std::string_view value = Trim(*request.headers.Get("Authorization"));
+  const std::string_view value = TrimOws(*request.headers.Get("Authorization"));
   const std::string scheme = Lower(value.substr(0, value.find(' ')));
-  const std::string_view credentials = Trim(value.substr(std::min(value.size(), scheme.size())));
+  const std::string_view credentials = TrimOws(value.substr(std::min(value.size(), scheme.size())));
   if (scheme == "bearer") return std::string(credentials);
   if (scheme == "basic") {
     auto decoded = crypto::Base64Decode(credentials);

@@ -46,5 +46,7 @@ struct HttpResponse {
 };
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// Without the spaces and tabs around it: a header value's "optional whitespace" (RFC 9110 §5.6.3).
+std::string_view TrimOws(std::string_view text);
 
 }  // namespace sac

@@ -9,12 +9,6 @@
 namespace sac::http {
 namespace {
 
-std::string_view Trimmed(std::string_view value) {
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-  return value;
-}
-
 // One spelling per address: "::ffff:127.0.0.1" is 127.0.0.1 (a dual-stack listener reports IPv4
 // peers so). Not an address: as it came.
 std::string Canonical(std::string_view text) {
@@ -43,7 +37,7 @@ std::string ClientAddress(const HttpRequest& request,
     std::string_view rest = value;
     while (!rest.empty()) {
       const auto comma = rest.find(',');
-      hops.push_back(Trimmed(rest.substr(0, comma)));
+      hops.push_back(TrimOws(rest.substr(0, comma)));
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }
   }

@@ -7,21 +7,15 @@
 namespace sac::http {
 namespace {
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 // The value of `key` among "; key=value" or "; key="quoted value"" parameters; "" when absent.
 std::string Parameter(std::string_view header, std::string_view key) {
   std::size_t at = header.find(';');
   while (at != std::string_view::npos) {
-    std::string_view rest = Trim(header.substr(at + 1));
+    std::string_view rest = TrimOws(header.substr(at + 1));
     const auto equals = rest.find('=');
     if (equals == std::string_view::npos) return "";
-    const std::string_view name = Trim(rest.substr(0, equals));
-    rest = Trim(rest.substr(equals + 1));
+    const std::string_view name = TrimOws(rest.substr(0, equals));
+    rest = TrimOws(rest.substr(equals + 1));
     std::string value;
     std::size_t consumed = 0;
     if (!rest.empty() && rest.front() == '"') {
@@ -32,7 +26,7 @@ std::string Parameter(std::string_view header, std::string_view key) {
       consumed = i + 1;
     } else {
       consumed = std::min(rest.find(';'), rest.size());
-      value = std::string(Trim(rest.substr(0, consumed)));
+      value = std::string(TrimOws(rest.substr(0, consumed)));
     }
     if (EqualsIgnoreCase(name, key)) return value;
     const std::size_t next = consumed < rest.size() ? rest.find(';', consumed) : std::string_view::npos;
@@ -51,7 +45,7 @@ Error Malformed(std::string what) {
 
 std::string MultipartBoundary(std::string_view content_type) {
   const auto semicolon = content_type.find(';');
-  if (!EqualsIgnoreCase(Trim(content_type.substr(0, semicolon)), "multipart/form-data")) return "";
+  if (!EqualsIgnoreCase(TrimOws(content_type.substr(0, semicolon)), "multipart/form-data")) return "";
   std::string boundary = Parameter(content_type, "boundary");
   if (boundary.size() > 70) return "";  // RFC 2046's limit
   return boundary;
@@ -80,8 +74,8 @@ Result<std::vector<MultipartPart>> ParseMultipart(std::string_view content_type,
       headers.remove_prefix(std::min(line_end + 2, headers.size()));
       const auto colon = line.find(':');
       if (colon == std::string_view::npos) return Malformed("encabezado sin ':'");
-      const std::string_view name = Trim(line.substr(0, colon));
-      const std::string_view value = Trim(line.substr(colon + 1));
+      const std::string_view name = TrimOws(line.substr(0, colon));
+      const std::string_view value = TrimOws(line.substr(colon + 1));
       if (EqualsIgnoreCase(name, "Content-Disposition")) {
         part.name = Parameter(value, "name");
         part.filename = Parameter(value, "filename");

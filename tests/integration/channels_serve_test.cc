@@ -132,14 +132,7 @@ class ChannelsServeTest : public ::testing::Test {
                 {{"Content-Type", content_type}, {"X-Twilio-Signature", value.substr(tab + 1)}});
   }
 
-  ClientResponse Get(const std::string& target) {
-    ClientRequest request;
-    request.method = "GET";
-    request.url = base_ + target;
-    auto response = client_.Execute(request);
-    EXPECT_TRUE(response) << response.error().message;
-    return response ? *response : ClientResponse{};
-  }
+  ClientResponse Get(const std::string& target) { return testing::Get(client_, base_ + target); }
 
   ClientResponse PostOpen311(const std::string& form, std::string format = "json",
                              std::vector<std::pair<std::string, std::string>> headers = {}) {

@@ -98,14 +98,7 @@ class EmailServeTest : public ::testing::Test {
     return response ? *response : ClientResponse{};
   }
 
-  ClientResponse Get(const std::string& target) {
-    ClientRequest request;
-    request.method = "GET";
-    request.url = base_ + target;
-    auto response = client_.Execute(request);
-    EXPECT_TRUE(response) << response.error().message;
-    return response ? *response : ClientResponse{};
-  }
+  ClientResponse Get(const std::string& target) { return testing::Get(client_, base_ + target); }
 
   ClientResponse PostRaw(const std::string& mime) {
     return Post("/webhooks/email", mime,

@@ -86,14 +86,7 @@ class ServeTest : public ::testing::Test {
                 testing::ReadSignatures("whatsapp").at(file));
   }
 
-  ClientResponse Get(const std::string& target) {
-    ClientRequest request;
-    request.method = "GET";
-    request.url = base_ + target;
-    auto response = client_.Execute(request);
-    EXPECT_TRUE(response) << response.error().message;
-    return response ? *response : ClientResponse{};
-  }
+  ClientResponse Get(const std::string& target) { return testing::Get(client_, base_ + target); }
 
   // Waits until the pipeline and the outbox have nothing left to do.
   void WaitUntilQuiet() {

@@ -18,4 +18,13 @@ ServedApp Serve(const Config& config) {
   return {std::move(*created), "http://127.0.0.1:" + std::to_string(*port)};
 }
 
+ClientResponse Get(HttpClient& client, const std::string& url) {
+  ClientRequest request;
+  request.method = "GET";
+  request.url = url;
+  auto response = client.Execute(request);
+  EXPECT_TRUE(response) << response.error().message;
+  return response ? *response : ClientResponse{};
+}
+
 }  // namespace sac::testing

@@ -6,6 +6,7 @@
 
 #include "app/app.h"
 #include "config/config.h"
+#include "core/http_client.h"
 
 namespace sac::testing {
 
@@ -15,5 +16,8 @@ struct ServedApp {
 };
 
 ServedApp Serve(const Config& config);
+
+// A GET of `url`; no answer at all is a test failure (and an empty response).
+ClientResponse Get(HttpClient& client, const std::string& url);
 
 }  // namespace sac::testing
