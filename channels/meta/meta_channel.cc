@@ -160,6 +160,7 @@ SendOutcome MetaChannel::Send(const OutboundMessage& message) {
     }
     outcome = SendPiece(message, pieces[i], i + 1 == pieces.size(), i);
     if (outcome.kind != SendOutcome::Kind::kSent) {
+      outcome.earlier_piece_ids = std::move(earlier_ids);  // they are this reply's all the same
       return outcome;
     }
   }

@@ -103,9 +103,15 @@ SendOutcome TelegramChannel::Send(const OutboundMessage& message) {
     request.body = boost::json::serialize(body);
     request.timeout = config_.send_timeout;
     auto response = http_.Execute(request);
+    // A failure after some pieces went: they are this reply's (their news settles nothing else).
+    const auto failed = [&](SendOutcome outcome) {
+      outcome.earlier_piece_ids = earlier_ids;
+      if (!last_id.empty()) outcome.earlier_piece_ids.push_back(last_id);
+      return outcome;
+    };
     if (!response) {
       // A later piece failing re-sends the earlier ones on retry: better twice than half a reply.
-      return OutcomeOfUnansweredSend(response.error(), i);
+      return failed(OutcomeOfUnansweredSend(response.error(), i));
     }
     if (response->status >= 200 && response->status < 300) {
       if (!last_id.empty()) earlier_ids.push_back(last_id);
@@ -117,12 +123,13 @@ SendOutcome TelegramChannel::Send(const OutboundMessage& message) {
                              (error && !error->description.empty() ? " (" + error->description + ")"
                                                                    : std::string());
     if (response->status == 429 || response->status >= 500) {
-      return SendOutcome::Retryable(what, error ? error->retry_after : std::nullopt);
+      return failed(SendOutcome::Retryable(what, error ? error->retry_after : std::nullopt));
     }
     if (response->status == 403) {
-      return SendOutcome::Blocked(what);  // "bot was blocked by the user", "user is deactivated"
+      // "bot was blocked by the user", "user is deactivated"
+      return failed(SendOutcome::Blocked(what));
     }
-    return SendOutcome::Permanent(what);
+    return failed(SendOutcome::Permanent(what));
   }
   SendOutcome sent = SendOutcome::Sent(last_id);
   sent.earlier_piece_ids = std::move(earlier_ids);

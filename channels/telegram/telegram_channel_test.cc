@@ -316,6 +316,8 @@ TEST(TelegramChannelTest, AReplyCutOffAfterItsFirstPieceGoesAgainWhole) {
   while (long_text.size() < 6000) long_text += "La cuadrilla revisará la luminaria mañana. ";
   const SendOutcome outcome = TelegramChannel(config, http).Send(Reply(long_text));
   EXPECT_EQ(outcome.kind, SendOutcome::Kind::kRetryable) << outcome.error;
+  EXPECT_EQ(outcome.earlier_piece_ids.size(), 1u)
+      << "the piece that went is kept with the reply, so its news settles no other send";
   EXPECT_EQ(TelegramChannel(config, http).Send(Reply("corta")).kind, SendOutcome::Kind::kSent);
 }
 

@@ -83,6 +83,7 @@ Result<MediaSource> TwilioSmsChannel::LocateMedia(const std::string& provider_me
 SendOutcome TwilioSmsChannel::Send(const OutboundMessage& message) {
   std::string last_sid;
   std::vector<std::string> earlier_sids;
+  std::size_t pieces_sent = 0;
   for (const std::string& piece : SplitText(message.text, kMaxMessageChars)) {
     std::vector<std::pair<std::string, std::string>> form = {{"To", message.recipient},
                                                              {"Body", piece}};
@@ -103,26 +104,32 @@ SendOutcome TwilioSmsChannel::Send(const OutboundMessage& message) {
     request.body = http::EncodeForm(form);
     request.timeout = config_.send_timeout;
     auto response = http_.Execute(request);
+    // A failure after some pieces went: they are this reply's (their news settles nothing else).
+    const auto failed = [&](SendOutcome outcome) {
+      outcome.earlier_piece_ids = earlier_sids;
+      if (!last_sid.empty()) outcome.earlier_piece_ids.push_back(last_sid);
+      return outcome;
+    };
     if (!response) {
-      const std::size_t pieces_sent = earlier_sids.size() + (last_sid.empty() ? 0 : 1);
-      return OutcomeOfUnansweredSend(response.error(), pieces_sent);
+      return failed(OutcomeOfUnansweredSend(response.error(), pieces_sent));
     }
     const ApiAnswer answer = ParseApiAnswer(response->body);
     if (response->status >= 200 && response->status < 300) {
       if (!last_sid.empty()) earlier_sids.push_back(last_sid);
       last_sid = answer.sid;
+      ++pieces_sent;
       continue;
     }
     const std::string what = "twilio answered " + std::to_string(response->status) +
                              (answer.code != 0 ? " (error " + std::to_string(answer.code) + ")"
                                                : std::string());
     if (response->status == 429 || response->status >= 500) {
-      return SendOutcome::Retryable(what, RetryAfter(*response));
+      return failed(SendOutcome::Retryable(what, RetryAfter(*response)));
     }
     if (answer.code == kUnsubscribed) {
-      return SendOutcome::Blocked(what);
+      return failed(SendOutcome::Blocked(what));
     }
-    return SendOutcome::Permanent(what);
+    return failed(SendOutcome::Permanent(what));
   }
   SendOutcome sent = SendOutcome::Sent(last_sid);
   sent.earlier_piece_ids = std::move(earlier_sids);

@@ -57,8 +57,9 @@ struct SendOutcome {
   std::string error;  // short and free of personal data: it is logged and stored
   std::optional<std::chrono::seconds> retry_after;
   bool recipient_blocked = false;  // kPermanent because the citizen blocked us (Telegram 403)
-  // kSent of a reply that went as several messages: the provider's ids of the pieces before the
-  // last (provider_message_id), so that news about any piece is known to be about this reply.
+  // A reply that went as several messages: the provider's ids of the pieces before the last
+  // (provider_message_id) — or, when a later piece failed, of those that went — so that news
+  // about any piece is known to be about this reply.
   std::vector<std::string> earlier_piece_ids;
 
   static SendOutcome Sent(std::string provider_message_id) {

@@ -26,7 +26,8 @@ std::string Canonical(std::string_view text) {
 std::string ClientAddress(const HttpRequest& request,
                           const std::vector<std::string>& trusted_proxies) {
   const auto trusted = [&](const std::string& address) {
-    return std::find(trusted_proxies.begin(), trusted_proxies.end(), address) != trusted_proxies.end();
+    return std::any_of(trusted_proxies.begin(), trusted_proxies.end(),
+                       [&](const std::string& proxy) { return Canonical(proxy) == address; });
   };
   const std::string peer = Canonical(request.remote_address);
   if (!trusted(peer)) return peer;

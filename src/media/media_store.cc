@@ -11,7 +11,7 @@
 namespace sac::media {
 namespace {
 
-Error DiskError(const std::string& what, int error = errno) {
+Error DiskError(const std::string& what, int error) {
   const bool full = error == ENOSPC || error == EDQUOT;
   return MakeError(Errc::kUnavailable,
                    (full ? std::string(kVolumeFull) + ": " : std::string()) + what + ": " +
@@ -43,11 +43,14 @@ Result<StoredFile> MediaStore::Store(std::string_view bytes) const {
   std::error_code error;
   if (std::filesystem::exists(path, error)) return stored;  // the same content, already kept
   std::filesystem::create_directories(path.parent_path(), error);
-  if (error) return MakeError(Errc::kUnavailable, "cannot create " + path.parent_path().string());
+  if (error) return DiskError("cannot create " + path.parent_path().string(), error.value());
 
   std::string temporary = path.string() + ".tmp.XXXXXX";
   const int fd = ::mkstemp(temporary.data());
-  if (fd < 0) return DiskError("cannot create a file in " + path.parent_path().string());
+  if (fd < 0) {
+    const int failed = errno;
+    return DiskError("cannot create a file in " + path.parent_path().string(), failed);
+  }
   bool ok = WriteAll(fd, bytes) && ::fsync(fd) == 0;
   int failed = ok ? 0 : errno;
   ::close(fd);

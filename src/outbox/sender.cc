@@ -198,6 +198,7 @@ Result<bool> OutboxSender::RunOnce() {
   bool settled_by_news = false;  // an unknown send the provider's news had already placed
   auto recorded = database_.Transact([&](Tx& tx) {
     settled_by_news = false;
+    RecordEarlierPieces(tx, message.channel, message.outbox_id, outcome.earlier_piece_ids);
     if (outcome.kind == SendOutcome::Kind::kSent) {
       tx.Exec(kMarkSent, {message.outbox_id, outcome.provider_message_id, now});
       if (const auto boleta_id = (*claimed)->boleta_id) {
@@ -214,7 +215,6 @@ Result<bool> OutboxSender::RunOnce() {
         ApplyRecordedDeliveries(tx, message.outbox_id, message.channel,
                                 outcome.provider_message_id);
       }
-      RecordEarlierPieces(tx, message.channel, message.outbox_id, outcome.earlier_piece_ids);
     } else if (outcome.kind == SendOutcome::Kind::kUnknown) {
       tx.Exec(kMarkUnknown, {message.outbox_id, outcome.error, now});
       settled_by_news = PlaceRecordedNews(tx, message.channel, message.recipient, now);

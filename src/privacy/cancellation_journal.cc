@@ -1,6 +1,7 @@
 #include "privacy/cancellation_journal.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,8 +45,12 @@ Status CancellationJournal::Record(const JournalEntry& entry, TimePoint at) cons
     return MakeError(Errc::kUnavailable, "cannot open the cancellation journal " + file_.string() +
                                              ": " + std::strerror(errno));
   }
+  // One writer at a time (sac serve's retention and a `sac citizen cancel` may both append), so a
+  // line taken back below is never someone else's.
+  const bool locked = ::flock(fd, LOCK_EX) == 0;
   struct stat before {};
-  const bool sized = ::fstat(fd, &before) == 0;
+  const bool sized = locked && ::fstat(fd, &before) == 0;
+  errno = 0;
   const bool written = sized &&
                        ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
                        ::fsync(fd) == 0;
@@ -54,8 +59,9 @@ Status CancellationJournal::Record(const JournalEntry& entry, TimePoint at) cons
   if (!written && sized) (void)::ftruncate(fd, before.st_size);
   ::close(fd);
   if (!written) {
-    return MakeError(Errc::kUnavailable, "cannot write the cancellation journal " +
-                                             file_.string() + ": " + std::strerror(saved));
+    return MakeError(Errc::kUnavailable,
+                     "cannot write the cancellation journal " + file_.string() + ": " +
+                         (saved != 0 ? std::strerror(saved) : "short write"));
   }
   if (created && file_.has_parent_path()) {
     // The new file's name must survive a crash too.

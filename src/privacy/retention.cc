@@ -124,10 +124,11 @@ Result<Purged> ApplyRetention(storage::Database& database, const media::MediaSto
     // Journalled after the commit: a citizen who wrote again meanwhile must not be cancelled by
     // a later restore. A line lost to a crash here is made good by the next day's run, which
     // finds the restored citizen just as silent.
+    // The files go first: the cancellation is committed, and no later run would find them.
+    for (const std::string& sha : files) purged.files += media.Remove(sha) ? 1 : 0;
     for (const JournalEntry& entry : journalled) {
       if (auto recorded = journal.Record(entry, now); !recorded) return recorded.error();
     }
-    for (const std::string& sha : files) purged.files += media.Remove(sha) ? 1 : 0;
     purged.citizens += *done;
     if (*done < citizens_per_transaction) return purged;
   }

@@ -22,17 +22,20 @@ using storage::Tx;
 constexpr Statement kUnsettled{
     "admin.unsettled_sends",
     "SELECT o.id, o.state, o.channel, o.purpose, coalesce(b.folio, ''), o.attempts,"
-    "  coalesce(o.last_error, ''), extract(epoch FROM o.updated_at)::float8, o.recipient <> ''"
+    "  coalesce(o.last_error, ''), extract(epoch FROM o.updated_at)::float8,"
+    "  o.recipient <> '' AND o.body <> ''"
     " FROM outbox o LEFT JOIN boleta b ON b.id = o.boleta_id"
     " WHERE o.state = 'unknown'"
     "    OR (o.state = 'failed' AND o.updated_at >= $1::timestamptz - interval '30 days')"
     " ORDER BY o.state = 'failed', o.updated_at DESC, o.id DESC LIMIT 300"};
 
-// $1 id, $2 now. Not for a reply whose recipient an ARCO cancellation removed.
+// $1 id, $2 now. Not for a reply whose recipient an ARCO cancellation removed, nor one whose
+// text retention emptied.
 constexpr Statement kSendAgain{
     "admin.send_again",
     "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $2, last_error = NULL,"
-    "  updated_at = $2 WHERE id = $1 AND state IN ('unknown', 'failed') AND recipient <> ''"};
+    "  updated_at = $2 WHERE id = $1 AND state IN ('unknown', 'failed') AND recipient <> ''"
+    "  AND body <> ''"};
 
 // $1 id, $2 now.
 constexpr Statement kRecordSent{
@@ -88,7 +91,7 @@ HttpResponse StaffWeb::Sends(Tx& tx, const HttpRequest& request, const StaffSess
       ActionButton(content, session, "reenviar", id, "Reenviar");
       if (unknown) ActionButton(content, session, "enviada", id, "Dar por enviada");
     } else {
-      content.Text("datos cancelados");
+      content.Text("sin datos (cancelados o depurados)");
     }
     content.Markup("</td></tr>");
   }

@@ -24,13 +24,13 @@ constexpr Statement kForgetOld{
     "login.forget_old_failures",
     "DELETE FROM login_failure WHERE at < $1::timestamptz - $2::float8 * interval '1 second'"};
 constexpr Statement kClear{"login.clear", "DELETE FROM login_failure WHERE username = $1"};
-// Tries for one username, and from one source, one at a time until their transaction ends: a
-// burst of parallel guesses cannot all read the count before any failure is recorded. (Two
-// 32-bit keys: a space apart from the inbox's and the scheduler's locks.)
+// Tries for one username one at a time until their transaction ends: a burst of parallel
+// guesses cannot all read the count before any failure is recorded. (Not per source: people
+// behind one office address would then sign in one after another, each waiting out the others'
+// password checks; a parallel burst from one source gets at most a handful more tries.) Two
+// 32-bit keys: a space apart from the inbox's and the scheduler's locks.
 constexpr Statement kLockUsername{"login.lock_username",
                                   "SELECT pg_advisory_xact_lock(5316, hashtext($1))"};
-constexpr Statement kLockSource{"login.lock_source",
-                                "SELECT pg_advisory_xact_lock(5317, hashtext($1))"};
 
 // The wait after `failures` in the window (the first `free` cost nothing), counted from the last.
 std::optional<std::chrono::seconds> Wait(const storage::Rows& rows, int free, TimePoint now) {
@@ -53,8 +53,7 @@ std::optional<std::chrono::seconds> LoginThrottle::WaitFor(storage::Tx& tx,
                                                            std::string_view username,
                                                            std::string_view source,
                                                            TimePoint now) {
-  tx.Exec(kLockUsername, {username});  // always before the source's: no two tries wait in a ring
-  if (!source.empty()) tx.Exec(kLockSource, {source});
+  tx.Exec(kLockUsername, {username});
   const double window = static_cast<double>(kWindow.count());
   auto wait = Wait(tx.Exec(kRecentForUser, {username, now, window}), kFreeFailures, now);
   if (!source.empty()) {

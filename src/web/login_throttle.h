@@ -23,8 +23,8 @@ class LoginThrottle {
   static constexpr std::chrono::seconds kMaxWait{900};
 
   // How long a try for this username from this source must still wait; nullopt when it may try
-  // now. An empty source (unknown) is not counted. Holds the username's and the source's locks
-  // until the transaction ends, so call it first and record the failure in the same transaction.
+  // now. An empty source (unknown) is not counted. Holds the username's lock until the
+  // transaction ends, so call it first and record the failure in the same transaction.
   static std::optional<std::chrono::seconds> WaitFor(storage::Tx& tx, std::string_view username,
                                                      std::string_view source, TimePoint now);
   static void RecordFailure(storage::Tx& tx, std::string_view username, std::string_view source,

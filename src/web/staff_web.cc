@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <tuple>
 
 #include "crypto/digest.h"
@@ -342,6 +343,13 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
   const TimePoint now = clock_.Now();
   const std::string source =
       http::ThrottlingKey(http::ClientAddress(request, sessions_.trusted_proxies()));
+  if (source.empty()) {
+    static std::once_flag said;
+    std::call_once(said, [] {
+      StaffLog().Warn("sign-in from behind a trusted proxy that names no client (X-Forwarded-For):"
+                      " failed sign-ins are counted per username only");
+    });
+  }
   std::optional<HttpResponse> answer;
   auto done = database_.Transact([&](Tx& tx) {
     if (const auto wait = LoginThrottle::WaitFor(tx, username, source, now)) {

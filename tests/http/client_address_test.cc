@@ -36,6 +36,10 @@ TEST(ClientAddressTest, BehindTrustedProxiesItIsTheRightmostAddressTheyDidNotAdd
       << "IPv4-mapped peers and hops read as IPv4";
 }
 
+TEST(ClientAddressTest, AProxyListedInIPv4MappedFormIsTheSameProxy) {
+  EXPECT_EQ(ClientAddress(From("10.0.0.5", {"203.0.113.7"}), {"::ffff:10.0.0.5"}), "203.0.113.7");
+}
+
 TEST(ClientAddressTest, IPv6AddressesCountByTheirSlash64) {
   EXPECT_EQ(ThrottlingKey("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
   EXPECT_EQ(ThrottlingKey("2001:db8:1:2:bbbb:cccc:dddd:eeee"), "2001:db8:1:2::/64");

@@ -248,7 +248,7 @@ TEST_F(StaffAdminTest, RepliesSacCouldNotSettleAreSentAgainOrRecordedAsSentBySta
   const auto page = Get("/admin/envios", admin_);
   ASSERT_EQ(page.status, 200);
   EXPECT_THAT(page.body, AllOf(HasSubstr("sin confirmar"), HasSubstr("fallida"),
-                               HasSubstr("chat not found"), HasSubstr("datos cancelados")));
+                               HasSubstr("chat not found"), HasSubstr("sin datos")));
   EXPECT_THAT(page.body, AllOf(Not(HasSubstr("texto privado")), Not(HasSubstr("6691234501")),
                                Not(HasSubstr("777000111"))))
       << "the text and the recipient are personal data";
