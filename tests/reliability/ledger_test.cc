@@ -150,6 +150,32 @@ class LedgerTest : public ::testing::Test {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - back).count();
   }
 
+  // What the probes saw across a test's outages.
+  struct Outages {
+    int refusals = 0;
+    double slowest_refusal_ms = 0;
+    double slowest_recovery_ms = 0;
+  };
+
+  // One outage: `begin` it, send `probe` for `length` expecting 503 every time, `end` it, then
+  // expect acknowledging again within 5 s.
+  void Outage(http::CurlHttpClient& client, const Message& probe, const std::function<void()>& begin,
+              const std::function<void()>& end, std::chrono::milliseconds length, const char* during,
+              int cycle, Outages& seen) {
+    begin();
+    const auto started = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - started < length) {
+      double took = 0;
+      EXPECT_EQ(TimedSend(client, probe, took, 15s), 503) << during << ", cycle " << cycle;
+      seen.slowest_refusal_ms = std::max(seen.slowest_refusal_ms, took);
+      ++seen.refusals;
+    }
+    end();
+    const double recovery = MillisUntilAcknowledging(client, probe);
+    EXPECT_LE(recovery, 5000) << "accepting again, cycle " << cycle;
+    seen.slowest_recovery_ms = std::max(seen.slowest_recovery_ms, recovery);
+  }
+
   struct Outcome {
     std::int64_t messages = 0;
     std::int64_t replies = 0;
@@ -417,8 +443,7 @@ class LedgerOnAFrozenClusterTest : protected OwnCluster, public LedgerTest {
 TEST_F(LedgerOnAFrozenClusterTest, NothingAcknowledgedIsLostWhenPostgreSqlStopsAnswering) {
   ASSERT_TRUE(server_->Start());
   const Message probe = MessageNumber(0);
-  double slowest_refusal_ms = 0, slowest_recovery_ms = 0;
-  int refusals = 0;
+  Outages seen;
   constexpr int kFreezes = 3;
   RunWith(
       [&] {
@@ -426,19 +451,8 @@ TEST_F(LedgerOnAFrozenClusterTest, NothingAcknowledgedIsLostWhenPostgreSqlStopsA
         std::this_thread::sleep_for(1s);
         try {
           for (int cycle = 0; cycle < kFreezes; ++cycle) {
-            cluster.Freeze();
-            const auto frozen_at = std::chrono::steady_clock::now();
-            while (std::chrono::steady_clock::now() - frozen_at < 4s) {
-              double took = 0;
-              EXPECT_EQ(TimedSend(client, probe, took, 15s), 503)
-                  << "while PostgreSQL is frozen, cycle " << cycle;
-              slowest_refusal_ms = std::max(slowest_refusal_ms, took);
-              ++refusals;
-            }
-            cluster.Thaw();
-            const double recovery = MillisUntilAcknowledging(client, probe);
-            EXPECT_LE(recovery, 5000) << "accepting again, cycle " << cycle;
-            slowest_recovery_ms = std::max(slowest_recovery_ms, recovery);
+            Outage(client, probe, [&] { cluster.Freeze(); }, [&] { cluster.Thaw(); }, 4s,
+                   "while PostgreSQL is frozen", cycle, seen);
             std::this_thread::sleep_for(1s);
           }
         } catch (const std::exception& error) {
@@ -448,9 +462,9 @@ TEST_F(LedgerOnAFrozenClusterTest, NothingAcknowledgedIsLostWhenPostgreSqlStopsA
       kFreezes);
   std::printf("ledger: PostgreSQL frozen %d times for 4 s; %d webhooks sent meanwhile, all 503, "
               "the slowest in %.0f ms; acknowledging again at most %.0f ms after the thaw\n",
-              kFreezes, refusals, slowest_refusal_ms, slowest_recovery_ms);
+              kFreezes, seen.refusals, seen.slowest_refusal_ms, seen.slowest_recovery_ms);
   // Bounded: a committer's deadline (2 s), then a new connection's (2 s), with a margin.
-  EXPECT_LT(slowest_refusal_ms, 6000) << "a refusal comes in bounded time, never a hang";
+  EXPECT_LT(seen.slowest_refusal_ms, 6000) << "a refusal comes in bounded time, never a hang";
   EXPECT_TRUE(server_->running());
 }
 
@@ -477,8 +491,9 @@ class LedgerOverAFlakyNetworkTest : protected OwnNetwork, public LedgerTest {
 TEST_F(LedgerOverAFlakyNetworkTest, NothingAcknowledgedIsLostWhenTheNetworkIsSlowOrCut) {
   ASSERT_TRUE(server_->Start());
   const Message probe = MessageNumber(0);
-  double slowest_slow_ack_ms = 0, slowest_refusal_ms = 0, slowest_recovery_ms = 0;
-  int slow_acks = 0, refusals = 0;
+  double slowest_slow_ack_ms = 0;
+  int slow_acks = 0;
+  Outages seen;
   constexpr int kPartitions = 2;
   RunWith(
       [&] {
@@ -494,19 +509,8 @@ TEST_F(LedgerOverAFlakyNetworkTest, NothingAcknowledgedIsLostWhenTheNetworkIsSlo
         }
         network.SetLatency(0ms);
         for (int cycle = 0; cycle < kPartitions; ++cycle) {
-          network.Partition();
-          const auto cut_at = std::chrono::steady_clock::now();
-          while (std::chrono::steady_clock::now() - cut_at < 3s) {
-            double took = 0;
-            EXPECT_EQ(TimedSend(client, probe, took, 15s), 503)
-                << "while the network is cut, cycle " << cycle;
-            slowest_refusal_ms = std::max(slowest_refusal_ms, took);
-            ++refusals;
-          }
-          network.Heal();
-          const double recovery = MillisUntilAcknowledging(client, probe);
-          EXPECT_LE(recovery, 5000) << "accepting again, cycle " << cycle;
-          slowest_recovery_ms = std::max(slowest_recovery_ms, recovery);
+          Outage(client, probe, [&] { network.Partition(); }, [&] { network.Heal(); }, 3s,
+                 "while the network is cut", cycle, seen);
           std::this_thread::sleep_for(500ms);
         }
       },
@@ -516,10 +520,10 @@ TEST_F(LedgerOverAFlakyNetworkTest, NothingAcknowledgedIsLostWhenTheNetworkIsSlo
   std::printf("ledger: 200 ms round trips for 3 s: %d webhooks acknowledged, the slowest in %.0f "
               "ms; the network cut %d times for 3 s: %d webhooks meanwhile, all 503, the slowest "
               "in %.0f ms; acknowledging again at most %.0f ms after it healed\n",
-              slow_acks, slowest_slow_ack_ms, kPartitions, refusals, slowest_refusal_ms,
-              slowest_recovery_ms);
+              slow_acks, slowest_slow_ack_ms, kPartitions, seen.refusals, seen.slowest_refusal_ms,
+              seen.slowest_recovery_ms);
   EXPECT_LT(slowest_slow_ack_ms, 5000) << "slow, not stuck";
-  EXPECT_LT(slowest_refusal_ms, 6000) << "a refusal comes in bounded time, never a hang";
+  EXPECT_LT(seen.slowest_refusal_ms, 6000) << "a refusal comes in bounded time, never a hang";
   EXPECT_TRUE(server_->running());
 }
 
