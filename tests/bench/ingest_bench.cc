@@ -8,6 +8,10 @@
 //   2. Latency at half load: paced at half the best rate of step 1, over as many connections as
 //      that step had; latency from each request's scheduled moment (a late send counts its wait),
 //      so queueing shows.
+//   1b. The write path alone: the same webhooks handed to sac's own InboxWriter in this process
+//      (the same group commit, statement and committer threads as `sac serve`, no HTTP), as many
+//      in flight as step 1 had connections — the ceiling PostgreSQL sets for that write on this
+//      machine, and so how much of it the HTTP front end leaves on the table.
 //   3. Pipeline: a backlog of acknowledged webhooks turned into classified boletas with their
 //      reply queued (inbox → citizen, boleta, bitácora, outbox), rows per second with 2 workers,
 //      against pgbench's INSERT + enqueue in one transaction at 2 clients.
@@ -23,6 +27,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -32,8 +37,11 @@
 #include <thread>
 #include <vector>
 
+#include "channels/whatsapp/payloads.h"
+#include "config/config.h"
 #include "crypto/digest.h"
 #include "http/curl_client.h"
+#include "intake/inbox_writer.h"
 #include "observability/log.h"
 #include "tests/bench/http_load.h"
 #include "tests/support/fake_provider.h"
@@ -45,7 +53,7 @@
 namespace {
 
 using namespace sac;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 constexpr const char* kSecret = "bench_app_secret";
 
 struct Step {
@@ -55,6 +63,8 @@ struct Step {
   double pgbench_tps = 0;
   long acked = 0;
   double webhooks_per_commit = 0;
+  double write_path_per_second = 0;  // step 1b
+  double write_path_per_commit = 0;
 };
 
 // The server's own count of inbox commits and of the webhooks they held (group commit).
@@ -111,6 +121,64 @@ double PgbenchTps(const testing::TestDatabase& db, int clients, int seconds, con
     return 0;
   }
   return std::atof(result.out.c_str() + at + 6);
+}
+
+// Step 1b: `in_flight` webhooks at a time handed to an InboxWriter configured as `sac serve`'s
+// (each one's completion hands over the next) for `seconds`. Every webhook is the body of
+// SignedWebhook, parsed once; each gets a message id and a sender of its own.
+struct WritePath {
+  double per_second = 0;
+  double per_commit = 0;
+  long stored = 0;
+};
+
+WritePath DriveWritePath(const testing::TestDatabase& db, std::atomic<long>& sequence, int in_flight,
+                         int seconds) {
+  static const std::string body =
+      testing::WhatsAppTextWebhook("wamid.template", "5216695000000",
+                                   "hay una fuga de agua enorme en la calle Río Piaxtla colonia Centro");
+  auto parsed = channels::whatsapp::ParseWebhook(body, "110220330440550");
+  if (!parsed || parsed->messages.size() != 1) {
+    std::fprintf(stderr, "the template webhook did not parse\n");
+    std::exit(1);
+  }
+  const ParsedWebhook parsed_template = *parsed;
+  storage::Database database({.url = db.url(), .pool_size = 4});
+  SystemClock clock;
+  intake::InboxWriter writer(database, clock, nullptr, {.committers = HttpConfig{}.inbox_committers});
+
+  const auto deadline = SteadyClock::now() + std::chrono::seconds(seconds);
+  std::mutex mutex;
+  std::condition_variable idle;
+  int outstanding = 0;
+  std::atomic<long> stored{0};  // by the deadline
+  std::function<void()> submit_next = [&] {
+    ParsedWebhook webhook = parsed_template;
+    const long n = sequence++;
+    webhook.messages[0].external_id = "wamid.bench" + std::to_string(n);
+    webhook.messages[0].sender_id = "5216695" + std::to_string(1000000 + n % 900000);
+    writer.Submit("whatsapp", body, webhook, [&](Result<intake::StoreSummary> outcome) {
+      if (outcome && SteadyClock::now() < deadline) {
+        stored += outcome->stored;
+        submit_next();
+        return;
+      }
+      std::lock_guard lock(mutex);
+      if (--outstanding == 0) idle.notify_all();
+    });
+  };
+  const auto start = SteadyClock::now();
+  {
+    std::lock_guard lock(mutex);
+    outstanding = in_flight;
+  }
+  for (int i = 0; i < in_flight; ++i) submit_next();
+  std::unique_lock lock(mutex);
+  idle.wait(lock, [&] { return outstanding == 0; });
+  const auto groups = writer.stats();
+  return {static_cast<double>(stored) / std::chrono::duration<double>(deadline - start).count(),
+          groups.groups > 0 ? static_cast<double>(groups.webhooks) / static_cast<double>(groups.groups) : 0,
+          stored};
 }
 
 long PeakRssKb(int pid) {
@@ -204,6 +272,11 @@ int main(int argc, char** argv) {
     step.p99_ms = Percentile(load.latencies_ms, 0.99);
     step.p999_ms = Percentile(load.latencies_ms, 0.999);
     step.pgbench_tps = PgbenchTps(db, connections, seconds, dir);
+    db.Execute("CHECKPOINT");
+    const WritePath write_path = DriveWritePath(db, sequence, connections, seconds);
+    step.write_path_per_second = write_path.per_second;
+    step.write_path_per_commit = write_path.per_commit;
+    acked_total += write_path.stored;
     steps.push_back(step);
   }
 
@@ -227,12 +300,12 @@ int main(int argc, char** argv) {
   filler->Terminate();
   const auto backlog = backlog_db.Count("SELECT count(*) FROM inbox WHERE state = 'pending'");
   auto pipeline = StartServer("bench-pipeline", dir + "-pipeline", backlog_db, graph, 2, 0);
-  const auto pipeline_start = Clock::now();  // the start-up counts: it is short next to the backlog
+  const auto pipeline_start = SteadyClock::now();  // the start-up counts: it is short next to the backlog
   while (backlog_db.Count("SELECT count(*) FROM inbox WHERE state = 'pending'") > 0 &&
-         Clock::now() - pipeline_start < std::chrono::minutes(10)) {
+         SteadyClock::now() - pipeline_start < std::chrono::minutes(10)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  const double pipeline_seconds = std::chrono::duration<double>(Clock::now() - pipeline_start).count();
+  const double pipeline_seconds = std::chrono::duration<double>(SteadyClock::now() - pipeline_start).count();
   pipeline->Terminate();
   const auto boletas = backlog_db.Count("SELECT count(*) FROM boleta");
   const auto replies = backlog_db.Count("SELECT count(*) FROM outbox");
@@ -245,6 +318,16 @@ int main(int argc, char** argv) {
                 step.acks_per_second, step.p50_ms, step.p99_ms, step.p999_ms,
                 step.webhooks_per_commit, step.pgbench_tps,
                 step.pgbench_tps > 0 ? step.acks_per_second / step.pgbench_tps : 0.0);
+  }
+  std::printf("\nThe write path alone (sac's InboxWriter in this process, no HTTP), as many webhooks in "
+              "flight as connections:\n\n"
+              "| in flight | webhooks/s | webhooks per commit | vs pgbench 1-row INSERT | sac over HTTP, share of it |\n"
+              "|---|---|---|---|---|\n");
+  for (const Step& step : steps) {
+    std::printf("| %d | %.0f | %.1f | %.2fx | %.2f |\n", step.connections, step.write_path_per_second,
+                step.write_path_per_commit,
+                step.pgbench_tps > 0 ? step.write_path_per_second / step.pgbench_tps : 0.0,
+                step.write_path_per_second > 0 ? step.acks_per_second / step.write_path_per_second : 0.0);
   }
   std::printf("\nAt half the best rate (%.0f/s offered, %d connections): %.0f acks/s, p50 %.1f ms, "
               "p99 %.1f ms, p99.9 %.1f ms (target p99 <= 20 ms: %.2fx)\n",
