@@ -51,6 +51,15 @@ std::string FileKindLabel(std::string_view kind) {
   return "Archivo";
 }
 
+// Why a file is not there to open (media/media_downloader). 'blocked': the provider placed it
+// where SAC never connects (not https, a host the provider does not serve from, an internal
+// address) — staff should ask the citizen to send it again rather than wait.
+std::string_view DownloadStateLabel(std::string_view state) {
+  if (state == "pending") return "descargándose";
+  if (state == "blocked") return "bloqueado por seguridad: pida al ciudadano que lo envíe de nuevo";
+  return "no se pudo descargar";
+}
+
 std::string BoletaPath(const std::string& folio) { return "/boletas/" + folio; }
 
 constexpr Statement kNotes{
@@ -255,8 +264,7 @@ HttpResponse StaffWeb::BoletaPage(Tx& tx, const HttpRequest& request, const Staf
           BoletaPath(detail.summary.folio) + "/archivos/" + std::to_string(file.Int(0));
       content.Markup("<li>");
       if (file.Text(4) != "stored") {
-        content.Text(FileKindLabel(file.Text(1))).Markup(" <small>(")
-            .Text(file.Text(4) == "pending" ? "descargándose" : "no se pudo descargar")
+        content.Text(FileKindLabel(file.Text(1))).Markup(" <small>(").Text(DownloadStateLabel(file.Text(4)))
             .Markup(")</small>");
       } else if (IsSafeImage(file.Text(2))) {
         content.Markup("<a").Attr("href", href).Markup("><img").Attr("src", href)

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -126,6 +127,50 @@ TEST_F(ServeTest, ASignedWhatsAppMessageBecomesABoletaAndTheCitizenGetsTheFolio)
   EXPECT_EQ(db_.Scalar("SELECT state FROM outbox"), "sent");
   EXPECT_EQ(db_.Scalar("SELECT string_agg(kind, ' ' ORDER BY id) FROM boleta_event"),
             "creada clasificada respuesta_enviada");
+}
+
+// Bad input #23 end to end, under production limits (no private addresses): the Graph API says
+// the photo is at https://127.0.0.1:<port> — a host the channel accepts (its own API's), an
+// address SAC never connects to. The attachment is 'blocked' at connect and not retried, the
+// internal server sees nothing, and the petition is kept: a boleta with its text, acknowledged.
+TEST_F(ServeTest, APhotoPlacedOnAnInternalAddressIsBlockedAndThePetitionKept) {
+  testing::FakeProvider internal("GET", "/{file}", HttpResponse{.status = 200, .content_type = "image/jpeg", .headers = {}, .body = "\xFF\xD8\xFF"});
+  const std::string internal_url = "https://" + internal.BaseUrl().substr(std::string("http://").size()) + "/foto.jpg";
+  testing::FakeProvider graph(
+      {{"POST", "/v21.0/110220330440550/messages",
+        HttpResponse::Json(200, testing::ReadTestdata("whatsapp", "outbound_send_response_ok.json"))},
+       {"GET", "/v21.0/{media}",
+        HttpResponse::Json(200, R"({"url":")" + internal_url + R"(","mime_type":"image/jpeg"})")}});
+  const auto media_dir = std::filesystem::temp_directory_path() / ("sac_media_blocked_" + std::to_string(::getpid()));
+  app_->Stop();
+  Config config = MakeConfig(db_.url());
+  config.channels.whatsapp.api_base_url = graph.BaseUrl() + "/v21.0";
+  config.media.dir = media_dir.string();
+  config.media.queue.poll_interval = 100ms;
+  ASSERT_FALSE(config.media.allow_private_addresses) << "the production default";
+  StartApp(config);
+
+  EXPECT_EQ(PostFixture("image_caption_luminaria_villa_verde.json").status, 200);
+  WaitUntilQuiet();
+  for (int i = 0; i < 200 && db_.Scalar("SELECT download_state FROM boleta_media") == "pending"; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(db_.Scalar("SELECT download_state || ' ' || attempts || ' ' || (file_sha256 IS NULL) "
+                       "FROM boleta_media"),
+            "blocked 1 true");
+  bool looked_up = false;
+  for (const HttpRequest& request : graph.Requests()) {
+    looked_up = looked_up || (request.method == "GET" && request.path == "/v21.0/1672841937102933");
+  }
+  EXPECT_TRUE(looked_up) << "the channel asked the Graph API where the photo is";
+  std::this_thread::sleep_for(300ms);  // three more polls: a blocked file is never fetched again
+  EXPECT_EQ(internal.Requests().size(), 0u) << "SAC never connected to the internal address";
+  EXPECT_EQ(db_.Scalar("SELECT download_state || ' ' || attempts FROM boleta_media"), "blocked 1");
+  EXPECT_THAT(db_.Scalar("SELECT text FROM boleta"), HasSubstr("Villa Verde"));
+  EXPECT_EQ(db_.Scalar("SELECT state FROM outbox"), "sent") << "the citizen got the acknowledgement";
+  app_->Stop();  // before the fake providers it talks to go away
+  app_.reset();
+  std::filesystem::remove_all(media_dir);
 }
 
 TEST_F(ServeTest, ARedeliveryIsAcknowledgedAndAddsNothing) {

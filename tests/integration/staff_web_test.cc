@@ -914,6 +914,8 @@ TEST_F(InboxTest, PhotosShowInlineAndEverythingElseOnlyDownloadsNeverRunning) {
   db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type,"
               "  download_state, file_sha256) SELECT id, 'image', 'm4', 'image/jpeg', 'stored', '" +
               photo->sha256 + "' FROM boleta WHERE folio = '2026-000003'");
+  db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, download_state)"
+              " SELECT id, 'video', 'm5', 'video/mp4', 'blocked' FROM boleta WHERE folio = '2026-000001'");
   const auto ids = db_.Scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM boleta_media");
   const std::string jpeg_id = ids.substr(0, ids.find(','));
   const std::string svg_id = std::to_string(std::stoll(jpeg_id) + 1);
@@ -922,6 +924,9 @@ TEST_F(InboxTest, PhotosShowInlineAndEverythingElseOnlyDownloadsNeverRunning) {
   const auto page = Get("/boletas/2026-000001", cookie_);
   EXPECT_THAT(page.body, HasSubstr("<img src=\"/boletas/2026-000001/archivos/" + jpeg_id + "\""));
   EXPECT_THAT(page.body, HasSubstr("Nota de voz <small>(descargándose)</small>"));
+  EXPECT_THAT(page.body, HasSubstr("Video <small>(bloqueado por seguridad: pida al ciudadano que lo "
+                                   "envíe de nuevo)</small>"))
+      << "the provider placed it where SAC never connects: waiting would not help";
   EXPECT_THAT(page.body, Not(HasSubstr("<img src=\"/boletas/2026-000001/archivos/" + svg_id)));
 
   const auto image = Get("/boletas/2026-000001/archivos/" + jpeg_id, cookie_);
