@@ -1,7 +1,7 @@
-// libFuzzer target: bytes as a raw MIME message (GMime, the structure scan, charsets, HTML to
-// text, reply trimming), as the header block providers hand over, and as each provider's
-// payload: Postmark JSON, Mailgun's form, SendGrid's multipart, an SNS/SES message (the `fuzz`
-// preset). Seeded with testdata/.
+// libFuzzer target: bytes as a raw MIME message (GMime, the structure scan, a cut-short mail's
+// whole parts, charsets, HTML to text, reply trimming), as the header block providers hand over,
+// and as each provider's payload: Postmark JSON, Mailgun's form, SendGrid's multipart, an SNS/SES
+// message (the `fuzz` preset). Seeded with testdata/.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -25,6 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto mail = email::ParseMime(input, limits)) {
     (void)email::StripQuotedReply(mail->text);
   }
+  // As the first bytes of a mail too big to keep whole: what it keeps must parse like any mail.
+  if (auto whole = email::WholePartsOf(input, limits)) (void)email::ParseMime(*whole, limits);
   (void)email::ParseMailHeaders(input);
   (void)email::HtmlToText(input);
   (void)email::StripQuotedReply(input);

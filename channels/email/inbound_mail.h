@@ -23,7 +23,7 @@ struct OwnMailbox {
 // What one received mail puts in the inbox, and what must be stored or checked with it.
 struct ReceivedMail {
   ParsedWebhook parsed;            // one message, or one delivery update
-  std::vector<std::string> files;  // attachment bytes, one per parsed.messages[0].media
+  std::vector<std::string> files;  // attachment bytes, one per stored parsed.messages[0].media
   std::string replay_token;        // Mailgun's token: refused when seen before
 };
 

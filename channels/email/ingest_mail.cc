@@ -4,6 +4,8 @@
 
 #include "channels/email/email_intake.h"
 #include "channels/email/email_reader.h"
+#include "channels/email/mime_limits.h"
+#include "core/inbound.h"
 #include "media/media_store.h"
 #include "observability/log.h"
 #include "storage/database.h"
@@ -66,19 +68,40 @@ int IngestMail(std::istream& in, const Config& config) {
     std::cerr << "sac: mail refused and quarantined: " << reason << "\n";
     return kExitDataError;
   };
-  if (input.received > limits.max_bytes) {
-    return quarantine(std::string(kOverLimits) + "larger than " + std::to_string(limits.max_bytes) +
-                      " bytes (the first ones are kept)");
+  // Too big to keep whole (an attachment of tens of MB): what its first bytes hold whole is kept
+  // — the text comes first — and the attachment they ran out in is on record as too large.
+  std::string_view raw = input.kept;
+  std::string whole_parts;
+  const bool cut_short = input.received > limits.max_bytes;
+  if (cut_short) {
+    auto whole = WholePartsOf(input.kept, limits);
+    if (!whole) {
+      return quarantine(std::string(kOverLimits) + "larger than " + std::to_string(limits.max_bytes) +
+                        " bytes (the first ones are kept)");
+    }
+    whole_parts = std::move(*whole);
+    raw = whole_parts;
   }
-  auto mail = ReadMimeMail(input.kept, limits, OwnMailboxOf(email));
+  auto mail = ReadMimeMail(raw, limits, OwnMailboxOf(email));
   if (!mail) return quarantine(mail.error().message);
+  if (cut_short && !mail->parsed.messages.empty()) {
+    Media missing;
+    missing.provider_media_id = std::string(kTooLargeMediaId);
+    missing.kind = MessageType::kDocument;
+    missing.too_large = true;
+    InboundMessage& message = mail->parsed.messages[0];
+    message.media.push_back(std::move(missing));
+    // Only the subject came whole (the cut fell in the first part): still a petition, with a file.
+    if (message.type == MessageType::kUnsupported) message.type = MessageType::kDocument;
+  }
 
-  auto stored = intake.Store(*mail, input.kept);
+  auto stored = intake.Store(*mail, raw);
   if (!stored) return TempFail(stored.error().message);
   Log().Info("mail stored", {{"provider", "pipe"},
                              {"messages", mail->parsed.messages.size()},
                              {"updates", mail->parsed.updates.size()},
                              {"attachments", mail->files.size()},
+                             {"cut_short_bytes", cut_short ? input.received : 0},
                              {"duplicate", *stored == StoreOutcome::kDuplicate}});
   return kExitDelivered;
 }

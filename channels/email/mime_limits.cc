@@ -55,17 +55,12 @@ Error Refuse(const std::string& why) {
 // One open container: a multipart (with its boundary) or an attached message (without).
 struct Frame {
   std::string boundary;
+  std::size_t part_start = std::string_view::npos;  // where its current part's delimiter line begins
 };
 
-}  // namespace
-
-bool IsOverLimits(const Error& error) { return error.message.starts_with(kOverLimits); }
-
-Status CheckMimeStructure(std::string_view raw, const MimeLimits& limits) {
-  if (raw.size() > limits.max_bytes) {
-    return Refuse("larger than " + std::to_string(limits.max_bytes) + " bytes");
-  }
-  std::vector<Frame> open;
+// One pass over the lines of `raw`, refusing what is over the structure limits; `open` ends with
+// the containers still open where the bytes end (none for a whole mail).
+Status ScanStructure(std::string_view raw, const MimeLimits& limits, std::vector<Frame>& open) {
   int parts = 1;
   bool in_headers = true;
   bool capturing = false;  // inside the (possibly folded) Content-Type header
@@ -75,6 +70,7 @@ Status CheckMimeStructure(std::string_view raw, const MimeLimits& limits) {
     const std::size_t newline = raw.find('\n', start);
     const std::size_t end = newline == std::string_view::npos ? raw.size() : newline;
     const std::string_view line = TrimRight(raw.substr(start, end - start));
+    const std::size_t line_start = start;
     start = end + 1;
 
     // A boundary line of any open multipart ends whatever is inside it.
@@ -92,6 +88,7 @@ Status CheckMimeStructure(std::string_view raw, const MimeLimits& limits) {
           in_headers = false;
         } else if (rest.empty()) {
           open.resize(k + 1);
+          open[k].part_start = line_start;
           if (++parts > limits.max_parts) {
             return Refuse("more than " + std::to_string(limits.max_parts) + " parts");
           }
@@ -140,6 +137,44 @@ Status CheckMimeStructure(std::string_view raw, const MimeLimits& limits) {
     content_type.clear();
   }
   return {};
+}
+
+}  // namespace
+
+bool IsOverLimits(const Error& error) { return error.message.starts_with(kOverLimits); }
+
+Status CheckMimeStructure(std::string_view raw, const MimeLimits& limits) {
+  if (raw.size() > limits.max_bytes) {
+    return Refuse("larger than " + std::to_string(limits.max_bytes) + " bytes");
+  }
+  std::vector<Frame> open;
+  return ScanStructure(raw, limits, open);
+}
+
+Result<std::string> WholePartsOf(std::string_view prefix, const MimeLimits& limits) {
+  std::vector<Frame> open;
+  if (auto scanned = ScanStructure(prefix, limits, open); !scanned) return scanned.error();
+  // The innermost multipart still open is where the bytes ran out: its current part is the one
+  // cut short (anything open below it is inside that part), so the mail is cut where that part's
+  // delimiter line begins and every multipart around it is closed. When that part had not begun
+  // (the bytes ran out in a nested multipart's preamble), or the closing lines would not fit in
+  // the limit, the cut moves out to the part around it.
+  for (std::size_t cut = open.size(); cut-- > 0;) {
+    if (open[cut].boundary.empty() || open[cut].part_start == std::string_view::npos) continue;
+    const std::size_t at = open[cut].part_start;
+    // The mail's own line ending (Postfix pipes mail with bare LF): a CRLF closing line after LF
+    // lines would be read as one byte of line break too many, taken from the part before it.
+    const std::string_view eol = at >= 2 && prefix[at - 2] == '\r' ? "\r\n" : "\n";
+    std::string whole(prefix.substr(0, at));
+    for (std::size_t k = cut + 1; k-- > 0;) {
+      if (open[k].boundary.empty()) continue;  // an attached message ends with its container
+      whole += "--" + open[k].boundary + "--";
+      whole += eol;
+    }
+    if (whole.size() <= limits.max_bytes) return whole;
+  }
+  return MakeError(Errc::kInvalidArgument,
+                   "the mail was cut short outside any part it could be kept without");
 }
 
 }  // namespace sac::channels::email

@@ -28,4 +28,12 @@ bool IsOverLimits(const Error& error);
 // least as much, and the parsed tree is checked again afterwards.
 Status CheckMimeStructure(std::string_view raw, const MimeLimits& limits);
 
+// The first bytes of a mail too big to keep whole (`sac ingest-mail` reads only max_bytes of it)
+// as a well-formed mail of the parts they hold whole: the part the bytes ran out in is left out
+// and every multipart still open is closed. The text usually comes before the attachments, so a
+// petition with a 40 MB video keeps its words. kInvalidArgument when the bytes ran out before
+// any multipart's first part (a single-part mail, or cut in its headers), or over the structure
+// limits.
+Result<std::string> WholePartsOf(std::string_view prefix, const MimeLimits& limits);
+
 }  // namespace sac::channels::email

@@ -85,6 +85,58 @@ TEST(MimeLimitsTest, WithinTheLimitsIsFine) {
   EXPECT_THAT(big.error().message, HasSubstr("larger than 100 bytes"));
 }
 
+// Bad input #20: a mail whose attachment is too big to keep is read from its first bytes, without
+// the part they ran out in.
+TEST(MimeLimitsTest, AMailCutShortKeepsTheTextAndLeavesOutThePartItWasCutIn) {
+  const std::string raw = Mail(
+      "Content-Type: multipart/mixed; boundary=\"fuera\"\r\n\r\n"
+      "--fuera\r\nContent-Type: multipart/alternative; boundary=alt\r\n\r\n"
+      "--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHay un bache enorme en la calle\r\n"
+      "--alt\r\nContent-Type: text/html\r\n\r\n<p>Hay un bache enorme en la calle</p>\r\n--alt--\r\n"
+      "--fuera\r\nContent-Type: image/jpeg; name=foto.jpg\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+      "/9j/4AAQSkZJRgABAQ\r\n--fuera\r\nContent-Type: video/mp4; name=video.mp4\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\nAAAAIGZ0eXBpc29tAAACAGlzb21pc28yYXZjMW1wNDEAAAAIZnJlZQ");
+  auto whole = WholePartsOf(raw, MimeLimits{});  // cut in the middle of the video's base64
+  ASSERT_TRUE(whole) << whole.error().message;
+  EXPECT_TRUE(whole->ends_with("/9j/4AAQSkZJRgABAQ\r\n--fuera--\r\n")) << *whole;
+  const ParsedMail mail = Parsed(*whole);
+  EXPECT_THAT(mail.text, HasSubstr("Hay un bache enorme"));
+  ASSERT_EQ(mail.attachments.size(), 1u) << "the photo came whole; the video did not";
+  EXPECT_EQ(mail.attachments[0].filename, "foto.jpg");
+
+  // Cut inside the inner multipart: the html part goes, both multiparts are closed.
+  const std::string inner = raw.substr(0, raw.find("<p>Hay") + 6);
+  auto closed = WholePartsOf(inner, MimeLimits{});
+  ASSERT_TRUE(closed) << closed.error().message;
+  EXPECT_TRUE(closed->ends_with("en la calle\r\n--alt--\r\n--fuera--\r\n")) << *closed;
+  EXPECT_THAT(Parsed(*closed).text, HasSubstr("Hay un bache enorme"));
+
+  // A mail with bare LF line endings (as Postfix pipes it) is closed with LF: with CRLF, the
+  // part before the closing line would lose its last byte.
+  std::string lf = raw;
+  for (std::size_t at = lf.find("\r\n"); at != std::string::npos; at = lf.find("\r\n", at)) lf.erase(at, 1);
+  auto whole_lf = WholePartsOf(lf, MimeLimits{});
+  ASSERT_TRUE(whole_lf) << whole_lf.error().message;
+  EXPECT_TRUE(whole_lf->ends_with("/9j/4AAQSkZJRgABAQ\n--fuera--\n")) << *whole_lf;
+  const ParsedMail lf_mail = Parsed(*whole_lf);
+  EXPECT_THAT(lf_mail.text, HasSubstr("Hay un bache enorme en la calle"));
+  ASSERT_EQ(lf_mail.attachments.size(), 1u);
+  EXPECT_EQ(lf_mail.attachments[0].bytes, Parsed(*whole).attachments[0].bytes) << "whole, to the byte";
+
+  // The closing lines must fit in the limit: when they would not, the cut moves out a part.
+  MimeLimits tight;
+  tight.max_bytes = closed->size() - 1;  // one byte short of the cut inside the alternative
+  auto outer = WholePartsOf(inner, tight);
+  ASSERT_TRUE(outer) << outer.error().message;
+  EXPECT_LE(outer->size(), tight.max_bytes);
+  EXPECT_TRUE(outer->ends_with("--fuera--\r\n"));
+  EXPECT_THAT(*outer, Not(HasSubstr("Hay un bache"))) << "the alternative part went whole";
+
+  // Nothing whole to keep: a single-part mail, or bytes that end before the first part.
+  EXPECT_FALSE(WholePartsOf(Mail("Content-Type: text/plain\r\n\r\nHay un bache"), MimeLimits{}));
+  EXPECT_FALSE(WholePartsOf(raw.substr(0, raw.find("--fuera")), MimeLimits{}));
+}
+
 TEST(MimeParserTest, BogusCharsetsBrokenWordsAndLongLinesAreReadBestEffort) {
   std::string raw =
       "From: =?utf-8?q?=ZZ=?= <x@correo.example>\r\n"

@@ -1,5 +1,7 @@
 #include "conversation/inbound_handler.h"
 
+#include <algorithm>
+
 #include <re2/re2.h>
 
 #include "citizens/citizen_directory.h"
@@ -66,6 +68,12 @@ std::vector<Media> Attachments(const InboundMessage& message) {
     }
   }
   return kept;
+}
+
+// An attachment that never reached us whole (a mail over the size limit): the citizen is told.
+bool SomeFileTooLarge(const InboundMessage& message) {
+  return std::any_of(message.media.begin(), message.media.end(),
+                     [](const Media& media) { return media.too_large; });
 }
 
 std::string NoteText(const InboundMessage& message) {
@@ -239,7 +247,9 @@ ProcessOutcome InboundHandler::Converse(storage::Tx& tx, Turn& turn) {
     const bool survey = message.type == MessageType::kTemplateButton;
     workflow::AddCitizenNote(tx, continued->id, NoteText(message),
                              survey ? "respuesta_plantilla" : "mensaje", turn.now, turn.inbox_id);
-    Reply(turn, "nota_agregada", NoteAdded(continued->folio), continued->id);
+    std::string added = NoteAdded(continued->folio);
+    if (SomeFileTooLarge(message)) added += "\n\n" + AttachmentTooLarge();
+    Reply(turn, "nota_agregada", added, continued->id);
     return ProcessOutcome::Processed("note added to boleta " + continued->folio);
   }
   if (message.type == MessageType::kTemplateButton) {
@@ -483,9 +493,10 @@ ProcessOutcome InboundHandler::NewPetition(storage::Tx& tx, Turn& turn) {
   request.location = message.location;
   request.media = Attachments(message);
   const workflow::BoletaRef boleta = workflow::CreateBoleta(tx, request, turn.now);
-  const std::string acknowledgement =
+  std::string acknowledgement =
       turn.reading ? ClassifyAndRoute(tx, boleta, *turn.reading, message.reply_payload)
                    : BoletaRegistered(boleta.folio);  // a photo or a pin alone: staff read it
+  if (SomeFileTooLarge(message)) acknowledgement += "\n\n" + AttachmentTooLarge();
   Reply(turn, "acuse_boleta", acknowledgement, boleta.id);
   turn.state.last_boleta_id = boleta.id;
   turn.state.last_boleta_at = turn.now;

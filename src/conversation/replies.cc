@@ -58,6 +58,12 @@ std::string AskLocation(std::string_view folio, bool pin) {
          std::string(pin ? " También puedes mandarnos tu ubicación." : "");
 }
 
+std::string AttachmentTooLarge() {
+  return "Uno de tus archivos adjuntos era demasiado grande y no pudimos recibirlo; registramos tu "
+         "petición sin él. Si es importante, mándalo más ligero (o en partes) respondiendo a este "
+         "mensaje.";
+}
+
 std::string LocationAdded(std::string_view folio) {
   return "Gracias, agregamos la ubicación a tu folio " + std::string(folio) + ".";
 }

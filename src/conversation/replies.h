@@ -38,6 +38,8 @@ std::string PrivacyNotice(std::string_view full_notice_url);
 // A report arrived without colonia, street or pin: asked once. `pin` when the channel can send a
 // location (WhatsApp, Telegram, Messenger).
 std::string AskLocation(std::string_view folio, bool pin);
+// Added to the acknowledgement when an attachment never reached us whole (Media::too_large).
+std::string AttachmentTooLarge();
 // The answer arrived and was added.
 std::string LocationAdded(std::string_view folio);
 

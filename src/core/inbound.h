@@ -43,7 +43,13 @@ struct Media {
   std::string filename;
   bool voice = false;
   std::int64_t size_bytes = 0;  // known only for files stored at intake
+  // The file never reached SAC whole (a mail over the size limit, cut before it: bad input #20):
+  // recorded so staff and the citizen know, never fetched nor shown.
+  bool too_large = false;
 };
+
+// The provider_media_id of such a file: it has no id anywhere.
+inline constexpr std::string_view kTooLargeMediaId = "too_large";
 
 // Files that come inside the message itself (e-mail attachments) are stored content-addressed at
 // intake (src/media/media_store.h); their id is "sha256:<hex>" and nothing is downloaded later.

@@ -54,13 +54,15 @@ std::string EncodeMessage(const InboundMessage& m) {
   if (!m.media.empty()) {
     bj::array media;
     for (const Media& item : m.media) {
-      media.push_back(bj::object{{"provider_media_id", item.provider_media_id},
-                                 {"kind", MessageTypeName(item.kind)},
-                                 {"mime_type", item.mime_type},
-                                 {"sha256", item.sha256},
-                                 {"filename", item.filename},
-                                 {"voice", item.voice},
-                                 {"size_bytes", item.size_bytes}});
+      bj::object entry{{"provider_media_id", item.provider_media_id},
+                       {"kind", MessageTypeName(item.kind)},
+                       {"mime_type", item.mime_type},
+                       {"sha256", item.sha256},
+                       {"filename", item.filename},
+                       {"voice", item.voice},
+                       {"size_bytes", item.size_bytes}};
+      if (item.too_large) entry["too_large"] = true;
+      media.push_back(std::move(entry));
     }
     object["media"] = std::move(media);
   }
@@ -108,6 +110,8 @@ Result<InboundMessage> DecodeMessage(std::string_view json) {
     item.filename = GetString(mo, "filename");
     item.voice = voice != nullptr && voice->is_bool() && voice->get_bool();
     item.size_bytes = GetInt(mo, "size_bytes");
+    const bj::value* too_large = mo.if_contains("too_large");
+    item.too_large = too_large != nullptr && too_large->is_bool() && too_large->get_bool();
     m.media.push_back(std::move(item));
   };
   if (const auto* media = o.if_contains("media"); media != nullptr) {

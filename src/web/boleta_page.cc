@@ -53,10 +53,13 @@ std::string FileKindLabel(std::string_view kind) {
 
 // Why a file is not there to open (media/media_downloader). 'blocked': the provider placed it
 // where SAC never connects (not https, a host the provider does not serve from, an internal
-// address) — staff should ask the citizen to send it again rather than wait.
+// address) — staff should ask the citizen to send it again rather than wait. 'too_large': a mail
+// over the size limit, kept without it (channels/email/ingest_mail); its acknowledgement asked
+// for a lighter one.
 std::string_view DownloadStateLabel(std::string_view state) {
   if (state == "pending") return "descargándose";
   if (state == "blocked") return "bloqueado por seguridad: pida al ciudadano que lo envíe de nuevo";
+  if (state == "too_large") return "demasiado grande: no llegó; se le pidió al ciudadano uno más ligero";
   return "no se pudo descargar";
 }
 

@@ -31,6 +31,12 @@ constexpr Statement kInsertStoredMedia{
     "  caption, voice, download_state, file_sha256, size_bytes, downloaded_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'stored', $9, $10, now())"};
 
+// A file that never reached SAC whole (Media::too_large): on record, nothing to fetch.
+constexpr Statement kInsertTooLargeMedia{
+    "boleta.insert_too_large_media",
+    "INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, filename, caption,"
+    "  download_state) VALUES ($1, $2, $3, $4, $5, $6, 'too_large')"};
+
 constexpr Statement kFindByFolio{"boleta.find_by_folio",
                                  "SELECT id, folio FROM boleta WHERE folio = $1"};
 
@@ -106,6 +112,11 @@ std::optional<BoletaRef> FirstRef(const storage::Rows& rows) {
 
 void InsertMedia(storage::Tx& tx, std::int64_t boleta_id, const Media& media,
                  std::string_view caption) {
+  if (media.too_large) {
+    tx.Exec(kInsertTooLargeMedia, {boleta_id, MessageTypeName(media.kind), media.provider_media_id,
+                                   media.mime_type, media.filename, caption});
+    return;
+  }
   if (const auto stored = StoredMediaSha256(media.provider_media_id)) {
     tx.Exec(kInsertStoredMedia,
             {boleta_id, MessageTypeName(media.kind), media.provider_media_id, media.mime_type,

@@ -460,7 +460,7 @@ std::string MailWithAttachment(const std::string& name, const std::string& type,
 // Bad input #20: attachment bombs. A gzip that expands a thousandfold (100 MB of zeros in ~100 KB)
 // is kept as the bytes that came, never expanded, and the message with it; an attachment whose
 // base64 alone passes the 25 MiB limit makes the mail too big: quarantined with its size, bounced.
-TEST(CliTest, IngestMailKeepsACompressedBombAsItCameAndRefusesAnOversizedAttachment) {
+TEST(CliTest, IngestMailKeepsACompressedBombAsItCameAndAMailWithAnOversizedAttachmentWithoutIt) {
   TestDatabase db;
   const std::string media = ::testing::TempDir() + "sac_ingest_bomb_" + std::to_string(getpid());
   const std::string config = IngestMailConfig(media);
@@ -482,12 +482,33 @@ TEST(CliTest, IngestMailKeepsACompressedBombAsItCameAndRefusesAnOversizedAttachm
   ASSERT_TRUE(std::filesystem::exists(file));
   EXPECT_EQ(std::filesystem::file_size(file), gzip.size());
 
+  // An attachment whose base64 makes the mail bigger than the limit: the message is kept from its
+  // first bytes, without that attachment, which is on record as too large.
   const std::string big(26 * 1024 * 1024, 'x');
   const std::string oversized = MailWithAttachment("grande.bin", "application/octet-stream", big);
-  const auto refused = RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env, oversized);
+  const auto cut = RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env, oversized);
+  EXPECT_EQ(cut.exit_code, 0) << cut.err;
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 2);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM email_quarantine"), 0);
+  EXPECT_THAT(db.Scalar("SELECT payload->>'text' FROM inbox ORDER BY id DESC LIMIT 1"),
+              HasSubstr("Río Piaxtla"));
+  EXPECT_EQ(db.Scalar("SELECT string_agg((m->>'provider_media_id') || ' ' || (m->>'too_large'), ',') "
+                      "FROM inbox, jsonb_array_elements(payload->'media') m WHERE inbox.id = "
+                      "(SELECT max(id) FROM inbox)"),
+            "too_large true");
+  EXPECT_LT(db.Count("SELECT length(body) FROM webhook_request ORDER BY id DESC LIMIT 1"), 100000)
+      << "the raw mail kept is the part before the attachment, not 25 MB of its base64";
+  const auto again = RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env, oversized);
+  EXPECT_EQ(again.exit_code, 0) << "a redelivery";
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 2) << "is a duplicate";
+
+  // Too big with nothing whole before the cut (a single-part mail): quarantined and bounced.
+  const std::string single = "From: Vecina <vecina@correo.example>\r\nTo: atencion@mazatlan.example\r\n"
+                             "Subject: Texto enorme\r\nContent-Type: text/plain\r\n\r\n" + big;
+  const auto refused = RunProcess({SacBinary(), "--config", config, "ingest-mail"}, env, single);
   EXPECT_EQ(refused.exit_code, 65) << "EX_DATAERR: Postfix bounces it";
-  EXPECT_EQ(db.Scalar("SELECT size_bytes FROM email_quarantine"), std::to_string(oversized.size()));
-  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 1) << "nothing of it entered the inbox";
+  EXPECT_EQ(db.Scalar("SELECT size_bytes FROM email_quarantine"), std::to_string(single.size()));
+  EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 2) << "nothing of it entered the inbox";
   std::filesystem::remove_all(media);
 }
 

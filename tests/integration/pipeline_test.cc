@@ -170,6 +170,26 @@ TEST_F(PipelineTest, MediaAndLocationAreKeptOnTheBoleta) {
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta WHERE latitude IS NOT NULL"), 1);
 }
 
+// A mail kept without the attachment it was cut in (bad input #20, channels/email/ingest_mail):
+// the file is on record as too large — nothing to fetch — and the acknowledgement asks for a
+// lighter one.
+TEST_F(PipelineTest, AnAttachmentThatNeverArrivedWholeIsOnRecordAndTheCitizenIsAskedForALighterOne) {
+  ParsedWebhook parsed = Fixture("text_fuga_agua_colonia_juarez.json");
+  Media missing;
+  missing.provider_media_id = std::string(kTooLargeMediaId);
+  missing.too_large = true;
+  parsed.messages[0].media.push_back(missing);
+  Store(parsed);
+  EXPECT_EQ(Drain(), 1);
+  EXPECT_EQ(db_.Scalar("SELECT kind || ' ' || download_state || ' ' || (file_sha256 IS NULL) "
+                       "FROM boleta_media"),
+            "document too_large true");
+  EXPECT_THAT(db_.Scalar("SELECT body FROM outbox"), HasSubstr("folio 2026-000001"));
+  EXPECT_THAT(db_.Scalar("SELECT body FROM outbox"), HasSubstr("era demasiado grande y no pudimos recibirlo"));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_media WHERE download_state = 'pending'"), 0)
+      << "the downloader has nothing to look for";
+}
+
 TEST_F(PipelineTest, FoliosIncreaseWithinTheMazatlanYearAndRestartInTheNext) {
   ParsedWebhook parsed = Fixture("text_fuga_agua_colonia_juarez.json");
   const auto at = [&](const char* utc, const char* id) {

@@ -916,6 +916,8 @@ TEST_F(InboxTest, PhotosShowInlineAndEverythingElseOnlyDownloadsNeverRunning) {
               photo->sha256 + "' FROM boleta WHERE folio = '2026-000003'");
   db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, download_state)"
               " SELECT id, 'video', 'm5', 'video/mp4', 'blocked' FROM boleta WHERE folio = '2026-000001'");
+  db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, download_state)"
+              " SELECT id, 'document', 'too_large', 'too_large' FROM boleta WHERE folio = '2026-000001'");
   const auto ids = db_.Scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM boleta_media");
   const std::string jpeg_id = ids.substr(0, ids.find(','));
   const std::string svg_id = std::to_string(std::stoll(jpeg_id) + 1);
@@ -927,6 +929,8 @@ TEST_F(InboxTest, PhotosShowInlineAndEverythingElseOnlyDownloadsNeverRunning) {
   EXPECT_THAT(page.body, HasSubstr("Video <small>(bloqueado por seguridad: pida al ciudadano que lo "
                                    "envíe de nuevo)</small>"))
       << "the provider placed it where SAC never connects: waiting would not help";
+  EXPECT_THAT(page.body, HasSubstr("Documento <small>(demasiado grande: no llegó; se le pidió al "
+                                   "ciudadano uno más ligero)</small>"));
   EXPECT_THAT(page.body, Not(HasSubstr("<img src=\"/boletas/2026-000001/archivos/" + svg_id)));
 
   const auto image = Get("/boletas/2026-000001/archivos/" + jpeg_id, cookie_);
