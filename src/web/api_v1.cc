@@ -309,7 +309,7 @@ HttpResponse ApiV1::Get(storage::Tx& tx, const HttpRequest& request, Call& call)
   bj::array media;
   for (const auto& item : detail->media) {
     media.push_back(bj::object{{"tipo", item.kind}, {"mime", item.mime_type},
-                               {"leyenda", item.caption}});
+                               {"leyenda", item.caption}, {"estado", item.download_state}});
   }
   body["medios"] = std::move(media);
   bj::array timeline;

@@ -51,7 +51,8 @@ constexpr Statement kLoad{
 
 constexpr Statement kMedia{
     "boleta.media",
-    "SELECT kind, mime_type, caption FROM boleta_media WHERE boleta_id = $1 ORDER BY id"};
+    "SELECT kind, mime_type, caption, download_state FROM boleta_media WHERE boleta_id = $1 "
+    "ORDER BY id"};
 
 constexpr Statement kTimeline{
     "boleta.timeline",
@@ -212,7 +213,7 @@ Result<BoletaDetail> LoadBoleta(Tx& tx, const SlaClock& sla, TimePoint now,
   const auto media = tx.Exec(kMedia, {detail.summary.id});
   for (std::size_t i = 0; i < media.size(); ++i) {
     const Row m = media.at(i);
-    detail.media.push_back({m.Text(0), m.Text(1), m.Text(2)});
+    detail.media.push_back({m.Text(0), m.Text(1), m.Text(2), m.Text(3)});
   }
   const auto events = tx.Exec(kTimeline, {detail.summary.id});
   for (std::size_t i = 0; i < events.size(); ++i) {

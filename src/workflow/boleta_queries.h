@@ -66,6 +66,7 @@ struct MediaItem {
   std::string kind;
   std::string mime_type;
   std::string caption;
+  std::string download_state;  // pending, stored, failed, blocked, too_large
 };
 
 struct BoletaDetail {

@@ -215,6 +215,9 @@ TEST_F(ApiTest, FiltersByStatusStandingAndWords) {
 }
 
 TEST_F(ApiTest, OpeningABoletaMarksItReadAndRecordsWhoSawTheCitizensData) {
+  db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, download_state)"
+              " SELECT id, 'video', 'too_large', 'video/mp4', 'too_large' FROM boleta WHERE folio = '" +
+              obras_folio_ + "'");
   const ClientResponse response = Call("GET", "/api/v1/boletas/" + obras_folio_, obras_token_);
   ASSERT_EQ(response.status, 200) << response.body;
   const auto boleta = Json(response);
@@ -225,6 +228,9 @@ TEST_F(ApiTest, OpeningABoletaMarksItReadAndRecordsWhoSawTheCitizensData) {
   std::vector<std::string> kinds;
   for (const auto& entry : timeline) kinds.emplace_back(entry.at("tipo").as_string());
   EXPECT_THAT(kinds, ::testing::ElementsAre("creada", "canalizar", "abrir"));
+  ASSERT_EQ(boleta.at("medios").as_array().size(), 1u);
+  EXPECT_EQ(boleta.at("medios").at(0).at("estado").as_string(), "too_large")
+      << "a system reading the API knows there is no file to wait for";
   EXPECT_EQ(db_.Scalar("SELECT actor_kind || ':' || actor || ':' || (detail->'campos')::text "
                        "FROM boleta_event WHERE kind = 'datos_consultados'"),
             "dependencia:api:pruebas:[\"nombre\", \"telefono\"]");
