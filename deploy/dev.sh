@@ -48,6 +48,24 @@ install_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
+# --- promtool, to test the alert rules (tests/alert_rules.sh) -------------------------------------
+# Only the tool, taken out of Debian's prometheus package: installing the package would also
+# install (and start) a Prometheus server nobody asked for.
+install_promtool() {
+  local tool=$ROOT/build/tools/promtool scratch
+  [ -x "$tool" ] && return 0
+  say "fetching promtool from Debian's prometheus package"
+  scratch=$(mktemp -d)
+  if ! (cd "$scratch" && apt-get download prometheus >/dev/null 2>&1); then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    (cd "$scratch" && apt-get download prometheus >/dev/null 2>&1) || die "apt-get download prometheus failed"
+  fi
+  mkdir -p "$(dirname "$tool")"
+  dpkg-deb --fsys-tarfile "$scratch"/prometheus_*.deb | tar -xO ./usr/bin/promtool > "$tool.part"
+  chmod +x "$tool.part" && mv "$tool.part" "$tool"
+  rm -rf "$scratch"
+}
+
 # --- front-end files and the browser tests' driver (web/package-lock.json) ------------------------
 install_web_modules() {
   local lock=$ROOT/web/package-lock.json stamp=$ROOT/web/node_modules/.package-lock.json
@@ -180,6 +198,7 @@ cmd_test() {
   install_packages
   install_web_modules
   build
+  install_promtool
   CLUSTER=$ROOT/var/test-pg
   stop_cluster "$CLUSTER"
   as_root rm -rf "$CLUSTER"

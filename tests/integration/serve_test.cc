@@ -385,6 +385,9 @@ TEST_F(ServeTest, OversizedBodiesGet413AndWriteNothing) {
   const std::string body(64 * 1024 + 1, ' ');
   EXPECT_EQ(Post(body, "sha256=" + crypto::HmacSha256Hex(kSecret, body)).status, 413);
   EXPECT_EQ(Rows("webhook_request") + Rows("inbox"), 0);
+  // Counted where the SacWebhooksTooLarge alert looks (deploy/prometheus: tested with promtool).
+  const std::string metrics = Get("/metrics").body;
+  EXPECT_THAT(metrics, MatchesRegex("(.|\n)*sac_http_requests_total\\{[^}]*status=\"413\"[^}]*\\} 1(.|\n)*"));
 }
 
 TEST_F(ServeTest, AnswersMetasVerificationHandshake) {
