@@ -13,6 +13,7 @@
 #include "media/media_store.h"
 #include "observability/log.h"
 #include "privacy/access_log.h"
+#include "privacy/arco_requests.h"
 #include "privacy/cancellation_journal.h"
 #include "privacy/citizen_rights.h"
 #include "routing/dependencias.h"
@@ -21,6 +22,7 @@
 #include "storage/migrator.h"
 #include "web/api_tokens.h"
 #include "web/staff_accounts.h"
+#include "workflow/business_calendar.h"
 #include "workflow/local_time.h"
 
 #ifndef SAC_GIT_HASH
@@ -305,6 +307,34 @@ std::optional<Error> Find(storage::Tx& tx, const CitizenRef& who, std::int64_t& 
   return std::nullopt;
 }
 
+// An action done on an ARCO request (--solicitud) closes it, in the action's transaction.
+std::optional<Error> CarryOut(storage::Tx& tx, const CitizenRef& who, std::string_view kind,
+                              std::int64_t citizen_id, TimePoint now) {
+  if (!who.request) return std::nullopt;
+  if (auto done = privacy::CarryOutArcoRequest(tx, *who.request, kind, citizen_id, now); !done) {
+    return done.error();
+  }
+  return std::nullopt;
+}
+
+// The municipality's business calendar and Mazatlán's dates: the clock of ARCO requests.
+struct ArcoCalendar {
+  workflow::BusinessCalendar calendar;
+  workflow::LocalTime local;
+};
+std::optional<ArcoCalendar> LoadArcoCalendar(const CommonOptions& options) {
+  auto config = LoadOrReport(options, &ValidateDatabase);
+  if (!config) return std::nullopt;
+  auto calendar = workflow::BusinessCalendar::Load(std::filesystem::path(config->rules_dir) /
+                                                   "calendario.toml");
+  auto local = workflow::LocalTime::Load("America/Mazatlan");
+  if (!calendar || !local) {
+    PrintError(!calendar ? calendar.error().message : local.error().message);
+    return std::nullopt;
+  }
+  return ArcoCalendar{std::move(*calendar), std::move(*local)};
+}
+
 }  // namespace
 
 int ExportCitizen(const CommonOptions& options, const CitizenRef& who,
@@ -324,7 +354,7 @@ int ExportCitizen(const CommonOptions& options, const CitizenRef& who,
     auto exported = privacy::ExportCitizen(tx, id, *local, who.actor, clock.Now());
     if (!exported) return exported.error();
     data = std::move(*exported);
-    return std::nullopt;
+    return CarryOut(tx, who, "acceso", id, clock.Now());
   });
   if (code != kExitOk) return code;
   std::error_code error;
@@ -356,6 +386,7 @@ int RectifyCitizen(const CommonOptions& options, const CitizenRef& who,
     if (auto done = privacy::RectifyCitizen(tx, id, name, phone, who.actor, clock.Now()); !done) {
       return done.error();
     }
+    if (auto refused = CarryOut(tx, who, "rectificacion", id, clock.Now())) return refused;
     std::cout << "Datos del ciudadano " << id << " rectificados.\n";
     return std::nullopt;
   });
@@ -367,6 +398,7 @@ int OpposeCitizen(const CommonOptions& options, const CitizenRef& who) {
     if (auto refused = Find(tx, who, id)) return refused;
     SystemClock clock;
     if (auto done = privacy::OpposeCitizen(tx, id, who.actor, clock.Now()); !done) return done.error();
+    if (auto refused = CarryOut(tx, who, "oposicion", id, clock.Now())) return refused;
     std::cout << "El ciudadano " << id << " ya no recibirá encuestas.\n";
     return std::nullopt;
   });
@@ -381,6 +413,8 @@ int CancelCitizen(const CommonOptions& options, const CitizenRef& who) {
   const int code = InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
     if (auto refused = Find(tx, who, id)) return refused;
     SystemClock clock;
+    // The request is checked before anything is removed or journalled.
+    if (auto refused = CarryOut(tx, who, "cancelacion", id, clock.Now())) return refused;
     auto cancelled = privacy::CancelCitizen(tx, id, who.actor, clock.Now(), "solicitud", &journal);
     if (!cancelled) return cancelled.error();
     done = std::move(*cancelled);
@@ -394,6 +428,85 @@ int CancelCitizen(const CommonOptions& options, const CitizenRef& who) {
             << " boletas (se conservan para estadística sin datos personales), " << done->messages
             << " mensajes, " << done->files_to_delete.size() << " archivos borrados.\n";
   return kExitOk;
+}
+
+int OpenArcoRequest(const CommonOptions& options, const std::string& kind, const CitizenRef& who,
+                    const std::string& received) {
+  auto clock_of = LoadArcoCalendar(options);
+  if (!clock_of) return kExitUsage;
+  SystemClock clock;
+  const workflow::Date today = clock_of->local.LocalDate(clock.Now());
+  std::optional<workflow::Date> received_on = today;
+  if (!received.empty()) received_on = workflow::ParseDate(received);
+  if (!received_on) {
+    PrintError("--recibida no es una fecha AAAA-MM-DD");
+    return kExitUsage;
+  }
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    std::optional<std::int64_t> citizen_id;
+    if (who.id || !who.phone.empty()) {
+      std::int64_t id = 0;
+      if (auto refused = Find(tx, who, id)) return refused;
+      citizen_id = id;
+    }
+    auto opened = privacy::OpenArcoRequest(tx, clock_of->calendar, kind, citizen_id, *received_on,
+                                           today, who.actor);
+    if (!opened) return opened.error();
+    std::cout << "Solicitud ARCO " << opened->id << " (" << kind << ") recibida el "
+              << workflow::FormatDate(opened->received_on) << ": responder a más tardar el "
+              << workflow::FormatDate(opened->due_on) << " (" << privacy::kArcoAnswerBusinessDays
+              << " días hábiles).\n";
+    return std::nullopt;
+  });
+}
+
+int ListArcoRequests(const CommonOptions& options) {
+  auto clock_of = LoadArcoCalendar(options);
+  if (!clock_of) return kExitUsage;
+  SystemClock clock;
+  const workflow::Date today = clock_of->local.LocalDate(clock.Now());
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    const auto open = privacy::OpenArcoRequests(tx, clock_of->calendar, today);
+    if (open.empty()) std::cout << "Sin solicitudes ARCO abiertas.\n";
+    for (const privacy::OpenArcoCase& item : open) {
+      const int left = item.business_days_left;
+      const char* standing = left < 0 ? "VENCIDA"
+                             : left <= privacy::kArcoDueSoonBusinessDays ? "por vencer"
+                                                                          : "a tiempo";
+      std::cout << item.request.id << "\t" << item.request.kind << "\tciudadano "
+                << (item.request.citizen_id ? std::to_string(*item.request.citizen_id) : "sin identificar")
+                << "\trecibida " << workflow::FormatDate(item.request.received_on) << "\tvence "
+                << workflow::FormatDate(item.request.due_on) << (item.request.extended ? " (ampliada)" : "")
+                << "\t" << standing << " (" << left << " días hábiles)\n";
+    }
+    return std::nullopt;
+  });
+}
+
+int ExtendArcoRequest(const CommonOptions& options, std::int64_t id, const std::string& reason,
+                      const std::string& actor) {
+  auto clock_of = LoadArcoCalendar(options);
+  if (!clock_of) return kExitUsage;
+  SystemClock clock;
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    auto extended = privacy::ExtendArcoRequest(tx, clock_of->calendar, id, reason, actor, clock.Now());
+    if (!extended) return extended.error();
+    std::cout << "Solicitud ARCO " << id << " ampliada: responder a más tardar el "
+              << workflow::FormatDate(extended->due_on) << ".\n";
+    return std::nullopt;
+  });
+}
+
+int RefuseArcoRequest(const CommonOptions& options, std::int64_t id, const std::string& reason,
+                      const std::string& actor) {
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    SystemClock clock;
+    if (auto refused = privacy::RefuseArcoRequest(tx, id, reason, actor, clock.Now()); !refused) {
+      return refused.error();
+    }
+    std::cout << "Solicitud ARCO " << id << " cerrada como improcedente.\n";
+    return std::nullopt;
+  });
 }
 
 int ReapplyCancellations(const CommonOptions& options, const std::string& actor) {

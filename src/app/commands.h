@@ -37,6 +37,9 @@ struct CitizenRef {
   std::optional<std::int64_t> id;  // or
   std::string phone;
   std::string actor;
+  // --solicitud: the ARCO request the action carries out (closed as atendida in the same
+  // transaction; src/privacy/arco_requests.h).
+  std::optional<std::int64_t> request;
 };
 // Writes ciudadano-<id>.json and .pdf into `directory`.
 int ExportCitizen(const CommonOptions& options, const CitizenRef& who,
@@ -45,6 +48,16 @@ int RectifyCitizen(const CommonOptions& options, const CitizenRef& who,
                    const std::optional<std::string>& name, const std::optional<std::string>& phone);
 int OpposeCitizen(const CommonOptions& options, const CitizenRef& who);
 int CancelCitizen(const CommonOptions& options, const CitizenRef& who);
+// ARCO requests as cases with the law's deadline: `sac arco open|list|extend|refuse`.
+// `received` is the local date it arrived (YYYY-MM-DD), today when empty; `who` may name nobody
+// yet (a requester not identified).
+int OpenArcoRequest(const CommonOptions& options, const std::string& kind, const CitizenRef& who,
+                    const std::string& received);
+int ListArcoRequests(const CommonOptions& options);
+int ExtendArcoRequest(const CommonOptions& options, std::int64_t id, const std::string& reason,
+                      const std::string& actor);
+int RefuseArcoRequest(const CommonOptions& options, std::int64_t id, const std::string& reason,
+                      const std::string& actor);
 // After restoring a backup: cancels again every citizen the journal says was cancelled and the
 // restore brought back (src/privacy/cancellation_journal.h).
 int ReapplyCancellations(const CommonOptions& options, const std::string& actor);

@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
   citizen->require_subcommand(1);
   sac::app::CitizenRef who;
   std::int64_t citizen_id = 0;
+  std::int64_t arco_request = 0;
   std::filesystem::path export_dir = ".";
   std::string new_name;
   std::string new_phone;
@@ -109,6 +110,8 @@ int main(int argc, char** argv) {
     by_id->excludes(by_phone);
     command->add_option("--actor", who.actor, "Who carries out the request (for the record)")
         ->required();
+    command->add_option("--solicitud", arco_request, "The ARCO request this carries out (sac arco)")
+        ->check(CLI::PositiveNumber);
     return by_id;
   };
   CLI::App* citizen_export =
@@ -130,6 +133,32 @@ int main(int argc, char** argv) {
       "reapply-cancellations",
       "After restoring a backup: cancel again everyone the cancellation journal lists");
   citizen_reapply->add_option("--actor", who.actor, "Who restored (for the record)")->required();
+
+  CLI::App* arco = cli.add_subcommand(
+      "arco", "ARCO requests as cases with the law's deadline (20 business days, +10 once)");
+  arco->require_subcommand(1);
+  std::string arco_kind;
+  std::string arco_received;
+  std::string arco_reason;
+  CLI::App* arco_open = arco->add_subcommand("open", "Register a request as it arrives");
+  arco_open->add_option("--tipo", arco_kind, "acceso, rectificacion, cancelacion or oposicion")
+      ->required();
+  {
+    auto* by_id = arco_open->add_option("--id", citizen_id, "The citizen's id, when known")
+                      ->check(CLI::PositiveNumber);
+    auto* by_phone = arco_open->add_option("--telefono", who.phone, "The citizen's phone, when known");
+    by_id->excludes(by_phone);
+  }
+  arco_open->add_option("--recibida", arco_received, "The day it arrived, YYYY-MM-DD (today)");
+  arco_open->add_option("--actor", who.actor, "Who registers it")->required();
+  CLI::App* arco_list = arco->add_subcommand("list", "Open requests, the nearest deadline first");
+  CLI::App* arco_extend = arco->add_subcommand("extend", "The one extension: 10 business days more");
+  CLI::App* arco_refuse = arco->add_subcommand("refuse", "Close a request as improcedente");
+  for (CLI::App* command : {arco_extend, arco_refuse}) {
+    command->add_option("--solicitud", arco_request, "The request")->required()->check(CLI::PositiveNumber);
+    command->add_option("--motivo", arco_reason, "Why (no personal data)")->required();
+    command->add_option("--actor", who.actor, "Who decides")->required();
+  }
 
   CLI::App* audit = cli.add_subcommand("audit", "The access log of citizens' personal data");
   audit->require_subcommand(1);
@@ -165,8 +194,20 @@ int main(int argc, char** argv) {
   if (user_disable->parsed()) return sac::app::DisableUser(options, username);
   if (audit_verify->parsed()) return sac::app::VerifyAuditLog(options);
   if (citizen_reapply->parsed()) return sac::app::ReapplyCancellations(options, who.actor);
+  if (arco_open->parsed()) {
+    if (citizen_id > 0) who.id = citizen_id;
+    return sac::app::OpenArcoRequest(options, arco_kind, who, arco_received);
+  }
+  if (arco_list->parsed()) return sac::app::ListArcoRequests(options);
+  if (arco_extend->parsed()) {
+    return sac::app::ExtendArcoRequest(options, arco_request, arco_reason, who.actor);
+  }
+  if (arco_refuse->parsed()) {
+    return sac::app::RefuseArcoRequest(options, arco_request, arco_reason, who.actor);
+  }
   if (citizen->parsed()) {
     if (citizen_id > 0) who.id = citizen_id;
+    if (arco_request > 0) who.request = arco_request;
     if (!who.id && who.phone.empty()) {
       std::cerr << "sac: di qué ciudadano: --id o --telefono\n";
       return 2;

@@ -13,7 +13,12 @@ constexpr storage::Statement kQueueDepths{
     "       (SELECT count(*) FROM inbox WHERE state = 'quarantined'),"
     "       (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')),"
     "       (SELECT count(*) FROM outbox WHERE state = 'failed'),"
-    "       (SELECT count(*) FROM outbox WHERE state = 'unknown')"};
+    "       (SELECT count(*) FROM outbox WHERE state = 'unknown'),"
+    // ARCO deadlines are Mazatlán calendar dates (src/privacy/arco_requests.h).
+    "       (SELECT count(*) FROM arco_request WHERE closed_at IS NULL AND"
+    "          (now() AT TIME ZONE 'America/Mazatlan')::date BETWEEN warn_on AND due_on),"
+    "       (SELECT count(*) FROM arco_request WHERE closed_at IS NULL AND"
+    "          (now() AT TIME ZONE 'America/Mazatlan')::date > due_on)"};
 
 }  // namespace
 
@@ -37,7 +42,8 @@ void AddOpsRoutes(http::Router& router, storage::Database& database, Metrics& me
               [&database, &metrics](const HttpRequest&) {
                 auto depths = database.Transact([](storage::Tx& tx) {
                   const auto row = tx.Exec(kQueueDepths).at(0);
-                  return QueueDepths{row.Int(0), row.Int(1), row.Int(2), row.Int(3), row.Int(4)};
+                  return QueueDepths{row.Int(0), row.Int(1), row.Int(2), row.Int(3), row.Int(4),
+                                     row.Int(5), row.Int(6)};
                 });
                 HttpResponse response = HttpResponse::Text(
                     200, metrics.Render(depths ? std::optional(*depths) : std::nullopt));

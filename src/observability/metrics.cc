@@ -57,6 +57,11 @@ struct Metrics::Impl {
           .Name("sac_outbox_depth")
           .Help("Outbox rows by state (read from the database at scrape time)")
           .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& arco_requests =
+      prometheus::BuildGauge()
+          .Name("sac_arco_requests")
+          .Help("Open ARCO requests near or past their legal deadline (src/privacy/arco_requests.h)")
+          .Register(*registry);
   prometheus::Family<prometheus::Gauge>& database_up =
       prometheus::BuildGauge()
           .Name("sac_database_up")
@@ -123,6 +128,9 @@ std::string Metrics::Render(const std::optional<QueueDepths>& depths) {
     impl_->outbox_depth.Add({{"state", "failed"}}).Set(static_cast<double>(depths->outbox_failed));
     impl_->outbox_depth.Add({{"state", "unknown"}})
         .Set(static_cast<double>(depths->outbox_unknown));
+    impl_->arco_requests.Add({{"standing", "por_vencer"}})
+        .Set(static_cast<double>(depths->arco_due_soon));
+    impl_->arco_requests.Add({{"standing", "vencida"}}).Set(static_cast<double>(depths->arco_overdue));
   }
   return prometheus::TextSerializer().Serialize(impl_->registry->Collect());
 }

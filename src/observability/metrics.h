@@ -19,6 +19,8 @@ struct QueueDepths {
   std::int64_t outbox_pending = 0;
   std::int64_t outbox_failed = 0;
   std::int64_t outbox_unknown = 0;  // sends whose answer never came, not yet settled
+  std::int64_t arco_due_soon = 0;   // open ARCO requests with 5 business days or fewer left
+  std::int64_t arco_overdue = 0;    // open ARCO requests past their deadline
 };
 
 class Metrics {

@@ -122,10 +122,11 @@ class CitizenRightsTest : public ::testing::Test {
     return replay;
   }
 
-  testing::ProcessResult Sac(std::vector<std::string> arguments) {
-    arguments.insert(arguments.begin(), {SacBinary(), "--config", config_, "citizen"});
+  testing::ProcessResult Sac(std::vector<std::string> arguments, const char* command = "citizen") {
+    arguments.insert(arguments.begin(), {SacBinary(), "--config", config_, command});
     return RunProcess(arguments, {{"SAC_DATABASE_URL", db_.url()}, {"SAC_LOG_LEVEL", "warn"}});
   }
+  testing::ProcessResult Arco(std::vector<std::string> arguments) { return Sac(std::move(arguments), "arco"); }
 
   // Every place a canary still stands: "table.column" of every text, JSON and byte column.
   std::vector<std::string> WhereCanariesStand() {
@@ -320,6 +321,63 @@ TEST_F(CitizenRightsTest, AReplayDuringTheCancellationWaitsAndIsStillRecognised)
   EXPECT_EQ((*stored)->stored, 0);
   EXPECT_EQ((*stored)->duplicates, 1);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE dedupe_key = 'wamid.1'"), 0);
+}
+
+// ARCO requests as cases (reliability goal P1): 20 business days on the municipality's calendar to
+// answer, one extension of 10, closed by the action that carries the request out — of its kind,
+// for its citizen — or as improcedente with the reason.
+TEST_F(CitizenRightsTest, AnArcoRequestRunsOnTheLawsClockAndClosesWithItsAction) {
+  // Received on Monday 1 June 2026: 20 business days (the day itself does not count) end on
+  // Monday 29 June; "por vencer" from 22 June; the extension adds 10 more: Monday 13 July.
+  const auto opened = Arco({"open", "--tipo", "cancelacion", "--id", citizen_, "--recibida",
+                            "2026-06-01", "--actor", "unidad.transparencia"});
+  ASSERT_EQ(opened.exit_code, 0) << opened.err;
+  EXPECT_THAT(opened.out, HasSubstr("responder a más tardar el 2026-06-29"));
+  const std::string id = db_.Scalar("SELECT id FROM arco_request");
+  EXPECT_EQ(db_.Scalar("SELECT kind || ' ' || citizen_id || ' ' || due_on || ' ' || warn_on "
+                       "FROM arco_request"),
+            "cancelacion " + citizen_ + " 2026-06-29 2026-06-22");
+  EXPECT_EQ(Arco({"extend", "--solicitud", id, "--motivo", "falta acreditar la identidad",
+                  "--actor", "ut"}).exit_code, 0);
+  EXPECT_EQ(db_.Scalar("SELECT due_on || ' ' || warn_on FROM arco_request"), "2026-07-13 2026-07-06");
+  const auto again = Arco({"extend", "--solicitud", id, "--motivo", "otra vez", "--actor", "ut"});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_THAT(again.err, HasSubstr("ya fue ampliada"));
+  const auto listed = Arco({"list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("vence 2026-07-13 (ampliada)\tVENCIDA"));
+
+  // Only the action it asked for, for the citizen it is about, carries it out; a refused one
+  // changes nothing.
+  const auto wrong_kind = Sac({"oppose", "--id", citizen_, "--actor", "ut", "--solicitud", id});
+  EXPECT_EQ(wrong_kind.exit_code, 2);
+  EXPECT_THAT(wrong_kind.err, HasSubstr("es de cancelacion, no de oposicion"));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM citizen WHERE opposed_at IS NOT NULL"), 0);
+  const auto wrong_citizen =
+      Sac({"cancel", "--id", other_, "--actor", "ut", "--confirmar", "--solicitud", id});
+  EXPECT_EQ(wrong_citizen.exit_code, 2);
+  EXPECT_THAT(wrong_citizen.err, HasSubstr("es de otro ciudadano"));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM citizen WHERE cancelled_at IS NOT NULL"), 0);
+  ASSERT_EQ(Sac({"cancel", "--id", citizen_, "--actor", "ut", "--confirmar", "--solicitud", id}).exit_code, 0);
+  EXPECT_EQ(db_.Scalar("SELECT outcome FROM arco_request"), "atendida");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM citizen WHERE cancelled_at IS NOT NULL AND id = " + citizen_), 1);
+  EXPECT_EQ(Arco({"refuse", "--solicitud", id, "--motivo", "x", "--actor", "ut"}).exit_code, 2)
+      << "closed already";
+  EXPECT_THAT(Arco({"list"}).out, HasSubstr("Sin solicitudes ARCO abiertas"));
+
+  // A letter from someone SAC cannot identify: registered today without a citizen, then
+  // improcedente with the reason. A date in the future is refused.
+  ASSERT_EQ(Arco({"open", "--tipo", "acceso", "--actor", "ut"}).exit_code, 0);
+  const std::string letter = db_.Scalar("SELECT max(id) FROM arco_request");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM arco_request WHERE id = " + letter +
+                      " AND citizen_id IS NULL AND received_on = (now() AT TIME ZONE 'America/Mazatlan')::date"),
+            1);
+  EXPECT_EQ(Arco({"refuse", "--solicitud", letter, "--motivo", "no acreditó su identidad", "--actor",
+                  "ut"}).exit_code, 0);
+  EXPECT_EQ(db_.Scalar("SELECT outcome || ': ' || reason FROM arco_request WHERE id = " + letter),
+            "improcedente: no acreditó su identidad");
+  EXPECT_EQ(Arco({"open", "--tipo", "acceso", "--recibida", "2999-01-04", "--actor", "ut"}).exit_code, 2);
+  EXPECT_EQ(Arco({"open", "--tipo", "borrado", "--actor", "ut"}).exit_code, 2);
 }
 
 }  // namespace

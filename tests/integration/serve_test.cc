@@ -424,6 +424,22 @@ TEST_F(ServeTest, HealthReadinessAndMetrics) {
 
 // deploy/prometheus/sac-alerts.yml names only metrics (and gauge states) `sac serve` exports:
 // an alert on a metric that does not exist never fires.
+// ARCO requests near or past the law's deadline are counted where the alerts look
+// (deploy/prometheus: SacArcoRequestDueSoon, SacArcoRequestOverdue).
+TEST_F(ServeTest, OpenArcoRequestsNearOrPastTheirDeadlineAreCounted) {
+  const std::string today = "(now() AT TIME ZONE 'America/Mazatlan')::date";
+  db_.Execute("INSERT INTO arco_request (kind, received_on, due_on, warn_on, registered_by,"
+              " closed_at, outcome) VALUES "
+              "('acceso', " + today + " - 20, " + today + " + 3, " + today + " - 1, 'ut', NULL, NULL),"
+              "('cancelacion', " + today + " - 40, " + today + " - 1, " + today + " - 8, 'ut', NULL, NULL),"
+              "('oposicion', " + today + " - 40, " + today + " - 2, " + today + " - 9, 'ut', now(), 'atendida'),"
+              "('rectificacion', " + today + " - 1, " + today + " + 27, " + today + " + 20, 'ut', NULL, NULL)");
+  const std::string metrics = Get("/metrics").body;
+  EXPECT_THAT(metrics, HasSubstr("sac_arco_requests{standing=\"por_vencer\"} 1"));
+  EXPECT_THAT(metrics, HasSubstr("sac_arco_requests{standing=\"vencida\"} 1"))
+      << "the one closed late is not counted";
+}
+
 TEST_F(ServeTest, TheAlertRulesNameOnlyMetricsSacExports) {
   std::ifstream file(testing::SourceDir() / "deploy/prometheus/sac-alerts.yml");
   const std::string rules(std::istreambuf_iterator<char>(file), {});
