@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "privacy/arco_requests.h"
 #include "privacy/cancellation_journal.h"
 #include "privacy/citizen_rights.h"
+#include "privacy/security_breaches.h"
 #include "routing/dependencias.h"
 #include "storage/database.h"
 #include "storage/migration_source.h"
@@ -505,6 +507,98 @@ int RefuseArcoRequest(const CommonOptions& options, std::int64_t id, const std::
       return refused.error();
     }
     std::cout << "Solicitud ARCO " << id << " cerrada como improcedente.\n";
+    return std::nullopt;
+  });
+}
+
+namespace {
+
+// "YYYY-MM-DD HH:MM", Mazatlán's time, as an instant.
+std::optional<TimePoint> ParseLocalTime(const workflow::LocalTime& local, const std::string& text) {
+  if (text.size() != 16 || text[10] != ' ' || text[13] != ':') return std::nullopt;
+  const auto date = workflow::ParseDate(text.substr(0, 10));
+  const auto digits = [&](std::size_t at) -> int {
+    return std::isdigit(static_cast<unsigned char>(text[at])) &&
+                   std::isdigit(static_cast<unsigned char>(text[at + 1]))
+               ? (text[at] - '0') * 10 + (text[at + 1] - '0')
+               : -1;
+  };
+  const int hour = digits(11);
+  const int minute = digits(14);
+  if (!date || hour < 0 || hour > 23 || minute < 0 || minute > 59) return std::nullopt;
+  return local.StartOfDay(*date) + std::chrono::hours(hour) + std::chrono::minutes(minute);
+}
+
+}  // namespace
+
+int RecordBreach(const CommonOptions& options, const BreachEntry& entry) {
+  auto local = workflow::LocalTime::Load("America/Mazatlan");
+  if (!local) {
+    PrintError(local.error().message);
+    return kExitFailure;
+  }
+  const auto occurred = ParseLocalTime(*local, entry.occurred);
+  const auto confirmed = ParseLocalTime(*local, entry.confirmed);
+  if (!occurred || !confirmed) {
+    PrintError("--ocurrio y --confirmado van como \"AAAA-MM-DD HH:MM\" (hora de Mazatlán)");
+    return kExitUsage;
+  }
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    SystemClock clock;
+    auto id = privacy::RecordBreach(
+        tx, {*occurred, *confirmed, entry.cause, entry.data_categories, entry.citizens_affected,
+             entry.corrective_actions, entry.actor},
+        clock.Now());
+    if (!id) return id.error();
+    std::cout << "Vulneración " << *id << " registrada. Decida si se notifica antes de "
+              << privacy::kBreachDecisionTarget.count() << " horas desde su confirmación: sac breach decide --id "
+              << *id << "\n";
+    return std::nullopt;
+  });
+}
+
+int DecideBreach(const CommonOptions& options, std::int64_t id, bool notify,
+                 const std::string& reason, const std::string& actor) {
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    SystemClock clock;
+    if (auto done = privacy::DecideBreachNotice(tx, id, notify, reason, actor, clock.Now()); !done) {
+      return done.error();
+    }
+    std::cout << "Vulneración " << id << (notify ? ": se notifica a los titulares y al organismo garante.\n"
+                                                 : ": no se notifica (motivo registrado).\n");
+    return std::nullopt;
+  });
+}
+
+int RecordBreachNotice(const CommonOptions& options, std::int64_t id, bool citizens) {
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    SystemClock clock;
+    const auto who = citizens ? privacy::Notified::kCitizens : privacy::Notified::kAuthority;
+    if (auto done = privacy::RecordBreachNotice(tx, id, who, clock.Now()); !done) return done.error();
+    std::cout << "Vulneración " << id << ": notificación a "
+              << (citizens ? "los titulares" : "el organismo garante") << " registrada.\n";
+    return std::nullopt;
+  });
+}
+
+int ListBreaches(const CommonOptions& options) {
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    SystemClock clock;
+    const auto pending = privacy::PendingBreaches(tx);
+    if (pending.empty()) std::cout << "Sin vulneraciones pendientes.\n";
+    for (const privacy::BreachStatus& breach : pending) {
+      const auto hours =
+          std::chrono::duration_cast<std::chrono::hours>(clock.Now() - breach.confirmed_at).count();
+      std::cout << breach.id << "\tconfirmada hace " << hours << " h\t" << breach.citizens_affected
+                << " titulares\t";
+      if (!breach.notify) {
+        std::cout << "SIN DECISIÓN" << (hours >= privacy::kBreachDecisionTarget.count() ? " (pasó de 72 h)" : "");
+      } else {
+        std::cout << "falta notificar a" << (breach.citizens_notified ? "" : " los titulares")
+                  << (breach.authority_notified ? "" : " el organismo garante");
+      }
+      std::cout << "\t" << breach.cause << "\n";
+    }
     return std::nullopt;
   });
 }

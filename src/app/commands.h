@@ -58,6 +58,22 @@ int ExtendArcoRequest(const CommonOptions& options, std::int64_t id, const std::
                       const std::string& actor);
 int RefuseArcoRequest(const CommonOptions& options, std::int64_t id, const std::string& reason,
                       const std::string& actor);
+// The bitácora de vulneraciones: `sac breach record|decide|notified|list`
+// (src/privacy/security_breaches.h). Times are Mazatlán's, "YYYY-MM-DD HH:MM".
+struct BreachEntry {
+  std::string occurred;   // when it happened
+  std::string confirmed;  // when it was confirmed (the 72-hour clock starts here)
+  std::string cause;
+  std::string data_categories;
+  int citizens_affected = 0;
+  std::string corrective_actions;
+  std::string actor;
+};
+int RecordBreach(const CommonOptions& options, const BreachEntry& entry);
+int DecideBreach(const CommonOptions& options, std::int64_t id, bool notify,
+                 const std::string& reason, const std::string& actor);
+int RecordBreachNotice(const CommonOptions& options, std::int64_t id, bool citizens);
+int ListBreaches(const CommonOptions& options);
 // After restoring a backup: cancels again every citizen the journal says was cancelled and the
 // restore brought back (src/privacy/cancellation_journal.h).
 int ReapplyCancellations(const CommonOptions& options, const std::string& actor);

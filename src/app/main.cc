@@ -160,6 +160,35 @@ int main(int argc, char** argv) {
     command->add_option("--actor", who.actor, "Who decides")->required();
   }
 
+  CLI::App* breach = cli.add_subcommand(
+      "breach", "The bitácora de vulneraciones: security breaches of personal data (LGPDPPSO)");
+  breach->require_subcommand(1);
+  sac::app::BreachEntry breach_entry;
+  std::int64_t breach_id = 0;
+  std::string breach_notify;
+  std::string breach_reason;
+  CLI::App* breach_record = breach->add_subcommand("record", "Record a breach once it is confirmed");
+  breach_record->add_option("--ocurrio", breach_entry.occurred, "When it happened: \"YYYY-MM-DD HH:MM\"")->required();
+  breach_record->add_option("--confirmado", breach_entry.confirmed, "When it was confirmed")->required();
+  breach_record->add_option("--motivo", breach_entry.cause, "What happened (no personal data)")->required();
+  breach_record->add_option("--datos", breach_entry.data_categories, "Which kinds of data")->required();
+  breach_record->add_option("--afectados", breach_entry.citizens_affected, "How many citizens")->required();
+  breach_record->add_option("--acciones", breach_entry.corrective_actions, "Corrective actions")->required();
+  breach_record->add_option("--actor", breach_entry.actor, "Who records it")->required();
+  CLI::App* breach_decide = breach->add_subcommand("decide", "Whether to notify the citizens and the organismo garante");
+  breach_decide->add_option("--id", breach_id, "The breach")->required()->check(CLI::PositiveNumber);
+  breach_decide->add_option("--notificar", breach_notify, "si or no")->required()->check(CLI::IsMember({"si", "no"}));
+  breach_decide->add_option("--motivo", breach_reason, "Why")->required();
+  breach_decide->add_option("--actor", breach_entry.actor, "Who decides")->required();
+  CLI::App* breach_notified = breach->add_subcommand("notified", "Record a notice given");
+  breach_notified->add_option("--id", breach_id, "The breach")->required()->check(CLI::PositiveNumber);
+  bool notified_citizens = false;
+  bool notified_authority = false;
+  auto* to_citizens = breach_notified->add_flag("--titulares", notified_citizens, "The citizens were told");
+  auto* to_authority = breach_notified->add_flag("--autoridad", notified_authority, "The organismo garante was told");
+  to_citizens->excludes(to_authority);
+  CLI::App* breach_list = breach->add_subcommand("list", "Breaches with a decision or a notice pending");
+
   CLI::App* audit = cli.add_subcommand("audit", "The access log of citizens' personal data");
   audit->require_subcommand(1);
   CLI::App* audit_verify =
@@ -199,6 +228,19 @@ int main(int argc, char** argv) {
     return sac::app::OpenArcoRequest(options, arco_kind, who, arco_received);
   }
   if (arco_list->parsed()) return sac::app::ListArcoRequests(options);
+  if (breach_record->parsed()) return sac::app::RecordBreach(options, breach_entry);
+  if (breach_decide->parsed()) {
+    return sac::app::DecideBreach(options, breach_id, breach_notify == "si", breach_reason,
+                                  breach_entry.actor);
+  }
+  if (breach_notified->parsed()) {
+    if (!notified_citizens && !notified_authority) {
+      std::cerr << "sac: di a quién se notificó: --titulares o --autoridad\n";
+      return 2;
+    }
+    return sac::app::RecordBreachNotice(options, breach_id, notified_citizens);
+  }
+  if (breach_list->parsed()) return sac::app::ListBreaches(options);
   if (arco_extend->parsed()) {
     return sac::app::ExtendArcoRequest(options, arco_request, arco_reason, who.actor);
   }

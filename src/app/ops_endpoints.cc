@@ -18,7 +18,10 @@ constexpr storage::Statement kQueueDepths{
     "       (SELECT count(*) FROM arco_request WHERE closed_at IS NULL AND"
     "          (now() AT TIME ZONE 'America/Mazatlan')::date BETWEEN warn_on AND due_on),"
     "       (SELECT count(*) FROM arco_request WHERE closed_at IS NULL AND"
-    "          (now() AT TIME ZONE 'America/Mazatlan')::date > due_on)"};
+    "          (now() AT TIME ZONE 'America/Mazatlan')::date > due_on),"
+    "       (SELECT count(*) FROM security_breach WHERE notify IS NULL),"
+    "       (SELECT count(*) FROM security_breach WHERE notify IS NULL AND"
+    "          confirmed_at < now() - interval '48 hours')"};
 
 }  // namespace
 
@@ -43,7 +46,7 @@ void AddOpsRoutes(http::Router& router, storage::Database& database, Metrics& me
                 auto depths = database.Transact([](storage::Tx& tx) {
                   const auto row = tx.Exec(kQueueDepths).at(0);
                   return QueueDepths{row.Int(0), row.Int(1), row.Int(2), row.Int(3), row.Int(4),
-                                     row.Int(5), row.Int(6)};
+                                     row.Int(5), row.Int(6), row.Int(7), row.Int(8)};
                 });
                 HttpResponse response = HttpResponse::Text(
                     200, metrics.Render(depths ? std::optional(*depths) : std::nullopt));

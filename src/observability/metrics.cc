@@ -62,6 +62,11 @@ struct Metrics::Impl {
           .Name("sac_arco_requests")
           .Help("Open ARCO requests near or past their legal deadline (src/privacy/arco_requests.h)")
           .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& security_breaches =
+      prometheus::BuildGauge()
+          .Name("sac_security_breaches")
+          .Help("Security breaches still without a decision whether to notify (src/privacy/security_breaches.h)")
+          .Register(*registry);
   prometheus::Family<prometheus::Gauge>& database_up =
       prometheus::BuildGauge()
           .Name("sac_database_up")
@@ -131,6 +136,10 @@ std::string Metrics::Render(const std::optional<QueueDepths>& depths) {
     impl_->arco_requests.Add({{"standing", "por_vencer"}})
         .Set(static_cast<double>(depths->arco_due_soon));
     impl_->arco_requests.Add({{"standing", "vencida"}}).Set(static_cast<double>(depths->arco_overdue));
+    impl_->security_breaches.Add({{"state", "sin_decision"}})
+        .Set(static_cast<double>(depths->breaches_undecided));
+    impl_->security_breaches.Add({{"state", "sin_decision_48h"}})
+        .Set(static_cast<double>(depths->breaches_undecided_48h));
   }
   return prometheus::TextSerializer().Serialize(impl_->registry->Collect());
 }

@@ -21,6 +21,8 @@ struct QueueDepths {
   std::int64_t outbox_unknown = 0;  // sends whose answer never came, not yet settled
   std::int64_t arco_due_soon = 0;   // open ARCO requests with 5 business days or fewer left
   std::int64_t arco_overdue = 0;    // open ARCO requests past their deadline
+  std::int64_t breaches_undecided = 0;      // security breaches with no notice decision yet
+  std::int64_t breaches_undecided_48h = 0;  // … confirmed more than 48 hours ago
 };
 
 class Metrics {

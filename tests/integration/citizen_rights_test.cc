@@ -380,5 +380,48 @@ TEST_F(CitizenRightsTest, AnArcoRequestRunsOnTheLawsClockAndClosesWithItsAction)
   EXPECT_EQ(Arco({"open", "--tipo", "borrado", "--actor", "ut"}).exit_code, 2);
 }
 
+// The bitácora de vulneraciones (reliability goal P3): a breach is recorded with its dates, cause,
+// data, count and corrective actions; the decision whether to notify is taken once, with its
+// reason; the notices given are recorded; nothing in it can be deleted by the application.
+TEST_F(CitizenRightsTest, ASecurityBreachIsRecordedDecidedAndItsNoticesKept) {
+  const auto breach = [&](std::vector<std::string> arguments) { return Sac(std::move(arguments), "breach"); };
+  const auto recorded = breach({"record", "--ocurrio", "2026-11-19 14:30", "--confirmado", "2026-11-20 09:00",
+                                "--motivo", "un respaldo quedó en una carpeta compartida",
+                                "--datos", "teléfonos y textos de boletas", "--afectados", "120",
+                                "--acciones", "carpeta cerrada; contraseñas rotadas", "--actor", "ut"});
+  ASSERT_EQ(recorded.exit_code, 0) << recorded.err;
+  EXPECT_THAT(recorded.out, HasSubstr("antes de 72 horas"));
+  const std::string id = db_.Scalar("SELECT id FROM security_breach");
+  // Mazatlán is UTC-7: 09:00 there is 16:00 UTC.
+  EXPECT_EQ(db_.Scalar("SELECT to_char(confirmed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' ' ||"
+                       " citizens_affected FROM security_breach"),
+            "2026-11-20 16:00 120");
+  EXPECT_THAT(breach({"list"}).out, HasSubstr("SIN DECISIÓN (pasó de 72 h)"));
+  EXPECT_EQ(breach({"notified", "--id", id, "--titulares"}).exit_code, 2) << "not decided yet";
+  ASSERT_EQ(breach({"decide", "--id", id, "--notificar", "si", "--motivo", "afecta a 120 titulares",
+                    "--actor", "ut"}).exit_code, 0);
+  EXPECT_EQ(breach({"decide", "--id", id, "--notificar", "no", "--motivo", "x", "--actor", "ut"}).exit_code, 2)
+      << "decided once";
+  ASSERT_EQ(breach({"notified", "--id", id, "--titulares"}).exit_code, 0);
+  EXPECT_THAT(breach({"list"}).out, HasSubstr("falta notificar a el organismo garante"));
+  ASSERT_EQ(breach({"notified", "--id", id, "--autoridad"}).exit_code, 0);
+  EXPECT_THAT(breach({"list"}).out, HasSubstr("Sin vulneraciones pendientes"));
+  EXPECT_EQ(breach({"notified", "--id", id}).exit_code, 2) << "to whom?";
+
+  // Refused: confirmed before it happened, in the future, or a malformed time.
+  const auto dated = [&](const char* occurred, const char* confirmed) {
+    return breach({"record", "--ocurrio", occurred, "--confirmado", confirmed, "--motivo", "m",
+                   "--datos", "d", "--afectados", "1", "--acciones", "a", "--actor", "ut"})
+        .exit_code;
+  };
+  EXPECT_EQ(dated("2026-11-29 10:00", "2026-11-29 09:00"), 2);
+  EXPECT_EQ(dated("2026-11-29 10:00", "2999-01-01 09:00"), 2);
+  EXPECT_EQ(dated("ayer", "2026-11-29 09:00"), 2);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM security_breach"), 1);
+
+  // The application's role cannot erase the record.
+  EXPECT_EQ(db_.Scalar("SELECT has_table_privilege('sac_app', 'security_breach', 'DELETE')::text"), "false");
+}
+
 }  // namespace
 }  // namespace sac::privacy
