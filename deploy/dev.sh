@@ -56,12 +56,20 @@ install_promtool() {
   [ -x "$tool" ] && return 0
   say "fetching promtool from Debian's prometheus package"
   scratch=$(mktemp -d)
-  if ! (cd "$scratch" && apt-get download prometheus >/dev/null 2>&1); then
+  chmod 755 "$scratch"  # apt downloads as its own _apt user
+  if ! (cd "$scratch" && apt-get download prometheus >/dev/null 2>"$scratch/apt.log"); then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    (cd "$scratch" && apt-get download prometheus >/dev/null 2>&1) || die "apt-get download prometheus failed"
+    if ! (cd "$scratch" && apt-get download prometheus >/dev/null 2>"$scratch/apt.log"); then
+      cat "$scratch/apt.log" >&2
+      rm -rf "$scratch"
+      die "apt-get download prometheus failed"
+    fi
   fi
   mkdir -p "$(dirname "$tool")"
-  dpkg-deb --fsys-tarfile "$scratch"/prometheus_*.deb | tar -xO ./usr/bin/promtool > "$tool.part"
+  if ! dpkg-deb --fsys-tarfile "$scratch"/prometheus_*.deb | tar -xO ./usr/bin/promtool > "$tool.part"; then
+    rm -rf "$scratch" "$tool.part"
+    die "no usr/bin/promtool in Debian's prometheus package"
+  fi
   chmod +x "$tool.part" && mv "$tool.part" "$tool"
   rm -rf "$scratch"
 }

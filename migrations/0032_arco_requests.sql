@@ -24,3 +24,4 @@ CREATE TABLE arco_request (
 );
 CREATE INDEX arco_request_open ON arco_request (due_on) WHERE closed_at IS NULL;
 CREATE INDEX arco_request_citizen ON arco_request (citizen_id);
+REVOKE DELETE, TRUNCATE ON arco_request FROM sac_app;  -- a case is closed, never removed

@@ -22,4 +22,8 @@ CREATE TABLE security_breach (
   CHECK (occurred_at <= confirmed_at),
   CHECK ((decided_at IS NULL) = (notify IS NULL))
 );
-REVOKE DELETE, TRUNCATE ON security_breach FROM sac_app;  -- a record, never removed
+-- A record: never removed, and what was recorded is not rewritten — only the decision and the
+-- notices are added later.
+REVOKE UPDATE, DELETE, TRUNCATE ON security_breach FROM sac_app;
+GRANT UPDATE (decided_at, notify, decision_reason, decided_by, citizens_notified_at,
+              authority_notified_at) ON security_breach TO sac_app;

@@ -313,7 +313,8 @@ std::optional<Error> Find(storage::Tx& tx, const CitizenRef& who, std::int64_t& 
 std::optional<Error> CarryOut(storage::Tx& tx, const CitizenRef& who, std::string_view kind,
                               std::int64_t citizen_id, TimePoint now) {
   if (!who.request) return std::nullopt;
-  if (auto done = privacy::CarryOutArcoRequest(tx, *who.request, kind, citizen_id, now); !done) {
+  if (auto done = privacy::CarryOutArcoRequest(tx, *who.request, kind, citizen_id, who.actor, now);
+      !done) {
     return done.error();
   }
   return std::nullopt;
@@ -349,32 +350,36 @@ int ExportCitizen(const CommonOptions& options, const CitizenRef& who,
     return kExitFailure;
   }
   SystemClock clock;
-  std::optional<privacy::CitizenData> data;
   std::int64_t id = 0;
+  int boletas = 0;
+  std::filesystem::path stem;
+  // The files are written before the commit: a request is closed as atendida only once what it
+  // asked for exists (a failed commit leaves files the next run overwrites).
   const int code = InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
     if (auto refused = Find(tx, who, id)) return refused;
+    if (auto refused = CarryOut(tx, who, "acceso", id, clock.Now())) return refused;
     auto exported = privacy::ExportCitizen(tx, id, *local, who.actor, clock.Now());
     if (!exported) return exported.error();
-    data = std::move(*exported);
-    return CarryOut(tx, who, "acceso", id, clock.Now());
+    boletas = exported->boletas;
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    stem = directory / ("ciudadano-" + std::to_string(id));
+    // Personal data: readable by whoever ran the command only.
+    const mode_t previous = ::umask(077);
+    for (const auto& [extension, bytes] :
+         {std::pair{".json", &exported->json}, std::pair{".pdf", &exported->pdf}}) {
+      std::ofstream file(stem.string() + extension, std::ios::binary | std::ios::trunc);
+      file << *bytes;
+      if (!file.flush()) {
+        ::umask(previous);
+        return MakeError(Errc::kUnavailable, "no se pudo escribir " + stem.string() + extension);
+      }
+    }
+    ::umask(previous);
+    return std::nullopt;
   });
   if (code != kExitOk) return code;
-  std::error_code error;
-  std::filesystem::create_directories(directory, error);
-  const auto stem = directory / ("ciudadano-" + std::to_string(id));
-  // Personal data: readable by whoever ran the command only.
-  const mode_t previous = ::umask(077);
-  for (const auto& [extension, bytes] : {std::pair{".json", &data->json}, std::pair{".pdf", &data->pdf}}) {
-    std::ofstream file(stem.string() + extension, std::ios::binary | std::ios::trunc);
-    file << *bytes;
-    if (!file.flush()) {
-      ::umask(previous);
-      PrintError("no se pudo escribir " + stem.string() + extension);
-      return kExitFailure;
-    }
-  }
-  ::umask(previous);
-  std::cout << "Datos del ciudadano " << id << " (" << data->boletas << " boletas): " << stem.string()
+  std::cout << "Datos del ciudadano " << id << " (" << boletas << " boletas): " << stem.string()
             << ".json y " << stem.string() << ".pdf\n";
   return kExitOk;
 }
@@ -385,10 +390,10 @@ int RectifyCitizen(const CommonOptions& options, const CitizenRef& who,
     std::int64_t id = 0;
     if (auto refused = Find(tx, who, id)) return refused;
     SystemClock clock;
+    if (auto refused = CarryOut(tx, who, "rectificacion", id, clock.Now())) return refused;
     if (auto done = privacy::RectifyCitizen(tx, id, name, phone, who.actor, clock.Now()); !done) {
       return done.error();
     }
-    if (auto refused = CarryOut(tx, who, "rectificacion", id, clock.Now())) return refused;
     std::cout << "Datos del ciudadano " << id << " rectificados.\n";
     return std::nullopt;
   });
@@ -399,8 +404,8 @@ int OpposeCitizen(const CommonOptions& options, const CitizenRef& who) {
     std::int64_t id = 0;
     if (auto refused = Find(tx, who, id)) return refused;
     SystemClock clock;
-    if (auto done = privacy::OpposeCitizen(tx, id, who.actor, clock.Now()); !done) return done.error();
     if (auto refused = CarryOut(tx, who, "oposicion", id, clock.Now())) return refused;
+    if (auto done = privacy::OpposeCitizen(tx, id, who.actor, clock.Now()); !done) return done.error();
     std::cout << "El ciudadano " << id << " ya no recibirá encuestas.\n";
     return std::nullopt;
   });
@@ -471,15 +476,14 @@ int ListArcoRequests(const CommonOptions& options) {
     const auto open = privacy::OpenArcoRequests(tx, clock_of->calendar, today);
     if (open.empty()) std::cout << "Sin solicitudes ARCO abiertas.\n";
     for (const privacy::OpenArcoCase& item : open) {
-      const int left = item.business_days_left;
-      const char* standing = left < 0 ? "VENCIDA"
-                             : left <= privacy::kArcoDueSoonBusinessDays ? "por vencer"
-                                                                          : "a tiempo";
+      const char* standing = item.standing == privacy::ArcoStanding::kOverdue   ? "VENCIDA"
+                             : item.standing == privacy::ArcoStanding::kDueSoon ? "por vencer"
+                                                                                 : "a tiempo";
       std::cout << item.request.id << "\t" << item.request.kind << "\tciudadano "
                 << (item.request.citizen_id ? std::to_string(*item.request.citizen_id) : "sin identificar")
                 << "\trecibida " << workflow::FormatDate(item.request.received_on) << "\tvence "
                 << workflow::FormatDate(item.request.due_on) << (item.request.extended ? " (ampliada)" : "")
-                << "\t" << standing << " (" << left << " días hábiles)\n";
+                << "\t" << standing << " (" << item.business_days_left << " días hábiles)\n";
     }
     return std::nullopt;
   });
@@ -491,7 +495,8 @@ int ExtendArcoRequest(const CommonOptions& options, std::int64_t id, const std::
   if (!clock_of) return kExitUsage;
   SystemClock clock;
   return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
-    auto extended = privacy::ExtendArcoRequest(tx, clock_of->calendar, id, reason, actor, clock.Now());
+    auto extended = privacy::ExtendArcoRequest(tx, clock_of->calendar, id, reason, actor,
+                                               clock_of->local.LocalDate(clock.Now()), clock.Now());
     if (!extended) return extended.error();
     std::cout << "Solicitud ARCO " << id << " ampliada: responder a más tardar el "
               << workflow::FormatDate(extended->due_on) << ".\n";
@@ -594,8 +599,10 @@ int ListBreaches(const CommonOptions& options) {
       if (!breach.notify) {
         std::cout << "SIN DECISIÓN" << (hours >= privacy::kBreachDecisionTarget.count() ? " (pasó de 72 h)" : "");
       } else {
-        std::cout << "falta notificar a" << (breach.citizens_notified ? "" : " los titulares")
-                  << (breach.authority_notified ? "" : " el organismo garante");
+        std::cout << "falta notificar a "
+                  << (!breach.citizens_notified && !breach.authority_notified
+                          ? "los titulares y al organismo garante"
+                          : breach.citizens_notified ? "al organismo garante" : "los titulares");
       }
       std::cout << "\t" << breach.cause << "\n";
     }

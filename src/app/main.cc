@@ -236,7 +236,7 @@ int main(int argc, char** argv) {
   if (breach_notified->parsed()) {
     if (!notified_citizens && !notified_authority) {
       std::cerr << "sac: di a quién se notificó: --titulares o --autoridad\n";
-      return 2;
+      return 2;  // a usage error, as CLI11 answers
     }
     return sac::app::RecordBreachNotice(options, breach_id, notified_citizens);
   }

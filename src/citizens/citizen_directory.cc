@@ -49,6 +49,9 @@ constexpr Statement kMoveBoletas{"citizen.move_boletas",
                                  "UPDATE boleta SET citizen_id = $2 WHERE citizen_id = $1"};
 constexpr Statement kMoveOutbox{"citizen.move_outbox",
                                 "UPDATE outbox SET citizen_id = $2 WHERE citizen_id = $1"};
+// Their ARCO requests are the same person's (src/privacy/arco_requests.h).
+constexpr Statement kMoveArcoRequests{
+    "citizen.move_arco_requests", "UPDATE arco_request SET citizen_id = $2 WHERE citizen_id = $1"};
 constexpr Statement kMoveFollowers{
     "citizen.move_followers",
     "WITH moved AS (DELETE FROM boleta_follower WHERE citizen_id = $1 RETURNING *) "
@@ -91,7 +94,7 @@ std::int64_t LinkPhone(storage::Tx& tx, std::int64_t citizen_id, std::string_vie
     return citizen_id;
   }
   const std::int64_t into = owner.at(0).Int(0);
-  for (const storage::Statement* move : {&kMoveIdentities, &kMoveBoletas, &kMoveOutbox, &kMoveFollowers}) {
+  for (const storage::Statement* move : {&kMoveIdentities, &kMoveBoletas, &kMoveOutbox, &kMoveFollowers, &kMoveArcoRequests}) {
     tx.Exec(*move, {citizen_id, into});
   }
   tx.Exec(kMarkMerged, {citizen_id, into});

@@ -21,8 +21,8 @@ constexpr Statement kOpen{
 
 constexpr Statement kFind{
     "arco.find",
-    "SELECT kind, citizen_id, received_on::text, due_on::text, extended_at IS NOT NULL,"
-    "  closed_at IS NOT NULL FROM arco_request WHERE id = $1 FOR UPDATE"};
+    "SELECT id, kind, citizen_id, received_on::text, due_on::text, warn_on::text,"
+    "  extended_at IS NOT NULL, closed_at IS NOT NULL FROM arco_request WHERE id = $1 FOR UPDATE"};
 
 constexpr Statement kExtend{
     "arco.extend",
@@ -36,14 +36,27 @@ constexpr Statement kClose{
 
 constexpr Statement kOpenOnes{
     "arco.open_ones",
-    "SELECT id, kind, citizen_id, received_on::text, due_on::text, extended_at IS NOT NULL "
-    "FROM arco_request WHERE closed_at IS NULL ORDER BY due_on, id"};
+    "SELECT id, kind, citizen_id, received_on::text, due_on::text, warn_on::text,"
+    "  extended_at IS NOT NULL FROM arco_request WHERE closed_at IS NULL ORDER BY due_on, id"};
 
 bool KnownKind(std::string_view kind) {
   return std::find(kKinds.begin(), kKinds.end(), kind) != kKinds.end();
 }
 
 Date DateOf(const std::string& text) { return workflow::ParseDate(text).value_or(Date{}); }
+
+// Columns id, kind, citizen_id, received_on, due_on, warn_on, extended (kFind and kOpenOnes).
+ArcoRequest RequestOf(const storage::Row& row) {
+  ArcoRequest request;
+  request.id = row.Int(0);
+  request.kind = row.Text(1);
+  request.citizen_id = row.OptInt(2);
+  request.received_on = DateOf(row.Text(3));
+  request.due_on = DateOf(row.Text(4));
+  request.warn_on = DateOf(row.Text(5));
+  request.extended = row.Bool(6);
+  return request;
+}
 
 struct Found {
   ArcoRequest request;
@@ -56,15 +69,7 @@ Result<Found> FindForUpdate(storage::Tx& tx, std::int64_t id) {
     return MakeError(Errc::kNotFound, "no hay solicitud ARCO " + std::to_string(id));
   }
   const auto row = rows.at(0);
-  Found found;
-  found.request.id = id;
-  found.request.kind = row.Text(0);
-  found.request.citizen_id = row.OptInt(1);
-  found.request.received_on = DateOf(row.Text(2));
-  found.request.due_on = DateOf(row.Text(3));
-  found.request.extended = row.Bool(4);
-  found.closed = row.Bool(5);
-  return found;
+  return Found{RequestOf(row), row.Bool(7)};
 }
 
 Date WarnOn(const workflow::BusinessCalendar& calendar, Date due_on) {
@@ -89,9 +94,10 @@ Result<ArcoRequest> OpenArcoRequest(storage::Tx& tx, const workflow::BusinessCal
   request.received_on = received_on;
   // The day it arrives does not count, as with a boleta's deadline (workflow/sla.h).
   request.due_on = calendar.AddBusinessDays(received_on, kArcoAnswerBusinessDays);
+  request.warn_on = WarnOn(calendar, request.due_on);
   request.id = tx.Exec(kOpen, {request.kind, citizen_id ? Param(*citizen_id) : Param(std::nullopt),
                                FormatDate(received_on), FormatDate(request.due_on),
-                               FormatDate(WarnOn(calendar, request.due_on)), actor})
+                               FormatDate(request.warn_on), actor})
                    .at(0)
                    .Int(0);
   return request;
@@ -99,19 +105,24 @@ Result<ArcoRequest> OpenArcoRequest(storage::Tx& tx, const workflow::BusinessCal
 
 Result<ArcoRequest> ExtendArcoRequest(storage::Tx& tx, const workflow::BusinessCalendar& calendar,
                                       std::int64_t id, const std::string& reason,
-                                      const std::string& actor, TimePoint now) {
+                                      const std::string& actor, Date today, TimePoint now) {
   auto found = FindForUpdate(tx, id);
   if (!found) return found.error();
   if (found->closed) return MakeError(Errc::kConflict, "la solicitud ya está cerrada");
   if (found->request.extended) {
     return MakeError(Errc::kConflict, "la solicitud ya fue ampliada una vez (la ley permite una)");
   }
+  if (today > found->request.due_on) {
+    return MakeError(Errc::kConflict,
+                     "la solicitud venció el " + FormatDate(found->request.due_on) +
+                         ": la ampliación se decide dentro del plazo");
+  }
   if (reason.empty()) return MakeError(Errc::kInvalidArgument, "la ampliación necesita su motivo");
   ArcoRequest request = found->request;
   request.due_on = calendar.AddBusinessDays(request.due_on, kArcoExtensionBusinessDays);
+  request.warn_on = WarnOn(calendar, request.due_on);
   request.extended = true;
-  tx.Exec(kExtend, {id, FormatDate(request.due_on), FormatDate(WarnOn(calendar, request.due_on)),
-                    now, reason, actor});
+  tx.Exec(kExtend, {id, FormatDate(request.due_on), FormatDate(request.warn_on), now, reason, actor});
   return request;
 }
 
@@ -126,7 +137,7 @@ Status RefuseArcoRequest(storage::Tx& tx, std::int64_t id, const std::string& re
 }
 
 Status CarryOutArcoRequest(storage::Tx& tx, std::int64_t id, std::string_view kind,
-                           std::int64_t citizen_id, TimePoint now) {
+                           std::int64_t citizen_id, const std::string& actor, TimePoint now) {
   auto found = FindForUpdate(tx, id);
   if (!found) return found.error();
   if (found->closed) return MakeError(Errc::kConflict, "la solicitud ya está cerrada");
@@ -138,8 +149,14 @@ Status CarryOutArcoRequest(storage::Tx& tx, std::int64_t id, std::string_view ki
     return MakeError(Errc::kConflict,
                      "la solicitud " + std::to_string(id) + " es de otro ciudadano");
   }
-  tx.Exec(kClose, {id, now, "atendida", "", "", citizen_id});
+  tx.Exec(kClose, {id, now, "atendida", "", actor, citizen_id});
   return {};
+}
+
+ArcoStanding StandingOf(const ArcoRequest& request, Date today) {
+  if (today > request.due_on) return ArcoStanding::kOverdue;
+  if (today >= request.warn_on) return ArcoStanding::kDueSoon;
+  return ArcoStanding::kOnTime;
 }
 
 std::vector<OpenArcoCase> OpenArcoRequests(storage::Tx& tx,
@@ -149,12 +166,8 @@ std::vector<OpenArcoCase> OpenArcoRequests(storage::Tx& tx,
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto row = rows[i];
     OpenArcoCase open;
-    open.request.id = row.Int(0);
-    open.request.kind = row.Text(1);
-    open.request.citizen_id = row.OptInt(2);
-    open.request.received_on = DateOf(row.Text(3));
-    open.request.due_on = DateOf(row.Text(4));
-    open.request.extended = row.Bool(5);
+    open.request = RequestOf(row);
+    open.standing = StandingOf(open.request, today);
     open.business_days_left = calendar.BusinessDaysBetween(today, open.request.due_on);
     cases.push_back(std::move(open));
   }

@@ -33,6 +33,7 @@ struct ArcoRequest {
   std::optional<std::int64_t> citizen_id;
   workflow::Date received_on{};
   workflow::Date due_on{};
+  workflow::Date warn_on{};  // "por vencer" from this day (5 business days before due_on)
   bool extended = false;
 };
 
@@ -44,11 +45,12 @@ Result<ArcoRequest> OpenArcoRequest(storage::Tx& tx, const workflow::BusinessCal
                                     workflow::Date received_on, workflow::Date today,
                                     const std::string& actor);
 
-// The one extension the law allows: 10 more business days after the first deadline. kConflict
-// when already extended or closed; kNotFound for an unknown id.
+// The one extension the law allows: 10 more business days after the first deadline, decided
+// within the first (the requester must be told before it runs out). kConflict when already
+// extended, closed or overdue on `today`; kNotFound for an unknown id.
 Result<ArcoRequest> ExtendArcoRequest(storage::Tx& tx, const workflow::BusinessCalendar& calendar,
                                       std::int64_t id, const std::string& reason,
-                                      const std::string& actor, TimePoint now);
+                                      const std::string& actor, workflow::Date today, TimePoint now);
 
 // Closed as improcedente (e.g. the requester could not prove who they are), with the reason.
 Status RefuseArcoRequest(storage::Tx& tx, std::int64_t id, const std::string& reason,
@@ -58,11 +60,17 @@ Status RefuseArcoRequest(storage::Tx& tx, std::int64_t id, const std::string& re
 // citizen (or about nobody yet: it becomes theirs). Closes it as atendida. Call it in the action's
 // transaction.
 Status CarryOutArcoRequest(storage::Tx& tx, std::int64_t id, std::string_view kind,
-                           std::int64_t citizen_id, TimePoint now);
+                           std::int64_t citizen_id, const std::string& actor, TimePoint now);
+
+// Where an open request stands on `today`, from its stored dates — the same rule /metrics counts
+// with (src/app/ops_endpoints.cc).
+enum class ArcoStanding { kOnTime, kDueSoon, kOverdue };  // a tiempo, por vencer, vencida
+ArcoStanding StandingOf(const ArcoRequest& request, workflow::Date today);
 
 struct OpenArcoCase {
   ArcoRequest request;
-  int business_days_left = 0;  // negative when overdue
+  ArcoStanding standing = ArcoStanding::kOnTime;
+  int business_days_left = 0;  // for reading: negative when overdue
 };
 // Open requests, the nearest deadline first.
 std::vector<OpenArcoCase> OpenArcoRequests(storage::Tx& tx,

@@ -4,6 +4,8 @@
 // text, JSON or byte column of any table, nor in the media store; the statistics keep the boleta.
 #include "privacy/citizen_rights.h"
 
+#include "privacy/arco_requests.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -105,7 +107,14 @@ class CitizenRightsTest : public ::testing::Test {
                 "SELECT id, 'image', 'm2', 'image/jpeg', '', '', 'stored', '" + shared_ +
                 "' FROM boleta");  // the same photo on both citizens' boletas
     config_ = (dir_ / "sac.toml").string();
+    // A calendar of the test's own for ARCO deadlines (weekends and Christmas), so that the dates
+    // asserted do not move when the municipality declares a year's vacations in rules/.
+    std::filesystem::create_directories(dir_ / "rules");
+    std::ofstream(dir_ / "rules" / "calendario.toml")
+        << "[[dia_inhabil]]\nnombre = \"Navidad\"\ntipo = \"fecha\"\nmes = 12\ndia = 25\n"
+           "fuente = \"LFT art. 74 fr. VIII\"\n";
     std::ofstream(config_) << "[media]\ndir = \"" << (dir_ / "media").string() << "\"\n"
+                           << "[rules]\ndir = \"" << (dir_ / "rules").string() << "\"\n"
                            << "[retention]\ncancellation_journal = \""
                            << (dir_ / "cancelaciones.log").string() << "\"\n";
   }
@@ -323,32 +332,65 @@ TEST_F(CitizenRightsTest, AReplayDuringTheCancellationWaitsAndIsStillRecognised)
   EXPECT_EQ(db_.Count("SELECT count(*) FROM inbox WHERE dedupe_key = 'wamid.1'"), 0);
 }
 
-// ARCO requests as cases (reliability goal P1): 20 business days on the municipality's calendar to
-// answer, one extension of 10, closed by the action that carries the request out — of its kind,
-// for its citizen — or as improcedente with the reason.
-TEST_F(CitizenRightsTest, AnArcoRequestRunsOnTheLawsClockAndClosesWithItsAction) {
-  // Received on Monday 1 June 2026: 20 business days (the day itself does not count) end on
-  // Monday 29 June; "por vencer" from 22 June; the extension adds 10 more: Monday 13 July.
+// ARCO requests as cases (reliability goal P1): 20 business days to answer, one extension of 10
+// decided within the first term; "por vencer" from the 15th day, "vencida" after the deadline.
+TEST_F(CitizenRightsTest, AnArcoRequestRunsOnTheLawsClock) {
+  storage::Database database(db_.Settings());
+  const workflow::BusinessCalendar calendar({});  // weekends only: the dates below stay put
+  const auto day = [](int month, int day_of_month) {
+    return workflow::Date(std::chrono::year{2026} / month / day_of_month);
+  };
+  std::optional<ArcoRequest> request;
+  ASSERT_TRUE(database.Transact([&](storage::Tx& tx) -> Status {
+    // Received on Monday 1 June 2026: the day itself does not count; 20 business days end on
+    // Monday 29 June, "por vencer" from Monday 22 June.
+    auto opened = OpenArcoRequest(tx, calendar, "cancelacion", std::stoll(citizen_), day(6, 1),
+                                  day(6, 2), "ut");
+    if (!opened) return opened.error();
+    request = *opened;
+    return {};
+  }));
+  EXPECT_EQ(workflow::FormatDate(request->due_on), "2026-06-29");
+  EXPECT_EQ(workflow::FormatDate(request->warn_on), "2026-06-22");
+  EXPECT_EQ(StandingOf(*request, day(6, 19)), ArcoStanding::kOnTime);
+  EXPECT_EQ(StandingOf(*request, day(6, 22)), ArcoStanding::kDueSoon);
+  EXPECT_EQ(StandingOf(*request, day(6, 29)), ArcoStanding::kDueSoon) << "the last day still counts";
+  EXPECT_EQ(StandingOf(*request, day(6, 30)), ArcoStanding::kOverdue);
+
+  const auto extend = [&](std::int64_t id, workflow::Date today) {
+    return database.Transact([&](storage::Tx& tx) -> Status {
+      auto extended = ExtendArcoRequest(tx, calendar, id, "falta acreditar la identidad", "ut", today,
+                                        std::chrono::system_clock::now());
+      if (!extended) return extended.error();
+      request = *extended;
+      return {};
+    });
+  };
+  const auto late = extend(request->id, day(6, 30));
+  ASSERT_FALSE(late);
+  EXPECT_THAT(late.error().message, HasSubstr("venció el 2026-06-29"));
+  ASSERT_TRUE(extend(request->id, day(6, 26)));
+  EXPECT_EQ(workflow::FormatDate(request->due_on), "2026-07-13");
+  EXPECT_EQ(db_.Scalar("SELECT due_on || ' ' || warn_on || ' ' || extension_reason FROM arco_request"),
+            "2026-07-13 2026-07-06 falta acreditar la identidad");
+  const auto twice = extend(request->id, day(6, 26));
+  ASSERT_FALSE(twice);
+  EXPECT_THAT(twice.error().message, HasSubstr("ya fue ampliada"));
+}
+
+// From the command line: registered, listed, and closed only by the action it asked for, for the
+// citizen it is about — a refused action changes nothing — or as improcedente with the reason.
+TEST_F(CitizenRightsTest, AnArcoRequestClosesWithItsActionOrAsImprocedente) {
   const auto opened = Arco({"open", "--tipo", "cancelacion", "--id", citizen_, "--recibida",
                             "2026-06-01", "--actor", "unidad.transparencia"});
   ASSERT_EQ(opened.exit_code, 0) << opened.err;
   EXPECT_THAT(opened.out, HasSubstr("responder a más tardar el 2026-06-29"));
   const std::string id = db_.Scalar("SELECT id FROM arco_request");
-  EXPECT_EQ(db_.Scalar("SELECT kind || ' ' || citizen_id || ' ' || due_on || ' ' || warn_on "
-                       "FROM arco_request"),
-            "cancelacion " + citizen_ + " 2026-06-29 2026-06-22");
-  EXPECT_EQ(Arco({"extend", "--solicitud", id, "--motivo", "falta acreditar la identidad",
-                  "--actor", "ut"}).exit_code, 0);
-  EXPECT_EQ(db_.Scalar("SELECT due_on || ' ' || warn_on FROM arco_request"), "2026-07-13 2026-07-06");
-  const auto again = Arco({"extend", "--solicitud", id, "--motivo", "otra vez", "--actor", "ut"});
-  EXPECT_EQ(again.exit_code, 2);
-  EXPECT_THAT(again.err, HasSubstr("ya fue ampliada"));
-  const auto listed = Arco({"list"});
-  ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  EXPECT_THAT(listed.out, HasSubstr("vence 2026-07-13 (ampliada)\tVENCIDA"));
+  const auto late = Arco({"extend", "--solicitud", id, "--motivo", "m", "--actor", "ut"});
+  EXPECT_EQ(late.exit_code, 2);
+  EXPECT_THAT(late.err, HasSubstr("venció")) << "June is long past";
+  EXPECT_THAT(Arco({"list"}).out, HasSubstr("vence 2026-06-29\tVENCIDA"));
 
-  // Only the action it asked for, for the citizen it is about, carries it out; a refused one
-  // changes nothing.
   const auto wrong_kind = Sac({"oppose", "--id", citizen_, "--actor", "ut", "--solicitud", id});
   EXPECT_EQ(wrong_kind.exit_code, 2);
   EXPECT_THAT(wrong_kind.err, HasSubstr("es de cancelacion, no de oposicion"));
@@ -359,25 +401,41 @@ TEST_F(CitizenRightsTest, AnArcoRequestRunsOnTheLawsClockAndClosesWithItsAction)
   EXPECT_THAT(wrong_citizen.err, HasSubstr("es de otro ciudadano"));
   EXPECT_EQ(db_.Count("SELECT count(*) FROM citizen WHERE cancelled_at IS NOT NULL"), 0);
   ASSERT_EQ(Sac({"cancel", "--id", citizen_, "--actor", "ut", "--confirmar", "--solicitud", id}).exit_code, 0);
-  EXPECT_EQ(db_.Scalar("SELECT outcome FROM arco_request"), "atendida");
+  EXPECT_EQ(db_.Scalar("SELECT outcome || ' ' || closed_by FROM arco_request"), "atendida ut");
   EXPECT_EQ(db_.Count("SELECT count(*) FROM citizen WHERE cancelled_at IS NOT NULL AND id = " + citizen_), 1);
-  EXPECT_EQ(Arco({"refuse", "--solicitud", id, "--motivo", "x", "--actor", "ut"}).exit_code, 2)
-      << "closed already";
+  const auto closed = Arco({"refuse", "--solicitud", id, "--motivo", "x", "--actor", "ut"});
+  EXPECT_EQ(closed.exit_code, 2);
+  EXPECT_THAT(closed.err, HasSubstr("ya está cerrada"));
   EXPECT_THAT(Arco({"list"}).out, HasSubstr("Sin solicitudes ARCO abiertas"));
 
+  // An access request carried out by the export it asked for.
+  ASSERT_EQ(Arco({"open", "--tipo", "acceso", "--id", other_, "--actor", "ut"}).exit_code, 0);
+  const std::string access = db_.Scalar("SELECT max(id) FROM arco_request");
+  EXPECT_THAT(Arco({"list"}).out, HasSubstr("a tiempo"));
+  ASSERT_EQ(Sac({"export", "--id", other_, "--actor", "ut", "--salida", (dir_ / "arco").string(),
+                 "--solicitud", access}).exit_code, 0);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "arco" / ("ciudadano-" + other_ + ".pdf")));
+  EXPECT_EQ(db_.Scalar("SELECT outcome FROM arco_request WHERE id = " + access), "atendida");
+
   // A letter from someone SAC cannot identify: registered today without a citizen, then
-  // improcedente with the reason. A date in the future is refused.
+  // improcedente with the reason. A date in the future and an unknown kind are refused.
   ASSERT_EQ(Arco({"open", "--tipo", "acceso", "--actor", "ut"}).exit_code, 0);
   const std::string letter = db_.Scalar("SELECT max(id) FROM arco_request");
   EXPECT_EQ(db_.Count("SELECT count(*) FROM arco_request WHERE id = " + letter +
-                      " AND citizen_id IS NULL AND received_on = (now() AT TIME ZONE 'America/Mazatlan')::date"),
+                      " AND citizen_id IS NULL AND received_on BETWEEN"
+                      " (now() AT TIME ZONE 'America/Mazatlan')::date - 1 AND"
+                      " (now() AT TIME ZONE 'America/Mazatlan')::date"),
             1);
   EXPECT_EQ(Arco({"refuse", "--solicitud", letter, "--motivo", "no acreditó su identidad", "--actor",
                   "ut"}).exit_code, 0);
   EXPECT_EQ(db_.Scalar("SELECT outcome || ': ' || reason FROM arco_request WHERE id = " + letter),
             "improcedente: no acreditó su identidad");
-  EXPECT_EQ(Arco({"open", "--tipo", "acceso", "--recibida", "2999-01-04", "--actor", "ut"}).exit_code, 2);
-  EXPECT_EQ(Arco({"open", "--tipo", "borrado", "--actor", "ut"}).exit_code, 2);
+  const auto future = Arco({"open", "--tipo", "acceso", "--recibida", "2999-01-04", "--actor", "ut"});
+  EXPECT_EQ(future.exit_code, 2);
+  EXPECT_THAT(future.err, HasSubstr("posterior a hoy"));
+  const auto unknown = Arco({"open", "--tipo", "borrado", "--actor", "ut"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("tipo de solicitud desconocido"));
 }
 
 // The bitácora de vulneraciones (reliability goal P3): a breach is recorded with its dates, cause,
@@ -400,23 +458,25 @@ TEST_F(CitizenRightsTest, ASecurityBreachIsRecordedDecidedAndItsNoticesKept) {
   EXPECT_EQ(breach({"notified", "--id", id, "--titulares"}).exit_code, 2) << "not decided yet";
   ASSERT_EQ(breach({"decide", "--id", id, "--notificar", "si", "--motivo", "afecta a 120 titulares",
                     "--actor", "ut"}).exit_code, 0);
-  EXPECT_EQ(breach({"decide", "--id", id, "--notificar", "no", "--motivo", "x", "--actor", "ut"}).exit_code, 2)
-      << "decided once";
+  const auto twice = breach({"decide", "--id", id, "--notificar", "no", "--motivo", "x", "--actor", "ut"});
+  EXPECT_EQ(twice.exit_code, 2) << "decided once";
+  EXPECT_THAT(twice.err, HasSubstr("ya tiene decisión"));
   ASSERT_EQ(breach({"notified", "--id", id, "--titulares"}).exit_code, 0);
-  EXPECT_THAT(breach({"list"}).out, HasSubstr("falta notificar a el organismo garante"));
+  EXPECT_THAT(breach({"list"}).out, HasSubstr("falta notificar a al organismo garante"));
   ASSERT_EQ(breach({"notified", "--id", id, "--autoridad"}).exit_code, 0);
   EXPECT_THAT(breach({"list"}).out, HasSubstr("Sin vulneraciones pendientes"));
   EXPECT_EQ(breach({"notified", "--id", id}).exit_code, 2) << "to whom?";
 
   // Refused: confirmed before it happened, in the future, or a malformed time.
   const auto dated = [&](const char* occurred, const char* confirmed) {
-    return breach({"record", "--ocurrio", occurred, "--confirmado", confirmed, "--motivo", "m",
-                   "--datos", "d", "--afectados", "1", "--acciones", "a", "--actor", "ut"})
-        .exit_code;
+    const auto refused = breach({"record", "--ocurrio", occurred, "--confirmado", confirmed, "--motivo",
+                                 "m", "--datos", "d", "--afectados", "1", "--acciones", "a", "--actor", "ut"});
+    EXPECT_EQ(refused.exit_code, 2);
+    return refused.err;
   };
-  EXPECT_EQ(dated("2026-11-29 10:00", "2026-11-29 09:00"), 2);
-  EXPECT_EQ(dated("2026-11-29 10:00", "2999-01-01 09:00"), 2);
-  EXPECT_EQ(dated("ayer", "2026-11-29 09:00"), 2);
+  EXPECT_THAT(dated("2026-11-29 10:00", "2026-11-29 09:00"), HasSubstr("se confirmó antes de ocurrir"));
+  EXPECT_THAT(dated("2026-11-29 10:00", "2030-01-01 09:00"), HasSubstr("posterior a ahora"));
+  EXPECT_THAT(dated("ayer", "2026-11-29 09:00"), HasSubstr("AAAA-MM-DD HH:MM"));
   EXPECT_EQ(db_.Count("SELECT count(*) FROM security_breach"), 1);
 
   // The application's role cannot erase the record.

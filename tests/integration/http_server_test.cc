@@ -289,9 +289,13 @@ TEST_F(HttpServerTest, HundredsOfSlowClientsDoNotDelayOthersAndAreCutOff) {
 TEST_F(HttpServerTest, AThousandSlowClientsAgainstTheProductionDeadlines) {
   const char* sockets = std::getenv("SAC_SLOWLORIS_SOCKETS");
   if (sockets == nullptr) GTEST_SKIP() << "the long version: SAC_SLOWLORIS_SOCKETS=1000";
+  const int slow_clients = std::atoi(sockets);
+  ASSERT_GT(slow_clients, 0) << "SAC_SLOWLORIS_SOCKETS names how many slow clients";
   // Each slow client is two descriptors in this process (its end and the server's).
   rlimit files{};
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &files), 0);
+  ASSERT_GE(files.rlim_max, static_cast<rlim_t>(2 * slow_clients + 256))
+      << "raise the hard limit of open files (ulimit -Hn) for this many clients";
   files.rlim_cur = files.rlim_max;
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &files), 0);
   const ServerSettings production;
@@ -301,7 +305,7 @@ TEST_F(HttpServerTest, AThousandSlowClientsAgainstTheProductionDeadlines) {
   HttpServer server(settings, router_, nullptr);
   auto port = server.Start();
   ASSERT_TRUE(port) << port.error().message;
-  SlowClientsDoNotDelayOthersAndAreCutOff(*port, std::atoi(sockets), production.header_timeout,
+  SlowClientsDoNotDelayOthersAndAreCutOff(*port, slow_clients, production.header_timeout,
                                           production.body_timeout);
   server.Stop();
 }

@@ -422,8 +422,6 @@ TEST_F(ServeTest, HealthReadinessAndMetrics) {
   EXPECT_THAT(metrics.body, HasSubstr("sac_database_up 1"));
 }
 
-// deploy/prometheus/sac-alerts.yml names only metrics (and gauge states) `sac serve` exports:
-// an alert on a metric that does not exist never fires.
 // ARCO requests near or past the law's deadline are counted where the alerts look
 // (deploy/prometheus: SacArcoRequestDueSoon, SacArcoRequestOverdue).
 TEST_F(ServeTest, OpenArcoRequestsNearOrPastTheirDeadlineAreCounted) {
@@ -435,8 +433,8 @@ TEST_F(ServeTest, OpenArcoRequestsNearOrPastTheirDeadlineAreCounted) {
               "('oposicion', " + today + " - 40, " + today + " - 2, " + today + " - 9, 'ut', now(), 'atendida'),"
               "('rectificacion', " + today + " - 1, " + today + " + 27, " + today + " + 20, 'ut', NULL, NULL)");
   const std::string metrics = Get("/metrics").body;
-  EXPECT_THAT(metrics, HasSubstr("sac_arco_requests{standing=\"por_vencer\"} 1"));
-  EXPECT_THAT(metrics, HasSubstr("sac_arco_requests{standing=\"vencida\"} 1"))
+  EXPECT_THAT(metrics, HasSubstr("sac_arco_requests{standing=\"por_vencer\"} 1\n"));
+  EXPECT_THAT(metrics, HasSubstr("sac_arco_requests{standing=\"vencida\"} 1\n"))
       << "the one closed late is not counted";
 }
 
@@ -448,10 +446,12 @@ TEST_F(ServeTest, SecurityBreachesWaitingForADecisionAreCounted) {
               "(now() - interval '2 hours', now() - interval '1 hour', 'ut', 'c', 'd', 1, 'a', NULL, NULL),"
               "(now() - interval '9 days', now() - interval '8 days', 'ut', 'c', 'd', 1, 'a', now(), false)");
   const std::string metrics = Get("/metrics").body;
-  EXPECT_THAT(metrics, HasSubstr("sac_security_breaches{state=\"sin_decision\"} 2"));
-  EXPECT_THAT(metrics, HasSubstr("sac_security_breaches{state=\"sin_decision_48h\"} 1"));
+  EXPECT_THAT(metrics, HasSubstr("sac_security_breaches{state=\"sin_decision\"} 2\n"));
+  EXPECT_THAT(metrics, HasSubstr("sac_security_breaches{state=\"sin_decision_48h\"} 1\n"));
 }
 
+// deploy/prometheus/sac-alerts.yml names only metrics (and gauge states) `sac serve` exports:
+// an alert on a metric that does not exist never fires.
 TEST_F(ServeTest, TheAlertRulesNameOnlyMetricsSacExports) {
   std::ifstream file(testing::SourceDir() / "deploy/prometheus/sac-alerts.yml");
   const std::string rules(std::istreambuf_iterator<char>(file), {});
