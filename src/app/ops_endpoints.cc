@@ -21,7 +21,9 @@ constexpr storage::Statement kQueueDepths{
     "          (now() AT TIME ZONE 'America/Mazatlan')::date > due_on),"
     "       (SELECT count(*) FROM security_breach WHERE notify IS NULL),"
     "       (SELECT count(*) FROM security_breach WHERE notify IS NULL AND"
-    "          confirmed_at < now() - interval '48 hours')"};
+    "          confirmed_at < now() - interval '48 hours'),"
+    "       (SELECT count(*) FROM security_breach WHERE notify AND"
+    "          (citizens_notified_at IS NULL OR authority_notified_at IS NULL))"};
 
 }  // namespace
 
@@ -46,7 +48,7 @@ void AddOpsRoutes(http::Router& router, storage::Database& database, Metrics& me
                 auto depths = database.Transact([](storage::Tx& tx) {
                   const auto row = tx.Exec(kQueueDepths).at(0);
                   return QueueDepths{row.Int(0), row.Int(1), row.Int(2), row.Int(3), row.Int(4),
-                                     row.Int(5), row.Int(6), row.Int(7), row.Int(8)};
+                                     row.Int(5), row.Int(6), row.Int(7), row.Int(8), row.Int(9)};
                 });
                 HttpResponse response = HttpResponse::Text(
                     200, metrics.Render(depths ? std::optional(*depths) : std::nullopt));

@@ -65,7 +65,7 @@ struct Metrics::Impl {
   prometheus::Family<prometheus::Gauge>& security_breaches =
       prometheus::BuildGauge()
           .Name("sac_security_breaches")
-          .Help("Security breaches still without a decision whether to notify (src/privacy/security_breaches.h)")
+          .Help("Security breaches with a decision or a notice pending (src/privacy/security_breaches.h)")
           .Register(*registry);
   prometheus::Family<prometheus::Gauge>& database_up =
       prometheus::BuildGauge()
@@ -140,6 +140,8 @@ std::string Metrics::Render(const std::optional<QueueDepths>& depths) {
         .Set(static_cast<double>(depths->breaches_undecided));
     impl_->security_breaches.Add({{"state", "sin_decision_48h"}})
         .Set(static_cast<double>(depths->breaches_undecided_48h));
+    impl_->security_breaches.Add({{"state", "sin_notificar"}})
+        .Set(static_cast<double>(depths->breaches_notice_pending));
   }
   return prometheus::TextSerializer().Serialize(impl_->registry->Collect());
 }

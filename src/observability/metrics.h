@@ -23,6 +23,7 @@ struct QueueDepths {
   std::int64_t arco_overdue = 0;    // open ARCO requests past their deadline
   std::int64_t breaches_undecided = 0;      // security breaches with no notice decision yet
   std::int64_t breaches_undecided_48h = 0;  // … confirmed more than 48 hours ago
+  std::int64_t breaches_notice_pending = 0;  // decided to notify, a notice not yet given
 };
 
 class Metrics {

@@ -438,16 +438,20 @@ TEST_F(ServeTest, OpenArcoRequestsNearOrPastTheirDeadlineAreCounted) {
       << "the one closed late is not counted";
 }
 
-// Security breaches still without a notice decision, and those undecided for over 48 hours.
+// Security breaches still without a notice decision, those undecided for over 48 hours, and those
+// whose notices were decided but not yet given.
 TEST_F(ServeTest, SecurityBreachesWaitingForADecisionAreCounted) {
   db_.Execute("INSERT INTO security_breach (occurred_at, confirmed_at, recorded_by, cause,"
               " data_categories, citizens_affected, corrective_actions, decided_at, notify) VALUES "
               "(now() - interval '3 days', now() - interval '50 hours', 'ut', 'c', 'd', 1, 'a', NULL, NULL),"
               "(now() - interval '2 hours', now() - interval '1 hour', 'ut', 'c', 'd', 1, 'a', NULL, NULL),"
-              "(now() - interval '9 days', now() - interval '8 days', 'ut', 'c', 'd', 1, 'a', now(), false)");
+              "(now() - interval '9 days', now() - interval '8 days', 'ut', 'c', 'd', 1, 'a', now(), false),"
+              "(now() - interval '9 days', now() - interval '8 days', 'ut', 'c', 'd', 1, 'a', now(), true)");
   const std::string metrics = Get("/metrics").body;
   EXPECT_THAT(metrics, HasSubstr("sac_security_breaches{state=\"sin_decision\"} 2\n"));
   EXPECT_THAT(metrics, HasSubstr("sac_security_breaches{state=\"sin_decision_48h\"} 1\n"));
+  EXPECT_THAT(metrics, HasSubstr("sac_security_breaches{state=\"sin_notificar\"} 1\n"))
+      << "decided to notify, no notice recorded yet";
 }
 
 // deploy/prometheus/sac-alerts.yml names only metrics (and gauge states) `sac serve` exports:
