@@ -21,6 +21,7 @@
 #include "routing/dependencias.h"
 #include "storage/database.h"
 #include "tests/support/boleta_loader.h"
+#include "tests/support/staff_web_stack.h"
 #include "tests/support/test_database.h"
 #include "tests/support/testdata.h"
 #include "web/staff_accounts.h"
@@ -79,16 +80,11 @@ int main(int argc, char** argv) {
               static_cast<long long>(db.Count("SELECT count(*) FROM boleta WHERE status = 'por_clasificar'")),
               std::chrono::duration<double>(Stopwatch::now() - load_start).count());
 
-  auto calendar = *workflow::BusinessCalendar::Load(testing::SourceDir() / "rules/calendario.toml");
-  auto local = *workflow::LocalTime::Load("America/Mazatlan");
-  workflow::SlaClock sla(calendar, local);
-  SystemClock clock;
-  workflow::BoletaWorkflow workflow(sla, clock);
-  const media::MediaStore media(std::filesystem::temp_directory_path() / "sac-bench-media");
-  web::StaffWeb staff(database, workflow, **classifiers, sla, local, media, clock,
-                      web::SessionSettings{});
-  http::Router router;
-  staff.AddRoutes(router);
+  testing::StaffWebStack stack(database, **classifiers,
+                             std::filesystem::temp_directory_path() / "sac-bench-media");
+  const SystemClock& clock = stack.clock;
+  const workflow::LocalTime& local = stack.local;
+  http::Router& router = stack.router;
   web::SessionStore sessions(clock, web::SessionSettings{});
   std::string capturista;
   std::string enlace;

@@ -27,19 +27,13 @@
 #include "channels/common/hub_signature.h"
 #include "classify/classifier_holder.h"
 #include "crypto/digest.h"
-#include "http/router.h"
-#include "media/media_store.h"
 #include "observability/log.h"
 #include "storage/database.h"
 #include "tests/support/sac_process.h"
+#include "tests/support/staff_web_stack.h"
 #include "tests/support/test_database.h"
 #include "tests/support/testdata.h"
 #include "web/staff_accounts.h"
-#include "web/staff_web.h"
-#include "workflow/boleta_workflow.h"
-#include "workflow/business_calendar.h"
-#include "workflow/local_time.h"
-#include "workflow/sla.h"
 
 namespace {
 
@@ -123,17 +117,9 @@ int SignIns(int per_kind) {
   }
   auto classifiers = classify::ClassifierHolder::Load(testing::SourceDir() / "rules");
   if (!classifiers) return 1;
-  auto calendar = *workflow::BusinessCalendar::Load(testing::SourceDir() / "rules/calendario.toml");
-  auto local = *workflow::LocalTime::Load("America/Mazatlan");
-  workflow::SlaClock sla(calendar, local);
-  SystemClock clock;
-  workflow::BoletaWorkflow workflow(sla, clock);
-  const media::MediaStore media(std::filesystem::temp_directory_path() / "sac-timing-bench-media");
-  web::StaffWeb staff(database, workflow, **classifiers, sla, local, media, clock,
-                      web::SessionSettings{});
-  http::Router router;
-  staff.AddRoutes(router);
-  const auto found = router.Find("POST", "/login");
+  testing::StaffWebStack stack(database, **classifiers,
+                             std::filesystem::temp_directory_path() / "sac-timing-bench-media");
+  const auto found = stack.router.Find("POST", "/login");
 
   const auto sign_in = [&](const std::string& username, HttpResponse& answer) {
     HttpRequest request;
