@@ -20,6 +20,7 @@
 #include "observability/log.h"
 #include "routing/dependencias.h"
 #include "storage/database.h"
+#include "tests/bench/percentile.h"
 #include "tests/support/boleta_loader.h"
 #include "tests/support/staff_web_stack.h"
 #include "tests/support/test_database.h"
@@ -36,10 +37,7 @@ namespace {
 using namespace sac;
 using Stopwatch = std::chrono::steady_clock;
 
-double Percentile(std::vector<double> samples, double p) {
-  std::sort(samples.begin(), samples.end());
-  return samples[static_cast<std::size_t>(p * static_cast<double>(samples.size() - 1))];
-}
+using bench::Percentile;
 
 }  // namespace
 

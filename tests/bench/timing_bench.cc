@@ -29,6 +29,7 @@
 #include "crypto/digest.h"
 #include "observability/log.h"
 #include "storage/database.h"
+#include "tests/bench/percentile.h"
 #include "tests/support/sac_process.h"
 #include "tests/support/staff_web_stack.h"
 #include "tests/support/test_database.h"
@@ -40,10 +41,7 @@ namespace {
 using namespace sac;
 using Stopwatch = std::chrono::steady_clock;
 
-double Percentile(std::vector<double> samples, double p) {
-  std::sort(samples.begin(), samples.end());
-  return samples[static_cast<std::size_t>(p * static_cast<double>(samples.size() - 1))];
-}
+using bench::Percentile;
 
 void PrintKind(const char* name, const std::vector<double>& samples, const char* unit) {
   std::printf("  %-38s p10 %8.3f  p50 %8.3f  p90 %8.3f %s (%zu samples)\n", name,

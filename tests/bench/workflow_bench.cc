@@ -18,6 +18,7 @@
 #include "core/time_format.h"
 #include "routing/dependencias.h"
 #include "storage/database.h"
+#include "tests/bench/percentile.h"
 #include "tests/support/boleta_loader.h"
 #include "tests/support/test_database.h"
 #include "tests/support/testdata.h"
@@ -30,14 +31,7 @@ namespace {
 
 using namespace sac;
 using Stopwatch = std::chrono::steady_clock;
-
-
-double Percentile(std::vector<double> samples, double p) {
-  std::sort(samples.begin(), samples.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(samples.size() - 1));
-  return samples[index];
-}
-
+using bench::Percentile;
 
 }  // namespace
 
