@@ -94,7 +94,7 @@ void ExcludeInboxStores(storage::Tx& tx) { tx.Exec(kExcludeKeyLock); }
 std::optional<std::int64_t> StoreMessage(storage::Tx& tx, std::string_view channel,
                                          std::string_view raw_body, const InboundMessage& message,
                                          TimePoint now) {
-  tx.Exec(kShareKeyLock);
+  tx.ExecUnread(kShareKeyLock);
   const std::int64_t request_id =
       tx.Exec(kInsertRequest, {channel, Param::Bytes(raw_body), now}).at(0).Int(0);
   const auto inserted = tx.Exec(kInsertRow, {request_id, channel, message.external_id, "message",
@@ -142,7 +142,7 @@ StoreSummary StoreParsed(storage::Tx& tx, std::string_view channel, std::string_
   if (rows.empty()) {
     return summary;
   }
-  tx.Exec(kShareKeyLock);
+  tx.ExecUnread(kShareKeyLock);
   const std::int64_t request_id =
       tx.Exec(kInsertRequest, {channel, Param::Bytes(raw_body), now}).at(0).Int(0);
   for (const PendingRow& row : rows) {
@@ -347,7 +347,7 @@ Status InboxWriter::InsertGroup(const std::vector<Pending*>& group) {
   document += "]";
   const TimePoint now = clock_.Now();
   return database_.Transact([&](storage::Tx& tx) {
-    tx.Exec(kShareKeyLock);  // its own statement: the insert's snapshot comes after the lock
+    tx.ExecUnread(kShareKeyLock);  // its own statement: the insert's snapshot comes after the lock
     const auto answers = tx.Exec(kInsertGroup, {document, now, Salt(tx)});
     bool any_new = false;
     for (std::size_t i = 0; i < answers.size(); ++i) {

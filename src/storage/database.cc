@@ -11,13 +11,16 @@
 
 #include "core/time_format.h"
 #include "observability/log.h"
+#include "storage/folded_transaction.h"
 #include "storage/statement_watchdog.h"
 
 namespace sac::storage {
 
 struct PooledConnection {
   std::unique_ptr<pqxx::connection> connection;
-  std::set<std::string, std::less<>> prepared;
+  std::set<std::string, std::less<>> prepared;         // defined to libpqxx
+  std::set<std::string, std::less<>> server_prepared;  // parsed by the server: EXECUTE may name it
+  int server_pid = 0;  // whose statements server_prepared lists
   const char* last_statement = "";
   StatementWatchdog* watchdog = nullptr;
   std::chrono::milliseconds deadline{0};  // of one round trip: statement_timeout and a margin
@@ -31,11 +34,12 @@ struct DeadlineExceeded : std::runtime_error {
   DeadlineExceeded() : std::runtime_error("the database did not answer in time") {}
 };
 
-// Runs one round trip with the server under the connection's deadline.
+// Runs one round trip with the server under the connection's deadline, once per statement it
+// carries (the server times each statement of a simple query on its own).
 template <typename F>
-auto WithDeadline(PooledConnection& connection, F&& round_trip) {
+auto WithDeadline(PooledConnection& connection, F&& round_trip, int statements = 1) {
   StatementWatchdog::Watch watch(*connection.watchdog, connection.connection->sock(),
-                                 connection.deadline);
+                                 connection.deadline * statements);
   try {
     auto finish = [&] { connection.cut = connection.cut || watch.expired(); };
     if constexpr (std::is_void_v<decltype(round_trip())>) {
@@ -60,7 +64,10 @@ const log::Logger& Log() {
   return logger;
 }
 
-pqxx::work& Work(void* work) { return *static_cast<pqxx::work*>(work); }
+FoldedTransaction& Work(void* work) { return *static_cast<FoldedTransaction*>(work); }
+
+// EXECUTE names a statement by SQL identifier, which PostgreSQL cuts at 63 bytes.
+constexpr std::size_t kMaxIdentifier = 63;
 
 bool IsUri(std::string_view url) {
   return url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0;
@@ -166,6 +173,17 @@ Rows Tx::Exec(const Statement& statement, std::initializer_list<Param> params) {
 
 Rows Tx::Exec(const Statement& statement, const std::vector<Param>& params) {
   connection_.last_statement = statement.name;
+  FoldedTransaction& work = Work(work_);
+  const int statements = work.StatementsAhead();
+  const std::string ahead = work.TakeAhead();
+  if (!ahead.empty() && params.empty() && PreparedByServer(statement)) {
+    const std::string sql = ahead + work.ExecuteSql(statement.name);  // one round trip for all
+    return Rows(std::make_shared<const pqxx::result>(
+        WithDeadline(connection_, [&] { return work.exec(sql); }, statements + 1)));
+  }
+  if (!ahead.empty()) {
+    WithDeadline(connection_, [&] { work.exec(ahead); }, statements);
+  }
   if (!connection_.prepared.contains(std::string_view(statement.name))) {
     WithDeadline(connection_, [&] { connection_.connection->prepare(statement.name, statement.sql); });
     connection_.prepared.insert(statement.name);
@@ -176,14 +194,32 @@ Rows Tx::Exec(const Statement& statement, const std::vector<Param>& params) {
     values.push_back(param.value());
   }
   auto result = std::make_shared<const pqxx::result>(WithDeadline(connection_, [&] {
-    return Work(work_).exec_prepared(statement.name, pqxx::prepare::make_dynamic_params(values));
+    return work.exec_prepared(statement.name, pqxx::prepare::make_dynamic_params(values));
   }));
+  connection_.server_prepared.emplace(statement.name);  // libpqxx prepared it on first use
   return Rows(std::move(result));
 }
 
+void Tx::ExecUnread(const Statement& statement) {
+  if (PreparedByServer(statement)) {
+    Work(work_).SendAhead(Work(work_).ExecuteSql(statement.name));
+  } else {
+    Exec(statement);  // prepares it; from then on it travels with the next statement
+  }
+}
+
+bool Tx::PreparedByServer(const Statement& statement) {
+  const int pid = connection_.connection->backendpid();
+  if (pid != connection_.server_pid) {  // a new session (libpqxx reconnected): nothing prepared
+    connection_.server_prepared.clear();
+    connection_.server_pid = pid;
+  }
+  return std::char_traits<char>::length(statement.name) <= kMaxIdentifier &&
+         connection_.server_prepared.contains(std::string_view(statement.name));
+}
+
 void Tx::Notify(std::string_view channel) {
-  static constexpr Statement kNotify{"storage.notify", "SELECT pg_notify($1, '')"};
-  Exec(kNotify, {channel});
+  Work(work_).SendAhead("NOTIFY " + connection_.connection->quote_name(std::string(channel)));
 }
 
 // --- Pool -------------------------------------------------------------------------------------
@@ -299,9 +335,9 @@ Status Database::Run(const std::function<Status(Tx&)>& body) {
     bool committing = false;
     Error error;
     bool retry = false;
-    std::unique_ptr<pqxx::work> work;
+    std::unique_ptr<FoldedTransaction> work;
     try {
-      WithDeadline(*connection, [&] { work = std::make_unique<pqxx::work>(*connection->connection); });
+      work = std::make_unique<FoldedTransaction>(*connection->connection);  // sends nothing yet
       Tx tx(*connection, work.get());
       Status status = body(tx);
       if (!status || tx.rollback_) {
@@ -311,7 +347,8 @@ Status Database::Run(const std::function<Status(Tx&)>& body) {
         return status;
       }
       committing = true;
-      WithDeadline(*connection, [&] { work->commit(); });
+      const int statements = work->StatementsAhead() + 1;  // the COMMIT and what travels with it
+      WithDeadline(*connection, [&] { work->commit(); }, statements);
       work.reset();
       pool_->Release(std::move(connection));
       return {};

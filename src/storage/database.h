@@ -9,6 +9,8 @@
 // Inside Transact, a failing statement aborts the whole transaction: the error comes back as the
 // Result, and the body must not catch exceptions from Tx. A body that returns an error Result
 // rolls back too. Every connection has synchronous_commit on: a commit is durable when it returns.
+// BEGIN costs no round trip of its own when the first statement has no parameters, nor does a
+// NOTIFY: they travel with the next statement or the commit (storage/folded_transaction.h).
 #pragma once
 
 #include <chrono>
@@ -105,7 +107,12 @@ class Tx {
  public:
   Rows Exec(const Statement& statement, std::initializer_list<Param> params = {});
   Rows Exec(const Statement& statement, const std::vector<Param>& params);
-  // Queues a NOTIFY on `channel`; PostgreSQL delivers it only if the transaction commits.
+  // Runs `statement` (no parameters) for its effect alone, e.g. a lock: it travels with the next
+  // statement, or with the commit, in one round trip, and runs before it; its rows are not read.
+  // A failure fails the transaction all the same, reported at that next statement or commit.
+  void ExecUnread(const Statement& statement);
+  // Queues a NOTIFY on `channel`, sent with the commit; PostgreSQL delivers it only if the
+  // transaction commits.
   void Notify(std::string_view channel);
   // Ends the transaction with a rollback even though the body succeeds (nothing worth keeping).
   void RollbackAtEnd() { rollback_ = true; }
@@ -113,8 +120,9 @@ class Tx {
  private:
   friend class Database;
   Tx(PooledConnection& connection, void* work) : connection_(connection), work_(work) {}
+  bool PreparedByServer(const Statement& statement);
   PooledConnection& connection_;
-  void* work_;  // pqxx::work, opaque here
+  void* work_;  // FoldedTransaction (storage/folded_transaction.h), opaque here
   bool rollback_ = false;
 };
 

@@ -9,10 +9,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <thread>
 
 #include "storage/notification_listener.h"
+#include "tests/support/network_proxy.h"
 #include "tests/support/test_database.h"
 
 namespace sac::storage {
@@ -32,6 +34,10 @@ constexpr Statement kInsertYear{"test.insert_year",
 constexpr Statement kCountYears{"test.count_years", "SELECT count(*) FROM folio_counter"};
 constexpr Statement kCastInt{"test.cast_int", "SELECT $1::integer"};
 constexpr Statement kSleep{"test.sleep", "SELECT pg_sleep($1)"};
+constexpr Statement kLockShared{"test.lock_shared", "SELECT pg_advisory_xact_lock_shared(5399, 1)"};
+constexpr Statement kLockExclusive{"test.lock_exclusive", "SELECT pg_advisory_xact_lock(5399, 1)"};
+constexpr Statement kDivideByYears{"test.divide_by_years",
+                                   "SELECT 1 / count(*) FROM folio_counter WHERE year < 2000"};
 
 TEST(DatabaseTest, ParametersRoundTrip) {
   TestDatabase db;
@@ -225,6 +231,101 @@ TEST(DatabaseTest, NotificationsArriveOnlyForCommittedTransactions) {
   std::this_thread::sleep_for(200ms);
   listener.Stop();
   EXPECT_EQ(received, 2) << "the rolled-back NOTIFY was never delivered";
+}
+
+// BEGIN, a NOTIFY and a statement run only for its effect travel with the next statement or the
+// commit: counted at a proxy between the pool and PostgreSQL, once each statement is prepared.
+TEST(DatabaseTest, BeginLocksAndNotificationsTakeNoRoundTripOfTheirOwn) {
+  TestDatabase db;
+  testing::NetworkProxy proxy(db.Settings().url);
+  DatabaseSettings settings = db.Settings(1);
+  settings.url = proxy.Route(settings.url);
+  Database database(settings);
+  auto round_trips = [&](const std::function<void(Tx&)>& body) {
+    const std::int64_t before = proxy.ClientChunks();
+    EXPECT_TRUE(database.Transact(body));
+    return proxy.ClientChunks() - before;
+  };
+  auto lock_count_notify = [](Tx& tx) {
+    tx.ExecUnread(kLockShared);
+    tx.Exec(kCountYears);
+    tx.Notify("test_channel");
+  };
+  auto lock_insert_notify = [](Tx& tx) {
+    tx.ExecUnread(kLockShared);
+    tx.Exec(kInsertYear, {2024});
+    tx.Notify("test_channel");
+    tx.RollbackAtEnd();
+  };
+  round_trips(lock_count_notify);  // prepares the statements on the connection
+  round_trips(lock_insert_notify);
+
+  EXPECT_EQ(round_trips(lock_count_notify), 2) << "BEGIN + lock + count, then NOTIFY + COMMIT";
+  EXPECT_EQ(round_trips(lock_insert_notify), 3)
+      << "a statement with parameters goes on its own: BEGIN + lock, the insert, ROLLBACK";
+  EXPECT_EQ(round_trips([](Tx& tx) { tx.Exec(kCountYears); }), 2);
+  EXPECT_EQ(round_trips([](Tx&) {}), 0) << "nothing ran: nothing is sent";
+  EXPECT_EQ(round_trips([](Tx& tx) { tx.Notify("test_channel"); }), 1);
+}
+
+// A lock sent ahead is taken before the next statement takes its snapshot: the count waits for
+// the writer holding the lock and sees its row.
+TEST(DatabaseTest, AStatementSentAheadRunsBeforeTheNextStatementsSnapshot) {
+  TestDatabase db;
+  Database writer(db.Settings(1));
+  Database reader(db.Settings(1));
+  ASSERT_TRUE(reader.Transact([](Tx& tx) {
+    tx.ExecUnread(kLockShared);
+    tx.Exec(kCountYears);
+  }));  // prepared on the reader's connection: from now on the lock travels with the count
+  std::promise<void> locked;
+  std::thread holder([&] {
+    EXPECT_TRUE(writer.Transact([&](Tx& tx) {
+      tx.Exec(kLockExclusive);
+      tx.Exec(kInsertYear, {2030});
+      locked.set_value();
+      std::this_thread::sleep_for(300ms);
+    }));
+  });
+  locked.get_future().wait();
+  const auto count = reader.Transact([](Tx& tx) {
+    tx.ExecUnread(kLockShared);
+    return tx.Exec(kCountYears).at(0).Int(0);
+  });
+  holder.join();
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 1) << "the count's snapshot came after the writer committed and let go";
+}
+
+// A statement sent ahead that fails fails its transaction, whether it travelled with a statement
+// or with the COMMIT, and the connection goes back to the pool outside any transaction.
+TEST(DatabaseTest, AFailingStatementSentAheadFailsTheTransactionAndLeavesTheConnectionClean) {
+  TestDatabase db;
+  Database database(db.Settings(1));
+  db.Execute("INSERT INTO folio_counter (year, last_number) VALUES (1999, 1)");
+  ASSERT_TRUE(database.Transact([](Tx& tx) {
+    tx.ExecUnread(kDivideByYears);
+    tx.Exec(kCountYears);
+  }));
+  db.Execute("DELETE FROM folio_counter");  // from now on it divides by zero
+
+  const Status with_statement = database.Transact([](Tx& tx) {
+    tx.ExecUnread(kDivideByYears);
+    tx.Exec(kCountYears);
+  });
+  ASSERT_FALSE(with_statement);
+  EXPECT_THAT(with_statement.error().message, HasSubstr("22012"));
+
+  const Status with_commit = database.Transact([](Tx& tx) {
+    tx.Exec(kInsertYear, {2031});
+    tx.ExecUnread(kDivideByYears);
+  });
+  ASSERT_FALSE(with_commit);
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM folio_counter"), "0") << "the insert was rolled back";
+
+  // The pool's one connection is usable: not left inside an aborted transaction.
+  ASSERT_TRUE(database.Transact([](Tx& tx) { tx.Exec(kInsertYear, {2032}); }));
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM folio_counter"), "1");
 }
 
 }  // namespace

@@ -115,14 +115,14 @@ void NetworkProxy::AcceptLoop() {
     std::lock_guard lock(mutex_);
     sockets_.push_back(client);
     sockets_.push_back(server);
-    pumps_.emplace_back([this, client, server] { Pump(client, server); });
-    pumps_.emplace_back([this, client, server] { Pump(server, client); });
+    pumps_.emplace_back([this, client, server] { Pump(client, server, true); });
+    pumps_.emplace_back([this, client, server] { Pump(server, client, false); });
   }
 }
 
 // One direction of one connection. When either side ends, both are shut down so the other
 // direction's pump ends too (the sockets are closed by the destructor).
-void NetworkProxy::Pump(int from, int to) {
+void NetworkProxy::Pump(int from, int to, bool from_client) {
   char buffer[64 * 1024];
   while (!stopping_) {
     if (partitioned_) {  // nothing read, nothing written: the kernel's buffers fill, as on a wire
@@ -132,6 +132,7 @@ void NetworkProxy::Pump(int from, int to) {
     if (!Readable(from)) continue;
     const ssize_t got = ::recv(from, buffer, sizeof buffer, 0);
     if (got <= 0) break;
+    if (from_client) ++client_chunks_;
     if (const auto latency = latency_ms_.load(); latency > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(latency));
     }

@@ -32,10 +32,13 @@ class NetworkProxy {
   // Nothing passes either way until Heal(); new connections are accepted and then hear nothing.
   void Partition() { partitioned_ = true; }
   void Heal() { partitioned_ = false; }
+  // Chunks the clients have sent so far. libpq sends a request whole and then waits for the
+  // answer, so for small statements this counts round trips.
+  std::int64_t ClientChunks() const { return client_chunks_; }
 
  private:
   void AcceptLoop();
-  void Pump(int from, int to);
+  void Pump(int from, int to, bool from_client);
 
   std::string upstream_;  // the unix socket's path
   int listener_ = -1;
@@ -43,6 +46,7 @@ class NetworkProxy {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> partitioned_{false};
   std::atomic<std::int64_t> latency_ms_{0};
+  std::atomic<std::int64_t> client_chunks_{0};
   std::mutex mutex_;
   std::list<std::thread> pumps_;
   std::list<int> sockets_;
