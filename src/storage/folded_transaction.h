@@ -38,7 +38,7 @@ class FoldedTransaction final : public pqxx::internal::basic_transaction {
   // transaction has begun, then whatever was queued; "" when nothing. Taking it counts the
   // transaction as begun (a failure after this point needs a ROLLBACK).
   std::string TakeAhead();
-  // Statements in what TakeAhead would give, BEGIN included: a round trip's deadline scales with it.
+  // Statements in what TakeAhead gives, BEGIN included: a round trip's deadline scales with it.
   int StatementsAhead() const { return ahead_statements_ + (begun_ ? 0 : 1); }
 
  private:
