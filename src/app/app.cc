@@ -65,10 +65,11 @@ http::ServerSettings ServerSettingsFrom(const HttpConfig& config) {
 }
 
 // Sessions say Secure when providers and people reach us over TLS.
-web::SessionSettings SessionSettingsFrom(const HttpConfig& config) {
+web::SessionSettings SessionSettingsFrom(const Config& config) {
   web::SessionSettings settings;
-  settings.secure_cookie = config.public_base_url.rfind("https://", 0) == 0;
-  settings.trusted_proxies = config.trusted_proxies;
+  settings.secure_cookie = config.http.public_base_url.rfind("https://", 0) == 0;
+  settings.trusted_proxies = config.http.trusted_proxies;
+  settings.second_factor_required = config.staff_web.second_factor == "required";
   return settings;
 }
 
@@ -93,7 +94,7 @@ struct App::Parts {
         media_store(c.media.dir),
         cancellation_journal(c.retention.cancellation_journal),
         staff_web(database, boleta_workflow, *classifiers, sla, local_time, media_store, clock,
-                  SessionSettingsFrom(c.http)),
+                  SessionSettingsFrom(c)),
         open311(c.channels.open311, c.http.public_base_url, database, *classifiers, clock),
         dispatcher(inbound_handler, clock),
         pipeline(database, dispatcher, c.pipeline, clock, metrics),

@@ -23,6 +23,7 @@
 #include "storage/migration_source.h"
 #include "storage/migrator.h"
 #include "web/api_tokens.h"
+#include "web/second_factor.h"
 #include "web/staff_accounts.h"
 #include "workflow/business_calendar.h"
 #include "workflow/local_time.h"
@@ -273,6 +274,15 @@ int ResetUserPassword(const CommonOptions& options, const std::string& username)
     if (!password) return password.error();
     std::cout << "Contraseña de " << username << " restablecida (se pide cambiarla al entrar; no "
               << "se vuelve a mostrar): " << *password << "\n";
+    return std::nullopt;
+  });
+}
+
+int ResetUserSecondFactor(const CommonOptions& options, const std::string& username) {
+  return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
+    if (auto reset = web::ResetSecondFactor(tx, username); !reset) return reset.error();
+    std::cout << "Verificación en dos pasos de " << username << " restablecida; sus sesiones "
+              << "terminaron. Entra con su contraseña y la activa de nuevo en Seguridad.\n";
     return std::nullopt;
   });
 }

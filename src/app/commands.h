@@ -30,6 +30,7 @@ int CreateUser(const CommonOptions& options, const std::string& username,
                const std::vector<std::string>& dependencias);
 int DisableUser(const CommonOptions& options, const std::string& username);
 int ResetUserPassword(const CommonOptions& options, const std::string& username);
+int ResetUserSecondFactor(const CommonOptions& options, const std::string& username);
 
 // Citizens' data rights, carried out by an official (`actor`) on the citizen's request:
 // `sac citizen export|rectify|oppose|cancel` (src/privacy/citizen_rights.h).

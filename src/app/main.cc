@@ -93,6 +93,10 @@ int main(int argc, char** argv) {
   CLI::App* user_reset = user->add_subcommand(
       "reset-password", "Give an account a new first password; prints it once");
   user_reset->add_option("username", username, "The account")->required();
+  CLI::App* user_reset_factor = user->add_subcommand(
+      "reset-second-factor",
+      "A lost or changed phone: the account signs in without its code and enrols again");
+  user_reset_factor->add_option("username", username, "The account")->required();
 
   CLI::App* citizen = cli.add_subcommand(
       "citizen", "A citizen's data rights (ARCO): export, rectify, oppose, cancel");
@@ -264,5 +268,6 @@ int main(int argc, char** argv) {
     if (citizen_cancel->parsed() && confirmed) return sac::app::CancelCitizen(options, who);
   }
   if (user_reset->parsed()) return sac::app::ResetUserPassword(options, username);
+  if (user_reset_factor->parsed()) return sac::app::ResetUserSecondFactor(options, username);
   return EXIT_FAILURE;
 }

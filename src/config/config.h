@@ -96,6 +96,14 @@ struct LogConfig {
   std::string level = "info";
 };
 
+// The staff web's sign-in.
+struct StaffWebConfig {
+  // "required": every account signs in with a code from an authenticator app as well, and one
+  // without it is sent to turn it on first; "optional": each person may turn it on (Seguridad).
+  // Production should require it (deploy/runbook.md).
+  std::string second_factor = "optional";
+};
+
 // A message template approved by Meta for one purpose (channels.whatsapp.templates.<purpose>):
 // WhatsApp refuses free text 24 hours after the citizen's last message, so status notices and
 // the monthly survey go out as templates then. `parameters` names the message's values that fill
@@ -247,6 +255,7 @@ struct Config {
                        std::chrono::milliseconds(900000)};
   OutboundConfig outbound;
   LogConfig log;
+  StaffWebConfig staff_web;
   WorkflowConfig workflow;
   ConversationConfig conversation;
   SchedulerConfig scheduler;

@@ -196,6 +196,10 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   log.String("level", config.log.level);
   log.RejectUnknownKeys();
 
+  TableReader staff_web = top.Table("staff_web");
+  staff_web.String("second_factor", config.staff_web.second_factor);
+  staff_web.RejectUnknownKeys();
+
   TableReader workflow = top.Table("workflow");
   workflow.String("time_zone", config.workflow.time_zone);
   workflow.RejectUnknownKeys();
@@ -396,6 +400,9 @@ void ReadEnvironment(const Environment& env, Config& config, std::vector<std::st
 void CheckValues(const Config& config, std::vector<std::string>& errors) {
   if (!log::ParseLevel(config.log.level)) {
     errors.push_back("log.level: expected one of debug, info, warn, error, off");
+  }
+  if (config.staff_web.second_factor != "optional" && config.staff_web.second_factor != "required") {
+    errors.push_back("staff_web.second_factor: expected \"optional\" or \"required\"");
   }
   const auto check_url = [&](const std::string& url, const char* key) {
     if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {

@@ -44,7 +44,7 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   return ToHex(digest, size);
 }
 
-std::string HmacSha1Base64(std::string_view key, std::string_view data) {
+std::string HmacSha1(std::string_view key, std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
@@ -52,7 +52,20 @@ std::string HmacSha1Base64(std::string_view key, std::string_view data) {
            &size) == nullptr) {
     throw std::runtime_error("HMAC failed");
   }
-  return Base64Encode(std::string_view(reinterpret_cast<const char*>(digest), size));
+  return std::string(reinterpret_cast<const char*>(digest), size);
+}
+
+std::string HmacSha1Base64(std::string_view key, std::string_view data) {
+  return Base64Encode(HmacSha1(key, data));
+}
+
+std::string RandomBytes(std::size_t count) {
+  if (sodium_init() < 0) {
+    throw std::runtime_error("libsodium could not initialise");
+  }
+  std::string bytes(count, '\0');
+  randombytes_buf(bytes.data(), bytes.size());
+  return bytes;
 }
 
 std::string Base64Encode(std::string_view bytes) {

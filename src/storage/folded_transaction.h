@@ -32,7 +32,10 @@ class FoldedTransaction final : public pqxx::internal::basic_transaction {
   std::string ExecuteSql(const std::string& name);
 
   // Queues SQL to run, its rows unread, ahead of the next statement or the commit.
-  void SendAhead(std::string sql) { ahead_ += std::move(sql) + "; "; ++ahead_statements_; }
+  void SendAhead(std::string sql) {
+    ahead_ += std::move(sql) + "; ";
+    ++ahead_statements_;
+  }
 
   // What must run before the next statement, in the same round trip: "BEGIN; " until the
   // transaction has begun, then whatever was queued; "" when nothing. Taking it counts the

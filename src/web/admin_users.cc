@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "http/query.h"
+#include "web/second_factor.h"
 #include "web/staff_accounts.h"
 #include "web/staff_page.h"
 #include "web/staff_web.h"
@@ -24,7 +25,8 @@ constexpr Statement kUsers{
     "  coalesce((SELECT string_agg(b.dependencia_id, ',') FROM staff_user_dependencia b"
     "            WHERE b.user_id = u.id), ''),"
     "  (SELECT extract(epoch FROM max(s.created_at))::float8 FROM staff_session s"
-    "     WHERE s.user_id = u.id) "
+    "     WHERE s.user_id = u.id),"
+    "  u.totp_enabled_at IS NOT NULL "
     "FROM staff_user u ORDER BY u.active DESC, u.role, u.username"};
 constexpr Statement kDependencias{"admin.users_dependencias",
                                   "SELECT id, name FROM dependencia WHERE active ORDER BY name"};
@@ -108,7 +110,8 @@ HttpResponse StaffWeb::UsersPage(Tx& tx, int status, const StaffSession& session
 
   const auto users = tx.Exec(kUsers, {});
   content.Markup("<table class=\"lista\"><thead><tr><th>Usuario</th><th>Nombre</th><th>Rol</th>"
-                 "<th>Dependencias</th><th>Estado</th><th>Última sesión</th><th>Acciones</th></tr>"
+                 "<th>Dependencias</th><th>Estado</th><th>Dos pasos</th><th>Última sesión</th>"
+                 "<th>Acciones</th></tr>"
                  "</thead><tbody>");
   for (std::size_t i = 0; i < users.size(); ++i) {
     const auto row = users[i];
@@ -131,12 +134,20 @@ HttpResponse StaffWeb::UsersPage(Tx& tx, int status, const StaffSession& session
     content.Markup("</td><td>")
         .Text(!active ? "desactivada" : row.Bool(4) ? "activa (falta cambiar contraseña)" : "activa")
         .Markup("</td><td>")
+        .Text(row.Bool(8) ? "activa" : "no")
+        .Markup("</td><td>")
         .Text(row.IsNull(7) ? "—" : SpanishDayTime(local_, FromEpoch(row.Double(7))))
         .Markup("</td><td><form class=\"en-linea\" method=\"post\"").Attr("action", action).Markup(">")
         .Append(CsrfField(session))
         .Markup("<input type=\"hidden\" name=\"accion\" value=\"restablecer\"><button type=\"submit\">")
         .Text(active ? "Nueva contraseña" : "Reactivar con contraseña nueva")
         .Markup("</button></form>");
+    if (row.Bool(8)) {  // a lost phone
+      content.Markup("<form class=\"en-linea\" method=\"post\"").Attr("action", action).Markup(">")
+          .Append(CsrfField(session))
+          .Markup("<input type=\"hidden\" name=\"accion\" value=\"segundo-factor\">"
+                  "<button type=\"submit\">Restablecer dos pasos</button></form>");
+    }
     if (active && username != session.user.username) {
       content.Markup("<form class=\"en-linea\" method=\"post\"").Attr("action", action).Markup(">")
           .Append(CsrfField(session))
@@ -192,6 +203,15 @@ HttpResponse StaffWeb::ChangeUser(Tx& tx, const HttpRequest& request, const Staf
                      "Contraseña nueva de «" + username + "» (se muestra solo esta vez; se cambia al "
                      "entrar): " + *password,
                      "");
+  }
+  if (action == "segundo-factor") {
+    if (const auto done = ResetSecondFactor(tx, username); !done) {
+      return UsersPage(tx, status_of(done.error()), session, "", done.error().message);
+    }
+    StaffLog().Info("staff second factor reset from the web", {{"user_id", session.user.id}});
+    return RedirectDone("/admin/usuarios", "Verificación en dos pasos de «" + username +
+                                               "» restablecida; sus sesiones terminaron. La activa "
+                                               "de nuevo en Seguridad.");
   }
   if (action == "dependencias") {
     if (const auto done = BindDependencias(tx, username, AllOf(*fields, "dependencia")); !done) {

@@ -96,7 +96,7 @@ HttpResponse Document(int status, std::string_view title, const Html& content,
         .Text(session->user.display_name)
         .Markup("</span> <small>")
         .Text(RoleName(session->user.role))
-        .Markup("</small><a href=\"/contrasena\">Contraseña</a>"
+        .Markup("</small><a href=\"/contrasena\">Contraseña</a><a href=\"/seguridad\">Seguridad</a>"
                 "<form method=\"post\" action=\"/salir\">")
         .Append(CsrfField(*session))
         .Markup("<button type=\"submit\">Salir</button></form></div>");

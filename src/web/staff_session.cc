@@ -21,7 +21,8 @@ constexpr Statement kTouch{
     "  AND s.created_at > $2::timestamptz - $4::float8 * interval '1 second' "
     "RETURNING u.id, u.username, u.display_name, u.role, u.must_change_password, s.csrf_token,"
     "  coalesce((SELECT string_agg(d.dependencia_id, ',' ORDER BY d.dependencia_id)"
-    "            FROM staff_user_dependencia d WHERE d.user_id = u.id), '')"};
+    "            FROM staff_user_dependencia d WHERE d.user_id = u.id), ''),"
+    "  u.totp_enabled_at IS NOT NULL"};
 
 constexpr Statement kDelete{"staff_session.delete", "DELETE FROM staff_session WHERE id_hash = $1"};
 constexpr Statement kDeleteOfUser{"staff_session.delete_of_user",
@@ -85,6 +86,7 @@ std::optional<StaffSession> SessionStore::Find(storage::Tx& tx, const HttpReques
   session.user.must_change_password = row.Bool(4);
   session.csrf_token = row.Text(5);
   session.user.dependencias = SplitCommas(row.Text(6));
+  session.user.second_factor_enabled = row.Bool(7);
   return session;
 }
 

@@ -24,6 +24,9 @@ struct SessionSettings {
   std::chrono::seconds absolute_timeout{12 * 3600};
   bool secure_cookie = false;  // behind TLS (public_base_url is https): the cookie says Secure
   std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For names the client
+  // Every account must sign in with a code from an authenticator app as well (web/second_factor.h):
+  // one without it is sent to enrol before anything else. When false, each person may choose.
+  bool second_factor_required = false;
 };
 
 struct StaffUser {
@@ -33,6 +36,7 @@ struct StaffUser {
   std::string role;  // administrador, atencion_ciudadana, enlace, director
   std::vector<std::string> dependencias;  // an enlace's; empty for the other roles
   bool must_change_password = false;
+  bool second_factor_enabled = false;
 };
 
 struct StaffSession {
@@ -58,6 +62,7 @@ class SessionStore {
   std::string CookieFor(std::string_view session_id) const;
   std::string ExpiredCookie() const;
   bool secure_cookie() const { return settings_.secure_cookie; }
+  bool second_factor_required() const { return settings_.second_factor_required; }
   const std::vector<std::string>& trusted_proxies() const { return settings_.trusted_proxies; }
 
  private:

@@ -12,6 +12,8 @@
 #include "http/query.h"
 #include "observability/log.h"
 #include "web/html.h"
+#include "web/second_factor.h"
+#include "web/sign_in_pages.h"
 #include "web/staff_page.h"
 #include "web/vendored_assets.h"
 #include "web/login_throttle.h"
@@ -23,13 +25,12 @@ namespace {
 using storage::Statement;
 using storage::Tx;
 
-constexpr std::string_view kLoginCookie = "sac_acceso";  // the sign-in form's CSRF token
 constexpr std::size_t kFormBytes = 16 * 1024;
 constexpr std::size_t kMinPasswordLength = 12;
 
 constexpr Statement kUserByName{
     "staff.by_username",
-    "SELECT id, password_hash, must_change_password FROM staff_user "
+    "SELECT id, password_hash, must_change_password, totp_enabled_at IS NOT NULL FROM staff_user "
     "WHERE username = $1 AND active"};
 constexpr Statement kPasswordOf{"staff.password_of",
                                 "SELECT password_hash FROM staff_user WHERE id = $1"};
@@ -40,31 +41,6 @@ constexpr Statement kQueueCount{"staff.queue_count",
                                 "SELECT count(*) FROM boleta WHERE status = 'por_clasificar'"};
 constexpr Statement kDependenciaNames{"staff.dependencia_names",
                                       "SELECT id, name FROM dependencia ORDER BY name"};
-
-Html LoginFormHtml(std::string_view token, std::string_view username, std::string_view error) {
-  Html form;
-  form.Markup("<section class=\"acceso\"><h1>Iniciar sesión</h1>");
-  if (!error.empty()) form.Markup("<p class=\"error\" role=\"alert\">").Text(error).Markup("</p>");
-  form.Markup("<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\"")
-      .Attr("value", token)
-      .Markup("><label>Usuario <input name=\"usuario\" autocomplete=\"username\" required")
-      .Attr("value", username)
-      .Markup("></label><label>Contraseña <input name=\"contrasena\" type=\"password\" "
-              "autocomplete=\"current-password\" required></label>"
-              "<button type=\"submit\">Entrar</button></form></section>");
-  return form;
-}
-
-HttpResponse LoginPage(int status, std::string_view username, std::string_view error,
-                       bool secure_cookie) {
-  const std::string token = crypto::RandomToken(24);
-  HttpResponse response = Document(status, "Iniciar sesión", LoginFormHtml(token, username, error),
-                                   nullptr);
-  response.headers.Add("Set-Cookie", std::string(kLoginCookie) + "=" + token +
-                                         "; Path=/login; HttpOnly; SameSite=Strict" +
-                                         (secure_cookie ? "; Secure" : ""));
-  return response;
-}
 
 std::string NormalisedUsername(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -89,6 +65,8 @@ const std::vector<StaffPage>& StaffPages() {
       {"GET", "/contrasena", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"POST", "/contrasena", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"POST", "/salir", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+      {"GET", "/seguridad", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+      {"POST", "/seguridad", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/clasificacion", {"administrador", "atencion_ciudadana"}},
       {"GET", "/bandeja", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/boletas/{folio}", {"administrador", "atencion_ciudadana", "enlace", "director"}},
@@ -140,6 +118,14 @@ void StaffWeb::AddRoutes(http::Router& router) {
               [this](const HttpRequest& r) { return LoginForm(r); }});
   router.Add({"POST", "/login", "staff_login", kFormBytes,
               [this](const HttpRequest& r) { return Login(r); }});
+  router.Add({"POST", "/login/codigo", "staff_login_code", kFormBytes,
+              [this](const HttpRequest& r) { return LoginCode(r); }});
+  router.Add({"GET", "/seguridad", "staff_security", http::kNoBody, [this](const HttpRequest& r) {
+                return Guard(r, "/seguridad", &StaffWeb::SecurityPage);
+              }});
+  router.Add({"POST", "/seguridad", "staff_security", kFormBytes, [this](const HttpRequest& r) {
+                return Guard(r, "/seguridad", &StaffWeb::EnableSecondFactor);
+              }});
   // Our stylesheet and scripts, and the vendored libraries: same-origin files, as the CSP wants.
   const auto file = [](const char* content_type, std::string_view body) {
     HttpResponse response;
@@ -310,6 +296,11 @@ HttpResponse StaffWeb::Guard(const HttpRequest& request, std::string_view path, 
       answer = Redirect("/contrasena");
       return;
     }
+    if (sessions_.second_factor_required() && !session->user.second_factor_enabled &&
+        path != "/seguridad" && path != "/contrasena" && path != "/salir") {
+      answer = Redirect("/seguridad");  // the second factor is on before any citizen's data
+      return;
+    }
     answer = (this->*page)(tx, request, *session);
   });
   if (!done) {
@@ -370,12 +361,16 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
                          sessions_.secure_cookie());
       return;
     }
+    if (rows.at(0).Bool(3)) {  // the code from the app comes next; the throttle keeps counting
+      answer = CodePage(200, "", *cookie);
+      answer->headers.Add("Set-Cookie",
+                          StepCookie(OpenSignInStep(tx, rows.at(0).Int(0), now),
+                                     sessions_.secure_cookie()));
+      StaffLog().Info("password accepted; code asked", {{"user_id", rows.at(0).Int(0)}});
+      return;
+    }
     LoginThrottle::Clear(tx, username);
-    const std::string id = sessions_.Create(tx, rows.at(0).Int(0));
-    answer = Redirect(rows.at(0).Bool(2) ? "/contrasena" : "/");
-    answer->headers.Add("Set-Cookie", sessions_.CookieFor(id));
-    answer->headers.Add("Set-Cookie", std::string(kLoginCookie) + "=; Path=/login; Max-Age=0");
-    StaffLog().Info("signed in", {{"user_id", rows.at(0).Int(0)}});
+    answer = SignedIn(tx, rows.at(0).Int(0), rows.at(0).Bool(2));
   });
   if (!done) {
     StaffLog().Error("sign-in failed", {{"error", done.error().message}});
@@ -383,6 +378,16 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
                    nullptr);
   }
   return std::move(*answer);
+}
+
+HttpResponse StaffWeb::SignedIn(Tx& tx, std::int64_t user_id, bool must_change_password) {
+  const std::string id = sessions_.Create(tx, user_id);
+  HttpResponse answer = Redirect(must_change_password ? "/contrasena" : "/");
+  answer.headers.Add("Set-Cookie", sessions_.CookieFor(id));
+  answer.headers.Add("Set-Cookie", ExpiredSignInCookie(kLoginCookie));
+  answer.headers.Add("Set-Cookie", ExpiredSignInCookie(kSignInStepCookie));
+  StaffLog().Info("signed in", {{"user_id", user_id}});
+  return answer;
 }
 
 HttpResponse StaffWeb::Logout(const HttpRequest& request) {

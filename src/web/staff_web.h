@@ -64,11 +64,21 @@ class StaffWeb {
   HttpResponse LoginForm(const HttpRequest& request);
   HttpResponse Login(const HttpRequest& request);
   HttpResponse Logout(const HttpRequest& request);
+  // A new session after every check passed: its cookie, the sign-in's cookies gone.
+  HttpResponse SignedIn(storage::Tx& tx, std::int64_t user_id, bool must_change_password);
   HttpResponse Home(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
   HttpResponse PasswordForm(storage::Tx& tx, const HttpRequest& request,
                             const StaffSession& session);
   HttpResponse ChangePassword(storage::Tx& tx, const HttpRequest& request,
                               const StaffSession& session);
+
+  // The second factor (second_factor_pages.cc): the code asked after a right password, and the
+  // page where each person turns it on with their phone.
+  HttpResponse LoginCode(const HttpRequest& request);
+  HttpResponse SecurityPage(storage::Tx& tx, const HttpRequest& request,
+                            const StaffSession& session);
+  HttpResponse EnableSecondFactor(storage::Tx& tx, const HttpRequest& request,
+                                  const StaffSession& session);
 
   // The bandeja de clasificación (classification_queue.cc): what waits for a person, and the
   // decisions on each boleta.

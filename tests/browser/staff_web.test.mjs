@@ -2,11 +2,13 @@
 // capturista signs in for the first time and chooses a password, classifies a queued boleta,
 // captures a phone petition and reads its folio, and signs out; then the enlace of the
 // dependencia it went to marks it read in their inbox, opens it and reports it attended; the
-// meeting pack's PDF opens; an administrator reloads the rules and creates an account.
+// meeting pack's PDF opens; an administrator reloads the rules, creates an account, turns on the
+// second factor with the key Seguridad shows and signs in again with the app's code.
 // Screenshots go to $SAC_ARTIFACTS. Started by tests/browser/browser_test.cc, which serves SAC and seeds the data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
@@ -22,6 +24,19 @@ const admin = process.env.SAC_ADMIN;
 const photo = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
                           'base64');
 const newPassword = 'una contraseña nueva y larga';
+
+// What a phone's authenticator app shows (RFC 6238) for the key Seguridad prints in base32.
+function totp(base32Key, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of base32Key.replace(/\s/g, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[19] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
 
 function chromiumPath() {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
@@ -185,4 +200,36 @@ test('an administrator reloads the rules and creates an account', async () => {
   await page.click('button:has-text("Crear cuenta")');
   assert.match(await page.textContent('.hecho'), /Contraseña inicial/);
   await shot('09-admin-usuarios');
+});
+
+test('the administrator turns on the second factor and signs in with the app\'s code', async () => {
+  await page.click('header a[href="/seguridad"]');
+  const key = await page.textContent('figcaption code');
+  // The QR code read back as a phone's app would (zbar): the account and the key shown beside it.
+  const qr = join(artifacts, 'qr.png');
+  await page.locator('svg.qr').screenshot({ path: qr });
+  const scanned = execFileSync('zbarimg', ['--raw', '-q', qr], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  assert.equal(scanned, `otpauth://totp/SAC%20Mazatl%C3%A1n:${admin}?secret=${key.replace(/\s/g, '')}` +
+                        '&issuer=SAC%20Mazatl%C3%A1n&algorithm=SHA1&digits=6&period=30');
+  const step = Math.floor(Date.now() / 1000 / 30);
+  await page.fill('input[name=codigo]', totp(key, step));
+  await shot('10-seguridad');
+  await page.click('main button[type=submit]');
+  assert.match(await page.textContent('.hecho'), /quedó activa/);
+  await page.locator('header button', { hasText: 'Salir' }).click();
+  await page.fill('input[name=usuario]', admin);
+  await page.fill('input[name=contrasena]', firstPassword);
+  await page.click('button[type=submit]');
+  assert.match(await page.textContent('h1'), /Código de verificación/, 'the password is not enough');
+  await page.goto(`${base}/`);
+  assert.equal(new URL(page.url()).pathname, '/login', 'no session yet');
+  await page.fill('input[name=usuario]', admin);
+  await page.fill('input[name=contrasena]', firstPassword);
+  await page.click('button[type=submit]');
+  // The code that turned it on is spent: the app's next one (accepted one step early).
+  await page.fill('input[name=codigo]', totp(key, step + 1));
+  await shot('11-codigo');
+  await page.click('main button[type=submit]');
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.match(await page.textContent('h1'), /Hola/);
 });

@@ -32,6 +32,7 @@ TEST(ConfigLoaderTest, DefaultsNeedNoFile) {
   EXPECT_EQ(config->http.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
   EXPECT_EQ(config->pipeline.max_attempts, 5);
   EXPECT_FALSE(config->channels.whatsapp.enabled);
+  EXPECT_EQ(config->staff_web.second_factor, "optional");
 }
 
 TEST(ConfigLoaderTest, FileOverridesDefaults) {
@@ -43,6 +44,8 @@ TEST(ConfigLoaderTest, FileOverridesDefaults) {
     trusted_proxies = ["10.0.0.5"]
     [pipeline]
     workers = 3
+    [staff_web]
+    second_factor = "required"
     [channels.whatsapp]
     enabled = true
     phone_number_id = "110220330440550"
@@ -53,6 +56,7 @@ TEST(ConfigLoaderTest, FileOverridesDefaults) {
   EXPECT_EQ(config->http.inbox_committers, 3);
   EXPECT_EQ(config->http.trusted_proxies, std::vector<std::string>{"10.0.0.5"});
   EXPECT_EQ(config->pipeline.workers, 3);
+  EXPECT_EQ(config->staff_web.second_factor, "required");
   EXPECT_TRUE(config->channels.whatsapp.enabled);
   EXPECT_EQ(config->channels.whatsapp.phone_number_id, "110220330440550");
 }
@@ -65,10 +69,13 @@ TEST(ConfigLoaderTest, UnknownKeysAreErrorsNamingTheKey) {
 }
 
 TEST(ConfigLoaderTest, BadValuesNameTheKey) {
-  auto config = LoadConfigFromString("[http]\nport = 70000\n[log]\nlevel = \"loud\"\n", "t", Env({}));
+  auto config = LoadConfigFromString(
+      "[http]\nport = 70000\n[log]\nlevel = \"loud\"\n[staff_web]\nsecond_factor = \"sometimes\"\n",
+      "t", Env({}));
   ASSERT_FALSE(config);
   EXPECT_THAT(config.error().message, HasSubstr("http.port"));
   EXPECT_THAT(config.error().message, HasSubstr("log.level"));
+  EXPECT_THAT(config.error().message, HasSubstr("staff_web.second_factor"));
 }
 
 TEST(ConfigLoaderTest, WrongTypesAreErrors) {

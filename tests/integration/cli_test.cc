@@ -192,6 +192,14 @@ TEST(CliTest, UserCommandsCreateDisableAndResetAccountsShowingPasswordsOnce) {
   ASSERT_EQ(reset.exit_code, 0) << reset.err;
   EXPECT_THAT(reset.out, Not(HasSubstr(password)));
   EXPECT_EQ(db.Count("SELECT count(*) FROM staff_session"), 0) << "its sessions end";
+  db.Execute("UPDATE staff_user SET totp_secret = '\\x01', totp_enabled_at = now()");
+  db.Execute("INSERT INTO staff_session SELECT 'h', id, 't', now(), now() FROM staff_user");
+  const auto lost_phone =
+      RunProcess({SacBinary(), "user", "reset-second-factor", "lucia.enlace"}, env);
+  ASSERT_EQ(lost_phone.exit_code, 0) << lost_phone.err;
+  EXPECT_EQ(db.Scalar("SELECT totp_secret IS NULL AND totp_enabled_at IS NULL FROM staff_user"), "t");
+  EXPECT_EQ(db.Count("SELECT count(*) FROM staff_session"), 0) << "its sessions end";
+  EXPECT_EQ(RunProcess({SacBinary(), "user", "reset-second-factor", "nadie"}, env).exit_code, 2);
   const auto disabled = RunProcess({SacBinary(), "user", "disable", "lucia.enlace"}, env);
   EXPECT_EQ(disabled.exit_code, 0) << disabled.err;
   EXPECT_EQ(db.Scalar("SELECT active FROM staff_user"), "f");

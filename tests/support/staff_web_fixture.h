@@ -33,7 +33,8 @@ constexpr const char* kPassword = "contraseña de prueba larga";
 
 class StaffWebFixture : public ::testing::Test {
  protected:
-  explicit StaffWebFixture(const std::filesystem::path& rules = testing::SourceDir() / "rules")
+  explicit StaffWebFixture(const std::filesystem::path& rules = testing::SourceDir() / "rules",
+                           web::SessionSettings settings = {})
       : database_(db_.Settings()),
         calendar_(*workflow::BusinessCalendar::Load(testing::SourceDir() / "rules/calendario.toml")),
         local_(*workflow::LocalTime::Load("America/Mazatlan")),
@@ -41,7 +42,7 @@ class StaffWebFixture : public ::testing::Test {
         classifiers_(std::move(*classify::ClassifierHolder::Load(rules))),
         workflow_(sla_, clock_),
         media_(std::filesystem::temp_directory_path() / ("sac_media_staff_" + std::to_string(::getpid()))),
-        web_(database_, workflow_, *classifiers_, sla_, local_, media_, clock_, web::SessionSettings{}) {
+        web_(database_, workflow_, *classifiers_, sla_, local_, media_, clock_, std::move(settings)) {
     web_.AddRoutes(router_);
     db_.SeedDependencias();
     AddUser("capturista", "atencion_ciudadana");

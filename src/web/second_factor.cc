@@ -1,0 +1,132 @@
+#include "web/second_factor.h"
+
+#include "crypto/digest.h"
+#include "crypto/totp.h"
+#include "web/staff_session.h"
+
+namespace sac::web {
+namespace {
+
+using storage::Statement;
+using storage::Tx;
+
+constexpr std::size_t kSecretBytes = 20;  // RFC 4226's recommended 160 bits
+
+constexpr Statement kFactorOf{"second_factor.of",
+                              "SELECT totp_secret, totp_enabled_at IS NOT NULL, totp_last_step "
+                              "FROM staff_user WHERE id = $1"};
+constexpr Statement kSetPendingSecret{
+    "second_factor.set_pending_secret",
+    "UPDATE staff_user SET totp_secret = $2::bytea WHERE id = $1 AND totp_enabled_at IS NULL"};
+constexpr Statement kEnable{"second_factor.enable",
+                            "UPDATE staff_user SET totp_enabled_at = $2, totp_last_step = $3 "
+                            "WHERE id = $1 AND totp_enabled_at IS NULL"};
+// Only a later step than the last one used: two requests racing with the same code, one wins.
+constexpr Statement kUseStep{
+    "second_factor.use_step",
+    "UPDATE staff_user SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2"};
+constexpr Statement kReset{
+    "second_factor.reset",
+    "UPDATE staff_user SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = 0 "
+    "WHERE username = $1 RETURNING id"};
+constexpr Statement kOpenStep{
+    "second_factor.open_step",
+    "INSERT INTO staff_sign_in_step (token_hash, user_id, expires_at) VALUES ($1, $2, $3)"};
+constexpr Statement kEndStepsOf{
+    "second_factor.end_steps_of",
+    "DELETE FROM staff_sign_in_step WHERE user_id = $1 OR expires_at < $2"};
+constexpr Statement kFindStep{
+    "second_factor.find_step",
+    "SELECT u.id, u.username, u.must_change_password FROM staff_sign_in_step s "
+    "JOIN staff_user u ON u.id = s.user_id "
+    "WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active AND u.totp_enabled_at IS NOT NULL"};
+constexpr Statement kCountWrongCode{"second_factor.count_wrong_code",
+                                    "UPDATE staff_sign_in_step SET failures = failures + 1 WHERE "
+                                    "token_hash = $1 RETURNING failures"};
+constexpr Statement kCloseStep{"second_factor.close_step",
+                               "DELETE FROM staff_sign_in_step WHERE token_hash = $1"};
+
+}  // namespace
+
+bool SecondFactorEnabled(Tx& tx, std::int64_t user_id) {
+  const auto rows = tx.Exec(kFactorOf, {user_id});
+  return !rows.empty() && rows.at(0).Bool(1);
+}
+
+std::optional<std::string> EnrolmentSecret(Tx& tx, std::int64_t user_id) {
+  const auto rows = tx.Exec(kFactorOf, {user_id});
+  if (rows.empty() || rows.at(0).Bool(1)) {
+    return std::nullopt;
+  }
+  if (!rows.at(0).IsNull(0)) {
+    return rows.at(0).Bytes(0);
+  }
+  std::string secret = crypto::RandomBytes(kSecretBytes);
+  tx.Exec(kSetPendingSecret, {user_id, storage::Param::Bytes(secret)});
+  return secret;
+}
+
+bool ConfirmEnrolment(Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now) {
+  const auto rows = tx.Exec(kFactorOf, {user_id});
+  if (rows.empty() || rows.at(0).Bool(1) || rows.at(0).IsNull(0)) {
+    return false;
+  }
+  const auto step = crypto::MatchTotp(rows.at(0).Bytes(0), code, now, 0);
+  if (!step) {
+    return false;
+  }
+  return tx.Exec(kEnable, {user_id, now, *step}).affected() == 1;
+}
+
+bool AcceptCode(Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now) {
+  const auto rows = tx.Exec(kFactorOf, {user_id});
+  if (rows.empty() || !rows.at(0).Bool(1) || rows.at(0).IsNull(0)) {
+    return false;
+  }
+  const auto step = crypto::MatchTotp(rows.at(0).Bytes(0), code, now, rows.at(0).Int(2));
+  return step && tx.Exec(kUseStep, {user_id, *step}).affected() == 1;
+}
+
+std::string OpenSignInStep(Tx& tx, std::int64_t user_id, TimePoint now) {
+  tx.Exec(kEndStepsOf, {user_id, now});
+  std::string token = crypto::RandomToken(32);
+  tx.Exec(kOpenStep, {crypto::Sha256Hex(token), user_id, now + kSignInStepLifetime});
+  return token;
+}
+
+std::optional<SignInStep> FindSignInStep(Tx& tx, std::string_view token, TimePoint now) {
+  if (token.empty()) {
+    return std::nullopt;
+  }
+  const auto rows = tx.Exec(kFindStep, {crypto::Sha256Hex(token), now});
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  return SignInStep{rows.at(0).Int(0), rows.at(0).Text(1), rows.at(0).Bool(2)};
+}
+
+bool RecordWrongCode(Tx& tx, std::string_view token) {
+  const auto rows = tx.Exec(kCountWrongCode, {crypto::Sha256Hex(token)});
+  if (rows.empty() || rows.at(0).Int(0) >= kSignInStepMaxFailures) {
+    CloseSignInStep(tx, token);
+    return false;
+  }
+  return true;
+}
+
+void CloseSignInStep(Tx& tx, std::string_view token) {
+  tx.Exec(kCloseStep, {crypto::Sha256Hex(token)});
+}
+
+Status ResetSecondFactor(Tx& tx, const std::string& username) {
+  const auto rows = tx.Exec(kReset, {username});
+  if (rows.empty()) {
+    return MakeError(Errc::kNotFound, "no existe el usuario '" + username + "'");
+  }
+  const std::int64_t user_id = rows.at(0).Int(0);
+  tx.Exec(kEndStepsOf, {user_id, TimePoint{}});
+  SessionStore::DestroyAllOf(tx, user_id);
+  return {};
+}
+
+}  // namespace sac::web

@@ -1,0 +1,59 @@
+// The staff's second factor: an authenticator app on the staff member's phone (TOTP,
+// crypto/totp.h), asked after the password once the account has confirmed it with a first code.
+// Also the sign-ins halfway through: the password was right and the code is still to come — a
+// server-side step known only by the hash of its cookie, five minutes long, five wrong codes at
+// most (each also counted by the sign-in throttle). The pages live in second_factor_pages.cc.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "storage/database.h"
+
+namespace sac::web {
+
+inline constexpr std::string_view kSignInStepCookie = "sac_paso";
+inline constexpr std::chrono::minutes kSignInStepLifetime{5};
+inline constexpr int kSignInStepMaxFailures = 5;
+
+// Whether sign-in asks this account for a code.
+bool SecondFactorEnabled(storage::Tx& tx, std::int64_t user_id);
+
+// The secret being enrolled — made on the first call and kept until a code confirms it, so the
+// page can be reloaded without the app's entry going stale — or nullopt when the account's
+// second factor is already on.
+std::optional<std::string> EnrolmentSecret(storage::Tx& tx, std::int64_t user_id);
+
+// A first code from the app for the secret being enrolled: true when it is right, and from then
+// on sign-in asks for one.
+bool ConfirmEnrolment(storage::Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now);
+
+// A code at sign-in: true when it is right for a 30-second step not used before by the account
+// (recorded, so the same code cannot be used again).
+bool AcceptCode(storage::Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now);
+
+// Opens a sign-in step for the account (its older ones end) and returns the cookie's value.
+std::string OpenSignInStep(storage::Tx& tx, std::int64_t user_id, TimePoint now);
+
+struct SignInStep {
+  std::int64_t user_id = 0;
+  std::string username;
+  bool must_change_password = false;
+};
+
+// The open, unexpired step of the cookie's value, if any.
+std::optional<SignInStep> FindSignInStep(storage::Tx& tx, std::string_view token, TimePoint now);
+// A wrong code: true when the step may still be tried, false when it has just ended (too many).
+bool RecordWrongCode(storage::Tx& tx, std::string_view token);
+void CloseSignInStep(storage::Tx& tx, std::string_view token);
+
+// `sac user reset-second-factor`: a lost phone. The account signs in with its password alone
+// (and enrols again where a second factor is required); its sessions end. kNotFound.
+Status ResetSecondFactor(storage::Tx& tx, const std::string& username);
+
+}  // namespace sac::web

@@ -1,0 +1,141 @@
+// The staff's second factor in the web: the code asked at sign-in after a right password, and
+// Seguridad, where each person turns it on with an authenticator app (web/second_factor.h).
+#include <string>
+
+#include "crypto/digest.h"
+#include "crypto/totp.h"
+#include "http/client_address.h"
+#include "web/html.h"
+#include "web/login_throttle.h"
+#include "web/qr_code.h"
+#include "web/second_factor.h"
+#include "web/sign_in_pages.h"
+#include "web/staff_page.h"
+#include "web/staff_web.h"
+
+namespace sac::web {
+namespace {
+
+using storage::Tx;
+
+// "ABCD EFGH …": the secret as people type it into an app that cannot scan.
+std::string Grouped(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i > 0 && i % 4 == 0) out += ' ';
+    out += text[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
+  const auto form = FormOf(request);
+  const auto cookie = CookieValue(request, kLoginCookie);
+  if (!IsSameOrigin(request) || !cookie || cookie->empty() ||
+      !crypto::ConstantTimeEquals(*cookie, Field(form, "csrf"))) {
+    return LoginPage(403, "", "La página de acceso estaba vencida; vuelve a intentarlo.",
+                     sessions_.secure_cookie());
+  }
+  const std::string step_token = CookieValue(request, kSignInStepCookie).value_or("");
+  const TimePoint now = clock_.Now();
+  const std::string source =
+      http::ThrottlingKey(http::ClientAddress(request, sessions_.trusted_proxies()));
+  std::optional<HttpResponse> answer;
+  auto done = database_.Transact([&](Tx& tx) {
+    const auto step = FindSignInStep(tx, step_token, now);
+    if (!step) {
+      answer = LoginPage(401, "",
+                         "Pasaron más de cinco minutos o la página venció; vuelve a "
+                         "escribir tu usuario y tu contraseña.",
+                         sessions_.secure_cookie());
+      answer->headers.Add("Set-Cookie", ExpiredSignInCookie(kSignInStepCookie));
+      return;
+    }
+    if (const auto wait = LoginThrottle::WaitFor(tx, step->username, source, now)) {
+      answer = CodePage(429,
+                        "Demasiados intentos fallidos. Espera " + std::to_string(wait->count()) +
+                            " segundos y vuelve a intentarlo.",
+                        *cookie);
+      answer->headers.Add("Retry-After", std::to_string(wait->count()));
+      return;
+    }
+    if (!AcceptCode(tx, step->user_id, Field(form, "codigo"), now)) {
+      LoginThrottle::RecordFailure(tx, step->username, source, now);
+      StaffLog().Info("sign-in code refused", {{"user_id", step->user_id}});
+      if (RecordWrongCode(tx, step_token)) {
+        answer = CodePage(
+            401, "El código no es correcto. Escribe el que muestra ahora tu aplicación.", *cookie);
+      } else {
+        answer = LoginPage(401, step->username, "Demasiados códigos incorrectos; vuelve a empezar.",
+                           sessions_.secure_cookie());
+        answer->headers.Add("Set-Cookie", ExpiredSignInCookie(kSignInStepCookie));
+      }
+      return;
+    }
+    CloseSignInStep(tx, step_token);
+    LoginThrottle::Clear(tx, step->username);
+    answer = SignedIn(tx, step->user_id, step->must_change_password);
+  });
+  if (!done) {
+    StaffLog().Error("sign-in failed", {{"error", done.error().message}});
+    return Message(503, "No disponible", "SAC no puede atender ahora; intenta en un momento.",
+                   nullptr);
+  }
+  return std::move(*answer);
+}
+
+HttpResponse StaffWeb::SecurityPage(Tx& tx, const HttpRequest& request,
+                                    const StaffSession& session) {
+  Html content;
+  content.Markup("<section class=\"acceso\"><h1>Verificación en dos pasos</h1>")
+      .Append(DoneNotice(request));
+  const auto secret = EnrolmentSecret(tx, session.user.id);
+  if (!secret) {
+    content.Markup(
+        "<p>Está activa: al entrar, SAC te pide tu contraseña y el código de la "
+        "aplicación de tu teléfono.</p><p>Si cambias de teléfono o lo pierdes, pide a "
+        "un administrador que la restablezca; después la activas de nuevo aquí.</p>"
+        "</section>");
+    return Document(200, "Seguridad", content, &session);
+  }
+  if (sessions_.second_factor_required()) {
+    content.Markup(
+        "<p class=\"aviso\" role=\"alert\">Es obligatoria: actívala para continuar.</p>");
+  }
+  content
+      .Markup(
+          "<p>Protege las cuentas que ven datos de la ciudadanía: además de tu contraseña, "
+          "SAC te pedirá un código que cambia cada 30 segundos.</p><ol><li>Instala en tu "
+          "teléfono una aplicación de autenticación (por ejemplo FreeOTP, Aegis, Google "
+          "Authenticator o Microsoft Authenticator).</li><li>En ella, agrega una cuenta "
+          "escaneando este código:</li></ol><figure>")
+      .Append(QrCodeSvg(crypto::TotpUri(*secret, session.user.username),
+                        "Código QR para la aplicación de autenticación"))
+      .Markup("<figcaption>o escribe esta clave: <code>")
+      .Text(Grouped(crypto::Base32Encode(*secret)))
+      .Markup(
+          "</code></figcaption></figure>"
+          "<form method=\"post\" action=\"/seguridad\">")
+      .Append(CsrfField(session))
+      .Markup(
+          "<label>Código que muestra la aplicación <input name=\"codigo\" inputmode=\"numeric\" "
+          "autocomplete=\"one-time-code\" pattern=\"[0-9 ]{6,7}\" maxlength=\"7\" required>"
+          "</label><button type=\"submit\">Activar</button></form></section>");
+  return Document(200, "Seguridad", content, &session);
+}
+
+HttpResponse StaffWeb::EnableSecondFactor(Tx& tx, const HttpRequest& request,
+                                          const StaffSession& session) {
+  if (!ConfirmEnrolment(tx, session.user.id, Field(FormOf(request), "codigo"), clock_.Now())) {
+    return Message(400, "No se activó",
+                   "El código no coincide. Revisa que la hora del teléfono sea la correcta y "
+                   "escribe el código que muestra ahora la aplicación.",
+                   &session);
+  }
+  StaffLog().Info("second factor enabled", {{"user_id", session.user.id}});
+  return RedirectDone("/seguridad", "La verificación en dos pasos quedó activa.");
+}
+
+}  // namespace sac::web
