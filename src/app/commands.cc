@@ -282,7 +282,8 @@ int ResetUserSecondFactor(const CommonOptions& options, const std::string& usern
   return InTransaction(options, [&](storage::Tx& tx) -> std::optional<Error> {
     if (auto reset = web::ResetSecondFactor(tx, username); !reset) return reset.error();
     std::cout << "Verificación en dos pasos de " << username << " restablecida; sus sesiones "
-              << "terminaron. Entra con su contraseña y la activa de nuevo en Seguridad.\n";
+              << "terminaron. Entrará con su contraseña y deberá activarla de nuevo en "
+              << "Seguridad.\n";
     return std::nullopt;
   });
 }

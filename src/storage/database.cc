@@ -20,8 +20,11 @@ struct PooledConnection {
   std::unique_ptr<pqxx::connection> connection;
   std::set<std::string, std::less<>> prepared;         // defined to libpqxx
   std::set<std::string, std::less<>> server_prepared;  // parsed by the server: EXECUTE may name it
-  int server_pid = 0;  // whose statements server_prepared lists
-  const char* last_statement = "";
+  // The server session this connection opened. libpqxx 6.4 reconnects by itself when a statement
+  // (even the ROLLBACK after a failure) finds the connection broken; such a session has none of
+  // our settings and none of our prepared statements, so it is never pooled.
+  int session_pid = 0;
+  std::string last_statement;  // what the last round trip ran, for errors: names only
   StatementWatchdog* watchdog = nullptr;
   std::chrono::milliseconds deadline{0};  // of one round trip: statement_timeout and a margin
   bool cut = false;  // the watchdog shut its socket down: never to be pooled again
@@ -172,8 +175,8 @@ Rows Tx::Exec(const Statement& statement, std::initializer_list<Param> params) {
 }
 
 Rows Tx::Exec(const Statement& statement, const std::vector<Param>& params) {
-  connection_.last_statement = statement.name;
   FoldedTransaction& work = Work(work_);
+  connection_.last_statement = work.AheadNames() + statement.name;
   const int statements = work.StatementsAhead();
   const std::string ahead = work.TakeAhead();
   if (!ahead.empty() && params.empty() && PreparedByServer(statement)) {
@@ -202,24 +205,23 @@ Rows Tx::Exec(const Statement& statement, const std::vector<Param>& params) {
 
 void Tx::ExecUnread(const Statement& statement) {
   if (PreparedByServer(statement)) {
-    Work(work_).SendAhead(Work(work_).ExecuteSql(statement.name));
+    Work(work_).SendAhead(Work(work_).ExecuteSql(statement.name), statement.name);
   } else {
     Exec(statement);  // prepares it; from then on it travels with the next statement
   }
 }
 
 bool Tx::PreparedByServer(const Statement& statement) {
-  const int pid = connection_.connection->backendpid();
-  if (pid != connection_.server_pid) {  // a new session (libpqxx reconnected): nothing prepared
-    connection_.server_prepared.clear();
-    connection_.server_pid = pid;
+  if (connection_.connection->backendpid() != connection_.session_pid) {
+    return false;  // libpqxx reconnected: nothing is prepared there (and it is not pooled again)
   }
   return std::char_traits<char>::length(statement.name) <= kMaxIdentifier &&
          connection_.server_prepared.contains(std::string_view(statement.name));
 }
 
 void Tx::Notify(std::string_view channel) {
-  Work(work_).SendAhead("NOTIFY " + connection_.connection->quote_name(std::string(channel)));
+  Work(work_).SendAhead("NOTIFY " + connection_.connection->quote_name(std::string(channel)),
+                        "storage.notify");
 }
 
 // --- Pool -------------------------------------------------------------------------------------
@@ -251,7 +253,8 @@ struct Database::Pool {
   }
 
   void Release(std::unique_ptr<PooledConnection> connection) {
-    if (connection->cut || !connection->connection->is_open()) {
+    if (connection->cut || !connection->connection->is_open() ||
+        connection->connection->backendpid() != connection->session_pid) {
       Discard();
       return;
     }
@@ -277,6 +280,7 @@ struct Database::Pool {
       pooled->connection = std::make_unique<pqxx::connection>(connection_string);  // connect_timeout
       pooled->watchdog = &watchdog;
       pooled->deadline = settings.statement_timeout + kDeadlineMargin;
+      pooled->session_pid = pooled->connection->backendpid();
       WithDeadline(*pooled, [&] {
         pqxx::nontransaction setup(*pooled->connection);
         setup.exec("SET synchronous_commit = on");  // an acknowledged webhook must be durable
@@ -348,6 +352,7 @@ Status Database::Run(const std::function<Status(Tx&)>& body) {
       }
       committing = true;
       const int statements = work->StatementsAhead() + 1;  // the COMMIT and what travels with it
+      connection->last_statement = work->AheadNames() + "storage.commit";
       WithDeadline(*connection, [&] { work->commit(); }, statements);
       work.reset();
       pool_->Release(std::move(connection));

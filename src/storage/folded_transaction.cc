@@ -18,6 +18,7 @@ std::string FoldedTransaction::TakeAhead() {
   std::string sql = begun_ ? std::string() : std::string("BEGIN; ");
   sql += ahead_;
   ahead_.clear();
+  ahead_names_.clear();
   ahead_statements_ = 0;
   begun_ = true;
   return sql;
@@ -54,6 +55,7 @@ void FoldedTransaction::do_commit() {
 void FoldedTransaction::do_abort() {
   reactivation_avoidance_clear();
   ahead_.clear();
+  ahead_names_.clear();
   ahead_statements_ = 0;
   if (begun_) {
     direct_exec("ROLLBACK");

@@ -20,6 +20,7 @@
 #include <pqxx/pqxx>
 
 #include <string>
+#include <string_view>
 
 namespace sac::storage {
 
@@ -31,11 +32,15 @@ class FoldedTransaction final : public pqxx::internal::basic_transaction {
   // `EXECUTE "name"` for a statement without parameters the server prepared on this connection.
   std::string ExecuteSql(const std::string& name);
 
-  // Queues SQL to run, its rows unread, ahead of the next statement or the commit.
-  void SendAhead(std::string sql) {
+  // Queues SQL to run, its rows unread, ahead of the next statement or the commit; `name` labels
+  // errors.
+  void SendAhead(std::string sql, std::string_view name) {
     ahead_ += std::move(sql) + "; ";
+    ahead_names_ += std::string(name) + " + ";
     ++ahead_statements_;
   }
+  // "inbox.share_key_lock + " for what TakeAhead would send: the start of an error's label.
+  const std::string& AheadNames() const { return ahead_names_; }
 
   // What must run before the next statement, in the same round trip: "BEGIN; " until the
   // transaction has begun, then whatever was queued; "" when nothing. Taking it counts the
@@ -51,6 +56,7 @@ class FoldedTransaction final : public pqxx::internal::basic_transaction {
 
   bool begun_ = false;
   std::string ahead_;
+  std::string ahead_names_;
   int ahead_statements_ = 0;
 };
 

@@ -142,7 +142,7 @@ HttpResponse StaffWeb::UsersPage(Tx& tx, int status, const StaffSession& session
         .Markup("<input type=\"hidden\" name=\"accion\" value=\"restablecer\"><button type=\"submit\">")
         .Text(active ? "Nueva contraseña" : "Reactivar con contraseña nueva")
         .Markup("</button></form>");
-    if (row.Bool(8)) {  // a lost phone
+    if (row.Bool(8) && username != session.user.username) {  // a lost phone (one's own: the CLI)
       content.Markup("<form class=\"en-linea\" method=\"post\"").Attr("action", action).Markup(">")
           .Append(CsrfField(session))
           .Markup("<input type=\"hidden\" name=\"accion\" value=\"segundo-factor\">"
@@ -205,13 +205,17 @@ HttpResponse StaffWeb::ChangeUser(Tx& tx, const HttpRequest& request, const Staf
                      "");
   }
   if (action == "segundo-factor") {
-    if (const auto done = ResetSecondFactor(tx, username); !done) {
-      return UsersPage(tx, status_of(done.error()), session, "", done.error().message);
+    if (username == session.user.username) {
+      return UsersPage(tx, 400, session, "",
+                       "Tu propia verificación en dos pasos la restablece otro administrador.");
     }
-    StaffLog().Info("staff second factor reset from the web", {{"user_id", session.user.id}});
+    const auto reset = ResetSecondFactor(tx, username);
+    if (!reset) return UsersPage(tx, status_of(reset.error()), session, "", reset.error().message);
+    StaffLog().Info("staff second factor reset from the web",
+                    {{"user_id", session.user.id}, {"target_user_id", *reset}});
     return RedirectDone("/admin/usuarios", "Verificación en dos pasos de «" + username +
-                                               "» restablecida; sus sesiones terminaron. La activa "
-                                               "de nuevo en Seguridad.");
+                                               "» restablecida; sus sesiones terminaron. Deberá "
+                                               "activarla de nuevo en Seguridad.");
   }
   if (action == "dependencias") {
     if (const auto done = BindDependencias(tx, username, AllOf(*fields, "dependencia")); !done) {

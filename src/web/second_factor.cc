@@ -1,5 +1,7 @@
 #include "web/second_factor.h"
 
+#include <limits>
+
 #include "crypto/digest.h"
 #include "crypto/totp.h"
 #include "web/staff_session.h"
@@ -13,22 +15,27 @@ using storage::Tx;
 constexpr std::size_t kSecretBytes = 20;  // RFC 4226's recommended 160 bits
 
 constexpr Statement kFactorOf{"second_factor.of",
-                              "SELECT totp_secret, totp_enabled_at IS NOT NULL, totp_last_step "
-                              "FROM staff_user WHERE id = $1"};
+                              "SELECT totp_secret, totp_enabled_at IS NOT NULL, totp_last_step,"
+                              "  totp_failures FROM staff_user WHERE id = $1"};
+// Two pages loading at once keep the first secret: both show the same.
 constexpr Statement kSetPendingSecret{
     "second_factor.set_pending_secret",
-    "UPDATE staff_user SET totp_secret = $2::bytea WHERE id = $1 AND totp_enabled_at IS NULL"};
+    "UPDATE staff_user SET totp_secret = coalesce(totp_secret, $2::bytea) "
+    "WHERE id = $1 AND totp_enabled_at IS NULL RETURNING totp_secret"};
 constexpr Statement kEnable{"second_factor.enable",
                             "UPDATE staff_user SET totp_enabled_at = $2, totp_last_step = $3 "
                             "WHERE id = $1 AND totp_enabled_at IS NULL"};
 // Only a later step than the last one used: two requests racing with the same code, one wins.
-constexpr Statement kUseStep{
-    "second_factor.use_step",
-    "UPDATE staff_user SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2"};
+constexpr Statement kUseStep{"second_factor.use_step",
+                             "UPDATE staff_user SET totp_last_step = $2, totp_failures = 0 "
+                             "WHERE id = $1 AND totp_last_step < $2"};
+constexpr Statement kCountWrongCode{"second_factor.count_wrong_code",
+                                    "UPDATE staff_user SET totp_failures = totp_failures + 1 WHERE "
+                                    "id = $1 RETURNING totp_failures"};
 constexpr Statement kReset{
     "second_factor.reset",
-    "UPDATE staff_user SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = 0 "
-    "WHERE username = $1 RETURNING id"};
+    "UPDATE staff_user SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = 0,"
+    "  totp_failures = 0 WHERE username = $1 RETURNING id"};
 constexpr Statement kOpenStep{
     "second_factor.open_step",
     "INSERT INTO staff_sign_in_step (token_hash, user_id, expires_at) VALUES ($1, $2, $3)"};
@@ -40,11 +47,11 @@ constexpr Statement kFindStep{
     "SELECT u.id, u.username, u.must_change_password FROM staff_sign_in_step s "
     "JOIN staff_user u ON u.id = s.user_id "
     "WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active AND u.totp_enabled_at IS NOT NULL"};
-constexpr Statement kCountWrongCode{"second_factor.count_wrong_code",
-                                    "UPDATE staff_sign_in_step SET failures = failures + 1 WHERE "
-                                    "token_hash = $1 RETURNING failures"};
+constexpr Statement kCountStepFailure{"second_factor.count_step_failure",
+                                      "UPDATE staff_sign_in_step SET failures = failures + 1 WHERE "
+                                      "token_hash = $1 RETURNING failures"};
 constexpr Statement kCloseStep{"second_factor.close_step",
-                               "DELETE FROM staff_sign_in_step WHERE token_hash = $1"};
+                               "DELETE FROM staff_sign_in_step WHERE token_hash = $1 RETURNING 1"};
 
 }  // namespace
 
@@ -61,9 +68,12 @@ std::optional<std::string> EnrolmentSecret(Tx& tx, std::int64_t user_id) {
   if (!rows.at(0).IsNull(0)) {
     return rows.at(0).Bytes(0);
   }
-  std::string secret = crypto::RandomBytes(kSecretBytes);
-  tx.Exec(kSetPendingSecret, {user_id, storage::Param::Bytes(secret)});
-  return secret;
+  const auto kept = tx.Exec(kSetPendingSecret,
+                            {user_id, storage::Param::Bytes(crypto::RandomBytes(kSecretBytes))});
+  if (kept.empty()) {
+    return std::nullopt;  // turned on meanwhile
+  }
+  return kept.at(0).Bytes(0);
 }
 
 bool ConfirmEnrolment(Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now) {
@@ -78,13 +88,24 @@ bool ConfirmEnrolment(Tx& tx, std::int64_t user_id, std::string_view code, TimeP
   return tx.Exec(kEnable, {user_id, now, *step}).affected() == 1;
 }
 
-bool AcceptCode(Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now) {
+CodeCheck CheckCode(Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now) {
   const auto rows = tx.Exec(kFactorOf, {user_id});
   if (rows.empty() || !rows.at(0).Bool(1) || rows.at(0).IsNull(0)) {
-    return false;
+    return CodeCheck::kWrong;
   }
-  const auto step = crypto::MatchTotp(rows.at(0).Bytes(0), code, now, rows.at(0).Int(2));
-  return step && tx.Exec(kUseStep, {user_id, *step}).affected() == 1;
+  if (rows.at(0).Int(3) >= kMaxWrongCodesInARow) {
+    return CodeCheck::kLocked;
+  }
+  const std::string secret = rows.at(0).Bytes(0);
+  const auto step = crypto::MatchTotp(secret, code, now, rows.at(0).Int(2));
+  if (step && tx.Exec(kUseStep, {user_id, *step}).affected() == 1) {
+    return CodeCheck::kAccepted;
+  }
+  if (crypto::MatchTotp(secret, code, now, std::numeric_limits<std::int64_t>::min())) {
+    return CodeCheck::kAlreadyUsed;
+  }
+  const std::int64_t wrong = tx.Exec(kCountWrongCode, {user_id}).at(0).Int(0);
+  return wrong >= kMaxWrongCodesInARow ? CodeCheck::kLocked : CodeCheck::kWrong;
 }
 
 std::string OpenSignInStep(Tx& tx, std::int64_t user_id, TimePoint now) {
@@ -106,7 +127,7 @@ std::optional<SignInStep> FindSignInStep(Tx& tx, std::string_view token, TimePoi
 }
 
 bool RecordWrongCode(Tx& tx, std::string_view token) {
-  const auto rows = tx.Exec(kCountWrongCode, {crypto::Sha256Hex(token)});
+  const auto rows = tx.Exec(kCountStepFailure, {crypto::Sha256Hex(token)});
   if (rows.empty() || rows.at(0).Int(0) >= kSignInStepMaxFailures) {
     CloseSignInStep(tx, token);
     return false;
@@ -114,19 +135,23 @@ bool RecordWrongCode(Tx& tx, std::string_view token) {
   return true;
 }
 
-void CloseSignInStep(Tx& tx, std::string_view token) {
-  tx.Exec(kCloseStep, {crypto::Sha256Hex(token)});
+bool CloseSignInStep(Tx& tx, std::string_view token) {
+  return !tx.Exec(kCloseStep, {crypto::Sha256Hex(token)}).empty();
 }
 
-Status ResetSecondFactor(Tx& tx, const std::string& username) {
+void EndSignInStepsOf(Tx& tx, std::int64_t user_id) {
+  tx.Exec(kEndStepsOf, {user_id, TimePoint{}});
+}
+
+Result<std::int64_t> ResetSecondFactor(Tx& tx, const std::string& username) {
   const auto rows = tx.Exec(kReset, {username});
   if (rows.empty()) {
     return MakeError(Errc::kNotFound, "no existe el usuario '" + username + "'");
   }
   const std::int64_t user_id = rows.at(0).Int(0);
-  tx.Exec(kEndStepsOf, {user_id, TimePoint{}});
+  EndSignInStepsOf(tx, user_id);
   SessionStore::DestroyAllOf(tx, user_id);
-  return {};
+  return user_id;
 }
 
 }  // namespace sac::web

@@ -2,7 +2,9 @@
 // crypto/totp.h), asked after the password once the account has confirmed it with a first code.
 // Also the sign-ins halfway through: the password was right and the code is still to come — a
 // server-side step known only by the hash of its cookie, five minutes long, five wrong codes at
-// most (each also counted by the sign-in throttle). The pages live in second_factor_pages.cc.
+// most (each also counted by the sign-in throttle); twenty wrong codes in a row, across steps and
+// hours, and the account's codes are refused until an administrator resets its second factor
+// (someone who has the password is guessing). The pages live in second_factor_pages.cc.
 #pragma once
 
 #include <chrono>
@@ -20,6 +22,7 @@ namespace sac::web {
 inline constexpr std::string_view kSignInStepCookie = "sac_paso";
 inline constexpr std::chrono::minutes kSignInStepLifetime{5};
 inline constexpr int kSignInStepMaxFailures = 5;
+inline constexpr int kMaxWrongCodesInARow = 20;
 
 // Whether sign-in asks this account for a code.
 bool SecondFactorEnabled(storage::Tx& tx, std::int64_t user_id);
@@ -33,9 +36,15 @@ std::optional<std::string> EnrolmentSecret(storage::Tx& tx, std::int64_t user_id
 // on sign-in asks for one.
 bool ConfirmEnrolment(storage::Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now);
 
-// A code at sign-in: true when it is right for a 30-second step not used before by the account
-// (recorded, so the same code cannot be used again).
-bool AcceptCode(storage::Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now);
+enum class CodeCheck {
+  kAccepted,     // right, for a 30-second step not used before (recorded: it cannot be used again)
+  kAlreadyUsed,  // right, but that step already let the account in: not counted as wrong
+  kWrong,        // counted; the twentieth in a row locks the account's codes
+  kLocked,       // too many wrong codes in a row: refused until ResetSecondFactor
+};
+
+// A code at sign-in, for an account whose second factor is on.
+CodeCheck CheckCode(storage::Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now);
 
 // Opens a sign-in step for the account (its older ones end) and returns the cookie's value.
 std::string OpenSignInStep(storage::Tx& tx, std::int64_t user_id, TimePoint now);
@@ -50,10 +59,14 @@ struct SignInStep {
 std::optional<SignInStep> FindSignInStep(storage::Tx& tx, std::string_view token, TimePoint now);
 // A wrong code: true when the step may still be tried, false when it has just ended (too many).
 bool RecordWrongCode(storage::Tx& tx, std::string_view token);
-void CloseSignInStep(storage::Tx& tx, std::string_view token);
+// Ends the step; false when it had already ended (a request racing with the one that ended it).
+bool CloseSignInStep(storage::Tx& tx, std::string_view token);
+// Ends every open step of the account (its password was reset).
+void EndSignInStepsOf(storage::Tx& tx, std::int64_t user_id);
 
 // `sac user reset-second-factor`: a lost phone. The account signs in with its password alone
-// (and enrols again where a second factor is required); its sessions end. kNotFound.
-Status ResetSecondFactor(storage::Tx& tx, const std::string& username);
+// (and enrols again where a second factor is required); its sessions end. Returns the account's
+// id; kNotFound.
+Result<std::int64_t> ResetSecondFactor(storage::Tx& tx, const std::string& username);
 
 }  // namespace sac::web

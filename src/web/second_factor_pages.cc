@@ -3,6 +3,7 @@
 #include <string>
 
 #include "crypto/digest.h"
+#include "crypto/password.h"
 #include "crypto/totp.h"
 #include "http/client_address.h"
 #include "web/html.h"
@@ -16,7 +17,11 @@
 namespace sac::web {
 namespace {
 
+using storage::Statement;
 using storage::Tx;
+
+constexpr Statement kPasswordHashOf{"second_factor.password_hash_of",
+                                    "SELECT username, password_hash FROM staff_user WHERE id = $1"};
 
 // "ABCD EFGH …": the secret as people type it into an app that cannot scan.
 std::string Grouped(const std::string& text) {
@@ -43,14 +48,16 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
   const std::string source =
       http::ThrottlingKey(http::ClientAddress(request, sessions_.trusted_proxies()));
   std::optional<HttpResponse> answer;
+  const auto start_again = [&](int status, std::string_view username, std::string_view why) {
+    answer = LoginPage(status, username, why, sessions_.secure_cookie());
+    answer->headers.Add("Set-Cookie", ExpiredSignInCookie(kSignInStepCookie));
+  };
   auto done = database_.Transact([&](Tx& tx) {
     const auto step = FindSignInStep(tx, step_token, now);
     if (!step) {
-      answer = LoginPage(401, "",
-                         "Pasaron más de cinco minutos o la página venció; vuelve a "
-                         "escribir tu usuario y tu contraseña.",
-                         sessions_.secure_cookie());
-      answer->headers.Add("Set-Cookie", ExpiredSignInCookie(kSignInStepCookie));
+      start_again(401, "",
+                  "Pasaron más de cinco minutos o la página venció; vuelve a escribir tu usuario "
+                  "y tu contraseña.");
       return;
     }
     if (const auto wait = LoginThrottle::WaitFor(tx, step->username, source, now)) {
@@ -61,22 +68,43 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
       answer->headers.Add("Retry-After", std::to_string(wait->count()));
       return;
     }
-    if (!AcceptCode(tx, step->user_id, Field(form, "codigo"), now)) {
-      LoginThrottle::RecordFailure(tx, step->username, source, now);
-      StaffLog().Info("sign-in code refused", {{"user_id", step->user_id}});
-      if (RecordWrongCode(tx, step_token)) {
-        answer = CodePage(
-            401, "El código no es correcto. Escribe el que muestra ahora tu aplicación.", *cookie);
-      } else {
-        answer = LoginPage(401, step->username, "Demasiados códigos incorrectos; vuelve a empezar.",
-                           sessions_.secure_cookie());
-        answer->headers.Add("Set-Cookie", ExpiredSignInCookie(kSignInStepCookie));
-      }
-      return;
+    switch (CheckCode(tx, step->user_id, Field(form, "codigo"), now)) {
+      case CodeCheck::kAccepted:
+        // Ends the step, unless a request ahead of this one (holding the throttle's lock) already
+        // ended it: then this one starts again like anyone late.
+        if (!CloseSignInStep(tx, step_token)) {
+          start_again(401, "", "La página venció; vuelve a escribir tu usuario y tu contraseña.");
+          tx.RollbackAtEnd();
+          return;
+        }
+        LoginThrottle::Clear(tx, step->username);
+        answer = SignedIn(tx, step->user_id, step->must_change_password);
+        return;
+      case CodeCheck::kAlreadyUsed:
+        answer = CodePage(401,
+                          "Ese código ya se usó. Espera a que la aplicación muestre el siguiente "
+                          "y escríbelo.",
+                          *cookie);
+        return;
+      case CodeCheck::kLocked:
+        StaffLog().Warn("second factor locked after repeated wrong codes",
+                        {{"user_id", step->user_id}});
+        CloseSignInStep(tx, step_token);
+        start_again(403, step->username,
+                    "Esta cuenta recibió demasiados códigos incorrectos y quedó bloqueada. Pide "
+                    "a un administrador que restablezca tu verificación en dos pasos.");
+        return;
+      case CodeCheck::kWrong:
+        break;
     }
-    CloseSignInStep(tx, step_token);
-    LoginThrottle::Clear(tx, step->username);
-    answer = SignedIn(tx, step->user_id, step->must_change_password);
+    LoginThrottle::RecordFailure(tx, step->username, source, now);
+    StaffLog().Info("sign-in code refused", {{"user_id", step->user_id}});
+    if (RecordWrongCode(tx, step_token)) {
+      answer = CodePage(
+          401, "El código no es correcto. Escribe el que muestra ahora tu aplicación.", *cookie);
+    } else {
+      start_again(401, step->username, "Demasiados códigos incorrectos; vuelve a empezar.");
+    }
   });
   if (!done) {
     StaffLog().Error("sign-in failed", {{"error", done.error().message}});
@@ -88,9 +116,16 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
 
 HttpResponse StaffWeb::SecurityPage(Tx& tx, const HttpRequest& request,
                                     const StaffSession& session) {
+  return SecurityPageWith(tx, 200, DoneNotice(request), "", session);
+}
+
+HttpResponse StaffWeb::SecurityPageWith(Tx& tx, int status, const Html& notice,
+                                        std::string_view error, const StaffSession& session) {
   Html content;
-  content.Markup("<section class=\"acceso\"><h1>Verificación en dos pasos</h1>")
-      .Append(DoneNotice(request));
+  content.Markup("<section class=\"acceso\"><h1>Verificación en dos pasos</h1>").Append(notice);
+  if (!error.empty()) {
+    content.Markup("<p class=\"error\" role=\"alert\">").Text(error).Markup("</p>");
+  }
   const auto secret = EnrolmentSecret(tx, session.user.id);
   if (!secret) {
     content.Markup(
@@ -98,7 +133,7 @@ HttpResponse StaffWeb::SecurityPage(Tx& tx, const HttpRequest& request,
         "aplicación de tu teléfono.</p><p>Si cambias de teléfono o lo pierdes, pide a "
         "un administrador que la restablezca; después la activas de nuevo aquí.</p>"
         "</section>");
-    return Document(200, "Seguridad", content, &session);
+    return Document(status, "Seguridad", content, &session);
   }
   if (sessions_.second_factor_required()) {
     content.Markup(
@@ -120,22 +155,52 @@ HttpResponse StaffWeb::SecurityPage(Tx& tx, const HttpRequest& request,
           "<form method=\"post\" action=\"/seguridad\">")
       .Append(CsrfField(session))
       .Markup(
-          "<label>Código que muestra la aplicación <input name=\"codigo\" inputmode=\"numeric\" "
-          "autocomplete=\"one-time-code\" pattern=\"[0-9 ]{6,7}\" maxlength=\"7\" required>"
-          "</label><button type=\"submit\">Activar</button></form></section>");
-  return Document(200, "Seguridad", content, &session);
+          "<label>Código que muestra la aplicación <input name=\"codigo\" "
+          "inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9 ]{6,7}\" "
+          "maxlength=\"7\" required></label><label>Tu contraseña <input name=\"contrasena\" "
+          "type=\"password\" autocomplete=\"current-password\" required></label>"
+          "<button type=\"submit\">Activar</button></form></section>");
+  return Document(status, "Seguridad", content, &session);
 }
 
 HttpResponse StaffWeb::EnableSecondFactor(Tx& tx, const HttpRequest& request,
                                           const StaffSession& session) {
-  if (!ConfirmEnrolment(tx, session.user.id, Field(FormOf(request), "codigo"), clock_.Now())) {
-    return Message(400, "No se activó",
-                   "El código no coincide. Revisa que la hora del teléfono sea la correcta y "
-                   "escribe el código que muestra ahora la aplicación.",
-                   &session);
+  const auto form = FormOf(request);
+  const TimePoint now = clock_.Now();
+  const std::string source =
+      http::ThrottlingKey(http::ClientAddress(request, sessions_.trusted_proxies()));
+  // The password too: a session left open must not be enough to tie the account to another phone.
+  const auto account = tx.Exec(kPasswordHashOf, {session.user.id});
+  if (account.empty()) {
+    return Message(404, "Sin cuenta", "La cuenta ya no existe.", &session);
+  }
+  const std::string username = account.at(0).Text(0);
+  if (const auto wait = LoginThrottle::WaitFor(tx, username, source, now)) {
+    return SecurityPageWith(tx, 429, {},
+                            "Demasiados intentos fallidos. Espera " +
+                                std::to_string(wait->count()) + " segundos y vuelve a intentarlo.",
+                            session);
+  }
+  if (!crypto::VerifyPassword(account.at(0).Text(1), Field(form, "contrasena"))) {
+    LoginThrottle::RecordFailure(tx, username, source, now);
+    return SecurityPageWith(tx, 400, {}, "La contraseña no es correcta.", session);
+  }
+  if (!ConfirmEnrolment(tx, session.user.id, Field(form, "codigo"), now)) {
+    return SecurityPageWith(tx, 400, {},
+                            "El código no coincide. Revisa que la hora del teléfono sea la "
+                            "correcta y escribe el código que muestra ahora la aplicación.",
+                            session);
   }
   StaffLog().Info("second factor enabled", {{"user_id", session.user.id}});
-  return RedirectDone("/seguridad", "La verificación en dos pasos quedó activa.");
+  // Sessions opened with the password alone end; this browser gets a fresh one.
+  SessionStore::DestroyAllOf(tx, session.user.id);
+  const std::string id = sessions_.Create(tx, session.user.id);
+  HttpResponse answer =
+      sessions_.second_factor_required()
+          ? Redirect("/")
+          : RedirectDone("/seguridad", "La verificación en dos pasos quedó activa.");
+  answer.headers.Add("Set-Cookie", sessions_.CookieFor(id));
+  return answer;
 }
 
 }  // namespace sac::web

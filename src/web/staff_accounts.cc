@@ -4,6 +4,7 @@
 
 #include "crypto/digest.h"
 #include "crypto/password.h"
+#include "web/second_factor.h"
 #include "web/staff_session.h"
 
 namespace sac::web {
@@ -113,6 +114,7 @@ Result<std::string> ResetPassword(storage::Tx& tx, const std::string& username) 
   const auto rows = tx.Exec(kReset, {username, crypto::HashPassword(password)});
   if (rows.empty()) return MakeError(Errc::kNotFound, "no existe el usuario '" + username + "'");
   SessionStore::DestroyAllOf(tx, rows.at(0).Int(0));
+  EndSignInStepsOf(tx, rows.at(0).Int(0));  // a code must not finish a sign-in with the old password
   return password;
 }
 

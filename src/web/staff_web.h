@@ -16,6 +16,7 @@
 #include "http/router.h"
 #include "media/media_store.h"
 #include "storage/database.h"
+#include "web/html.h"
 #include "web/staff_session.h"
 #include "workflow/boleta_workflow.h"
 #include "workflow/local_time.h"
@@ -79,6 +80,8 @@ class StaffWeb {
                             const StaffSession& session);
   HttpResponse EnableSecondFactor(storage::Tx& tx, const HttpRequest& request,
                                   const StaffSession& session);
+  HttpResponse SecurityPageWith(storage::Tx& tx, int status, const Html& notice,
+                                std::string_view error, const StaffSession& session);
 
   // The bandeja de clasificación (classification_queue.cc): what waits for a person, and the
   // decisions on each boleta.

@@ -8,6 +8,7 @@
 
 #include "crypto/totp.h"
 #include "tests/support/staff_web_fixture.h"
+#include "web/staff_accounts.h"
 
 namespace sac::web {
 namespace {
@@ -36,15 +37,19 @@ class SecondFactorTest : public testing::StaffWebFixture {
     return crypto::TotpCode(SecretOf(username), crypto::TotpStep(clock_.Now()));
   }
 
-  // Turns the second factor on from a signed-in session, as a person does at Seguridad.
-  void Enrol(const std::string& cookie, const std::string& username) {
+  // Turns the second factor on from a signed-in session, as a person does at Seguridad; returns
+  // the session cookie that replaces `cookie` (every other session of the account ends).
+  std::string Enrol(const std::string& cookie, const std::string& username) {
     const auto page = Get("/seguridad", cookie);
-    ASSERT_EQ(page.status, 200);
-    ASSERT_THAT(page.body, HasSubstr("<svg"));
-    const auto enabled =
-        Post("/seguridad", "csrf=" + CsrfOf(cookie) + "&codigo=" + CodeNow(username), cookie);
-    ASSERT_EQ(enabled.status, 303) << enabled.body;
+    EXPECT_EQ(page.status, 200);
+    EXPECT_THAT(page.body, HasSubstr("<svg"));
+    const auto enabled = Post("/seguridad",
+                              "csrf=" + CsrfOf(cookie) + "&codigo=" + CodeNow(username) +
+                                  "&contrasena=" + Encode(testing::kPassword),
+                              cookie);
+    EXPECT_EQ(enabled.status, 303) << enabled.body;
     clock_.Advance(30s);  // the code just used is spent; the next sign-in needs the next one
+    return SessionCookie(enabled);
   }
 
   // A password sign-in of an account with the second factor on: the code page and its cookies.
@@ -80,9 +85,18 @@ TEST_F(SecondFactorTest, OnceTurnedOnTheAppsCodeIsAskedAfterThePasswordAndWorksO
   EXPECT_EQ(
       db_.Scalar("SELECT totp_enabled_at IS NULL FROM staff_user WHERE username = 'capturista'"),
       "t");
+  const std::string wrong_password =
+      Post("/seguridad",
+           "csrf=" + CsrfOf(cookie) + "&codigo=" + CodeNow("capturista") + "&contrasena=otra",
+           cookie)
+          .body;
+  EXPECT_THAT(wrong_password, HasSubstr("La contraseña no es correcta"));
+  EXPECT_THAT(wrong_password, HasSubstr("<svg")) << "the page again, to try once more";
   const std::string first_code = CodeNow("capturista");
-  ASSERT_NO_FATAL_FAILURE(Enrol(cookie, "capturista"));
-  EXPECT_THAT(Get("/seguridad", cookie).body, HasSubstr("Está activa"));
+  const std::string renewed = Enrol(cookie, "capturista");
+  ASSERT_NE(renewed, "");
+  EXPECT_EQ(Get("/", cookie).status, 303) << "the session that had only the password ended";
+  EXPECT_THAT(Get("/seguridad", renewed).body, HasSubstr("Está activa"));
 
   Halfway halfway = Password("capturista");
   EXPECT_EQ(halfway.page.status, 200);
@@ -91,7 +105,9 @@ TEST_F(SecondFactorTest, OnceTurnedOnTheAppsCodeIsAskedAfterThePasswordAndWorksO
   ASSERT_THAT(halfway.step_cookie, HasSubstr("sac_paso="));
   EXPECT_THAT(Header(halfway.page, "Set-Cookie", "sac_paso="), HasSubstr("HttpOnly"));
 
-  EXPECT_EQ(Code(halfway, first_code).status, 401) << "the code that confirmed the app is spent";
+  const auto spent = Code(halfway, first_code);
+  EXPECT_EQ(spent.status, 401) << "the code that confirmed the app is spent";
+  EXPECT_THAT(spent.body, HasSubstr("Ese código ya se usó"));
   const std::string code = CodeNow("capturista");
   const auto in = Code(halfway, code.substr(0, 3) + " " + code.substr(3));
   ASSERT_EQ(in.status, 303) << in.body;
@@ -106,7 +122,7 @@ TEST_F(SecondFactorTest, OnceTurnedOnTheAppsCodeIsAskedAfterThePasswordAndWorksO
 }
 
 TEST_F(SecondFactorTest, WrongLateOrForgedCodesNeverSignIn) {
-  ASSERT_NO_FATAL_FAILURE(Enrol(SignIn("capturista"), "capturista"));
+  Enrol(SignIn("capturista"), "capturista");
 
   Halfway halfway = Password("capturista");
   for (int i = 1; i < kSignInStepMaxFailures; ++i) {
@@ -150,7 +166,7 @@ TEST_F(SecondFactorTest, WrongLateOrForgedCodesNeverSignIn) {
 }
 
 TEST_F(SecondFactorTest, AResetForALostPhoneEndsTheSessionsAndTheAccountSignsInWithItsPassword) {
-  ASSERT_NO_FATAL_FAILURE(Enrol(SignIn("capturista"), "capturista"));
+  Enrol(SignIn("capturista"), "capturista");
   Halfway halfway = Password("capturista");
   const std::string session = SessionCookie(Code(halfway, CodeNow("capturista")));
   ASSERT_EQ(Get("/", session).status, 200);
@@ -169,8 +185,7 @@ TEST_F(SecondFactorTest, AResetForALostPhoneEndsTheSessionsAndTheAccountSignsInW
 
 TEST_F(SecondFactorTest, AnAdministratorSeesWhoHasItAndResetsItFromTheWeb) {
   AddUser("jefa", "administrador");
-  const std::string capturista = SignIn("capturista");
-  ASSERT_NO_FATAL_FAILURE(Enrol(capturista, "capturista"));
+  const std::string capturista = Enrol(SignIn("capturista"), "capturista");
   const std::string admin = SignIn("jefa");
   const auto users = Get("/admin/usuarios", admin);
   EXPECT_THAT(users.body, HasSubstr("<th>Dos pasos</th>"));
@@ -183,6 +198,50 @@ TEST_F(SecondFactorTest, AnAdministratorSeesWhoHasItAndResetsItFromTheWeb) {
                        "WHERE username = 'capturista'"),
             "t");
   EXPECT_THAT(Get("/admin/usuarios", admin).body, Not(HasSubstr("Restablecer dos pasos")));
+  Enrol(admin, "jefa");
+  const std::string admin_again = SessionCookie(Code(Password("jefa"), CodeNow("jefa")));
+  EXPECT_THAT(Get("/admin/usuarios", admin_again).body, Not(HasSubstr("Restablecer dos pasos")))
+      << "not for one's own account";
+  EXPECT_EQ(Post("/admin/usuarios/jefa", "csrf=" + CsrfOf(admin_again) + "&accion=segundo-factor",
+                 admin_again)
+                .status,
+            400);
+}
+
+// Someone who has the password and guesses codes is stopped for good after twenty in a row, hours
+// apart or not; a right code before that starts the count again. A password reset ends the
+// sign-ins halfway.
+TEST_F(SecondFactorTest, TwentyWrongCodesInARowLockTheCodesUntilAnAdministratorResets) {
+  Enrol(SignIn("capturista"), "capturista");
+  // Wrong codes, the throttle's hour passing every few: each answered 401 — and the one that
+  // reaches twenty in a row says the account is locked (403).
+  const auto guess = [&](int count) {
+    for (int i = 1; i <= count; ++i) {
+      if (i % 4 == 0) db_.Execute("DELETE FROM login_failure");
+      const Halfway halfway = Password("capturista");
+      ASSERT_EQ(halfway.page.status, 200);
+      EXPECT_EQ(Code(halfway, "000000").status, i == kMaxWrongCodesInARow ? 403 : 401) << i;
+    }
+  };
+  guess(kMaxWrongCodesInARow - 1);
+  db_.Execute("DELETE FROM login_failure");
+  EXPECT_EQ(Code(Password("capturista"), CodeNow("capturista")).status, 303)
+      << "the count starts again at a right code";
+  clock_.Advance(30s);
+  guess(kMaxWrongCodesInARow);
+  db_.Execute("DELETE FROM login_failure");
+  const auto locked = Code(Password("capturista"), CodeNow("capturista"));
+  EXPECT_EQ(locked.status, 403) << "even the right code";
+  EXPECT_THAT(locked.body, HasSubstr("quedó bloqueada"));
+
+  ASSERT_TRUE(
+      database_.Transact([](storage::Tx& tx) { return ResetSecondFactor(tx, "capturista"); }));
+  EXPECT_EQ(LogIn("capturista").status, 303) << "reset: the password alone, until enrolled again";
+  Enrol(SignIn("capturista"), "capturista");
+  const Halfway halfway = Password("capturista");
+  ASSERT_TRUE(database_.Transact([](storage::Tx& tx) { return ResetPassword(tx, "capturista"); }));
+  EXPECT_EQ(Code(halfway, CodeNow("capturista")).status, 401)
+      << "a code cannot finish a sign-in begun with the old password";
 }
 
 class RequiredSecondFactorTest : public SecondFactorTest {
@@ -205,9 +264,9 @@ TEST_F(RequiredSecondFactorTest, AnAccountWithoutItTurnsItOnBeforeSeeingAnything
   const auto security = Get("/seguridad", cookie);
   EXPECT_EQ(security.status, 200);
   EXPECT_THAT(security.body, HasSubstr("Es obligatoria"));
-  ASSERT_NO_FATAL_FAILURE(Enrol(cookie, "capturista"));
-  EXPECT_EQ(Get("/", cookie).status, 200);
-  EXPECT_THAT(Get("/seguridad", cookie).body, Not(HasSubstr("Es obligatoria")));
+  const std::string renewed = Enrol(cookie, "capturista");
+  EXPECT_EQ(Get("/", renewed).status, 200);
+  EXPECT_THAT(Get("/seguridad", renewed).body, Not(HasSubstr("Es obligatoria")));
 }
 
 }  // namespace
