@@ -213,6 +213,7 @@ test('the administrator turns on the second factor and signs in with the app\'s 
                         '&issuer=SAC%20Mazatl%C3%A1n&algorithm=SHA1&digits=6&period=30');
   const step = Math.floor(Date.now() / 1000 / 30);
   await page.fill('input[name=codigo]', totp(key, step));
+  await page.fill('main input[name=contrasena]', firstPassword);
   await shot('10-seguridad');
   await page.click('main button[type=submit]');
   assert.match(await page.textContent('.hecho'), /quedó activa/);
