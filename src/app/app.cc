@@ -60,8 +60,11 @@ media::FetchLimits FetchLimitsFrom(const MediaConfig& config) {
 }
 
 http::ServerSettings ServerSettingsFrom(const HttpConfig& config) {
-  return {config.listen_address, config.port,         config.io_threads,    config.handler_threads,
-          config.header_timeout, config.body_timeout, config.idle_timeout, config.shutdown_grace};
+  http::ServerSettings settings{config.listen_address, config.port,         config.io_threads,
+                                config.handler_threads, config.header_timeout, config.body_timeout,
+                                config.idle_timeout,    config.shutdown_grace};
+  settings.strict_transport_security = config.public_base_url.rfind("https://", 0) == 0;
+  return settings;
 }
 
 // Sessions say Secure when providers and people reach us over TLS.

@@ -59,6 +59,20 @@ HttpRequest ToPlainRequest(bhttp::request<bhttp::string_body>&& message) {
   return request;
 }
 
+// What every answer carries unless its handler said otherwise: no content sniffing, and nothing
+// kept in caches (citizens' data is in most answers; the static files set their own caching).
+void AddDefaultHeaders(HttpResponse& response, const ServerSettings& settings) {
+  if (!response.headers.Get("X-Content-Type-Options")) {
+    response.headers.Add("X-Content-Type-Options", "nosniff");
+  }
+  if (!response.headers.Get("Cache-Control")) {
+    response.headers.Add("Cache-Control", "no-store");
+  }
+  if (settings.strict_transport_security) {
+    response.headers.Add("Strict-Transport-Security", "max-age=31536000");
+  }
+}
+
 bhttp::response<bhttp::string_body> ToBeastResponse(HttpResponse&& plain, unsigned version,
                                                    bool keep_alive) {
   bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(plain.status), version};
@@ -219,6 +233,7 @@ asio::awaitable<bool> HttpServer::Impl::Respond(beast::tcp_stream& stream, HttpR
                                                 unsigned version, bool keep_alive,
                                                 std::string_view label, Clock::time_point start) {
   const int status = response.status;
+  AddDefaultHeaders(response, settings);
   auto message = ToBeastResponse(std::move(response), version, keep_alive && !stopping);
   const bool keep = message.keep_alive();
   stream.expires_after(settings.body_timeout);  // a write that stalls closes the connection

@@ -28,6 +28,9 @@ struct ServerSettings {
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds idle_timeout{60};    // between requests on a kept-alive connection
   std::chrono::seconds shutdown_grace{10};  // in-flight requests get this long on Stop()
+  // People reach SAC over https (the reverse proxy's): every answer tells browsers to use https
+  // only, for a year (Strict-Transport-Security).
+  bool strict_transport_security = false;
 };
 
 class HttpServer {

@@ -151,6 +151,10 @@ HttpResponse StaffWeb::UsersPage(Tx& tx, int status, const StaffSession& session
     if (active && username != session.user.username) {
       content.Markup("<form class=\"en-linea\" method=\"post\"").Attr("action", action).Markup(">")
           .Append(CsrfField(session))
+          .Markup("<input type=\"hidden\" name=\"accion\" value=\"cerrar-sesiones\">"
+                  "<button type=\"submit\">Cerrar sesiones</button></form>");
+      content.Markup("<form class=\"en-linea\" method=\"post\"").Attr("action", action).Markup(">")
+          .Append(CsrfField(session))
           .Markup("<input type=\"hidden\" name=\"accion\" value=\"desactivar\">"
                   "<button type=\"submit\" class=\"peligro\">Desactivar</button></form>");
     }
@@ -203,6 +207,13 @@ HttpResponse StaffWeb::ChangeUser(Tx& tx, const HttpRequest& request, const Staf
                      "Contraseña nueva de «" + username + "» (se muestra solo esta vez; se cambia al "
                      "entrar): " + *password,
                      "");
+  }
+  if (action == "cerrar-sesiones") {
+    if (const auto done = EndSessions(tx, username); !done) {
+      return UsersPage(tx, status_of(done.error()), session, "", done.error().message);
+    }
+    StaffLog().Info("staff sessions ended from the web", {{"user_id", session.user.id}});
+    return RedirectDone("/admin/usuarios", "Sesiones de «" + username + "» cerradas.");
   }
   if (action == "segundo-factor") {
     if (username == session.user.username) {

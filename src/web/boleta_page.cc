@@ -443,7 +443,7 @@ HttpResponse StaffWeb::BoletaFile(Tx& tx, const HttpRequest& request, const Staf
                                          : "attachment; filename=\"archivo-" + id_text + "\"");
   response.headers.Add("Content-Security-Policy", "default-src 'none'; sandbox");
   response.headers.Add("X-Content-Type-Options", "nosniff");
-  response.headers.Add("Cache-Control", "private, max-age=3600");
+  response.headers.Add("Cache-Control", "no-store");  // a citizen's file: never in a cache
   RecordPersonalDataView(tx, session.user.id, {row.Int(3)}, {"archivo"}, "/boletas/{folio}/archivos",
                          clock_.Now());
   return response;

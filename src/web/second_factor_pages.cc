@@ -40,6 +40,7 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
   const auto cookie = CookieValue(request, kLoginCookie);
   if (!IsSameOrigin(request) || !cookie || cookie->empty() ||
       !crypto::ConstantTimeEquals(*cookie, Field(form, "csrf"))) {
+    StaffLog().Warn("sign-in code form refused: wrong token or origin");
     return LoginPage(403, "", "La página de acceso estaba vencida; vuelve a intentarlo.",
                      sessions_.secure_cookie());
   }
@@ -78,7 +79,7 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
           return;
         }
         LoginThrottle::Clear(tx, step->username);
-        answer = SignedIn(tx, step->user_id, step->must_change_password);
+        answer = SignedIn(tx, request, step->user_id, step->must_change_password);
         return;
       case CodeCheck::kAlreadyUsed:
         answer = CodePage(401,

@@ -17,6 +17,7 @@ constexpr storage::Statement kInsertUser{
 
 constexpr storage::Statement kUserExists{"staff.exists",
                                          "SELECT 1 FROM staff_user WHERE username = $1"};
+constexpr storage::Statement kUserId{"staff.id_of", "SELECT id FROM staff_user WHERE username = $1"};
 
 constexpr storage::Statement kDependenciaExists{
     "staff.dependencia_exists", "SELECT 1 FROM dependencia WHERE id = $1"};
@@ -102,6 +103,13 @@ Status BindDependencias(storage::Tx& tx, const std::string& username,
   return {};
 }
 
+Status EndSessions(storage::Tx& tx, const std::string& username) {
+  const auto rows = tx.Exec(kUserId, {username});
+  if (rows.empty()) return MakeError(Errc::kNotFound, "no existe el usuario '" + username + "'");
+  SessionStore::DestroyAllOf(tx, rows.at(0).Int(0));
+  return {};
+}
+
 Status DisableAccount(storage::Tx& tx, const std::string& username) {
   const auto rows = tx.Exec(kDisable, {username});
   if (rows.empty()) return MakeError(Errc::kNotFound, "no existe el usuario '" + username + "'");
@@ -128,7 +136,7 @@ std::optional<std::string> CreateDemoAccount(storage::Tx& tx) {
   if (!tx.Exec(kUserExists, {kDemoUsername}).empty()) {
     return std::nullopt;  // don't pay for a hash we won't store
   }
-  std::string password = crypto::RandomToken(12);
+  std::string password = crypto::RandomToken(16);  // 128 bits at least
   const bool created = CreateStaffUser(
       tx, {std::string(kDemoUsername), "Cuenta de demostración", "administrador", password});
   return created ? std::optional<std::string>(std::move(password)) : std::nullopt;

@@ -36,6 +36,10 @@ Result<std::string> CreateAccount(storage::Tx& tx, const std::string& username,
 Status BindDependencias(storage::Tx& tx, const std::string& username,
                         const std::vector<std::string>& dependencias);
 
+// Every session of the account ends (a computer left signed in somewhere); it may sign in again.
+// kNotFound.
+Status EndSessions(storage::Tx& tx, const std::string& username);
+
 // `sac user disable`: the account can no longer sign in and its sessions end. kNotFound.
 Status DisableAccount(storage::Tx& tx, const std::string& username);
 

@@ -71,7 +71,7 @@ std::string SessionStore::Create(storage::Tx& tx, std::int64_t user_id) {
 }
 
 std::optional<StaffSession> SessionStore::Find(storage::Tx& tx, const HttpRequest& request) {
-  const auto cookie = CookieValue(request, kSessionCookie);
+  const auto cookie = CookieValue(request, cookie_name());
   if (!cookie || cookie->empty() || cookie->size() > 128) return std::nullopt;
   const auto rows = tx.Exec(kTouch, {crypto::Sha256Hex(*cookie), clock_.Now(),
                                      static_cast<double>(settings_.idle_timeout.count()),
@@ -91,7 +91,7 @@ std::optional<StaffSession> SessionStore::Find(storage::Tx& tx, const HttpReques
 }
 
 void SessionStore::Destroy(storage::Tx& tx, const HttpRequest& request) {
-  if (const auto cookie = CookieValue(request, kSessionCookie)) {
+  if (const auto cookie = CookieValue(request, cookie_name())) {
     tx.Exec(kDelete, {crypto::Sha256Hex(*cookie)});
   }
 }
@@ -102,12 +102,12 @@ void SessionStore::DestroyAllOf(storage::Tx& tx, std::int64_t user_id) {
 
 std::string SessionStore::CookieFor(std::string_view session_id) const {
   // No Max-Age: the browser forgets it when closed; the server enforces the real limits.
-  return std::string(kSessionCookie) + "=" + std::string(session_id) +
+  return std::string(cookie_name()) + "=" + std::string(session_id) +
          "; Path=/; HttpOnly; SameSite=Strict" + (settings_.secure_cookie ? "; Secure" : "");
 }
 
 std::string SessionStore::ExpiredCookie() const {
-  return std::string(kSessionCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" +
+  return std::string(cookie_name()) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" +
          (settings_.secure_cookie ? "; Secure" : "");
 }
 

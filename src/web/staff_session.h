@@ -18,6 +18,9 @@
 namespace sac::web {
 
 inline constexpr std::string_view kSessionCookie = "sac_sesion";
+// Over https the cookie is "__Host-sac_sesion": browsers then take it only with Secure, from our
+// own host, for Path=/ — no subdomain or plain-http page can plant or shadow it (ASVS 3.3.3).
+inline constexpr std::string_view kSecureSessionCookie = "__Host-sac_sesion";
 
 struct SessionSettings {
   std::chrono::seconds idle_timeout{30 * 60};
@@ -62,6 +65,9 @@ class SessionStore {
   std::string CookieFor(std::string_view session_id) const;
   std::string ExpiredCookie() const;
   bool secure_cookie() const { return settings_.secure_cookie; }
+  std::string_view cookie_name() const {
+    return settings_.secure_cookie ? kSecureSessionCookie : kSessionCookie;
+  }
   bool second_factor_required() const { return settings_.second_factor_required; }
   const std::vector<std::string>& trusted_proxies() const { return settings_.trusted_proxies; }
 

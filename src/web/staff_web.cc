@@ -286,6 +286,8 @@ HttpResponse StaffWeb::Guard(const HttpRequest& request, std::string_view path, 
     if (request.method != "GET") {
       const std::string token = Field(FormOf(request), "csrf");
       if (!IsSameOrigin(request) || !crypto::ConstantTimeEquals(token, session->csrf_token)) {
+        StaffLog().Warn("form refused: wrong token or origin",
+                        {{"path", std::string(path)}, {"user_id", session->user.id}});
         answer = Message(403, "Solicitud rechazada",
                          "La página estaba vencida o no vino de SAC. Vuelve a intentarlo.",
                          &*session);
@@ -325,6 +327,7 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
   const auto cookie = CookieValue(request, kLoginCookie);
   if (!IsSameOrigin(request) || !cookie || cookie->empty() ||
       !crypto::ConstantTimeEquals(*cookie, Field(form, "csrf"))) {
+    StaffLog().Warn("sign-in form refused: wrong token or origin");
     return LoginPage(403, username, "La página de acceso estaba vencida; vuelve a intentarlo.",
                      sessions_.secure_cookie());
   }
@@ -370,7 +373,7 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
       return;
     }
     LoginThrottle::Clear(tx, username);
-    answer = SignedIn(tx, rows.at(0).Int(0), rows.at(0).Bool(2));
+    answer = SignedIn(tx, request, rows.at(0).Int(0), rows.at(0).Bool(2));
   });
   if (!done) {
     StaffLog().Error("sign-in failed", {{"error", done.error().message}});
@@ -380,7 +383,9 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
   return std::move(*answer);
 }
 
-HttpResponse StaffWeb::SignedIn(Tx& tx, std::int64_t user_id, bool must_change_password) {
+HttpResponse StaffWeb::SignedIn(Tx& tx, const HttpRequest& request, std::int64_t user_id,
+                               bool must_change_password) {
+  sessions_.Destroy(tx, request);  // a session this browser had before ends: one per sign-in
   const std::string id = sessions_.Create(tx, user_id);
   HttpResponse answer = Redirect(must_change_password ? "/contrasena" : "/");
   answer.headers.Add("Set-Cookie", sessions_.CookieFor(id));

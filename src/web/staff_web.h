@@ -66,7 +66,8 @@ class StaffWeb {
   HttpResponse Login(const HttpRequest& request);
   HttpResponse Logout(const HttpRequest& request);
   // A new session after every check passed: its cookie, the sign-in's cookies gone.
-  HttpResponse SignedIn(storage::Tx& tx, std::int64_t user_id, bool must_change_password);
+  HttpResponse SignedIn(storage::Tx& tx, const HttpRequest& request, std::int64_t user_id,
+                        bool must_change_password);
   HttpResponse Home(storage::Tx& tx, const HttpRequest& request, const StaffSession& session);
   HttpResponse PasswordForm(storage::Tx& tx, const HttpRequest& request,
                             const StaffSession& session);

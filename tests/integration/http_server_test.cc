@@ -143,6 +143,41 @@ TEST_F(HttpServerTest, AnswersAndKeepsTheConnectionAlive) {
   EXPECT_THAT(connection.ReadUntil("got 5"), HasSubstr("got 5"));
 }
 
+// Every answer says nosniff and no-store unless its handler chose its own caching, and, where
+// people reach SAC over https, to use nothing else for a year (ASVS 3.4.1, 3.4.4, 14.3.2).
+TEST(HttpServerHeadersTest, EveryAnswerCarriesTheSecurityHeadersAHandlerDidNotSet) {
+  Router router;
+  router.Add({"GET", "/data", "data", kNoBody,
+              [](const HttpRequest&) { return HttpResponse::Text(200, "datos\n"); }});
+  router.Add({"GET", "/asset", "asset", kNoBody, [](const HttpRequest&) {
+                HttpResponse response = HttpResponse::Text(200, "body{}\n");
+                response.headers.Add("Cache-Control", "public, max-age=3600");
+                return response;
+              }});
+  ServerSettings settings;
+  settings.port = 0;
+  settings.strict_transport_security = true;
+  HttpServer server(settings, router, nullptr);
+  const auto port = server.Start();
+  ASSERT_TRUE(port) << port.error().message;
+
+  RawConnection data(*port);
+  data.Send("GET /data HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string answer = data.ReadUntil("datos\n");
+  EXPECT_THAT(answer, HasSubstr("X-Content-Type-Options: nosniff\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Cache-Control: no-store\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Strict-Transport-Security: max-age=31536000\r\n"));
+  RawConnection asset(*port);
+  asset.Send("GET /asset HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string cached = asset.ReadUntil("body{}\n");
+  EXPECT_THAT(cached, HasSubstr("Cache-Control: public, max-age=3600\r\n"));
+  EXPECT_THAT(cached, Not(HasSubstr("no-store")));
+  RawConnection unknown(*port);
+  unknown.Send("GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_THAT(unknown.ReadAll(), HasSubstr("Strict-Transport-Security"));
+  server.Stop();
+}
+
 TEST_F(HttpServerTest, HandlersKnowTheConnectionsPeer) {
   RawConnection connection(port_);
   connection.Send("GET /peer HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n");

@@ -173,7 +173,11 @@ TEST_F(StaffAdminTest, AccountsAreCreatedResetReboundAndDisabledFromTheWeb) {
   EXPECT_EQ(LogIn("enlace.agua", first).status, 401);
   EXPECT_EQ(LogIn("enlace.agua", second).status, 303);
 
-  const std::string other = SignIn("capturista");
+  std::string other = SignIn("capturista");
+  ASSERT_EQ(AdminPost("/admin/usuarios/capturista", "accion=cerrar-sesiones").status, 303);
+  EXPECT_EQ(Get("/", other).status, 303) << "a computer left signed in: its session ended";
+  EXPECT_EQ(AdminPost("/admin/usuarios/nadie", "accion=cerrar-sesiones").status, 404);
+  other = SignIn("capturista");
   ASSERT_EQ(AdminPost("/admin/usuarios/capturista", "accion=desactivar").status, 303);
   EXPECT_EQ(Get("/", other).status, 303) << "their session ended";
   EXPECT_EQ(LogIn("capturista").status, 401);

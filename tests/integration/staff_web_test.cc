@@ -130,6 +130,45 @@ TEST_F(StaffWebTest, ASessionIdPlantedBeforeSignInIsNeverHonoured) {
   EXPECT_EQ(Get("/", fresh).status, 200);
 }
 
+// Signing in again from a browser that has a session ends that session: one session per sign-in
+// (ASVS 7.2.4).
+TEST_F(StaffWebTest, SigningInAgainEndsTheSessionTheBrowserHad) {
+  const std::string before = SignIn("capturista");
+  const std::string token = LoginToken();
+  const auto again = Post("/login", "usuario=capturista&contrasena=" + Encode(kPassword) + "&csrf=" + token,
+                          "sac_acceso=" + token + "; " + before);
+  ASSERT_EQ(again.status, 303);
+  EXPECT_EQ(Get("/", before).status, 303);
+  EXPECT_EQ(Get("/", SessionCookie(again)).status, 200);
+}
+
+// Over https the session cookie is __Host- prefixed and Secure, and only that name is honoured
+// (ASVS 3.3.1, 3.3.3).
+class SecureStaffWebTest : public testing::StaffWebFixture {
+ protected:
+  static web::SessionSettings Secure() {
+    web::SessionSettings settings;
+    settings.secure_cookie = true;
+    return settings;
+  }
+  SecureStaffWebTest() : StaffWebFixture(testing::SourceDir() / "rules", Secure()) {}
+};
+
+TEST_F(SecureStaffWebTest, OverHttpsTheSessionCookieIsHostPrefixedAndSecure) {
+  const auto signed_in = LogIn("capturista");
+  ASSERT_EQ(signed_in.status, 303);
+  const std::string header = Header(signed_in, "Set-Cookie", "__Host-sac_sesion=");
+  ASSERT_NE(header, "");
+  EXPECT_THAT(header, HasSubstr("; Path=/;"));
+  EXPECT_THAT(header, HasSubstr("; Secure"));
+  EXPECT_THAT(header, HasSubstr("HttpOnly"));
+  EXPECT_THAT(header, Not(HasSubstr("Domain")));
+  EXPECT_THAT(Header(Get("/login"), "Set-Cookie", "sac_acceso="), HasSubstr("; Secure"));
+  const std::string id = header.substr(header.find('=') + 1, header.find(';') - header.find('=') - 1);
+  EXPECT_EQ(Get("/", "__Host-sac_sesion=" + id).status, 200);
+  EXPECT_EQ(Get("/", "sac_sesion=" + id).status, 303) << "the unprefixed name is not honoured";
+}
+
 // Bad input #28 on an authenticated form: another site's page posting with the staff member's
 // cookie and even the right token (say it leaked) is refused by the origin check, and no GET
 // changes anything.
