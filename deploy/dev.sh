@@ -192,7 +192,7 @@ cmd_run() {
     app_url=$SAC_DATABASE_URL
   fi
   SAC_DATABASE_URL=$owner_url "$SAC" --config "$CONFIG" migrate
-  SAC_DATABASE_URL=$owner_url "$SAC" --config "$CONFIG" seed
+  SAC_DATABASE_URL=$owner_url "$SAC" --config "$CONFIG" seed --demo
   if [ "$app_url" != "$owner_url" ]; then
     # The server runs as the least-privileged role the migrations define (no bitácora rewrites).
     psql "$owner_url" -qc "ALTER ROLE sac_app LOGIN" >/dev/null

@@ -133,7 +133,7 @@ int Migrate(const CommonOptions& options, bool dry_run) {
   return kExitOk;
 }
 
-int Seed(const CommonOptions& options) {
+int Seed(const CommonOptions& options, bool demo_account) {
   auto config = LoadOrReport(options, &ValidateDatabase);
   if (!config) {
     return kExitUsage;
@@ -150,7 +150,9 @@ int Seed(const CommonOptions& options) {
     std::optional<std::string> demo_password;
   };
   auto seeded = database.Transact([&](storage::Tx& tx) {
-    return Seeded{routing::UpsertDependencias(tx, *dependencias), web::CreateDemoAccount(tx)};
+    Seeded done{routing::UpsertDependencias(tx, *dependencias), std::nullopt};
+    if (demo_account) done.demo_password = web::CreateDemoAccount(tx);
+    return done;
   });
   if (!seeded) {
     PrintError("seeding failed: " + seeded.error().message);
@@ -163,7 +165,7 @@ int Seed(const CommonOptions& options) {
     std::cout << "\nCuenta de demostración creada; guarda la contraseña, no se vuelve a mostrar:\n"
               << "  usuario:    " << web::kDemoUsername << "\n"
               << "  contraseña: " << *seeded->demo_password << "\n\n";
-  } else {
+  } else if (demo_account) {
     std::cout << "the demo account already exists (its password was shown when it was created)\n";
   }
   return kExitOk;

@@ -16,7 +16,7 @@ struct CommonOptions {
 
 int Serve(const CommonOptions& options);
 int Migrate(const CommonOptions& options, bool dry_run);
-int Seed(const CommonOptions& options);
+int Seed(const CommonOptions& options, bool demo_account);
 int PrintVersion();
 
 // API tokens of the dependencias: the token is printed once, as the last word of the output.

@@ -19,8 +19,11 @@ int main(int argc, char** argv) {
   bool dry_run = false;
   CLI::App* migrate = cli.add_subcommand("migrate", "Apply pending database migrations");
   migrate->add_flag("--dry-run", dry_run, "List pending migrations without applying them");
-  CLI::App* seed =
-      cli.add_subcommand("seed", "Load the dependencias catalogue and create the demo account");
+  CLI::App* seed = cli.add_subcommand(
+      "seed", "Load the dependencias catalogue (and, with --demo, a demo administrator)");
+  bool demo = false;
+  seed->add_flag("--demo", demo,
+                 "Also create the demo administrator (a development machine; never production)");
   CLI::App* version = cli.add_subcommand("version", "Print the version and git commit");
   CLI::App* ingest_mail = cli.add_subcommand(
       "ingest-mail", "Store one raw e-mail from stdin (Postfix pipe): exit 0, 65 or 75");
@@ -212,7 +215,7 @@ int main(int argc, char** argv) {
 
   if (serve->parsed()) return sac::app::Serve(options);
   if (migrate->parsed()) return sac::app::Migrate(options, dry_run);
-  if (seed->parsed()) return sac::app::Seed(options);
+  if (seed->parsed()) return sac::app::Seed(options, demo);
   if (version->parsed()) return sac::app::PrintVersion();
   if (ingest_mail->parsed()) return sac::app::IngestMail(options);
   if (classify->parsed()) return sac::app::Classify(rules_dir, text);

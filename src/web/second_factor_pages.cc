@@ -62,6 +62,7 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
       return;
     }
     if (const auto wait = LoginThrottle::WaitFor(tx, step->username, source, now)) {
+      StaffLog().Warn("sign-in code refused: too many failures", {{"user_id", step->user_id}});
       answer = CodePage(429,
                         "Demasiados intentos fallidos. Espera " + std::to_string(wait->count()) +
                             " segundos y vuelve a intentarlo.",

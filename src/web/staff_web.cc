@@ -42,6 +42,13 @@ constexpr Statement kQueueCount{"staff.queue_count",
 constexpr Statement kDependenciaNames{"staff.dependencia_names",
                                       "SELECT id, name FROM dependencia ORDER BY name"};
 
+// Characters (code points) of UTF-8 text: the bytes that do not continue a sequence.
+std::size_t Utf8Length(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
 std::string NormalisedUsername(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -347,6 +354,8 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
   std::optional<HttpResponse> answer;
   auto done = database_.Transact([&](Tx& tx) {
     if (const auto wait = LoginThrottle::WaitFor(tx, username, source, now)) {
+      // No username: it may be a password typed in the wrong box.
+      StaffLog().Warn("sign-in refused: too many failures", {{"wait_seconds", wait->count()}});
       answer = LoginPage(429, username,
                          "Demasiados intentos fallidos. Espera " + std::to_string(wait->count()) +
                              " segundos y vuelve a intentarlo.",
@@ -502,7 +511,7 @@ HttpResponse StaffWeb::ChangePassword(Tx& tx, const HttpRequest& request,
   std::string problem;
   if (next != Field(form, "repetida")) {
     problem = "La nueva contraseña no coincide con la repetida.";
-  } else if (next.size() < kMinPasswordLength) {
+  } else if (Utf8Length(next) < kMinPasswordLength) {  // "ñ" is one character, not two bytes
     problem = "La nueva contraseña debe tener al menos 12 caracteres.";
   } else if (next == current) {
     problem = "La nueva contraseña debe ser distinta de la actual.";

@@ -107,9 +107,13 @@ TEST(CliTest, SeedLoadsTheDependenciasAndShowsTheDemoPasswordOnlyOnce) {
   const std::map<std::string, std::string> env = {{"SAC_DATABASE_URL", db.url()}};
   const std::string rules_config =
       WriteConfig("[rules]\ndir = \"" + (testing::SourceDir() / "rules").string() + "\"\n");
-  const auto first = RunProcess({SacBinary(), "--config", rules_config, "seed"}, env);
-  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto production = RunProcess({SacBinary(), "--config", rules_config, "seed"}, env);
+  ASSERT_EQ(production.exit_code, 0) << production.err;
   EXPECT_EQ(db.Count("SELECT count(*) FROM dependencia"), 15);
+  EXPECT_EQ(db.Count("SELECT count(*) FROM staff_user"), 0) << "no demo account unless asked";
+  EXPECT_THAT(production.out, Not(HasSubstr("contraseña")));
+  const auto first = RunProcess({SacBinary(), "--config", rules_config, "seed", "--demo"}, env);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_EQ(db.Scalar("SELECT sla_business_days FROM dependencia WHERE id = 'alumbrado_publico'"),
             "15");
   std::smatch match;
@@ -120,7 +124,7 @@ TEST(CliTest, SeedLoadsTheDependenciasAndShowsTheDemoPasswordOnlyOnce) {
   EXPECT_TRUE(crypto::VerifyPassword(
       db.Scalar("SELECT password_hash FROM staff_user WHERE username = 'demo'"), password));
 
-  const auto second = RunProcess({SacBinary(), "--config", rules_config, "seed"}, env);
+  const auto second = RunProcess({SacBinary(), "--config", rules_config, "seed", "--demo"}, env);
   EXPECT_EQ(second.exit_code, 0);
   EXPECT_THAT(second.out, HasSubstr("0 added or updated"));
   EXPECT_THAT(second.out, ::testing::Not(HasSubstr(password)));

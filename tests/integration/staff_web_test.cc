@@ -222,6 +222,10 @@ TEST_F(StaffWebTest, ANewAccountMustChooseItsPasswordFirst) {
 
   const std::string change = "csrf=" + csrf + "&actual=" + Encode(kPassword);
   EXPECT_EQ(Post("/contrasena", change + "&nueva=corta&repetida=corta", cookie).status, 400);
+  const std::string eleven = Encode("ñañañañañañ");  // 11 characters in 17 bytes
+  EXPECT_EQ(Post("/contrasena", change + "&nueva=" + eleven + "&repetida=" + eleven, cookie).status,
+            400)
+      << "twelve characters, not twelve bytes";
   EXPECT_EQ(Post("/contrasena", change + "&nueva=una+nueva+bien+larga&repetida=otra+distinta+larga",
                  cookie).status, 400);
   EXPECT_EQ(Post("/contrasena",
