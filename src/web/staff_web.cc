@@ -12,6 +12,7 @@
 #include "http/query.h"
 #include "observability/log.h"
 #include "web/html.h"
+#include "web/password_policy.h"
 #include "web/second_factor.h"
 #include "web/sign_in_pages.h"
 #include "web/staff_page.h"
@@ -26,7 +27,6 @@ using storage::Statement;
 using storage::Tx;
 
 constexpr std::size_t kFormBytes = 16 * 1024;
-constexpr std::size_t kMinPasswordLength = 12;
 
 constexpr Statement kUserByName{
     "staff.by_username",
@@ -41,13 +41,6 @@ constexpr Statement kQueueCount{"staff.queue_count",
                                 "SELECT count(*) FROM boleta WHERE status = 'por_clasificar'"};
 constexpr Statement kDependenciaNames{"staff.dependencia_names",
                                       "SELECT id, name FROM dependencia ORDER BY name"};
-
-// Characters (code points) of UTF-8 text: the bytes that do not continue a sequence.
-std::size_t Utf8Length(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
 
 std::string NormalisedUsername(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -495,6 +488,8 @@ HttpResponse StaffWeb::PasswordForm(Tx& /*tx*/, const HttpRequest& /*request*/,
       .Append(CsrfField(session))
       .Markup("<label>Contraseña actual <input name=\"actual\" type=\"password\" "
               "autocomplete=\"current-password\" required></label>"
+              "<p>Una frase de varias palabras es fácil de recordar y difícil de adivinar. SAC no "
+              "acepta contraseñas de las más usadas o filtradas, ni tu nombre de usuario.</p>"
               "<label>Nueva (al menos 12 caracteres) <input name=\"nueva\" type=\"password\" "
               "autocomplete=\"new-password\" minlength=\"12\" required></label>"
               "<label>Repite la nueva <input name=\"repetida\" type=\"password\" "
@@ -511,10 +506,10 @@ HttpResponse StaffWeb::ChangePassword(Tx& tx, const HttpRequest& request,
   std::string problem;
   if (next != Field(form, "repetida")) {
     problem = "La nueva contraseña no coincide con la repetida.";
-  } else if (Utf8Length(next) < kMinPasswordLength) {  // "ñ" is one character, not two bytes
-    problem = "La nueva contraseña debe tener al menos 12 caracteres.";
   } else if (next == current) {
     problem = "La nueva contraseña debe ser distinta de la actual.";
+  } else if (auto weak = PasswordProblem(next, session.user.username)) {
+    problem = std::move(*weak);
   }
   const auto rows = tx.Exec(kPasswordOf, {session.user.id});
   if (problem.empty() && (rows.empty() || !crypto::VerifyPassword(rows.at(0).Text(0), current))) {

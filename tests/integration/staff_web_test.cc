@@ -226,18 +226,23 @@ TEST_F(StaffWebTest, ANewAccountMustChooseItsPasswordFirst) {
   EXPECT_EQ(Post("/contrasena", change + "&nueva=" + eleven + "&repetida=" + eleven, cookie).status,
             400)
       << "twelve characters, not twelve bytes";
-  EXPECT_EQ(Post("/contrasena", change + "&nueva=una+nueva+bien+larga&repetida=otra+distinta+larga",
+  for (const char* guessable : {"Mazatlan2026!", "password1234", "la+nueva+de+aseo+urbano"}) {
+    const auto refused = Post("/contrasena",
+                              change + "&nueva=" + guessable + "&repetida=" + guessable, cookie);
+    EXPECT_EQ(refused.status, 400) << guessable << ": leaked, local, or the username";
+  }
+  EXPECT_EQ(Post("/contrasena", change + "&nueva=tres+palabras+bien+largas&repetida=otra+distinta+larga",
                  cookie).status, 400);
   EXPECT_EQ(Post("/contrasena",
-                 "csrf=x&actual=" + Encode(kPassword) + "&nueva=una+nueva+bien+larga&repetida=una+nueva+bien+larga",
+                 "csrf=x&actual=" + Encode(kPassword) + "&nueva=tres+palabras+bien+largas&repetida=tres+palabras+bien+largas",
                  cookie).status, 403);
   const auto changed = Post(
-      "/contrasena", change + "&nueva=una+nueva+bien+larga&repetida=una+nueva+bien+larga", cookie);
+      "/contrasena", change + "&nueva=tres+palabras+bien+largas&repetida=tres+palabras+bien+largas", cookie);
   ASSERT_EQ(changed.status, 303);
   const std::string fresh = SessionCookie(changed);
   EXPECT_EQ(Get("/", fresh).status, 200);
   EXPECT_EQ(Get("/", cookie).status, 303) << "the old session ended with the old password";
-  EXPECT_EQ(LogIn("nueva", "una nueva bien larga").status, 303);
+  EXPECT_EQ(LogIn("nueva", "tres palabras bien largas").status, 303);
   EXPECT_EQ(LogIn("nueva", kPassword).status, 401);
 }
 
