@@ -37,12 +37,14 @@ struct DeadlineExceeded : std::runtime_error {
   DeadlineExceeded() : std::runtime_error("the database did not answer in time") {}
 };
 
-// Runs one round trip with the server under the connection's deadline, once per statement it
-// carries (the server times each statement of a simple query on its own).
+// Runs one round trip with the server under the connection's deadline. A round trip carrying
+// several statements (storage/folded_transaction.h) gets the same deadline, not one per
+// statement: those sent ahead are a BEGIN, a lock or a NOTIFY, and a webhook waiting for a
+// silent server must hear 503 in bounded time (the ledger's frozen-cluster test).
 template <typename F>
-auto WithDeadline(PooledConnection& connection, F&& round_trip, int statements = 1) {
+auto WithDeadline(PooledConnection& connection, F&& round_trip) {
   StatementWatchdog::Watch watch(*connection.watchdog, connection.connection->sock(),
-                                 connection.deadline * statements);
+                                 connection.deadline);
   try {
     auto finish = [&] { connection.cut = connection.cut || watch.expired(); };
     if constexpr (std::is_void_v<decltype(round_trip())>) {
@@ -177,15 +179,14 @@ Rows Tx::Exec(const Statement& statement, std::initializer_list<Param> params) {
 Rows Tx::Exec(const Statement& statement, const std::vector<Param>& params) {
   FoldedTransaction& work = Work(work_);
   connection_.last_statement = work.AheadNames() + statement.name;
-  const int statements = work.StatementsAhead();
   const std::string ahead = work.TakeAhead();
   if (!ahead.empty() && params.empty() && PreparedByServer(statement)) {
     const std::string sql = ahead + work.ExecuteSql(statement.name);  // one round trip for all
     return Rows(std::make_shared<const pqxx::result>(
-        WithDeadline(connection_, [&] { return work.exec(sql); }, statements + 1)));
+        WithDeadline(connection_, [&] { return work.exec(sql); })));
   }
   if (!ahead.empty()) {
-    WithDeadline(connection_, [&] { work.exec(ahead); }, statements);
+    WithDeadline(connection_, [&] { work.exec(ahead); });
   }
   if (!connection_.prepared.contains(std::string_view(statement.name))) {
     WithDeadline(connection_, [&] { connection_.connection->prepare(statement.name, statement.sql); });
@@ -351,9 +352,8 @@ Status Database::Run(const std::function<Status(Tx&)>& body) {
         return status;
       }
       committing = true;
-      const int statements = work->StatementsAhead() + 1;  // the COMMIT and what travels with it
       connection->last_statement = work->AheadNames() + "storage.commit";
-      WithDeadline(*connection, [&] { work->commit(); }, statements);
+      WithDeadline(*connection, [&] { work->commit(); });
       work.reset();
       pool_->Release(std::move(connection));
       return {};

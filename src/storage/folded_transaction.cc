@@ -19,7 +19,6 @@ std::string FoldedTransaction::TakeAhead() {
   sql += ahead_;
   ahead_.clear();
   ahead_names_.clear();
-  ahead_statements_ = 0;
   begun_ = true;
   return sql;
 }
@@ -56,7 +55,6 @@ void FoldedTransaction::do_abort() {
   reactivation_avoidance_clear();
   ahead_.clear();
   ahead_names_.clear();
-  ahead_statements_ = 0;
   if (begun_) {
     direct_exec("ROLLBACK");
   }

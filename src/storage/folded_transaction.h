@@ -37,7 +37,6 @@ class FoldedTransaction final : public pqxx::internal::basic_transaction {
   void SendAhead(std::string sql, std::string_view name) {
     ahead_ += std::move(sql) + "; ";
     ahead_names_ += std::string(name) + " + ";
-    ++ahead_statements_;
   }
   // "inbox.share_key_lock + " for what TakeAhead would send: the start of an error's label.
   const std::string& AheadNames() const { return ahead_names_; }
@@ -46,8 +45,6 @@ class FoldedTransaction final : public pqxx::internal::basic_transaction {
   // transaction has begun, then whatever was queued; "" when nothing. Taking it counts the
   // transaction as begun (a failure after this point needs a ROLLBACK).
   std::string TakeAhead();
-  // Statements in what TakeAhead gives, BEGIN included: a round trip's deadline scales with it.
-  int StatementsAhead() const { return ahead_statements_ + (begun_ ? 0 : 1); }
 
  private:
   void do_begin() override {}  // BEGIN goes with the first statement (TakeAhead)
@@ -57,7 +54,6 @@ class FoldedTransaction final : public pqxx::internal::basic_transaction {
   bool begun_ = false;
   std::string ahead_;
   std::string ahead_names_;
-  int ahead_statements_ = 0;
 };
 
 }  // namespace sac::storage
