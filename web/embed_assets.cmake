@@ -2,21 +2,15 @@
 # files the staff web serves (from web/node_modules, installed by deploy/dev.sh's npm ci) inside
 # the binary: no CDN and no files to deploy beside it. Each file is cut into raw-string pieces
 # under the 64 KiB a string literal may portably hold, joined once at first use.
+include(${CMAKE_CURRENT_LIST_DIR}/raw_string_pieces.cmake)
 set(body "")
 foreach(pair IN LISTS ASSETS)
   string(REPLACE "=" ";" parts "${pair}")
   list(GET parts 0 name)
   list(GET parts 1 file)
   file(READ "${file}" content)
-  string(LENGTH "${content}" length)
-  string(APPEND body "    {\"${name}\", {")
-  set(offset 0)
-  while(offset LESS length)
-    string(SUBSTRING "${content}" ${offset} 16000 piece)
-    string(APPEND body "R\"sac_asset(${piece})sac_asset\",\n")
-    math(EXPR offset "${offset} + 16000")
-  endwhile()
-  string(APPEND body "}},\n")
+  raw_string_pieces(pieces "${content}" sac_asset "")
+  string(APPEND body "    {\"${name}\", {${pieces}}},\n")
 endforeach()
 file(WRITE "${OUTPUT}.tmp"
 "// Generated from web/node_modules by web/embed_assets.cmake. Do not edit.

@@ -12,13 +12,8 @@ string(LENGTH "${list}" length)
 if(length LESS 100000)
   message(FATAL_ERROR "${INPUT}: the passwords list is too short (${length} bytes)")
 endif()
-set(body "")
-set(offset 0)
-while(offset LESS length)
-  string(SUBSTRING "${list}" ${offset} 16000 piece)
-  string(APPEND body "      R\"sac_list(${piece})sac_list\",\n")
-  math(EXPR offset "${offset} + 16000")
-endwhile()
+include(${CMAKE_CURRENT_LIST_DIR}/raw_string_pieces.cmake)
+raw_string_pieces(body "${list}" sac_list "      ")
 file(WRITE "${OUTPUT}.tmp"
 "// Generated from web/node_modules/zxcvbn by web/embed_common_passwords.cmake. Do not edit.
 #include \"web/password_policy.h\"
