@@ -68,7 +68,7 @@ void AddDefaultHeaders(HttpResponse& response, const ServerSettings& settings) {
   if (!response.headers.Get("Cache-Control")) {
     response.headers.Add("Cache-Control", "no-store");
   }
-  if (settings.strict_transport_security) {
+  if (settings.strict_transport_security && !response.headers.Get("Strict-Transport-Security")) {
     response.headers.Add("Strict-Transport-Security", "max-age=31536000");
   }
 }

@@ -297,7 +297,9 @@ struct Database::Pool {
     }
   }
 
-  // The server's statement_timeout answers first whenever the server can answer at all.
+  // The server's statement_timeout answers first whenever the server can answer at all — for a
+  // round trip of one statement; one that also carries a lock sent ahead may be cut here first
+  // if the lock waited long (rare: only an ARCO key rewrite takes it exclusively).
   static constexpr std::chrono::milliseconds kDeadlineMargin{1000};
 
   const DatabaseSettings& settings;

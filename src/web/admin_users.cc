@@ -209,10 +209,10 @@ HttpResponse StaffWeb::ChangeUser(Tx& tx, const HttpRequest& request, const Staf
                      "");
   }
   if (action == "cerrar-sesiones") {
-    if (const auto done = EndSessions(tx, username); !done) {
-      return UsersPage(tx, status_of(done.error()), session, "", done.error().message);
-    }
-    StaffLog().Info("staff sessions ended from the web", {{"user_id", session.user.id}});
+    const auto ended = EndSessions(tx, username);
+    if (!ended) return UsersPage(tx, status_of(ended.error()), session, "", ended.error().message);
+    StaffLog().Info("staff sessions ended from the web",
+                    {{"user_id", session.user.id}, {"target_user_id", *ended}});
     return RedirectDone("/admin/usuarios", "Sesiones de «" + username + "» cerradas.");
   }
   if (action == "segundo-factor") {

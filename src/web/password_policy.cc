@@ -4,6 +4,7 @@
 #include <array>
 #include <set>
 #include <unordered_set>
+#include <vector>
 
 namespace sac::web {
 namespace {
@@ -43,6 +44,15 @@ std::string Folded(std::string_view text) {
       i += 2;
       folded = true;
     }
+    // A combining accent typed after its letter (U+0300–U+036F: CC 80 … CD AF) is dropped.
+    if (!folded && i + 1 < text.size()) {
+      const auto lead = static_cast<unsigned char>(text[i]);
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (lead == 0xCC || (lead == 0xCD && next <= 0xAF)) {
+        i += 2;
+        folded = true;
+      }
+    }
     if (!folded) {
       const char c = text[i++];
       out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
@@ -51,7 +61,32 @@ std::string Folded(std::string_view text) {
   return out;
 }
 
-bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80; }
+// After Folded() every Spanish letter is a–z; what else is left above ASCII is a symbol (°, €, «).
+bool IsLetter(char c) { return c >= 'a' && c <= 'z'; }
+
+// The text's characters (whole UTF-8 sequences), spaces left out.
+std::set<std::string_view> DistinctCharacters(std::string_view text) {
+  std::set<std::string_view> distinct;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t length = 1;
+    while (i + length < text.size() &&
+           (static_cast<unsigned char>(text[i + length]) & 0xC0) == 0x80) {
+      ++length;
+    }
+    if (text[i] != ' ') distinct.insert(text.substr(i, length));
+    i += length;
+  }
+  return distinct;
+}
+
+// Letters and digits only: "maria.lopez" and "María López" both become "marialopez".
+std::string Squeezed(const std::string& folded) {
+  std::string out;
+  for (const char c : folded) {
+    if (IsLetter(c) || (c >= '0' && c <= '9')) out.push_back(c);
+  }
+  return out;
+}
 
 // "¡Mazatlan2026!" → "mazatlan": the word inside digits and symbols people add to pass rules.
 std::string Core(const std::string& folded) {
@@ -103,7 +138,7 @@ std::optional<std::string> PasswordProblem(std::string_view password, std::strin
   const std::string folded = Folded(password);
   std::string joined = folded;
   std::erase(joined, ' ');
-  if (std::set<char>(folded.begin(), folded.end()).size() < 5) {
+  if (DistinctCharacters(folded).size() < 5) {
     return "La nueva contraseña repite muy pocos caracteres distintos; elige otra.";
   }
   if (IsGuessable(folded) || IsGuessable(joined) || IsGuessable(Core(folded)) ||
@@ -111,9 +146,20 @@ std::optional<std::string> PasswordProblem(std::string_view password, std::strin
     return "Esa contraseña está entre las más usadas o filtradas y se adivina pronto; elige otra "
            "(una frase de varias palabras sirve).";
   }
+  // The username, and each of its parts, when long enough not to be an everyday word inside a
+  // phrase ("luz" in "la luz del sol").
   const std::string user = Folded(username);
-  if (user.size() >= 3 && joined.find(user) != std::string::npos) {
-    return "La nueva contraseña no debe contener tu nombre de usuario.";
+  const std::string squeezed = Squeezed(folded);
+  std::vector<std::string> parts = {Squeezed(user)};
+  for (std::size_t start = 0; start < user.size();) {
+    const std::size_t end = std::min(user.find_first_of("._-", start), user.size());
+    parts.push_back(user.substr(start, end - start));
+    start = end + 1;
+  }
+  for (const std::string& part : parts) {
+    if (part.size() >= 4 && squeezed.find(part) != std::string::npos) {
+      return "La nueva contraseña no debe contener tu nombre de usuario.";
+    }
   }
   return std::nullopt;
 }

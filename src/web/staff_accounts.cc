@@ -103,11 +103,11 @@ Status BindDependencias(storage::Tx& tx, const std::string& username,
   return {};
 }
 
-Status EndSessions(storage::Tx& tx, const std::string& username) {
+Result<std::int64_t> EndSessions(storage::Tx& tx, const std::string& username) {
   const auto rows = tx.Exec(kUserId, {username});
   if (rows.empty()) return MakeError(Errc::kNotFound, "no existe el usuario '" + username + "'");
   SessionStore::DestroyAllOf(tx, rows.at(0).Int(0));
-  return {};
+  return rows.at(0).Int(0);
 }
 
 Status DisableAccount(storage::Tx& tx, const std::string& username) {

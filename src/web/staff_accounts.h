@@ -37,8 +37,8 @@ Status BindDependencias(storage::Tx& tx, const std::string& username,
                         const std::vector<std::string>& dependencias);
 
 // Every session of the account ends (a computer left signed in somewhere); it may sign in again.
-// kNotFound.
-Status EndSessions(storage::Tx& tx, const std::string& username);
+// Returns the account's id; kNotFound.
+Result<std::int64_t> EndSessions(storage::Tx& tx, const std::string& username);
 
 // `sac user disable`: the account can no longer sign in and its sessions end. kNotFound.
 Status DisableAccount(storage::Tx& tx, const std::string& username);

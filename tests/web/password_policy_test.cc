@@ -26,7 +26,8 @@ TEST(PasswordPolicyTest, LeakedAndLocalPasswordsAreRefusedHoweverDressed) {
   for (const char* guessable :
        {"password1234", "PASSWORD1234!", "qwertyuiop12", "1qaz2wsx3edc", "dragon123456",
         "iloveyou2026", "Mazatlán2026!", "mazatlan 2026", "¡Sinaloa12345!", "contraseña123",
-        "Contrasena2026", "administrador1", "123456789012", "zyxwvu-987654"}) {
+        "Contrasena2026", "administrador1", "123456789012", "zyxwvu-987654", "Mazatlán2026°",
+        "«teamo123456»", "Perro202612€", "Mazatla\u0301n2026!"}) {
     const auto problem = PasswordProblem(guessable, "maria.lopez");
     ASSERT_TRUE(problem) << guessable;
     EXPECT_THAT(*problem, HasSubstr("más usadas")) << guessable;
@@ -41,6 +42,12 @@ TEST(PasswordPolicyTest, LengthIsCountedInCharacters) {
 
 TEST(PasswordPolicyTest, NeitherTheUsernameNorAFewRepeatedCharacters) {
   EXPECT_THAT(*PasswordProblem("maria.lopez-de-noche", "maria.lopez"), HasSubstr("usuario"));
+  EXPECT_THAT(*PasswordProblem("MariaLopez de noche", "maria.lopez"), HasSubstr("usuario"));
+  EXPECT_THAT(*PasswordProblem("López María 1987 en Mazatlán", "maria.lopez"), HasSubstr("usuario"));
+  EXPECT_EQ(PasswordProblem("la luz del sol en la tarde", "luz"), std::nullopt)
+      << "a three-letter username is an everyday word inside a phrase";
+  EXPECT_THAT(*PasswordProblem("😀😁😀😁😀😁😀😁😀😁😀😁", "x.y"), HasSubstr("pocos caracteres"))
+      << "characters, not bytes";
   EXPECT_THAT(*PasswordProblem("abababababababab", "x.y"), HasSubstr("pocos caracteres"));
   EXPECT_THAT(*PasswordProblem("zzzzzzzzzzzzzzzzzz", "x.y"), HasSubstr("pocos caracteres"));
 }
