@@ -9,6 +9,7 @@ const char* ErrcName(Errc code) {
     case Errc::kPermissionDenied: return "permission_denied";
     case Errc::kNotFound: return "not_found";
     case Errc::kConflict: return "conflict";
+    case Errc::kStale: return "stale";
     case Errc::kUnavailable: return "unavailable";
     case Errc::kTimeout: return "timeout";
     case Errc::kInternal: return "internal";

@@ -18,6 +18,7 @@ enum class Errc {
   kPermissionDenied,  // authenticated, but this actor may not do this
   kNotFound,
   kConflict,         // a uniqueness or state rule refused the change
+  kStale,            // the caller decided on a version of the data that has changed since
   kUnavailable,      // the database or a provider is down: retry later
   kTimeout,          // waited too long (pool exhausted, deadline passed)
   kInternal,         // a bug or an unexpected failure

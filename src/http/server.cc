@@ -59,11 +59,17 @@ HttpRequest ToPlainRequest(bhttp::request<bhttp::string_body>&& message) {
   return request;
 }
 
-// What every answer carries unless its handler said otherwise: no content sniffing, and nothing
-// kept in caches (citizens' data is in most answers; the static files set their own caching).
+// What every answer carries unless its handler said otherwise: no content sniffing, nothing
+// kept in caches (citizens' data is in most answers; the static files set their own caching),
+// and a policy that lets nothing run or load and nobody frame it — the staff pages set their own;
+// an API's JSON or a webhook's answer opened in a browser stays inert.
 void AddDefaultHeaders(HttpResponse& response, const ServerSettings& settings) {
   if (!response.headers.Get("X-Content-Type-Options")) {
     response.headers.Add("X-Content-Type-Options", "nosniff");
+  }
+  if (!response.headers.Get("Content-Security-Policy")) {
+    response.headers.Add("Content-Security-Policy",
+                         "default-src 'none'; base-uri 'none'; frame-ancestors 'none'");
   }
   if (!response.headers.Get("Cache-Control")) {
     response.headers.Add("Cache-Control", "no-store");

@@ -87,7 +87,34 @@ bj::object SummaryJson(const workflow::BoletaSummary& b) {
       {"programada_para", Nullable(b.scheduled_for)},
       {"creada", FormatUtc(b.created_at)},
       {"inconformidades", b.inconformidades},
+      {"version", b.status_version},
   };
+}
+
+// The boleta's status_version as an entity tag: a client sends it back in If-Match so that a
+// change decided on an older view is refused (412) instead of undoing someone else's.
+std::string EntityTag(int status_version) { return "\"" + std::to_string(status_version) + "\""; }
+
+// The version an If-Match header names: none without the header or with "*"; kStale for a tag
+// that cannot be one of ours (a weak tag, a list, garbage): it can never match, RFC 9110 §13.1.1.
+Result<std::optional<int>> IfMatchVersion(const HttpRequest& request) {
+  const auto header = request.headers.Get("If-Match");
+  if (!header) return std::optional<int>();
+  std::string_view tag = *header;
+  while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+  while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+  if (tag == "*") return std::optional<int>();
+  int version = -1;
+  if (tag.size() >= 3 && tag.front() == '"' && tag.back() == '"') {
+    const char* first = tag.data() + 1;
+    const char* last = tag.data() + tag.size() - 1;
+    const auto [end, error] = std::from_chars(first, last, version);
+    if (error != std::errc() || end != last) version = -1;
+  }
+  if (version < 0) {
+    return MakeError(Errc::kStale, "If-Match debe ser la ETag de la boleta, p. ej. \"3\"");
+  }
+  return std::optional<int>(version);
 }
 
 // A JSON request body with only the fields the endpoint knows (a stray field is an error, so
@@ -325,7 +352,9 @@ HttpResponse ApiV1::Get(storage::Tx& tx, const HttpRequest& request, Call& call)
                                   {"nota", Nullable(entry.note)}});
   }
   body["bitacora"] = std::move(timeline);
-  return JsonResponse(200, body);
+  HttpResponse response = JsonResponse(200, body);
+  response.headers.Add("ETag", EntityTag(detail->summary.status_version));
+  return response;
 }
 
 // The three status endpoints differ only in how they read their body into a StatusChange.
@@ -338,7 +367,14 @@ HttpResponse ApiV1::ApplyChange(storage::Tx& tx, const HttpRequest& request, Cal
   if (!id) {
     return Problem(404, "no existe la boleta");
   }
-  auto changed = workflow_.ChangeStatus(tx, call.Actor(), *id, *change);
+  const auto seen = IfMatchVersion(request);
+  if (!seen) {
+    call.detail = seen.error().message;
+    return ProblemFor(seen.error());
+  }
+  workflow::StatusChange decided = *change;
+  decided.seen_version = *seen;
+  auto changed = workflow_.ChangeStatus(tx, call.Actor(), *id, decided);
   if (!changed) {
     call.detail = changed.error().message;
     return ProblemFor(changed.error());
@@ -349,7 +385,10 @@ HttpResponse ApiV1::ApplyChange(storage::Tx& tx, const HttpRequest& request, Cal
   if (change->scheduled_for) {
     answer["programada_para"] = workflow::FormatDate(*change->scheduled_for);
   }
-  return JsonResponse(200, answer);
+  answer["version"] = changed->status_version;
+  HttpResponse response = JsonResponse(200, answer);
+  response.headers.Add("ETag", EntityTag(changed->status_version));
+  return response;
 }
 
 HttpResponse ApiV1::ChangeStatus(storage::Tx& tx, const HttpRequest& request, Call& call) {

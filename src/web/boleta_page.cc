@@ -297,6 +297,7 @@ HttpResponse StaffWeb::BoletaPage(Tx& tx, const HttpRequest& request, const Staf
       const Needs needs = NeedsOf(transition.action);
       actions.Markup("<form class=\"decision\" method=\"post\"").Attr("action", base + "/estado")
           .Markup(">").Append(CsrfField(session))
+          .Append(SeenVersionField(detail.summary.status_version))
           .Markup("<input type=\"hidden\" name=\"estado\"")
           .Attr("value", std::string(workflow::StatusName(transition.to)))
           .Markup(">");
@@ -382,8 +383,11 @@ HttpResponse StaffWeb::BoletaChange(Tx& tx, const HttpRequest& request,
   const Form form = FormOf(request);
   const auto to = workflow::StatusFromName(Field(form, "estado"));
   if (!to) return Message(400, "No se hizo", "Acción desconocida.", &session);
+  const auto seen = SeenVersionOf(form);
+  if (!seen) return Message(400, "No se hizo", seen.error().message, &session);
   workflow::StatusChange change;
   change.to = *to;
+  change.seen_version = *seen;
   change.comment = Field(form, "comentario");
   change.dependencia_id = Field(form, "dependencia");
   if (const std::string date = Field(form, "fecha"); !date.empty()) {
@@ -398,11 +402,8 @@ HttpResponse StaffWeb::BoletaChange(Tx& tx, const HttpRequest& request,
   }
   const auto changed = workflow_.ChangeStatus(tx, actor, owner.boleta_id, change);
   if (!changed) {
-    const int status = changed.error().code == Errc::kNotFound ? 404
-                       : changed.error().code == Errc::kPermissionDenied ? 403
-                       : changed.error().code == Errc::kConflict ? 409
-                                                                 : 400;
-    return Message(status, "No se hizo", changed.error().message, &session);
+    return Message(FormRefusalStatus(changed.error().code), "No se hizo",
+                   changed.error().message, &session);
   }
   // A boleta that left the enlace's dependencia is no longer theirs to see: back to the inbox.
   if (session.user.role == "enlace" && (*to == workflow::BoletaStatus::kPorClasificar)) {
@@ -441,7 +442,8 @@ HttpResponse StaffWeb::BoletaFile(Tx& tx, const HttpRequest& request, const Staf
   response.headers.Add("Content-Disposition",
                        IsSafeImage(mime) ? std::string("inline")
                                          : "attachment; filename=\"archivo-" + id_text + "\"");
-  response.headers.Add("Content-Security-Policy", "default-src 'none'; sandbox");
+  response.headers.Add("Content-Security-Policy",
+                       "default-src 'none'; sandbox; frame-ancestors 'none'");
   response.headers.Add("X-Content-Type-Options", "nosniff");
   response.headers.Add("Cache-Control", "no-store");  // a citizen's file: never in a cache
   RecordPersonalDataView(tx, session.user.id, {row.Int(3)}, {"archivo"}, "/boletas/{folio}/archivos",

@@ -35,7 +35,8 @@ constexpr Statement kQueuePage{
     "queue.page",
     "SELECT id, folio, channel, text, extract(epoch FROM created_at)::float8,"
     "  coalesce(classification::text, ''), coalesce(confidence, 0), coalesce(colonia, ''),"
-    "  coalesce(colonia_postal_code, ''), coalesce(categoria, ''), status_reason IS NOT NULL "
+    "  coalesce(colonia_postal_code, ''), coalesce(categoria, ''), status_reason IS NOT NULL,"
+    "  status_version "
     "FROM boleta WHERE status = 'por_clasificar' ORDER BY created_at, id LIMIT $1"};
 
 constexpr Statement kDependencias{
@@ -219,8 +220,11 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
     content.Markup("</p></div></div>");
 
     // Canalizar: the top candidate preselected, everything changeable.
+    // Each decision says which version of the boleta it was made on: two people working the
+    // queue at once cannot both decide on the same boleta.
+    const Html seen_version = SeenVersionField(static_cast<int>(row.Int(11)));
     content.Markup("<form class=\"decision\" method=\"post\"").Attr("action", action + "/canalizar")
-        .Markup(">").Append(CsrfField(session))
+        .Markup(">").Append(CsrfField(session)).Append(seen_version)
         .Markup("<label>Dependencia <select name=\"dependencia\" required><option value=\"\">"
                 "— elige —</option>");
     for (const auto& [dependencia_id, name] : dependencias) {
@@ -254,10 +258,12 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
     content.Markup("<details><summary>Otras decisiones</summary>"
                    "<form class=\"decision\" method=\"post\"")
         .Attr("action", action + "/no-procede").Markup(">").Append(CsrfField(session))
+        .Append(seen_version)
         .Markup("<label>Motivo <input name=\"motivo\" required maxlength=\"500\"></label>"
                 "<button type=\"submit\">No procede</button></form>"
                 "<form class=\"decision\" method=\"post\"")
         .Attr("action", action + "/duplicada").Markup(">").Append(CsrfField(session))
+        .Append(seen_version)
         .Markup("<label>Folio original <input name=\"folio\" required pattern=\"[0-9]{4}-[0-9]{6}\" "
                 "placeholder=\"2026-000123\"></label><button type=\"submit\">Es duplicada</button>"
                 "</form><form class=\"decision\" method=\"post\"")
@@ -277,10 +283,8 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
 
 HttpResponse StaffWeb::QueueOutcome(const StaffSession& session, const Result<std::string>& done) {
   if (!done) {
-    const int status = done.error().code == Errc::kNotFound ? 404
-                       : done.error().code == Errc::kConflict ? 409
-                                                              : 400;
-    return Message(status, "No se hizo", done.error().message, &session);
+    return Message(FormRefusalStatus(done.error().code), "No se hizo", done.error().message,
+                   &session);
   }
   return Redirect("/clasificacion?" + http::EncodeForm({{"hecho", *done}}));
 }
@@ -289,6 +293,8 @@ HttpResponse StaffWeb::Canalize(Tx& tx, const HttpRequest& request, const StaffS
   const Form form = FormOf(request);
   const auto id = BoletaId(request);
   if (!id) return Message(404, "No existe", "No existe esa boleta.", &session);
+  const auto seen = SeenVersionOf(form);
+  if (!seen) return QueueOutcome(session, seen.error());
   const std::string dependencia = Field(form, "dependencia");
   const std::string categoria = Field(form, "categoria");
   const auto rules = classifiers_.Current();
@@ -328,8 +334,12 @@ HttpResponse StaffWeb::Canalize(Tx& tx, const HttpRequest& request, const StaffS
   workflow::StatusChange change;
   change.to = workflow::BoletaStatus::kCanalizada;
   change.dependencia_id = dependencia;
+  change.seen_version = *seen;
   const auto changed = workflow_.ChangeStatus(tx, actor, *id, change);
-  if (!changed) return QueueOutcome(session, changed.error());
+  if (!changed) {
+    tx.RollbackAtEnd();  // the corrected categoría and colonia go with the refused decision
+    return QueueOutcome(session, changed.error());
+  }
   if (Field(form, "proponer") == "1") {
     classify::ProposeAsCase(tx, *id, session.user.username, now);
     return QueueOutcome(session, "Boleta " + folio.at(0).Text(0) +
@@ -344,9 +354,13 @@ HttpResponse StaffWeb::NotProceeding(Tx& tx, const HttpRequest& request,
   if (!id) return Message(404, "No existe", "No existe esa boleta.", &session);
   const auto folio = tx.Exec(kFolioOf, {*id});
   if (folio.empty()) return QueueOutcome(session, MakeError(Errc::kNotFound, "No existe esa boleta."));
+  const Form form = FormOf(request);
+  const auto seen = SeenVersionOf(form);
+  if (!seen) return QueueOutcome(session, seen.error());
   workflow::StatusChange change;
   change.to = workflow::BoletaStatus::kNoProcede;
-  change.comment = Field(FormOf(request), "motivo");
+  change.seen_version = *seen;
+  change.comment = Field(form, "motivo");
   if (change.comment.empty()) {
     return QueueOutcome(session, MakeError(Errc::kInvalidArgument, "Escribe el motivo."));
   }
@@ -362,7 +376,10 @@ HttpResponse StaffWeb::MarkDuplicate(Tx& tx, const HttpRequest& request,
   if (!id) return Message(404, "No existe", "No existe esa boleta.", &session);
   const auto folio = tx.Exec(kFolioOf, {*id});
   if (folio.empty()) return QueueOutcome(session, MakeError(Errc::kNotFound, "No existe esa boleta."));
-  const auto original_folio = workflow::FindFolio(Field(FormOf(request), "folio"));
+  const Form form = FormOf(request);
+  const auto seen = SeenVersionOf(form);
+  if (!seen) return QueueOutcome(session, seen.error());
+  const auto original_folio = workflow::FindFolio(Field(form, "folio"));
   const auto original =
       original_folio ? tx.Exec(kBoletaByFolio, {workflow::FormatFolio(*original_folio)})
                      : tx.Exec(kBoletaByFolio, {std::string("-")});
@@ -372,6 +389,7 @@ HttpResponse StaffWeb::MarkDuplicate(Tx& tx, const HttpRequest& request,
   workflow::StatusChange change;
   change.to = workflow::BoletaStatus::kDuplicada;
   change.duplicate_of = original.at(0).Int(0);
+  change.seen_version = *seen;
   const auto changed =
       workflow_.ChangeStatus(tx, workflow::Actor::Staff(session.user.username), *id, change);
   if (!changed) return QueueOutcome(session, changed.error());

@@ -13,6 +13,7 @@ std::string_view Title(int status) {
     case 403: return "No permitido";
     case 404: return "No encontrado";
     case 409: return "Conflicto con el estado de la boleta";
+    case 412: return "La boleta cambió desde la versión indicada";
     case 413: return "Solicitud demasiado grande";
     case 503: return "Servicio no disponible por el momento";
     default: return "Error interno";
@@ -37,6 +38,7 @@ int HttpStatusFor(Errc code) {
     case Errc::kPermissionDenied: return 403;
     case Errc::kNotFound: return 404;
     case Errc::kConflict: return 409;
+    case Errc::kStale: return 412;  // If-Match named an older version (RFC 9110 §13.1.1)
     case Errc::kUnavailable:
     case Errc::kTimeout: return 503;
     case Errc::kInternal: return 500;

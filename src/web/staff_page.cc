@@ -189,6 +189,35 @@ Html CsrfField(const StaffSession& session) {
   return field;
 }
 
+Html SeenVersionField(int status_version) {
+  Html field;
+  field.Markup("<input type=\"hidden\" name=\"version\"")
+      .Attr("value", std::to_string(status_version))
+      .Markup(">");
+  return field;
+}
+
+Result<std::optional<int>> SeenVersionOf(const Form& form) {
+  const std::string text = Field(form, "version");
+  if (text.empty()) return std::optional<int>();
+  int version = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (error != std::errc() || end != text.data() + text.size() || version < 0) {
+    return MakeError(Errc::kInvalidArgument, "La página no dijo qué versión de la boleta veías.");
+  }
+  return std::optional<int>(version);
+}
+
+int FormRefusalStatus(Errc code) {
+  switch (code) {
+    case Errc::kNotFound: return 404;
+    case Errc::kPermissionDenied: return 403;
+    case Errc::kConflict:
+    case Errc::kStale: return 409;
+    default: return 400;
+  }
+}
+
 std::optional<std::int64_t> IdInQuery(std::string_view query, std::string_view name) {
   if (!query.starts_with(name) || query.substr(name.size(), 1) != "=") return std::nullopt;
   const std::string_view text = query.substr(name.size() + 1);

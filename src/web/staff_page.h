@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/http_message.h"
+#include "core/result.h"
 #include "web/html.h"
 #include "web/staff_session.h"
 #include "core/clock.h"
@@ -73,5 +74,17 @@ std::optional<std::int64_t> IdInQuery(std::string_view query, std::string_view n
 
 // <input type="hidden" name="csrf" value="..."> for the session's forms.
 Html CsrfField(const StaffSession& session);
+
+// <input type="hidden" name="version" value="..."> in a form that changes a boleta's status: the
+// boleta's status_version when the page was drawn (workflow::StatusChange::seen_version).
+Html SeenVersionField(int status_version);
+
+// The version such a form sent back: nullopt when it sent none (a page drawn before the field
+// existed: no check); kInvalidArgument when it is not a count.
+Result<std::optional<int>> SeenVersionOf(const Form& form);
+
+// The HTTP status a staff form's refused boleta change is answered with (kStale: 409, like any
+// other clash with the boleta's state; the API answers it 412 for its If-Match).
+int FormRefusalStatus(Errc code);
 
 }  // namespace sac::web

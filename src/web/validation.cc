@@ -214,7 +214,10 @@ HttpResponse StaffWeb::RecordValidation(Tx& tx, const HttpRequest& request,
   change.comment = words.empty() ? std::string("validación telefónica") : words;
   const auto changed =
       workflow_.ChangeStatus(tx, workflow::Actor::Staff(session.user.username), owner->boleta_id, change);
-  if (!changed) return Message(409, "No se registró", changed.error().message, &session);
+  if (!changed) {
+    tx.RollbackAtEnd();  // a call recorded only with the decision it led to (two people at once)
+    return Message(409, "No se registró", changed.error().message, &session);
+  }
   const std::string month = attended.at(0).Text(0).substr(0, 7);
   return Redirect("/validacion?" +
                   http::EncodeForm({{"mes", month},

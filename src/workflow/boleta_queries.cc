@@ -18,8 +18,8 @@ using storage::Tx;
   "b.id, b.folio, b.status, coalesce(b.dependencia_id, ''), coalesce(b.categoria, ''),"          \
   " coalesce(b.colonia, ''), b.text, (extract(epoch FROM b.due_at) * 1000000)::bigint,"          \
   " b.unread_by_dependencia, b.scheduled_for::text,"                                             \
-  " (extract(epoch FROM b.created_at) * 1000000)::bigint, b.inconformidades"
-constexpr int kSummaryColumns = 12;
+  " (extract(epoch FROM b.created_at) * 1000000)::bigint, b.inconformidades, b.status_version"
+constexpr int kSummaryColumns = 13;
 
 // The statuses awaiting a dependencia, written out so the planner can use the partial index
 // boleta_dependencia_pending (a parameter would hide them from it).
@@ -105,6 +105,7 @@ BoletaSummary ReadSummary(const Row& row, const SlaClock& sla, TimePoint now) {
   summary.scheduled_for = row.OptText(9);
   summary.created_at = FromMicros(row.Int(10));
   summary.inconformidades = static_cast<int>(row.Int(11));
+  summary.status_version = static_cast<int>(row.Int(12));
   return summary;
 }
 

@@ -29,6 +29,7 @@ struct BoletaSummary {
   std::optional<std::string> scheduled_for;  // YYYY-MM-DD
   TimePoint created_at;
   int inconformidades = 0;
+  int status_version = 0;  // how many status changes so far: see StatusChange::seen_version
 };
 
 struct ListFilter {

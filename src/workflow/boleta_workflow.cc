@@ -20,7 +20,7 @@ constexpr Statement kLockBoleta{
     "workflow.lock_boleta",
     "SELECT status, coalesce(dependencia_id, ''), coalesce(categoria, ''), citizen_id,"
     "  unread_by_dependencia, folio, channel, sla_business_days,"
-    "  classification->>'dependencia', confidence, classification IS NOT NULL "
+    "  classification->>'dependencia', confidence, classification IS NOT NULL, status_version "
     "FROM boleta WHERE id = $1 FOR UPDATE"};
 
 constexpr Statement kDependenciaName{"workflow.dependencia_name",
@@ -46,7 +46,8 @@ constexpr Statement kSlaFor{
 // $1 id, $2 now, $3 status
 constexpr Statement kSetStatus{
     "workflow.set_status",
-    "UPDATE boleta SET status = $3, status_changed_at = $2, updated_at = $2 WHERE id = $1"};
+    "UPDATE boleta SET status = $3, status_changed_at = $2, updated_at = $2,"
+    "  status_version = status_version + 1 WHERE id = $1"};
 
 // $1 id, $2 now, $3 dependencia, $4 due, $5 sla days
 constexpr Statement kRoute{
@@ -130,6 +131,7 @@ struct Locked {
   bool classified = false;                         // the rules engine looked at it
   std::optional<std::string> machine_dependencia;  // ... and chose this (none: no idea)
   std::optional<double> machine_confidence;
+  int status_version = 0;
 };
 
 // The boleta, locked for the rest of the transaction, if this actor may see it at all: a
@@ -146,6 +148,7 @@ Result<Locked> Lock(Tx& tx, const Actor& actor, std::int64_t boleta_id) {
   if (!row.IsNull(9)) {
     locked.machine_confidence = row.Double(9);
   }
+  locked.status_version = static_cast<int>(row.Int(11));
   if (actor.kind == ActorKind::kDependencia &&
       (actor.dependencia_id.empty() || locked.dependencia_id != actor.dependencia_id)) {
     return MakeError(Errc::kNotFound, "no existe la boleta");
@@ -225,6 +228,13 @@ Result<ChangeResult> BoletaWorkflow::ChangeStatus(Tx& tx, const Actor& actor,
   if (!locked) {
     return locked.error();
   }
+  if (change.seen_version && *change.seen_version != locked->status_version) {
+    // Checked before the transition table: "ya está canalizada" would hide that someone else
+    // just decided on it.
+    return MakeError(Errc::kStale, "la boleta cambió de estado mientras la veías (ahora está " +
+                                       std::string(StatusName(locked->status)) +
+                                       "); revísala antes de decidir");
+  }
   auto transition = FindTransition(locked->status, change.to);
   if (!transition) {
     return transition.error();
@@ -236,10 +246,6 @@ Result<ChangeResult> BoletaWorkflow::ChangeStatus(Tx& tx, const Actor& actor,
   }
   const TimePoint now = clock_.Now();
   bj::object detail;
-  if (!change.comment.empty()) {
-    // Free text may name people: it goes to a (rectifiable) note, the bitácora points at it.
-    detail["note_id"] = InsertNote(tx, boleta_id, actor, false, change.comment, now);
-  }
 
   if (action == "canalizar" || action == "reasignar") {
     if (change.dependencia_id.empty()) {
@@ -325,10 +331,15 @@ Result<ChangeResult> BoletaWorkflow::ChangeStatus(Tx& tx, const Actor& actor,
   }
   // dar_seguimiento needs nothing but the status itself.
 
+  // Only now that every check passed: a refused change leaves nothing behind.
+  if (!change.comment.empty()) {
+    // Free text may name people: it goes to a (rectifiable) note, the bitácora points at it.
+    detail["note_id"] = InsertNote(tx, boleta_id, actor, false, change.comment, now);
+  }
   tx.Exec(kSetStatus, {boleta_id, now, StatusName(change.to)});
   AppendEvent(tx, boleta_id, now, action, actor, locked->status, change.to, bj::serialize(detail));
   NotifyStatusChange(tx, *locked, boleta_id, action, change, now);
-  return ChangeResult{action, locked->status, change.to};
+  return ChangeResult{action, locked->status, change.to, locked->status_version + 1};
 }
 
 Status BoletaWorkflow::Open(Tx& tx, const Actor& actor, std::int64_t boleta_id) const {
@@ -340,7 +351,7 @@ Status BoletaWorkflow::Open(Tx& tx, const Actor& actor, std::int64_t boleta_id) 
     return {};  // only the dependencia reading it makes it "leída"
   }
   if (locked->status == BoletaStatus::kCanalizada) {
-    auto opened = ChangeStatus(tx, actor, boleta_id, {BoletaStatus::kLeida, "", "", {}, {}});
+    auto opened = ChangeStatus(tx, actor, boleta_id, {BoletaStatus::kLeida, "", "", {}, {}, {}});
     if (!opened) {
       return opened.error();
     }

@@ -23,12 +23,17 @@ struct StatusChange {
   std::string dependencia_id;                // required to canalizar and reasignar
   std::optional<Date> scheduled_for;         // required to programar and reprogramar
   std::optional<std::int64_t> duplicate_of;  // required to marcar_duplicada
+  // The boleta's status_version the person decided on (what their page or GET showed). When
+  // given and the boleta has changed status since, the change is refused: two people acting on
+  // the same boleta at once must not both act, nor the second silently undo the first.
+  std::optional<int> seen_version;
 };
 
 struct ChangeResult {
   std::string action;  // canalizar, reasignar, ...
   BoletaStatus from;
   BoletaStatus to;
+  int status_version = 0;  // the boleta's, after this change
 };
 
 class BoletaWorkflow {
@@ -36,8 +41,9 @@ class BoletaWorkflow {
   BoletaWorkflow(const SlaClock& sla, const Clock& clock) : sla_(sla), clock_(clock) {}
 
   // Errors: kNotFound (no such boleta, or it is not the acting dependencia's), kConflict (the
-  // transition table refuses it), kPermissionDenied (this kind of actor may not), and
-  // kInvalidArgument (a required dependencia, date, reason or original is missing or wrong).
+  // transition table refuses it), kStale (it changed status after `seen_version`),
+  // kPermissionDenied (this kind of actor may not), and kInvalidArgument (a required
+  // dependencia, date, reason or original is missing or wrong). Nothing is written on an error.
   Result<ChangeResult> ChangeStatus(storage::Tx& tx, const Actor& actor, std::int64_t boleta_id,
                                     const StatusChange& change) const;
 

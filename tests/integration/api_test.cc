@@ -85,11 +85,13 @@ class ApiTest : public ::testing::Test {
   }
 
   ClientResponse Call(const std::string& method, const std::string& target,
-                      const std::optional<std::string>& token, const std::string& body = "") {
+                      const std::optional<std::string>& token, const std::string& body = "",
+                      const std::optional<std::string>& if_match = std::nullopt) {
     ClientRequest request;
     request.method = method;
     request.url = base_ + target;
     if (token) request.headers.emplace_back("Authorization", "Bearer " + *token);
+    if (if_match) request.headers.emplace_back("If-Match", *if_match);
     if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
     request.body = body;
     auto response = client_.Execute(request);
@@ -254,6 +256,46 @@ TEST_F(ApiTest, ADependenciaWorksItsBoletaThroughTheApi) {
   EXPECT_EQ(illegal.status, 409);
   EXPECT_THAT(Json(illegal).at("detail").as_string().c_str(), HasSubstr("atendida"));
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_note WHERE public"), 1);
+}
+
+TEST_F(ApiTest, AChangeDecidedOnAnOlderVersionIsRefusedWithNothingWritten) {
+  const std::string base = "/api/v1/boletas/" + obras_folio_;
+  const ClientResponse read = Call("GET", base, obras_token_);
+  ASSERT_EQ(read.status, 200) << read.body;
+  const std::string seen(read.headers.Get("ETag").value_or(""));
+  EXPECT_EQ(seen, "\"2\"") << "canalizada, then leída by this GET";
+  EXPECT_EQ(Json(read).at("version").as_int64(), 2);
+
+  // Another system of the same dependencia schedules it meanwhile.
+  ASSERT_EQ(Call("POST", base + "/programacion", obras_token_, R"({"fecha":"2099-01-05"})").status,
+            200);
+  const ClientResponse stale = Call("POST", base + "/estado", obras_token_,
+                                    R"({"estado":"atendida","comentario":"ya quedó"})", seen);
+  EXPECT_EQ(stale.status, 412) << stale.body;
+  EXPECT_EQ(stale.headers.Get("Content-Type"), "application/problem+json");
+  EXPECT_THAT(std::string(Json(stale).at("detail").as_string()), HasSubstr("programada"));
+  EXPECT_EQ(Col(obras_folio_, "status || ':' || status_version"), "programada:3");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_note"), 0) << "its comment was not kept either";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event WHERE kind = 'atender'"), 0);
+
+  for (const char* never : {"W/\"3\"", "3", "\"tres\"", "\"3\", \"4\"", "\"-1\""}) {
+    SCOPED_TRACE(never);
+    EXPECT_EQ(Call("POST", base + "/estado", obras_token_, R"({"estado":"atendida"})", never).status,
+              412);
+  }
+  EXPECT_EQ(Col(obras_folio_, "status"), "programada");
+
+  const ClientResponse current = Call("GET", base, obras_token_);
+  const ClientResponse done =
+      Call("POST", base + "/estado", obras_token_, R"({"estado":"atendida"})",
+           std::string(current.headers.Get("ETag").value_or("")));
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(done.headers.Get("ETag"), "\"4\"");
+  EXPECT_EQ(Json(done).at("version").as_int64(), 4);
+  EXPECT_EQ(Col(obras_folio_, "status"), "atendida");
+  EXPECT_EQ(Call("POST", base + "/estado", obras_token_, R"({"estado":"atendida"})", "*").status,
+            409)
+      << "* matches any version: what is left is the transition table's own refusal";
 }
 
 TEST_F(ApiTest, ReturningItNeedsAReasonAndTakesItAway) {

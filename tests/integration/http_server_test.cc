@@ -167,6 +167,9 @@ TEST(HttpServerHeadersTest, EveryAnswerCarriesTheSecurityHeadersAHandlerDidNotSe
   EXPECT_THAT(answer, HasSubstr("X-Content-Type-Options: nosniff\r\n"));
   EXPECT_THAT(answer, HasSubstr("Cache-Control: no-store\r\n"));
   EXPECT_THAT(answer, HasSubstr("Strict-Transport-Security: max-age=31536000\r\n"));
+  EXPECT_THAT(answer,
+              HasSubstr("Content-Security-Policy: default-src 'none'; base-uri 'none'; "
+                        "frame-ancestors 'none'\r\n"));
   RawConnection asset(*port);
   asset.Send("GET /asset HTTP/1.1\r\nHost: x\r\n\r\n");
   const std::string cached = asset.ReadUntil("body{}\n");
@@ -174,7 +177,9 @@ TEST(HttpServerHeadersTest, EveryAnswerCarriesTheSecurityHeadersAHandlerDidNotSe
   EXPECT_THAT(cached, Not(HasSubstr("no-store")));
   RawConnection unknown(*port);
   unknown.Send("GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-  EXPECT_THAT(unknown.ReadAll(), HasSubstr("Strict-Transport-Security"));
+  const std::string refused = unknown.ReadAll();
+  EXPECT_THAT(refused, HasSubstr("Strict-Transport-Security"));
+  EXPECT_THAT(refused, HasSubstr("frame-ancestors 'none'"));
   server.Stop();
 }
 

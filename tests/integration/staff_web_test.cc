@@ -427,6 +427,50 @@ TEST_F(QueueTest, RefusesACategoriaOfAnotherDependenciaOrAnUnknownColoniaChangin
   EXPECT_EQ(Decide(999999, "canalizar", "dependencia=aseo_urbano").status, 404);
 }
 
+TEST_F(QueueTest, TwoPeopleDecidingOnOneBoletaAtOnceOnlyTheFirstActs) {
+  const auto id = Waiting("2026-000001", "hay mucha basura tirada en el arroyo");
+  const auto other_id = Waiting("2026-000002", "hay mucha basura en la esquina");
+  AddUser("capturista2", "atencion_ciudadana");
+  const std::string other = SignIn("capturista2");
+  const std::string mine = SeenVersion(Get("/clasificacion", cookie_).body);
+  const std::string theirs = SeenVersion(Get("/clasificacion", other).body);
+  ASSERT_EQ(mine, "0");
+  ASSERT_EQ(theirs, "0");
+  const std::string colonia_before = db_.Scalar("SELECT coalesce(colonia, '') FROM boleta WHERE "
+                                                "id = " + std::to_string(id));
+  const auto& some = classifiers_->Current()->rules().gazetteer().colonias().at(10);
+
+  const auto first = Post("/clasificacion/" + std::to_string(id) + "/canalizar",
+                          "csrf=" + CsrfOf(other) + "&dependencia=aseo_urbano&version=" + theirs,
+                          other);
+  ASSERT_EQ(first.status, 303) << first.body;
+  const auto late = Decide(id, "canalizar",
+                           "dependencia=ecologia&colonia=" +
+                               Encode(some.name + " (" + some.postal_code + ")") +
+                               "&version=" + mine);
+  EXPECT_EQ(late.status, 409);
+  EXPECT_THAT(late.body, HasSubstr("cambió de estado mientras la veías"));
+  const std::string boleta = " FROM boleta_event WHERE boleta_id = " + std::to_string(id);
+  EXPECT_EQ(db_.Scalar("SELECT status || ':' || dependencia_id || ':' || status_version FROM "
+                       "boleta WHERE id = " + std::to_string(id)),
+            "canalizada:aseo_urbano:1")
+      << "not reassigned by the second decision";
+  EXPECT_EQ(db_.Scalar("SELECT coalesce(colonia, '') FROM boleta WHERE id = " + std::to_string(id)),
+            colonia_before)
+      << "the refused decision's colonia went with it";
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(kind, ',' ORDER BY id)" + boleta), "canalizar");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM classification_correction WHERE "
+                      "human_dependencia = 'ecologia'"),
+            0);
+  EXPECT_EQ(Decide(id, "no-procede", "motivo=publicidad&version=" + mine).status, 409);
+  EXPECT_EQ(Decide(id, "duplicada", "folio=2026-000002&version=" + mine).status, 409);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_note"), 0) << "nor a refused decision's reason";
+
+  EXPECT_EQ(Decide(other_id, "no-procede", "motivo=x&version=uno").status, 400);
+  EXPECT_EQ(Decide(other_id, "no-procede", "motivo=publicidad&version=0").status, 303)
+      << "the other boleta, decided on the version it has";
+}
+
 TEST_F(QueueTest, NoProcedeDuplicadaAndAQuestionToTheCitizen) {
   const auto original = Waiting("2026-000001", "hay una fuga de agua en la colonia Juárez");
   const auto repeated = Waiting("2026-000002", "la fuga de agua de la colonia Juárez sigue");
@@ -728,6 +772,49 @@ TEST_F(InboxTest, StaffReassignAndWriteToTheCitizenWhileADirectorOnlyReads) {
 }
 
 
+TEST_F(InboxTest, AChangeDecidedOnAnOlderPageIsRefusedWithNothingWritten) {
+  const std::string staff = SignIn("capturista");
+  const std::string csrf = CsrfOf(staff);
+  const std::string seen = SeenVersion(Get("/boletas/2026-000002", staff).body);
+  ASSERT_EQ(seen, "0");
+  // Meanwhile the enlace schedules it.
+  const std::string enlace_seen = SeenVersion(Get("/boletas/2026-000002", cookie_).body);
+  ASSERT_EQ(Post("/boletas/2026-000002/estado",
+                 "csrf=" + csrf_ + "&estado=programada&fecha=2099-01-05&version=" + enlace_seen,
+                 cookie_).status,
+            303);
+  const auto late = Post("/boletas/2026-000002/estado",
+                         "csrf=" + csrf + "&estado=canalizada&dependencia=obras_publicas&" +
+                             "comentario=" + Encode("no es de agua") + "&version=" + seen,
+                         staff);
+  EXPECT_EQ(late.status, 409);
+  EXPECT_THAT(late.body, HasSubstr("cambió de estado mientras la veías (ahora está programada)"));
+  EXPECT_EQ(db_.Scalar("SELECT status || ':' || dependencia_id FROM boleta WHERE folio = "
+                       "'2026-000002'"),
+            "programada:jumapam");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_note"), 0);
+
+  const std::string now_seen = SeenVersion(Get("/boletas/2026-000002", staff).body);
+  EXPECT_EQ(now_seen, "1");
+  EXPECT_EQ(Post("/boletas/2026-000002/estado",
+                 "csrf=" + csrf + "&estado=canalizada&dependencia=jumapam&comentario=x&version=" +
+                     now_seen,
+                 staff).status,
+            400)
+      << "already there";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_note"), 0)
+      << "a change refused for any reason leaves no note behind";
+  EXPECT_EQ(Post("/boletas/2026-000002/estado",
+                 "csrf=" + csrf + "&estado=canalizada&dependencia=obras_publicas&comentario=" +
+                     Encode("no es de agua") + "&version=" + now_seen,
+                 staff).status,
+            303);
+  EXPECT_EQ(db_.Scalar("SELECT dependencia_id FROM boleta WHERE folio = '2026-000002'"),
+            "obras_publicas");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_note"), 1);
+}
+
+
 // --- Seguimiento diario ---------------------------------------------------------------------------
 
 TEST_F(InboxTest, TheDailyFollowUpListsWhatNeedsACallAndRecordsTheCall) {
@@ -990,7 +1077,8 @@ TEST_F(InboxTest, PhotosShowInlineAndEverythingElseOnlyDownloadsNeverRunning) {
   ASSERT_EQ(script.status, 200);
   EXPECT_EQ(script.content_type, "application/octet-stream") << "an SVG can carry script";
   EXPECT_THAT(Header(script, "Content-Disposition"), HasSubstr("attachment"));
-  EXPECT_EQ(Header(script, "Content-Security-Policy"), "default-src 'none'; sandbox")
+  EXPECT_EQ(Header(script, "Content-Security-Policy"),
+            "default-src 'none'; sandbox; frame-ancestors 'none'")
       << "even if a browser rendered it, nothing in it would run";
   EXPECT_EQ(Header(script, "X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(Get("/boletas/2026-000003/archivos/" + other_id, cookie_).status, 404)

@@ -456,6 +456,46 @@ TEST_F(WorkflowTest, ABoletaDueExactlyAtTheDueSoonLimitIsPorVencerEverywhere) {
 // Folios come from a per-year counter row that each transaction increments and holds until it
 // ends: concurrent creators queue on it, a rolled-back boleta gives its number back, and the
 // committed folios are unique and gapless, in commit order.
+TEST_F(WorkflowTest, PeopleDecidingAtOnceOnOneVersionOneActsTheRestAreToldItChanged) {
+  const auto id = CreateCitizensBoleta();
+  storage::Database pool(db_.Settings(8));
+  // Two route it, two refuse it (which tells the citizen): only one decision may stand.
+  const std::vector<StatusChange> decisions = {
+      To(S::kCanalizada, "obras_publicas", "es un bache"), To(S::kCanalizada, "jumapam", "es fuga"),
+      To(S::kNoProcede, "", "no es del municipio"), To(S::kNoProcede, "", "es publicidad")};
+  std::atomic<int> acted{0};
+  std::atomic<int> stale{0};
+  std::vector<std::thread> people;
+  for (std::size_t i = 0; i < decisions.size(); ++i) {
+    people.emplace_back([&, i] {
+      StatusChange change = decisions[i];
+      change.seen_version = 0;  // everyone had the queue open before anyone decided
+      auto done = pool.Transact([&](storage::Tx& tx) -> Result<ChangeResult> {
+        auto changed = workflow_.ChangeStatus(tx, Actor::Staff("staff." + std::to_string(i)), id,
+                                              change);
+        if (!changed) tx.RollbackAtEnd();
+        return changed;
+      });
+      if (done) ++acted;
+      if (!done && done.error().code == Errc::kStale) ++stale;
+    });
+  }
+  for (auto& person : people) person.join();
+  EXPECT_EQ(acted, 1);
+  EXPECT_EQ(stale, 3);
+  const std::string events = Events(id);
+  EXPECT_TRUE(events == "creada canalizar" || events == "creada no_procede") << events;
+  EXPECT_EQ(Col(id, "status_version"), "1");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_note"), 1) << "only the decision's reason";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM outbox"), events == "creada no_procede" ? 1 : 0)
+      << "the citizen hears of one decision at most";
+
+  // Without a version (the older callers' way) nothing is checked but the transition table.
+  const S next = events == "creada canalizar" ? S::kNoProcede : S::kPorClasificar;
+  MustChange(staff_, id, To(next, "", "revisado"));
+  EXPECT_EQ(Col(id, "status_version"), "2");
+}
+
 TEST_F(WorkflowTest, FoliosUnderConcurrencyAreUniqueAndGapless) {
   storage::Database pool(db_.Settings(8));
   constexpr int kThreads = 8;

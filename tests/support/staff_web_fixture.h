@@ -198,6 +198,15 @@ class StaffWebFixture : public ::testing::Test {
     return page.body.substr(start, page.body.find('"', start) - start);
   }
 
+  // The boleta version a page's decision forms carry (the first one on the page).
+  static std::string SeenVersion(const std::string& page) {
+    const std::string field = "name=\"version\" value=\"";
+    const auto at = page.find(field);
+    if (at == std::string::npos) return "";
+    const auto start = at + field.size();
+    return page.substr(start, page.find('"', start) - start);
+  }
+
   static std::string Encode(const std::string& text) {
     std::string out;
     for (unsigned char c : text) {
