@@ -141,7 +141,10 @@ struct App::Parts {
   }
 
   void AddRoutes() {
-    AddOpsRoutes(router, database, metrics, expected_schema_version);
+    // The loader checked the networks (config/config_loader.cc): Parse cannot fail here.
+    AddOpsRoutes(router, database, metrics, expected_schema_version,
+                 {*http::AddressRanges::Parse(config.http.ops_networks),
+                  config.http.trusted_proxies});
     api.AddRoutes(router);
     staff_web.AddRoutes(router);
     if (config.channels.open311.enabled) {

@@ -1,5 +1,8 @@
 #include "app/ops_endpoints.h"
 
+#include <memory>
+
+#include "http/client_address.h"
 #include "http/limits.h"
 #include "json/escape.h"
 #include "storage/migrator.h"
@@ -25,15 +28,30 @@ constexpr storage::Statement kQueueDepths{
     "       (SELECT count(*) FROM security_breach WHERE notify AND"
     "          (citizens_notified_at IS NULL OR authority_notified_at IS NULL))"};
 
+// Whether the request comes from a network allowed to see the operations endpoints. A request
+// straight from a trusted proxy's address without X-Forwarded-For is that machine's own (a
+// Prometheus or a health check on the same host); one it forwards names its client.
+bool FromOpsNetwork(const HttpRequest& request, const OpsAccess& access) {
+  std::string client = http::ClientAddress(request, access.trusted_proxies);
+  if (client.empty() && !request.headers.Get("X-Forwarded-For")) client = request.remote_address;
+  return access.networks.Contains(client);
+}
+
+HttpResponse NotFound() { return HttpResponse::Text(404, "not found\n"); }
+
 }  // namespace
 
 void AddOpsRoutes(http::Router& router, storage::Database& database, Metrics& metrics,
-                  int expected_schema_version) {
-  router.Add({"GET", "/healthz", "healthz", http::kNoBody,
-              [](const HttpRequest&) { return HttpResponse::Text(200, "ok\n"); }});
+                  int expected_schema_version, OpsAccess access) {
+  auto allowed = std::make_shared<const OpsAccess>(std::move(access));
+  router.Add({"GET", "/healthz", "healthz", http::kNoBody, [allowed](const HttpRequest& request) {
+                if (!FromOpsNetwork(request, *allowed)) return NotFound();
+                return HttpResponse::Text(200, "ok\n");
+              }});
 
   router.Add({"GET", "/readyz", "readyz", http::kNoBody,
-              [&database, expected_schema_version](const HttpRequest&) {
+              [allowed, &database, expected_schema_version](const HttpRequest& request) {
+                if (!FromOpsNetwork(request, *allowed)) return NotFound();
                 auto ready = storage::CheckSchemaCurrent(database, expected_schema_version);
                 if (!ready) {
                   return HttpResponse::Json(
@@ -44,7 +62,8 @@ void AddOpsRoutes(http::Router& router, storage::Database& database, Metrics& me
               }});
 
   router.Add({"GET", "/metrics", "metrics", http::kNoBody,
-              [&database, &metrics](const HttpRequest&) {
+              [allowed, &database, &metrics](const HttpRequest& request) {
+                if (!FromOpsNetwork(request, *allowed)) return NotFound();
                 auto depths = database.Transact([](storage::Tx& tx) {
                   const auto row = tx.Exec(kQueueDepths).at(0);
                   return QueueDepths{row.Int(0), row.Int(1), row.Int(2), row.Int(3), row.Int(4),

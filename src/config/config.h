@@ -37,6 +37,10 @@ struct HttpConfig {
   // Peers whose X-Forwarded-For is believed (the reverse proxy): who is signing in is counted
   // by the address they name (http/client_address.h).
   std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
+  // Who may call /healthz, /readyz and /metrics (the client as the trusted proxies name it, or
+  // the peer itself when it comes straight in): others get 404. Loopback and private networks.
+  std::vector<std::string> ops_networks = {"127.0.0.0/8", "::1",           "10.0.0.0/8",
+                                           "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"};
 };
 
 struct DatabaseConfig {

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <vector>
 
+#include "http/address_ranges.h"
 #include "observability/log.h"
 
 namespace sac {
@@ -159,6 +160,7 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   http.DurationCount("shutdown_grace_seconds", config.http.shutdown_grace, 0, 3600);
   http.String("public_base_url", config.http.public_base_url);
   http.StringList("trusted_proxies", config.http.trusted_proxies);
+  http.StringList("ops_networks", config.http.ops_networks);
   http.RejectUnknownKeys();
 
   TableReader database = top.Table("database");
@@ -403,6 +405,9 @@ void CheckValues(const Config& config, std::vector<std::string>& errors) {
   }
   if (config.staff_web.second_factor != "optional" && config.staff_web.second_factor != "required") {
     errors.push_back("staff_web.second_factor: expected \"optional\" or \"required\"");
+  }
+  if (auto ranges = http::AddressRanges::Parse(config.http.ops_networks); !ranges) {
+    errors.push_back("http.ops_networks: " + ranges.error().message);
   }
   const auto check_url = [&](const std::string& url, const char* key) {
     if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {

@@ -51,9 +51,11 @@ std::optional<std::chrono::seconds> Wait(const storage::Rows& rows, int free, Ti
 
 std::optional<std::chrono::seconds> LoginThrottle::WaitFor(storage::Tx& tx,
                                                            std::string_view username,
-                                                           std::string_view source,
-                                                           TimePoint now) {
+                                                           std::string_view source, TimePoint now,
+                                                           std::optional<TrustedDevice>& device) {
   tx.Exec(kLockUsername, {username});
+  if (device && !TrustedDevices::StillVouches(tx, *device)) device.reset();
+  if (device) return std::nullopt;
   const double window = static_cast<double>(kWindow.count());
   auto wait = Wait(tx.Exec(kRecentForUser, {username, now, window}), kFreeFailures, now);
   if (!source.empty()) {
@@ -65,7 +67,12 @@ std::optional<std::chrono::seconds> LoginThrottle::WaitFor(storage::Tx& tx,
 }
 
 void LoginThrottle::RecordFailure(storage::Tx& tx, std::string_view username,
-                                  std::string_view source, TimePoint now) {
+                                  std::string_view source, TimePoint now,
+                                  const std::optional<TrustedDevice>& device) {
+  if (device) {
+    TrustedDevices::RecordFailure(tx, *device);
+    return;
+  }
   tx.Exec(kForgetOld, {now, static_cast<double>(kWindow.count())});
   tx.Exec(kRecord, {username, source, now});
 }

@@ -12,6 +12,7 @@
 
 #include "core/clock.h"
 #include "storage/database.h"
+#include "web/trusted_devices.h"
 
 namespace sac::web {
 
@@ -25,10 +26,19 @@ class LoginThrottle {
   // How long a try for this username from this source must still wait; nullopt when it may try
   // now. An empty source (unknown) is not counted. Holds the username's lock until the
   // transaction ends, so call it first and record the failure in the same transaction.
+  // `device`: the browser vouching for the username (TrustedDevices::Vouching); checked again
+  // under the lock and cleared when it no longer vouches. While it does, the try never waits.
   static std::optional<std::chrono::seconds> WaitFor(storage::Tx& tx, std::string_view username,
-                                                     std::string_view source, TimePoint now);
+                                                     std::string_view source, TimePoint now,
+                                                     std::optional<TrustedDevice>& device);
+  static std::optional<std::chrono::seconds> WaitFor(storage::Tx& tx, std::string_view username,
+                                                     std::string_view source, TimePoint now) {
+    std::optional<TrustedDevice> none;
+    return WaitFor(tx, username, source, now, none);
+  }
+  // A wrong password or code: counted against the vouching browser alone when there is one.
   static void RecordFailure(storage::Tx& tx, std::string_view username, std::string_view source,
-                            TimePoint now);
+                            TimePoint now, const std::optional<TrustedDevice>& device = {});
   static void Clear(storage::Tx& tx, std::string_view username);
 };
 

@@ -61,7 +61,8 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
                   "y tu contraseña.");
       return;
     }
-    if (const auto wait = LoginThrottle::WaitFor(tx, step->username, source, now)) {
+    auto device = TrustedDevices::Vouching(tx, request, step->username, now);
+    if (const auto wait = LoginThrottle::WaitFor(tx, step->username, source, now, device)) {
       StaffLog().Warn("sign-in code refused: too many failures", {{"user_id", step->user_id}});
       answer = CodePage(429,
                         "Demasiados intentos fallidos. Espera " + std::to_string(wait->count()) +
@@ -99,7 +100,7 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
       case CodeCheck::kWrong:
         break;
     }
-    LoginThrottle::RecordFailure(tx, step->username, source, now);
+    LoginThrottle::RecordFailure(tx, step->username, source, now, device);
     StaffLog().Info("sign-in code refused", {{"user_id", step->user_id}});
     if (RecordWrongCode(tx, step_token)) {
       answer = CodePage(

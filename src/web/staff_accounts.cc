@@ -6,6 +6,7 @@
 #include "crypto/password.h"
 #include "web/second_factor.h"
 #include "web/staff_session.h"
+#include "web/trusted_devices.h"
 
 namespace sac::web {
 namespace {
@@ -107,6 +108,7 @@ Result<std::int64_t> EndSessions(storage::Tx& tx, const std::string& username) {
   const auto rows = tx.Exec(kUserId, {username});
   if (rows.empty()) return MakeError(Errc::kNotFound, "no existe el usuario '" + username + "'");
   SessionStore::DestroyAllOf(tx, rows.at(0).Int(0));
+  TrustedDevices::ForgetAll(tx, rows.at(0).Int(0));  // "ningún equipo es de confianza"
   return rows.at(0).Int(0);
 }
 
@@ -123,6 +125,7 @@ Result<std::string> ResetPassword(storage::Tx& tx, const std::string& username) 
   if (rows.empty()) return MakeError(Errc::kNotFound, "no existe el usuario '" + username + "'");
   SessionStore::DestroyAllOf(tx, rows.at(0).Int(0));
   EndSignInStepsOf(tx, rows.at(0).Int(0));  // a code must not finish a sign-in with the old password
+  TrustedDevices::ForgetAll(tx, rows.at(0).Int(0));  // the account may have been someone else's
   return password;
 }
 

@@ -346,7 +346,8 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
   }
   std::optional<HttpResponse> answer;
   auto done = database_.Transact([&](Tx& tx) {
-    if (const auto wait = LoginThrottle::WaitFor(tx, username, source, now)) {
+    auto device = TrustedDevices::Vouching(tx, request, username, now);
+    if (const auto wait = LoginThrottle::WaitFor(tx, username, source, now, device)) {
       // No username: it may be a password typed in the wrong box.
       StaffLog().Warn("sign-in refused: too many failures", {{"wait_seconds", wait->count()}});
       answer = LoginPage(429, username,
@@ -360,7 +361,7 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
     const bool known = !rows.empty();
     const bool right = crypto::VerifyPassword(known ? rows.at(0).Text(1) : DecoyHash(), password);
     if (!known || !right) {
-      LoginThrottle::RecordFailure(tx, username, source, now);
+      LoginThrottle::RecordFailure(tx, username, source, now, device);
       StaffLog().Info("sign-in refused");  // no username: it may be a password typed in the wrong box
       answer = LoginPage(401, username, "Usuario o contraseña incorrectos.",
                          sessions_.secure_cookie());
@@ -391,6 +392,9 @@ HttpResponse StaffWeb::SignedIn(Tx& tx, const HttpRequest& request, std::int64_t
   const std::string id = sessions_.Create(tx, user_id);
   HttpResponse answer = Redirect(must_change_password ? "/contrasena" : "/");
   answer.headers.Add("Set-Cookie", sessions_.CookieFor(id));
+  // From now on this browser's wrong tries for the account count against it alone.
+  answer.headers.Add("Set-Cookie", TrustedDevices::Remember(tx, request, user_id, clock_.Now(),
+                                                            sessions_.secure_cookie()));
   answer.headers.Add("Set-Cookie", ExpiredSignInCookie(kLoginCookie));
   answer.headers.Add("Set-Cookie", ExpiredSignInCookie(kSignInStepCookie));
   StaffLog().Info("signed in", {{"user_id", user_id}});

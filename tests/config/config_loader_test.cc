@@ -42,6 +42,7 @@ TEST(ConfigLoaderTest, FileOverridesDefaults) {
     header_timeout_seconds = 5
     inbox_committers = 3
     trusted_proxies = ["10.0.0.5"]
+    ops_networks = ["10.20.0.0/16"]
     [pipeline]
     workers = 3
     [staff_web]
@@ -55,6 +56,7 @@ TEST(ConfigLoaderTest, FileOverridesDefaults) {
   EXPECT_EQ(config->http.header_timeout, std::chrono::seconds(5));
   EXPECT_EQ(config->http.inbox_committers, 3);
   EXPECT_EQ(config->http.trusted_proxies, std::vector<std::string>{"10.0.0.5"});
+  EXPECT_EQ(config->http.ops_networks, std::vector<std::string>{"10.20.0.0/16"});
   EXPECT_EQ(config->pipeline.workers, 3);
   EXPECT_EQ(config->staff_web.second_factor, "required");
   EXPECT_TRUE(config->channels.whatsapp.enabled);
@@ -70,10 +72,12 @@ TEST(ConfigLoaderTest, UnknownKeysAreErrorsNamingTheKey) {
 
 TEST(ConfigLoaderTest, BadValuesNameTheKey) {
   auto config = LoadConfigFromString(
-      "[http]\nport = 70000\n[log]\nlevel = \"loud\"\n[staff_web]\nsecond_factor = \"sometimes\"\n",
+      "[http]\nport = 70000\nops_networks = [\"10.0.0.1/8\"]\n[log]\nlevel = \"loud\"\n"
+      "[staff_web]\nsecond_factor = \"sometimes\"\n",
       "t", Env({}));
   ASSERT_FALSE(config);
   EXPECT_THAT(config.error().message, HasSubstr("http.port"));
+  EXPECT_THAT(config.error().message, HasSubstr("http.ops_networks: \"10.0.0.1/8\" has bits set"));
   EXPECT_THAT(config.error().message, HasSubstr("log.level"));
   EXPECT_THAT(config.error().message, HasSubstr("staff_web.second_factor"));
 }

@@ -57,14 +57,16 @@ class SecondFactorTest : public testing::StaffWebFixture {
     HttpResponse page;
     std::string login_token;
     std::string step_cookie;  // "sac_paso=..."
+    std::string device;       // "sac_equipo=...", when the browser has one
   };
-  Halfway Password(const std::string& username) {
+  Halfway Password(const std::string& username, const std::string& device = "") {
     Halfway halfway;
     halfway.login_token = LoginToken();
+    halfway.device = device;
     halfway.page = Post("/login",
                         "usuario=" + username + "&contrasena=" + Encode(testing::kPassword) +
                             "&csrf=" + halfway.login_token,
-                        "sac_acceso=" + halfway.login_token);
+                        "sac_acceso=" + halfway.login_token + (device.empty() ? "" : "; " + device));
     const std::string header = Header(halfway.page, "Set-Cookie", "sac_paso=");
     halfway.step_cookie = header.substr(0, header.find(';'));
     return halfway;
@@ -72,7 +74,8 @@ class SecondFactorTest : public testing::StaffWebFixture {
 
   HttpResponse Code(const Halfway& halfway, const std::string& code) {
     return Post("/login/codigo", "csrf=" + halfway.login_token + "&codigo=" + Encode(code),
-                "sac_acceso=" + halfway.login_token + "; " + halfway.step_cookie);
+                "sac_acceso=" + halfway.login_token + "; " + halfway.step_cookie +
+                    (halfway.device.empty() ? "" : "; " + halfway.device));
   }
 };
 
@@ -119,6 +122,31 @@ TEST_F(SecondFactorTest, OnceTurnedOnTheAppsCodeIsAskedAfterThePasswordAndWorksO
   EXPECT_EQ(Code(halfway, code).status, 401) << "the same code cannot sign in twice";
   clock_.Advance(30s);
   EXPECT_EQ(Code(halfway, CodeNow("capturista")).status, 303);
+}
+
+TEST_F(SecondFactorTest, TheOwnersBrowserGetsThroughBothStepsWhileItsUsernameIsGuessedAt) {
+  Enrol(SignIn("capturista"), "capturista");
+  const auto in = Code(Password("capturista"), CodeNow("capturista"));
+  ASSERT_EQ(in.status, 303) << in.body;
+  const std::string set = Header(in, "Set-Cookie", "sac_equipo=");
+  ASSERT_FALSE(set.empty()) << "a complete sign-in, code included, makes the browser known";
+  const std::string device = set.substr(0, set.find(';'));
+  clock_.Advance(30s);
+
+  for (int i = 0; i < 8; ++i) {
+    remote_address_ = "203.0.113." + std::to_string(i + 1);
+    LogIn("capturista", "adivinanza " + std::to_string(i));
+  }
+  remote_address_ = "198.51.100.7";
+  EXPECT_EQ(Password("capturista").page.status, 429);
+  const std::int64_t failures = db_.Count("SELECT count(*) FROM login_failure");
+  Halfway owner = Password("capturista", device);
+  ASSERT_EQ(owner.page.status, 200) << "the code page";
+  EXPECT_EQ(Code(owner, "000000").status, 401) << "a mistyped code: told, not made to wait";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM login_failure"), failures)
+      << "counted against the browser";
+  EXPECT_EQ(db_.Scalar("SELECT max(failures) FROM staff_trusted_device"), "1");
+  EXPECT_EQ(Code(owner, CodeNow("capturista")).status, 303);
 }
 
 TEST_F(SecondFactorTest, WrongLateOrForgedCodesNeverSignIn) {

@@ -399,6 +399,35 @@ TEST_F(ServeTest, AnswersMetasVerificationHandshake) {
             403);
 }
 
+TEST_F(ServeTest, OperationsEndpointsAnswerOnlyTheirNetworks) {
+  app_->Stop();
+  Config config = MakeConfig(db_.url());
+  config.http.ops_networks = {"10.20.0.0/16"};
+  StartApp(config);
+  const auto get = [&](const std::string& path, std::optional<std::string> forwarded_for) {
+    ClientRequest request;
+    request.method = "GET";
+    request.url = base_ + path;
+    if (forwarded_for) request.headers.emplace_back("X-Forwarded-For", *forwarded_for);
+    auto response = client_.Execute(request);
+    EXPECT_TRUE(response) << response.error().message;
+    return response ? *response : ClientResponse{};
+  };
+  for (const char* path : {"/metrics", "/readyz", "/healthz"}) {
+    SCOPED_TRACE(path);
+    // The test connects from 127.0.0.1, a trusted proxy (the default) naming the client.
+    EXPECT_EQ(get(path, "10.20.3.4").status, 200);
+    const ClientResponse outsider = get(path, "203.0.113.9");
+    EXPECT_EQ(outsider.status, 404);
+    EXPECT_EQ(outsider.body, "not found\n") << "the same as a route that does not exist";
+    EXPECT_EQ(get(path, "10.20.3.4, 203.0.113.9").status, 404)
+        << "the client is the hop the proxy added, not what the client wrote";
+    EXPECT_EQ(get(path, std::nullopt).status, 404) << "loopback itself is not in this list";
+  }
+  EXPECT_THAT(get("/metrics", "10.20.3.4").body, HasSubstr("sac_http_requests_total"));
+  EXPECT_EQ(Get("/api/v1/boletas").status, 401) << "other routes answer everyone as before";
+}
+
 TEST_F(ServeTest, HealthReadinessAndMetrics) {
   EXPECT_EQ(Get("/healthz").status, 200);
   const ClientResponse ready = Get("/readyz");

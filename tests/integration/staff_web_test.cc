@@ -12,6 +12,7 @@
 #include "classify/classifier_holder.h"
 #include "routing/dependencias.h"
 #include "tests/support/staff_web_fixture.h"
+#include "web/trusted_devices.h"
 
 namespace sac::web {
 namespace {
@@ -104,6 +105,67 @@ TEST_F(StaffWebTest, GuessesSpreadOverManyUsernamesFromOneAddressMustWaitToo) {
   clock_.Advance(2h);
   EXPECT_EQ(LogIn("nadie", "mala").status, 401);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM login_failure"), 1) << "older than the hour: forgotten";
+}
+
+// The browsers an account's wrong tries count against alone (web/trusted_devices.h).
+std::int64_t DevicesOf(TestDatabase& db, const std::string& username) {
+  return db.Count("SELECT count(*) FROM staff_trusted_device d JOIN staff_user u ON u.id = "
+                  "d.user_id WHERE u.username = '" + username + "'");
+}
+
+// ASVS 6.1.1: someone guessing at a username from elsewhere must not keep its owner out.
+TEST_F(StaffWebTest, GuessesAtAUsernameElsewhereDoNotKeepItsOwnerOutOfTheirOwnBrowser) {
+  const auto before = LogIn("capturista");
+  ASSERT_EQ(before.status, 303);
+  const std::string set = Header(before, "Set-Cookie", "sac_equipo=");
+  EXPECT_THAT(set, HasSubstr("; Path=/login; HttpOnly; SameSite=Strict; Max-Age=15552000"));
+  const std::string device = set.substr(0, set.find(';'));
+  EXPECT_EQ(DevicesOf(db_, "capturista"), 1);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM staff_trusted_device WHERE token_hash = '" +
+                      device.substr(device.find('=') + 1) + "'"),
+            0) << "only its hash is kept";
+
+  for (int i = 0; i < 12; ++i) {
+    remote_address_ = "203.0.113." + std::to_string(i + 1);  // a different address each time
+    LogIn("capturista", "adivinanza " + std::to_string(i));
+  }
+  remote_address_ = "198.51.100.7";
+  EXPECT_EQ(LogIn("capturista").status, 429) << "a browser that never signed in waits";
+  const auto owner = LogIn("capturista", kPassword, device);
+  EXPECT_EQ(owner.status, 303) << "the owner's browser signs in at once";
+  EXPECT_EQ(Header(owner, "Set-Cookie", "sac_equipo=").substr(0, device.size()), device)
+      << "and keeps its device";
+  EXPECT_EQ(LogIn("capturista").status, 303) << "which cleared the username's count";
+
+  // Its own wrong tries count against it alone; at the tenth it is forgotten.
+  const std::int64_t devices = DevicesOf(db_, "capturista");  // that last browser's too
+  for (int i = 0; i < TrustedDevices::kMaxFailures; ++i) {
+    EXPECT_EQ(LogIn("capturista", "me equivoqué", device).status, 401) << i;
+  }
+  EXPECT_EQ(DevicesOf(db_, "capturista"), devices - 1);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM login_failure"), 0) << "none was the username's";
+  EXPECT_EQ(LogIn("capturista", "otra mala", device).status, 401);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM login_failure"), 1) << "now it counts like any other";
+
+  // Another account's device vouches for nobody else, nor does a made-up one.
+  AddUser("otra", "atencion_ciudadana");
+  const std::string others = Header(LogIn("otra"), "Set-Cookie", "sac_equipo=");
+  for (int i = 0; i < 6; ++i) LogIn("capturista", "mala");
+  EXPECT_EQ(LogIn("capturista", kPassword, others.substr(0, others.find(';'))).status, 429);
+  EXPECT_EQ(LogIn("capturista", kPassword, "sac_equipo=inventado").status, 429);
+}
+
+TEST_F(StaffWebTest, EndingAnAccountsSessionsForgetsItsBrowsersToo) {
+  const std::string set = Header(LogIn("capturista"), "Set-Cookie", "sac_equipo=");
+  ASSERT_FALSE(set.empty());
+  ASSERT_EQ(DevicesOf(db_, "capturista"), 1);
+  auto ended = database_.Transact([&](storage::Tx& tx) { return EndSessions(tx, "capturista"); });
+  ASSERT_TRUE(ended) << ended.error().message;
+  EXPECT_EQ(DevicesOf(db_, "capturista"), 0);
+  LogIn("capturista");
+  auto reset = database_.Transact([&](storage::Tx& tx) { return ResetPassword(tx, "capturista"); });
+  ASSERT_TRUE(reset) << reset.error().message;
+  EXPECT_EQ(DevicesOf(db_, "capturista"), 0);
 }
 
 TEST_F(StaffWebTest, SignInNeedsTheFormsTokenAndOurOrigin) {

@@ -171,10 +171,12 @@ class StaffWebFixture : public ::testing::Test {
                          cookie.find(';') - std::string("sac_acceso=").size());
   }
 
-  HttpResponse LogIn(const std::string& username, const std::string& password = kPassword) {
+  // `cookies`: more the browser sends to /login, e.g. its "sac_equipo=..." device cookie.
+  HttpResponse LogIn(const std::string& username, const std::string& password = kPassword,
+                     const std::string& cookies = "") {
     const std::string token = LoginToken();
     return Post("/login", "usuario=" + username + "&contrasena=" + Encode(password) + "&csrf=" + token,
-                "sac_acceso=" + token);
+                "sac_acceso=" + token + (cookies.empty() ? "" : "; " + cookies));
   }
 
   // The session cookie ("sac_sesion=...") a successful sign-in set.
