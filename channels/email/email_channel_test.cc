@@ -465,8 +465,23 @@ TEST_F(EmailChannelTest, WhatAProviderSaysNeverCarriesNulIntoTheInbox) {
                                   &m.media.at(0).filename}) {
     EXPECT_EQ(text->find('\0'), std::string::npos) << *text;
   }
-  EXPECT_EQ(m.media.at(0).mime_type, "image/pngx");
+  EXPECT_EQ(m.media.at(0).mime_type, "image/png") << "its bytes are a PNG, whatever it said";
   EXPECT_EQ(m.text, "Bache\n\nhay un bache");
+}
+
+// ASVS 5.2.2: a "photo" attached to a mail is kept as what its bytes are.
+TEST_F(EmailChannelTest, AnAttachmentThatSaysItIsAPhotoButIsNotIsKeptAsADownload) {
+  HttpRequest postmark = Fixture("postmark_inbound_reporte_con_foto.json");
+  postmark.body =
+      R"({"From":"a@correo.example","FromName":"Ana","MessageID":"p-1","Subject":"Bache",)"
+      R"("TextBody":"hay un bache","Attachments":[{"Name":"foto.jpg","ContentType":"image/jpeg",)"
+      R"("Content":"PGh0bWw+PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0PjwvaHRtbD4="}]})";
+  auto read = reader_.Read(postmark);
+  ASSERT_TRUE(read) << read.error().message;
+  const InboundMessage& m = OnlyMessage(*read);
+  ASSERT_EQ(m.media.size(), 1u);
+  EXPECT_EQ(m.media[0].mime_type, "application/octet-stream");
+  EXPECT_EQ(m.media[0].kind, MessageType::kDocument) << "not a photo: never shown inline";
 }
 
 // --- Sending -------------------------------------------------------------------------------------

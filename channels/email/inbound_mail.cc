@@ -6,6 +6,7 @@
 #include "channels/email/charset.h"
 #include "channels/email/reply_text.h"
 #include "crypto/digest.h"
+#include "media/image_type.h"
 #include "workflow/folio.h"
 
 namespace sac::channels::email {
@@ -234,7 +235,7 @@ ReceivedMail ToReceivedMail(ParsedMail mail, const std::string& fallback_id, con
     if (!seen.insert(sha256).second) continue;  // the same file twice (two alternatives)
     Media media;
     media.provider_media_id = std::string(kStoredMediaPrefix) + sha256;
-    media.mime_type = SafeMimeType(attachment.mime_type);
+    media.mime_type = sac::media::TypeToKeep(SafeMimeType(attachment.mime_type), attachment.bytes);
     media.kind = KindOf(media.mime_type);
     media.sha256 = sha256;
     media.filename = CleanText(attachment.filename);

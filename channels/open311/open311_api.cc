@@ -211,7 +211,18 @@ Open311Api::Open311Api(Open311Config config, std::string public_base_url,
       public_base_url_(std::move(public_base_url)),
       database_(database),
       classifiers_(classifiers),
-      clock_(clock) {}
+      clock_(clock),
+      limiter_(config_.requests_per_minute) {}
+
+std::optional<HttpResponse> Open311Api::OverItsRate(const std::string& client,
+                                                    Format format) const {
+  const auto wait = limiter_.Take(client, clock_.Now());
+  if (!wait) return std::nullopt;
+  Log().Warn("request refused", {{"reason", "over the client's requests per minute"}});
+  HttpResponse refused = ErrorAnswer(429, "too many requests: try again later", format);
+  refused.headers.Add("Retry-After", std::to_string(wait->count()));
+  return refused;
+}
 
 void Open311Api::AddRoutes(http::Router& router) {
   using Member = HttpResponse (Open311Api::*)(const HttpRequest&) const;
@@ -322,6 +333,7 @@ HttpResponse Open311Api::PostRequest(const HttpRequest& request) const {
     Log().Warn("request refused", {{"reason", "api_key missing or unknown"}});
     return ErrorAnswer(403, "api_key was not provided or is not valid", format);
   }
+  if (auto refused = OverItsRate(*client, format)) return std::move(*refused);
   const std::string jurisdiction = Param0(*form, "jurisdiction_id");
   if (!jurisdiction.empty() && jurisdiction != config_.jurisdiction_id) {
     return ErrorAnswer(404, "jurisdiction_id not found", format);
@@ -425,6 +437,7 @@ HttpResponse Open311Api::GetRequests(const HttpRequest& request) const {
   // Requests carry what citizens wrote: each client sees only its own.
   const auto client = ClientOf(Param0(*query, "api_key"));
   if (!client) return ErrorAnswer(403, "api_key was not provided or is not valid", format);
+  if (auto refused = OverItsRate(*client, format)) return std::move(*refused);
   const std::string ids = Param0(*query, "service_request_id");
   const std::string codes = Param0(*query, "service_code");
   const std::string start = Param0(*query, "start_date");
@@ -449,6 +462,7 @@ HttpResponse Open311Api::GetRequest(const HttpRequest& request) const {
   if (!query) return ErrorAnswer(400, query.error().message, id->format);
   const auto client = ClientOf(Param0(*query, "api_key"));
   if (!client) return ErrorAnswer(403, "api_key was not provided or is not valid", id->format);
+  if (auto refused = OverItsRate(*client, id->format)) return std::move(*refused);
   if (!IsFolio(id->name)) return ErrorAnswer(404, "service_request_id not found", id->format);
   auto found = ListRequests(*client, id->name, "", "", "", "");
   if (!found) return ErrorAnswer(503, "service temporarily unavailable", id->format);

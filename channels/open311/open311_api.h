@@ -8,9 +8,11 @@
 
 #include <boost/json/array.hpp>
 
+#include "channels/open311/open311_format.h"
 #include "classify/classifier_holder.h"
 #include "config/config.h"
 #include "core/clock.h"
+#include "http/request_quota.h"
 #include "http/router.h"
 #include "storage/database.h"
 
@@ -40,12 +42,15 @@ class Open311Api {
 
   // The client whose api_key this is, if any.
   std::optional<std::string> ClientOf(std::string_view api_key) const;
+  // A 429 with Retry-After when the client went over requests_per_minute.
+  std::optional<HttpResponse> OverItsRate(const std::string& client, Format format) const;
 
   Open311Config config_;
   std::string public_base_url_;
   storage::Database& database_;
   const classify::ClassifierHolder& classifiers_;
   const Clock& clock_;
+  mutable http::RequestQuota limiter_;  // counts; the handlers are otherwise const
 };
 
 }  // namespace sac::channels::open311

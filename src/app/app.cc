@@ -93,7 +93,7 @@ struct App::Parts {
         inbox_writer(database, clock, &metrics, {.committers = c.http.inbox_committers}),
         boleta_workflow(sla, clock),
         inbound_handler(clock, *classifiers, boleta_workflow, local_time, c.conversation),
-        api(database, boleta_workflow, sla, clock),
+        api(database, boleta_workflow, sla, clock, config.api.requests_per_minute),
         media_store(c.media.dir),
         cancellation_journal(c.retention.cancellation_journal),
         staff_web(database, boleta_workflow, *classifiers, sla, local_time, media_store, clock,
@@ -141,10 +141,10 @@ struct App::Parts {
   }
 
   void AddRoutes() {
-    // The loader checked the networks (config/config_loader.cc): Parse cannot fail here.
+    // The loader refuses networks it cannot read; a Config made otherwise with one fails closed.
+    auto ops_networks = http::AddressRanges::Parse(config.http.ops_networks);
     AddOpsRoutes(router, database, metrics, expected_schema_version,
-                 {*http::AddressRanges::Parse(config.http.ops_networks),
-                  config.http.trusted_proxies});
+                 {ops_networks ? *ops_networks : http::AddressRanges(), config.http.trusted_proxies});
     api.AddRoutes(router);
     staff_web.AddRoutes(router);
     if (config.channels.open311.enabled) {

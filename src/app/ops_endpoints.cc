@@ -28,13 +28,19 @@ constexpr storage::Statement kQueueDepths{
     "       (SELECT count(*) FROM security_breach WHERE notify AND"
     "          (citizens_notified_at IS NULL OR authority_notified_at IS NULL))"};
 
-// Whether the request comes from a network allowed to see the operations endpoints. A request
-// straight from a trusted proxy's address without X-Forwarded-For is that machine's own (a
-// Prometheus or a health check on the same host); one it forwards names its client.
+// Whether the request comes from a network allowed to see the operations endpoints. Forwarded
+// requests count only through a trusted proxy, by the client it names: a machine we do not trust
+// that says it forwards someone (another host's proxy, a container's) is refused whatever its own
+// address. A request straight from a trusted proxy's address without X-Forwarded-For is that
+// machine's own (a Prometheus or a health check on the same host).
 bool FromOpsNetwork(const HttpRequest& request, const OpsAccess& access) {
-  std::string client = http::ClientAddress(request, access.trusted_proxies);
-  if (client.empty() && !request.headers.Get("X-Forwarded-For")) client = request.remote_address;
-  return access.networks.Contains(client);
+  const bool forwarded = request.headers.Get("X-Forwarded-For").has_value();
+  if (!http::IsTrustedProxy(request.remote_address, access.trusted_proxies)) {
+    return !forwarded && access.networks.Contains(request.remote_address);
+  }
+  return access.networks.Contains(forwarded
+                                      ? http::ClientAddress(request, access.trusted_proxies)
+                                      : request.remote_address);
 }
 
 HttpResponse NotFound() { return HttpResponse::Text(404, "not found\n"); }

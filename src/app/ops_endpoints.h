@@ -1,7 +1,7 @@
 // Operational endpoints: GET /healthz (the process answers), GET /readyz (the database is
 // reachable and its schema is the one this binary expects), GET /metrics (Prometheus text).
-// Only for the networks of `[http] ops_networks`; anyone else gets the 404 of a route that does
-// not exist.
+// Only for the networks of `[http] ops_networks` (forwarded requests only through a trusted
+// proxy); anyone else gets 404 "not found".
 #pragma once
 
 #include <string>

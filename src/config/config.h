@@ -37,10 +37,10 @@ struct HttpConfig {
   // Peers whose X-Forwarded-For is believed (the reverse proxy): who is signing in is counted
   // by the address they name (http/client_address.h).
   std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
-  // Who may call /healthz, /readyz and /metrics (the client as the trusted proxies name it, or
-  // the peer itself when it comes straight in): others get 404. Loopback and private networks.
-  std::vector<std::string> ops_networks = {"127.0.0.0/8", "::1",           "10.0.0.0/8",
-                                           "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"};
+  // Who may call /healthz, /readyz and /metrics: the peer itself when it comes straight in, the
+  // client a trusted proxy names when forwarded (a forward by anyone else is refused); others
+  // get 404. Loopback by default: add the monitoring hosts' network (e.g. "10.20.0.0/16").
+  std::vector<std::string> ops_networks = {"127.0.0.0/8", "::1"};
 };
 
 struct DatabaseConfig {
@@ -70,6 +70,12 @@ struct ConversationConfig {
   std::chrono::seconds data_wait{1800};
   // "We could not tell what you need" at most this often per identity.
   std::chrono::seconds otro_cooldown{43200};
+  // New petitions a citizen may send in 24 hours before the next ones wait for staff instead of
+  // going to a dependencia (each still a boleta with its folio: nothing is lost). A person with
+  // a street full of problems stays under it; a bot or a prank does not.
+  int petitions_per_day = 10;
+  // "Your reports wait for a person" at most this often per identity.
+  std::chrono::seconds held_reply_cooldown{3600};
   // The monthly survey's answer counts this long after the question; then "sin respuesta".
   std::chrono::seconds survey_answer_window{7 * 86400};
 };
@@ -179,6 +185,9 @@ struct Open311Config {
   // How long POST requests waits for the pipeline to give the boleta its folio before it answers
   // with a token instead (the client then asks tokens/{token}).
   std::chrono::milliseconds folio_wait{3000};
+  // Requests per client key per minute, per process (429 with Retry-After beyond): the municipal
+  // app's key carries every app user, so this is a ceiling for a runaway app, not per person.
+  int requests_per_minute = 1200;
   // Secrets: environment only. SAC_OPEN311_API_KEYS = "client:key,client2:key2".
   std::vector<std::pair<std::string, std::string>> api_keys;  // client → key
 };
@@ -248,8 +257,16 @@ struct OutboundConfig {
   std::chrono::seconds send_lease{120};
 };
 
+// The dependencias' API (src/web/api_v1.h).
+struct ApiConfig {
+  // Calls per token per minute, per process (a burst of a minute's worth, then this rate); more
+  // are answered 429 with Retry-After.
+  int requests_per_minute = 600;
+};
+
 struct Config {
   HttpConfig http;
+  ApiConfig api;
   DatabaseConfig database;
   // Inbox rows: quarantined after max_attempts.
   QueueSettings pipeline{2, std::chrono::milliseconds(1000), 5, std::chrono::milliseconds(2000),

@@ -198,6 +198,10 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   log.String("level", config.log.level);
   log.RejectUnknownKeys();
 
+  TableReader api = top.Table("api");
+  api.Integer("requests_per_minute", config.api.requests_per_minute, 1, 1000000);
+  api.RejectUnknownKeys();
+
   TableReader staff_web = top.Table("staff_web");
   staff_web.String("second_factor", config.staff_web.second_factor);
   staff_web.RejectUnknownKeys();
@@ -222,6 +226,8 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   conversation.DurationCount("location_wait_seconds", talk.location_wait, 0, 7 * 86400);
   conversation.DurationCount("data_wait_seconds", talk.data_wait, 0, 7 * 86400);
   conversation.DurationCount("otro_cooldown_seconds", talk.otro_cooldown, 0, 30 * 86400);
+  conversation.Integer("petitions_per_day", talk.petitions_per_day, 1, 10000);
+  conversation.DurationCount("held_reply_cooldown_seconds", talk.held_reply_cooldown, 0, 86400);
   conversation.DurationCount("survey_answer_window_seconds", talk.survey_answer_window, 3600,
                              90 * 86400);
   conversation.RejectUnknownKeys();
@@ -315,6 +321,7 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   open311.String("jurisdiction_id", o311.jurisdiction_id);
   open311.Integer("max_body_bytes", o311.max_body_bytes, 1024, 64LL * 1024 * 1024);
   open311.DurationCount("folio_wait_ms", o311.folio_wait, 0, 30000);
+  open311.Integer("requests_per_minute", o311.requests_per_minute, 1, 1000000);
   open311.RefuseSecret("api_keys", "SAC_OPEN311_API_KEYS");
   open311.RejectUnknownKeys();
 

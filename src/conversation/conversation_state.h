@@ -24,6 +24,7 @@ struct ConversationState {
   std::optional<TimePoint> last_boleta_at;
   std::string privacy_version;                   // "" until shown
   std::optional<TimePoint> otro_replied_at;
+  std::optional<TimePoint> held_replied_at;      // "your reports wait for a person" last said
 
   // Waiting, and not for longer than `wait`.
   bool IsAwaiting(Awaiting what, TimePoint now, std::chrono::seconds wait) const {

@@ -39,6 +39,12 @@ constexpr Statement kRecordSurveyAnswer{
     "UPDATE survey SET answer = $2, answer_text = nullif($3, ''), answered_at = $4 "
     "WHERE boleta_id = $1 AND answer IS NULL"};
 
+// $1 citizen, $2 now: the boletas they started in the last 24 hours (index boleta_citizen).
+constexpr Statement kPetitionsToday{
+    "conversation.petitions_today",
+    "SELECT count(*) FROM boleta WHERE citizen_id = $1 AND"
+    "  created_at > $2::timestamptz - interval '24 hours'"};
+
 constexpr Statement kLatestBoleta{
     "conversation.latest_boleta",
     "SELECT id, folio FROM boleta WHERE citizen_id = $1 ORDER BY created_at DESC LIMIT 1"};
@@ -492,7 +498,9 @@ ProcessOutcome InboundHandler::NewPetition(storage::Tx& tx, Turn& turn) {
   request.text = message.text;
   request.location = message.location;
   request.media = Attachments(message);
+  const auto over_the_limit = PetitionsOverTheDailyLimit(tx, turn);
   const workflow::BoletaRef boleta = workflow::CreateBoleta(tx, request, turn.now);
+  if (over_the_limit) return HoldForStaff(tx, turn, boleta, *over_the_limit);
   std::string acknowledgement =
       turn.reading ? ClassifyAndRoute(tx, boleta, *turn.reading, message.reply_payload)
                    : BoletaRegistered(boleta.folio);  // a photo or a pin alone: staff read it
@@ -513,6 +521,40 @@ ProcessOutcome InboundHandler::NewPetition(storage::Tx& tx, Turn& turn) {
     turn.state.asked_at = turn.now;
   }
   return ProcessOutcome::Processed("boleta " + boleta.folio + " created");
+}
+
+std::optional<std::int64_t> InboundHandler::PetitionsOverTheDailyLimit(storage::Tx& tx,
+                                                                      const Turn& turn) const {
+  const std::int64_t today = tx.Exec(kPetitionsToday, {turn.citizen_id, turn.now}).at(0).Int(0);
+  if (today < config_.petitions_per_day) return std::nullopt;
+  return today;
+}
+
+// Kept, read by the rules for staff to see, but routed by no machine: a person looks at the
+// citizen's reports together. The citizen hears so once an hour at most (a bot gets no answer
+// to each message); the folio is theirs to ask about like any other.
+ProcessOutcome InboundHandler::HoldForStaff(storage::Tx& tx, Turn& turn,
+                                            const workflow::BoletaRef& boleta,
+                                            std::int64_t petitions_today) {
+  if (turn.reading) {
+    classify::Classification reading = *turn.reading;
+    reading.needs_review = true;
+    ClassifyAndRoute(tx, boleta, std::move(reading), "");
+  }
+  workflow::AppendEvent(tx, boleta.id, turn.now, "retenida", workflow::Actor::System(),
+                        std::nullopt, std::nullopt,
+                        "{\"motivo\":\"peticiones_en_24_horas\",\"peticiones\":" +
+                            std::to_string(petitions_today + 1) + "}");
+  turn.state.last_boleta_id = boleta.id;
+  turn.state.last_boleta_at = turn.now;
+  const bool told = turn.state.held_replied_at &&
+                    turn.now - *turn.state.held_replied_at < config_.held_reply_cooldown;
+  if (!told) {
+    Reply(turn, "acuse_retenida", PetitionHeld(boleta.folio), boleta.id);
+    turn.state.held_replied_at = turn.now;
+  }
+  return ProcessOutcome::Processed("boleta " + boleta.folio + " held for staff: " +
+                                   std::to_string(petitions_today + 1) + " petitions in 24 hours");
 }
 
 std::string InboundHandler::ClassifyAndRoute(storage::Tx& tx, const workflow::BoletaRef& boleta,

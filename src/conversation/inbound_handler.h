@@ -69,6 +69,11 @@ class InboundHandler {
   ProcessOutcome AccountRequest(storage::Tx& tx, Turn& turn);
   ProcessOutcome CurpRequest(storage::Tx& tx, Turn& turn);
   ProcessOutcome NewPetition(storage::Tx& tx, Turn& turn);
+  // How many petitions the citizen sent in the last 24 hours, when that is already
+  // petitions_per_day or more: the next one waits for staff (HoldForStaff).
+  std::optional<std::int64_t> PetitionsOverTheDailyLimit(storage::Tx& tx, const Turn& turn) const;
+  ProcessOutcome HoldForStaff(storage::Tx& tx, Turn& turn, const workflow::BoletaRef& boleta,
+                              std::int64_t petitions_today);
   // A boleta for a request the office answers itself (estado de cuenta, CURP), routed to
   // `dependencia` with the citizen's words.
   workflow::BoletaRef OfficeRequest(storage::Tx& tx, Turn& turn, std::string_view categoria,

@@ -8,6 +8,12 @@ std::string BoletaRegistered(std::string_view folio) {
          "corresponde; te avisaremos por este medio. Guarda tu folio para preguntar cómo va.";
 }
 
+std::string PetitionHeld(std::string_view folio) {
+  return "Registramos tu petición con el folio " + std::string(folio) +
+         ". Como hoy nos has enviado muchos reportes, una persona de Atención Ciudadana los "
+         "revisará antes de turnarlos a la dependencia; te avisaremos por este medio.";
+}
+
 std::string BoletaRouted(std::string_view folio, std::string_view dependencia_name,
                          int business_days) {
   return "¡Gracias por escribirnos! Registramos tu petición con el folio " + std::string(folio) +

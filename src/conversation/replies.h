@@ -11,6 +11,9 @@ namespace sac::conversation {
 // A new petition has a folio and waits for staff to route it.
 std::string BoletaRegistered(std::string_view folio);
 
+// A new petition from a citizen who sent more than a person does in a day: it waits for staff.
+std::string PetitionHeld(std::string_view folio);
+
 // A new petition the rules engine routed at once.
 std::string BoletaRouted(std::string_view folio, std::string_view dependencia_name,
                          int business_days);

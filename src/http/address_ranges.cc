@@ -50,17 +50,22 @@ Result<AddressRanges> AddressRanges::Parse(const std::vector<std::string>& entri
   AddressRanges ranges;
   for (const std::string& entry : entries) {
     const auto slash = entry.find('/');
-    const auto address = ReadAddress(entry.substr(0, slash));
+    const std::string written = entry.substr(0, slash);
+    const auto address = ReadAddress(written);
+    // "::ffff:10.0.0.0/104" is 10.0.0.0/8: its prefix counts the 96 bits before the IPv4 part.
+    const bool mapped = address && !address->v6 && written.find(':') != std::string::npos;
     const int width = address && address->v6 ? 128 : 32;
-    int prefix = width;
+    const int written_width = mapped ? 128 : width;
+    int prefix = written_width;
     bool readable = address.has_value();
     if (readable && slash != std::string::npos) {
       const char* first = entry.data() + slash + 1;
       const char* last = entry.data() + entry.size();
       const auto [end, error] = std::from_chars(first, last, prefix);
-      readable = first != last && error == std::errc() && end == last && prefix >= 0 &&
-                 prefix <= width;
+      readable = first != last && error == std::errc() && end == last &&
+                 prefix >= written_width - width && prefix <= written_width;
     }
+    prefix -= written_width - width;
     if (!readable) {
       return MakeError(Errc::kInvalidArgument,
                        "\"" + entry + "\" is not an address or a network like 10.0.0.0/8");

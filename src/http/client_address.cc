@@ -23,11 +23,16 @@ std::string Canonical(std::string_view text) {
 
 }  // namespace
 
+bool IsTrustedProxy(const std::string& peer, const std::vector<std::string>& trusted_proxies) {
+  const std::string address = Canonical(peer);
+  return std::any_of(trusted_proxies.begin(), trusted_proxies.end(),
+                     [&](const std::string& proxy) { return Canonical(proxy) == address; });
+}
+
 std::string ClientAddress(const HttpRequest& request,
                           const std::vector<std::string>& trusted_proxies) {
   const auto trusted = [&](const std::string& address) {
-    return std::any_of(trusted_proxies.begin(), trusted_proxies.end(),
-                       [&](const std::string& proxy) { return Canonical(proxy) == address; });
+    return IsTrustedProxy(address, trusted_proxies);
   };
   const std::string peer = Canonical(request.remote_address);
   if (!trusted(peer)) return peer;

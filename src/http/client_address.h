@@ -17,6 +17,9 @@ namespace sac::http {
 // addresses ("::ffff:10.0.0.5") are read as IPv4.
 std::string ClientAddress(const HttpRequest& request, const std::vector<std::string>& trusted_proxies);
 
+// Whether the connection's peer is one of `trusted_proxies` (IPv4-mapped spellings included).
+bool IsTrustedProxy(const std::string& peer, const std::vector<std::string>& trusted_proxies);
+
 // What to count an address's attempts under: itself, or for IPv6 its /64 (one site's, which it
 // may pick addresses from at will).
 std::string ThrottlingKey(const std::string& address);

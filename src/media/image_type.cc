@@ -11,4 +11,13 @@ std::optional<std::string_view> ImageTypeOf(std::string_view bytes) {
   return std::nullopt;
 }
 
+std::string TypeToKeep(std::string_view declared, std::string_view bytes) {
+  if (const auto image = ImageTypeOf(bytes)) return std::string(*image);
+  if (declared == "image/jpeg" || declared == "image/png" || declared == "image/gif" ||
+      declared == "image/webp") {
+    return "application/octet-stream";
+  }
+  return std::string(declared);
+}
+
 }  // namespace sac::media

@@ -1,5 +1,6 @@
 #include "media/media_downloader.h"
 
+#include "media/image_type.h"
 #include "observability/log.h"
 
 namespace sac::media {
@@ -22,13 +23,14 @@ constexpr Statement kClaim{
     "UPDATE boleta_media m SET attempts = m.attempts + 1,"
     "  next_attempt_at = $1::timestamptz + $2::float8 * interval '1 millisecond' "
     "FROM next, boleta b WHERE m.id = next.id AND b.id = m.boleta_id "
-    "RETURNING m.id, b.channel, m.provider_media_id, m.attempts"};
+    "RETURNING m.id, b.channel, m.provider_media_id, m.attempts, m.mime_type"};
 
-// $1 id, $2 now, $3 sha256, $4 size, $5 content type from the server
+// $1 id, $2 now, $3 sha256, $4 size, $5 the type to keep (TypeToKeep)
 constexpr Statement kStored{
     "media.stored",
     "UPDATE boleta_media SET download_state = 'stored', file_sha256 = $3, size_bytes = $4,"
-    "  mime_type = CASE WHEN mime_type = '' THEN $5 ELSE mime_type END, downloaded_at = $2,"
+    "  mime_type = $5,"
+    "  downloaded_at = $2,"
     // Only a download still wanted: a citizen's data cancelled meanwhile stays cancelled.
     "  last_error = NULL WHERE id = $1 AND download_state = 'pending'"};
 
@@ -58,6 +60,7 @@ struct Claimed {
   std::string channel;
   std::string provider_media_id;
   int attempts = 0;
+  std::string declared_type;  // what the message said; '' when it said nothing
 };
 
 }  // namespace
@@ -89,7 +92,8 @@ Result<bool> MediaDownloader::RunOnce() {
         tx.Exec(kClaim, {clock_.Now(), static_cast<double>(kDownloadLease.count())});
     if (rows.empty()) return std::nullopt;
     const auto row = rows.at(0);
-    return Claimed{row.Int(0), row.Text(1), row.Text(2), static_cast<int>(row.Int(3))};
+    return Claimed{row.Int(0), row.Text(1), row.Text(2), static_cast<int>(row.Int(3)),
+                   row.Text(4)};
   });
   if (!claimed) {
     Log().Warn("cannot claim media downloads", {{"error", claimed.error().message}});
@@ -114,8 +118,10 @@ Result<bool> MediaDownloader::RunOnce() {
   std::string outcome;
   auto recorded = database_.Transact([&](Tx& tx) {
     if (stored) {
+      const std::string declared =
+          item.declared_type.empty() ? fetched->content_type : item.declared_type;
       tx.Exec(kStored, {item.id, now, stored->sha256, static_cast<std::int64_t>(stored->size),
-                        fetched->content_type});
+                        TypeToKeep(declared, fetched->bytes)});
       outcome = "stored";
       return;
     }

@@ -95,15 +95,19 @@ bj::object SummaryJson(const workflow::BoletaSummary& b) {
 // change decided on an older view is refused (412) instead of undoing someone else's.
 std::string EntityTag(int status_version) { return "\"" + std::to_string(status_version) + "\""; }
 
-// The version an If-Match header names: none without the header or with "*"; kStale for a tag
-// that cannot be one of ours (a weak tag, a list, garbage): it can never match, RFC 9110 §13.1.1.
+// The version an If-Match header names: none without the header or with "*". A weak tag
+// (W/"3") never matches strongly: kStale (412, RFC 9110 §13.1.1). Anything that is not one quoted
+// tag — a bare 3, "tres", a list of several — is kInvalidArgument (400): a client bug to fix,
+// not a boleta that changed.
 Result<std::optional<int>> IfMatchVersion(const HttpRequest& request) {
   const auto header = request.headers.Get("If-Match");
   if (!header) return std::optional<int>();
-  std::string_view tag = *header;
-  while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
-  while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+  const std::string_view tag = TrimOws(*header);
   if (tag == "*") return std::optional<int>();
+  if (tag.starts_with("W/")) {
+    return MakeError(Errc::kStale, "If-Match con una ETag débil nunca coincide: use la de la "
+                                   "respuesta, p. ej. \"3\"");
+  }
   int version = -1;
   if (tag.size() >= 3 && tag.front() == '"' && tag.back() == '"') {
     const char* first = tag.data() + 1;
@@ -112,7 +116,8 @@ Result<std::optional<int>> IfMatchVersion(const HttpRequest& request) {
     if (error != std::errc() || end != last) version = -1;
   }
   if (version < 0) {
-    return MakeError(Errc::kStale, "If-Match debe ser la ETag de la boleta, p. ej. \"3\"");
+    return MakeError(Errc::kInvalidArgument,
+                     "If-Match debe ser una sola ETag de la boleta, p. ej. \"3\"");
   }
   return std::optional<int>(version);
 }
@@ -199,6 +204,12 @@ HttpResponse ApiV1::Serve(const HttpRequest& request, std::string_view route, Ha
       call.detail = "token ausente, inválido o revocado";
       HttpResponse refused = Problem(401, "se requiere Authorization: Bearer <token> válido");
       refused.headers.Add("WWW-Authenticate", "Bearer realm=\"sac\"");
+      return refused;
+    }
+    if (const auto wait = limiter_.Take(std::to_string(call.token->id), clock_.Now())) {
+      call.detail = "más llamadas por minuto de las permitidas";
+      HttpResponse refused = Problem(429, "demasiadas llamadas; reintente después de Retry-After");
+      refused.headers.Add("Retry-After", std::to_string(wait->count()));
       return refused;
     }
     HttpResponse response = (this->*handler)(tx, request, call);

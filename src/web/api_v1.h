@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/clock.h"
+#include "http/request_quota.h"
 #include "http/router.h"
 #include "storage/database.h"
 #include "workflow/boleta_workflow.h"
@@ -17,9 +18,11 @@ const char* OpenApiDocument();
 
 class ApiV1 {
  public:
+  // `requests_per_minute`: per token, in this process ([api] requests_per_minute); 429 beyond.
   ApiV1(storage::Database& database, const workflow::BoletaWorkflow& workflow,
-        const workflow::SlaClock& sla, const Clock& clock)
-      : database_(database), workflow_(workflow), sla_(sla), clock_(clock) {}
+        const workflow::SlaClock& sla, const Clock& clock, int requests_per_minute = 600)
+      : database_(database), workflow_(workflow), sla_(sla), clock_(clock),
+        limiter_(requests_per_minute) {}
 
   void AddRoutes(http::Router& router);
 
@@ -44,6 +47,7 @@ class ApiV1 {
   const workflow::BoletaWorkflow& workflow_;
   const workflow::SlaClock& sla_;
   const Clock& clock_;
+  http::RequestQuota limiter_;
 };
 
 }  // namespace sac::web

@@ -77,6 +77,7 @@ std::string EventLabel(std::string_view kind) {
       {"clasificada", "Clasificada"},
       {"capturada", "Capturada por Atención Ciudadana"},
       {"clasificacion_corregida", "Clasificación corregida"},
+      {"retenida", "Retenida para revisión: muchos reportes del mismo ciudadano en 24 horas"},
       {"leida", "Leída por la dependencia"},
       {"nota", "Nota"},
       {"nota_ciudadano", "Mensaje del ciudadano"},

@@ -36,7 +36,8 @@ constexpr Statement kQueuePage{
     "SELECT id, folio, channel, text, extract(epoch FROM created_at)::float8,"
     "  coalesce(classification::text, ''), coalesce(confidence, 0), coalesce(colonia, ''),"
     "  coalesce(colonia_postal_code, ''), coalesce(categoria, ''), status_reason IS NOT NULL,"
-    "  status_version "
+    "  status_version,"
+    "  EXISTS (SELECT 1 FROM boleta_event e WHERE e.boleta_id = boleta.id AND e.kind = 'retenida') "
     "FROM boleta WHERE status = 'por_clasificar' ORDER BY created_at, id LIMIT $1"};
 
 constexpr Statement kDependencias{
@@ -203,6 +204,9 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
                                         static_cast<unsigned>(day.day())))
         .Markup(" · confianza ").Text(Percent(row.Double(6)));
     if (row.Bool(10)) content.Markup(" · <em>devuelta por la dependencia</em>");
+    if (row.Bool(12)) {
+      content.Markup(" · <em>retenida: muchos reportes del mismo ciudadano en 24 horas</em>");
+    }
     content.Markup("</header><p class=\"texto\">").Text(row.Text(3)).Markup("</p>");
     if (!normalized.empty()) {
       content.Markup("<p class=\"leido\"><small>Lo que leyó SAC:</small> ")

@@ -15,6 +15,7 @@ std::string_view Title(int status) {
     case 409: return "Conflicto con el estado de la boleta";
     case 412: return "La boleta cambió desde la versión indicada";
     case 413: return "Solicitud demasiado grande";
+    case 429: return "Demasiadas llamadas";
     case 503: return "Servicio no disponible por el momento";
     default: return "Error interno";
   }

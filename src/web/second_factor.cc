@@ -5,6 +5,7 @@
 #include "crypto/digest.h"
 #include "crypto/totp.h"
 #include "web/staff_session.h"
+#include "web/trusted_devices.h"
 
 namespace sac::web {
 namespace {
@@ -151,6 +152,7 @@ Result<std::int64_t> ResetSecondFactor(Tx& tx, const std::string& username) {
   const std::int64_t user_id = rows.at(0).Int(0);
   EndSignInStepsOf(tx, user_id);
   SessionStore::DestroyAllOf(tx, user_id);
+  TrustedDevices::ForgetAll(tx, user_id);  // a lost phone may have gone with a laptop
   return user_id;
 }
 

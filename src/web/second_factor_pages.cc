@@ -80,7 +80,7 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
           tx.RollbackAtEnd();
           return;
         }
-        LoginThrottle::Clear(tx, step->username);
+        if (!device) LoginThrottle::Clear(tx, step->username);  // others' failures stand
         answer = SignedIn(tx, request, step->user_id, step->must_change_password);
         return;
       case CodeCheck::kAlreadyUsed:

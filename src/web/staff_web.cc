@@ -23,6 +23,12 @@
 namespace sac::web {
 namespace {
 
+// Where a sign-in came from, for the log ("unknown" behind a proxy that names no client).
+std::string ClientForLog(const HttpRequest& request, const std::vector<std::string>& proxies) {
+  const std::string client = http::ClientAddress(request, proxies);
+  return client.empty() ? "unknown" : client;
+}
+
 using storage::Statement;
 using storage::Tx;
 
@@ -337,6 +343,7 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
   const TimePoint now = clock_.Now();
   const std::string source =
       http::ThrottlingKey(http::ClientAddress(request, sessions_.trusted_proxies()));
+  const std::string client = ClientForLog(request, sessions_.trusted_proxies());
   if (source.empty()) {
     static std::once_flag said;
     std::call_once(said, [] {
@@ -348,8 +355,10 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
   auto done = database_.Transact([&](Tx& tx) {
     auto device = TrustedDevices::Vouching(tx, request, username, now);
     if (const auto wait = LoginThrottle::WaitFor(tx, username, source, now, device)) {
-      // No username: it may be a password typed in the wrong box.
-      StaffLog().Warn("sign-in refused: too many failures", {{"wait_seconds", wait->count()}});
+      // No username: it may be a password typed in the wrong box. The client's address is the
+      // staff's or an attacker's, never a citizen's.
+      StaffLog().Warn("sign-in refused: too many failures",
+                      {{"wait_seconds", wait->count()}, {"client", client}});
       answer = LoginPage(429, username,
                          "Demasiados intentos fallidos. Espera " + std::to_string(wait->count()) +
                              " segundos y vuelve a intentarlo.",
@@ -362,7 +371,14 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
     const bool right = crypto::VerifyPassword(known ? rows.at(0).Text(1) : DecoyHash(), password);
     if (!known || !right) {
       LoginThrottle::RecordFailure(tx, username, source, now, device);
-      StaffLog().Info("sign-in refused");  // no username: it may be a password typed in the wrong box
+      // No username (it may be a password typed in the wrong box): the account when there is one.
+      if (known) {
+        StaffLog().Info("sign-in refused: wrong password", {{"user_id", rows.at(0).Int(0)},
+                                                             {"client", client},
+                                                             {"trusted_browser", device.has_value()}});
+      } else {
+        StaffLog().Info("sign-in refused: no such account", {{"client", client}});
+      }
       answer = LoginPage(401, username, "Usuario o contraseña incorrectos.",
                          sessions_.secure_cookie());
       return;
@@ -375,7 +391,8 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
       StaffLog().Info("password accepted; code asked", {{"user_id", rows.at(0).Int(0)}});
       return;
     }
-    LoginThrottle::Clear(tx, username);
+    // A vouching browser's sign-in leaves others' failures standing: they were not its own.
+    if (!device) LoginThrottle::Clear(tx, username);
     answer = SignedIn(tx, request, rows.at(0).Int(0), rows.at(0).Bool(2));
   });
   if (!done) {
@@ -397,7 +414,8 @@ HttpResponse StaffWeb::SignedIn(Tx& tx, const HttpRequest& request, std::int64_t
                                                             sessions_.secure_cookie()));
   answer.headers.Add("Set-Cookie", ExpiredSignInCookie(kLoginCookie));
   answer.headers.Add("Set-Cookie", ExpiredSignInCookie(kSignInStepCookie));
-  StaffLog().Info("signed in", {{"user_id", user_id}});
+  StaffLog().Info("signed in", {{"user_id", user_id},
+                               {"client", ClientForLog(request, sessions_.trusted_proxies())}});
   return answer;
 }
 
@@ -521,8 +539,10 @@ HttpResponse StaffWeb::ChangePassword(Tx& tx, const HttpRequest& request,
   }
   if (!problem.empty()) return Message(400, "No se cambió la contraseña", problem, &session);
   tx.Exec(kSetPassword, {session.user.id, crypto::HashPassword(next)});
-  // Every other session of this user ends; this browser gets a fresh one.
+  // Every other session of this user ends; this browser gets a fresh one. No browser vouches for
+  // the account any more (the change may follow a compromise): each earns it again at sign-in.
   SessionStore::DestroyAllOf(tx, session.user.id);
+  TrustedDevices::ForgetAll(tx, session.user.id);
   const std::string id = sessions_.Create(tx, session.user.id);
   HttpResponse answer = Redirect("/");
   answer.headers.Add("Set-Cookie", sessions_.CookieFor(id));

@@ -46,7 +46,8 @@ class TrustedDevices {
   static std::string Remember(storage::Tx& tx, const HttpRequest& request, std::int64_t user_id,
                               TimePoint now, bool secure_cookie);
 
-  // "Cerrar sesiones" and a new password set by an administrator: no browser vouches any more.
+  // "Cerrar sesiones", a new password (set by its owner or an administrator) and a second-factor
+  // reset: no browser vouches for the account any more.
   static void ForgetAll(storage::Tx& tx, std::int64_t user_id);
 };
 

@@ -62,7 +62,8 @@ constexpr Statement kRecordCall{
 
 constexpr Statement kAttendedMonth{
     "validation.attended_month",
-    "SELECT to_char(attended_at AT TIME ZONE 'America/Mazatlan', 'YYYY-MM-01'), status "
+    "SELECT to_char(attended_at AT TIME ZONE 'America/Mazatlan', 'YYYY-MM-01'), status,"
+    "  status_version "
     "FROM boleta WHERE id = $1"};
 
 std::string Percent(std::int64_t part, std::int64_t whole) {
@@ -212,6 +213,9 @@ HttpResponse StaffWeb::RecordValidation(Tx& tx, const HttpRequest& request,
               : result == "negativa" ? workflow::BoletaStatus::kInconformidad
                                      : workflow::BoletaStatus::kCerrada;
   change.comment = words.empty() ? std::string("validación telefónica") : words;
+  // Decided on the atendida just read: another call recorded for it meanwhile makes this stale
+  // (else a "sin respuesta" closing it and a "negativa" would both stand, reopening it).
+  change.seen_version = static_cast<int>(attended.at(0).Int(2));
   const auto changed =
       workflow_.ChangeStatus(tx, workflow::Actor::Staff(session.user.username), owner->boleta_id, change);
   if (!changed) {

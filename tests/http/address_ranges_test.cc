@@ -29,6 +29,16 @@ TEST(AddressRangesTest, MatchesNetworksAndSingleAddressesOfBothFamilies) {
   EXPECT_FALSE(ranges.Contains("203.0.113.5"));
 }
 
+TEST(AddressRangesTest, AnIPv4MappedNetworkIsTheIPv4NetworkItSpells) {
+  const AddressRanges ranges = Ranges({"::ffff:10.0.0.0/104", "::ffff:192.0.2.1"});
+  EXPECT_TRUE(ranges.Contains("10.9.8.7"));
+  EXPECT_TRUE(ranges.Contains("::ffff:10.9.8.7"));
+  EXPECT_FALSE(ranges.Contains("11.0.0.1"));
+  EXPECT_TRUE(ranges.Contains("192.0.2.1"));
+  EXPECT_FALSE(ranges.Contains("192.0.2.2"));
+  EXPECT_FALSE(AddressRanges::Parse({"::ffff:10.0.0.0/8"})) << "shorter than the mapping's 96 bits";
+}
+
 TEST(AddressRangesTest, WhatIsNotAnAddressIsInNoNetwork) {
   const AddressRanges everything = Ranges({"0.0.0.0/0", "::/0"});
   EXPECT_TRUE(everything.Contains("203.0.113.5"));

@@ -28,18 +28,26 @@ namespace bj = boost::json;
 
 class ApiTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  Config MakeConfig() {
     Config config;
     config.rules_dir = (testing::SourceDir() / "rules").string();
     config.http.port = 0;
     config.database.url = db_.url() + " user=sac_app";  // the application's least-privileged role
     config.pipeline.workers = 0;
     config.outbox.workers = 0;
+    return config;
+  }
+
+  void StartApp(const Config& config) {
+    if (app_) app_->Stop();
     auto served = testing::Serve(config);
     ASSERT_TRUE(served.app);
     app_ = std::move(served.app);
     base_ = served.base_url;
+  }
 
+  void SetUp() override {
+    StartApp(MakeConfig());
     db_.SeedDependencias();
     obras_token_ = Token("obras_publicas");
     jumapam_token_ = Token("jumapam");
@@ -275,13 +283,18 @@ TEST_F(ApiTest, AChangeDecidedOnAnOlderVersionIsRefusedWithNothingWritten) {
   EXPECT_EQ(stale.headers.Get("Content-Type"), "application/problem+json");
   EXPECT_THAT(std::string(Json(stale).at("detail").as_string()), HasSubstr("programada"));
   EXPECT_EQ(Col(obras_folio_, "status || ':' || status_version"), "programada:3");
-  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_note"), 0) << "its comment was not kept either";
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event WHERE kind = 'atender'"), 0);
 
-  for (const char* never : {"W/\"3\"", "3", "\"tres\"", "\"3\", \"4\"", "\"-1\""}) {
-    SCOPED_TRACE(never);
-    EXPECT_EQ(Call("POST", base + "/estado", obras_token_, R"({"estado":"atendida"})", never).status,
-              412);
+  EXPECT_EQ(
+      Call("POST", base + "/estado", obras_token_, R"({"estado":"atendida"})", "W/\"3\"").status,
+      412)
+      << "a weak tag never matches";
+  for (const char* malformed : {"3", "\"tres\"", "\"3\", \"4\"", "\"-1\""}) {
+    SCOPED_TRACE(malformed);
+    const ClientResponse refused =
+        Call("POST", base + "/estado", obras_token_, R"({"estado":"atendida"})", malformed);
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_THAT(std::string(Json(refused).at("detail").as_string()), HasSubstr("If-Match"));
   }
   EXPECT_EQ(Col(obras_folio_, "status"), "programada");
 
@@ -327,6 +340,26 @@ TEST_F(ApiTest, RefusesMalformedAndOverreachingBodies) {
   EXPECT_EQ(Call("POST", base + "/notas", obras_token_, R"({"texto":")" + std::string(5000, 'a') + R"("})").status,
             400);
   EXPECT_EQ(Call("POST", base + "/notas", obras_token_, std::string(20000, ' ')).status, 413);
+}
+
+TEST_F(ApiTest, ATokenOverItsCallsPerMinuteWaitsAndOthersDoNot) {
+  Config config = MakeConfig();
+  config.api.requests_per_minute = 2;
+  StartApp(config);
+
+  EXPECT_EQ(Call("GET", "/api/v1/boletas", obras_token_).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/boletas", obras_token_).status, 200);
+  const ClientResponse refused =
+      Call("POST", "/api/v1/boletas/" + obras_folio_ + "/estado", obras_token_,
+           R"({"estado":"en_seguimiento"})");
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.headers.Get("Retry-After"), "30");
+  EXPECT_EQ(refused.headers.Get("Content-Type"), "application/problem+json");
+  EXPECT_EQ(Col(obras_folio_, "status"), "canalizada") << "nothing done";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM api_call WHERE status = 429"), 1) << "audited";
+  EXPECT_EQ(Call("GET", "/api/v1/boletas", jumapam_token_).status, 200) << "another token";
+  EXPECT_EQ(Call("GET", "/api/v1/boletas", std::nullopt).status, 401)
+      << "no token: refused before any counting";
 }
 
 TEST_F(ApiTest, RevokedTokensStopWorking) {

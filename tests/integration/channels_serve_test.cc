@@ -385,6 +385,22 @@ constexpr const char* kPothole =
     "&description=Bache+enorme+frente+al+Oxxo%2C+ya+se+cayo+un+motociclista"
     "&media_url=https%3A%2F%2Fapp.mazatlan.example%2Ffotos%2F1.jpg&phone=6691234501";
 
+TEST_F(ChannelsServeTest, AnOpen311ClientOverItsRequestsPerMinuteWaitsAndOthersDoNot) {
+  Config config = MakeConfig();
+  config.channels.open311.requests_per_minute = 3;
+  StartApp(config);
+  const std::string mine = "/open311/v2/requests.json?api_key=llave-de-la-app";
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Get(mine).status, 200) << i;
+  const ClientResponse refused = Get(mine);
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.headers.Get("Retry-After"), "20");
+  EXPECT_THAT(refused.body, HasSubstr("too many requests"));
+  EXPECT_EQ(PostOpen311(kPothole).status, 429) << "the same client posting";
+  EXPECT_EQ(Rows("inbox"), 0) << "nothing stored for a refused request";
+  EXPECT_EQ(Get("/open311/v2/requests.json?api_key=otra-llave").status, 200)
+      << "another client has its own";
+}
+
 TEST_F(ChannelsServeTest, Open311DescribesItselfAndItsServices) {
   const ClientResponse discovery = Get("/open311/v2/discovery.json");
   EXPECT_EQ(discovery.status, 200);

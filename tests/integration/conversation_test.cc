@@ -291,6 +291,44 @@ TEST_F(ConversationTest, AFloodOfTheSameReportIsOneBoletaAndOneAnswer) {
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_note"), 7) << "nothing the citizen said is lost";
 }
 
+// More new petitions in a day than a person makes (a bot, a stuck app, a prank): each is still a
+// boleta with its folio, but waits for staff, and the citizen hears so once an hour at most.
+TEST_F(ConversationTest, PetitionsBeyondTheDailyLimitWaitForStaffAndAreAnsweredOnceAnHour) {
+  const auto petition = [&](int n) {
+    clock_.Advance(5min);  // past the burst window: each one a petition of its own
+    return Say("hay un bache enorme en la calle " + std::to_string(n) + " de la colonia Centro");
+  };
+  for (int n = 1; n <= 10; ++n) {
+    const auto replies = petition(n);
+    ASSERT_FALSE(replies.empty());
+    EXPECT_THAT(replies[0], Not(HasSubstr("muchos reportes"))) << n;
+  }
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta WHERE status = 'canalizada'"), 10);
+
+  const auto eleventh = petition(11);
+  ASSERT_EQ(eleventh.size(), 1u) << "no question about the place either";
+  EXPECT_THAT(eleventh[0], HasSubstr("folio 2026-000011"));
+  EXPECT_THAT(eleventh[0], HasSubstr("muchos reportes"));
+  EXPECT_EQ(db_.Scalar("SELECT status || ':' || (classification IS NOT NULL) FROM boleta "
+                       "WHERE folio = '2026-000011'"),
+            "por_clasificar:true")
+      << "read by the rules for staff to see, routed by no machine";
+  EXPECT_EQ(db_.Scalar("SELECT detail->>'peticiones' FROM boleta_event WHERE kind = 'retenida'"),
+            "11");
+  EXPECT_TRUE(petition(12).empty()) << "told a moment ago: a bot gets no answer to each message";
+  EXPECT_EQ(Boletas(), 12) << "nothing is lost";
+  clock_.Advance(1h);
+  EXPECT_THAT(petition(13), ::testing::ElementsAre(HasSubstr("folio 2026-000013")));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta WHERE status = 'por_clasificar'"), 3);
+
+  clock_.Advance(24h);
+  const auto next_day = petition(14);
+  ASSERT_FALSE(next_day.empty());
+  EXPECT_THAT(next_day[0], Not(HasSubstr("muchos reportes")));
+  EXPECT_EQ(db_.Scalar("SELECT status FROM boleta WHERE folio = '2026-000014'"), "canalizada");
+  EXPECT_EQ(Say("hola", "5216690000002").size(), 1u) << "another citizen is not held back";
+}
+
 // The same script on every channel a citizen can write from: a report without a place, the
 // question where (a pin offered only where the app can send one), the answer, the status by folio.
 struct ChannelIdentity {

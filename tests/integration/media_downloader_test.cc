@@ -95,5 +95,53 @@ TEST(MediaDownloaderTest, APhotoFetchedWhileTheVolumeIsFullWaitsForRoomAndIsThen
   EXPECT_EQ(app.Requests().size(), 7u) << "fetched again each time, stored the last";
 }
 
+// ASVS 5.2.2, bad input #24's type half: what a provider or the app says a file is counts only
+// when its bytes agree. A "photo" that is HTML is kept as a download, never shown inline; a
+// photo sent as a document or with the wrong image type is shown as what it is.
+TEST(MediaDownloaderTest, AFilesTypeIsWhatItsBytesShowWhenItClaimsOrIsAnImage) {
+  testing::TestDatabase db;
+  const auto serve = [](std::string type, std::string body) {
+    HttpResponse response;
+    response.content_type = std::move(type);
+    response.body = std::move(body);
+    return response;
+  };
+  const std::string jpeg = "\xFF\xD8\xFF\xE0" + std::string(64, 'x');
+  const std::string png = "\x89PNG\r\n\x1A\n" + std::string(64, 'x');
+  testing::FakeProvider app({
+      {"GET", "/html", serve("image/jpeg", "<html><script>alert(1)</script></html>")},
+      {"GET", "/png", serve("image/jpeg", png)},
+      {"GET", "/document", serve("application/octet-stream", jpeg)},
+      {"GET", "/voice", serve("audio/ogg", "OggS" + std::string(64, 'x'))},
+  });
+  db.Execute("INSERT INTO boleta (folio, channel, text, status, created_at, updated_at,"
+             "  status_changed_at) VALUES ('2026-000001', 'open311', 'bache', 'por_clasificar', now(),"
+             "  now(), now())");
+  // As the channels record them: the declared type, or '' when the message said none.
+  db.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type,"
+             "  download_state) SELECT b.id, v.kind, '" + app.BaseUrl() + "' || v.path, v.mime,"
+             "  'pending' FROM boleta b, (VALUES ('image', '/html', 'image/jpeg'),"
+             "  ('image', '/png', 'image/jpeg'), ('document', '/document', ''),"
+             "  ('audio', '/voice', 'audio/ogg')) AS v(kind, path, mime)");
+  storage::Database database(db.Settings());
+  testing::FakeClock clock;
+  clock.Set(std::chrono::system_clock::now());
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("sac_media_types_" + std::to_string(::getpid()));
+  const MediaStore store(dir);
+  FetchLimits limits;
+  limits.allow_private_addresses = true;  // the fake server is on 127.0.0.1
+  MediaDownloader downloader(database, {}, store, limits, QueueSettings{}, clock);
+  for (int i = 0; i < 4; ++i) {
+    auto ran = downloader.RunOnce();
+    ASSERT_TRUE(ran && *ran) << i;
+  }
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(db.Scalar("SELECT string_agg(substring(provider_media_id FROM '/[a-z]+$') || ' ' ||"
+                      "  download_state || ' ' || mime_type, ', ' ORDER BY id) FROM boleta_media"),
+            "/html stored application/octet-stream, /png stored image/png, "
+            "/document stored image/jpeg, /voice stored audio/ogg");
+}
+
 }  // namespace
 }  // namespace sac::media

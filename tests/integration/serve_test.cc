@@ -426,6 +426,15 @@ TEST_F(ServeTest, OperationsEndpointsAnswerOnlyTheirNetworks) {
   }
   EXPECT_THAT(get("/metrics", "10.20.3.4").body, HasSubstr("sac_http_requests_total"));
   EXPECT_EQ(Get("/api/v1/boletas").status, 401) << "other routes answer everyone as before";
+
+  // Loopback allowed, but not a proxy of ours: what it forwards is nobody's business.
+  app_->Stop();
+  config.http.ops_networks = {"127.0.0.0/8"};
+  config.http.trusted_proxies = {};
+  StartApp(config);
+  EXPECT_EQ(get("/metrics", std::nullopt).status, 200) << "the machine's own request";
+  EXPECT_EQ(get("/metrics", "127.0.0.1").status, 404)
+      << "a forward by a machine that is not one of our proxies, whatever it claims";
 }
 
 TEST_F(ServeTest, HealthReadinessAndMetrics) {

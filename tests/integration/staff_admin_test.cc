@@ -42,11 +42,7 @@ class StaffAdminTest : public testing::StaffWebFixture {
   }
 
   static std::string PasswordIn(const std::string& page) {
-    const std::string marker = "se cambia al entrar): ";
-    const auto at = page.find(marker);
-    if (at == std::string::npos) return "";
-    const auto start = at + marker.size();
-    return page.substr(start, page.find('<', start) - start);
+    return TextAfter(page, "se cambia al entrar): ", '<');
   }
 
   std::filesystem::path rules_;

@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "classify/classifier_holder.h"
 #include "routing/dependencias.h"
@@ -135,7 +137,10 @@ TEST_F(StaffWebTest, GuessesAtAUsernameElsewhereDoNotKeepItsOwnerOutOfTheirOwnBr
   EXPECT_EQ(owner.status, 303) << "the owner's browser signs in at once";
   EXPECT_EQ(Header(owner, "Set-Cookie", "sac_equipo=").substr(0, device.size()), device)
       << "and keeps its device";
-  EXPECT_EQ(LogIn("capturista").status, 303) << "which cleared the username's count";
+  EXPECT_EQ(LogIn("capturista").status, 429)
+      << "the guesses still count for everyone else: the owner's sign-in did not clear them";
+  clock_.Advance(2h);
+  db_.Execute("DELETE FROM login_failure");  // past the hour they count for nothing
 
   // Its own wrong tries count against it alone; at the tenth it is forgotten.
   const std::int64_t devices = DevicesOf(db_, "capturista");  // that last browser's too
@@ -166,6 +171,24 @@ TEST_F(StaffWebTest, EndingAnAccountsSessionsForgetsItsBrowsersToo) {
   auto reset = database_.Transact([&](storage::Tx& tx) { return ResetPassword(tx, "capturista"); });
   ASSERT_TRUE(reset) << reset.error().message;
   EXPECT_EQ(DevicesOf(db_, "capturista"), 0);
+}
+
+// ASVS 16.3.1: who tried, from where, with what outcome — never the username typed (it may be a
+// password in the wrong box) nor the password.
+TEST_F(StaffWebTest, SignInsAndRefusalsAreLoggedWithAccountAndAddressNeverWhatWasTyped) {
+  const std::string id = db_.Scalar("SELECT id FROM staff_user WHERE username = 'capturista'");
+  ::testing::internal::CaptureStdout();
+  LogIn("capturista", "contraseña equivocada");
+  LogIn("persona.inexistente", "otra equivocada");
+  LogIn("capturista");
+  const std::string log = ::testing::internal::GetCapturedStdout();
+  EXPECT_THAT(log, HasSubstr("\"msg\":\"sign-in refused: wrong password\",\"user_id\":" + id +
+                             ",\"client\":\"192.0.2.10\",\"trusted_browser\":false"));
+  EXPECT_THAT(log, HasSubstr("\"msg\":\"sign-in refused: no such account\",\"client\":\"192.0.2.10\""));
+  EXPECT_THAT(log, HasSubstr("\"msg\":\"signed in\",\"user_id\":" + id +
+                             ",\"client\":\"192.0.2.10\""));
+  EXPECT_THAT(log, Not(HasSubstr("equivocada")));
+  EXPECT_THAT(log, Not(HasSubstr("persona.inexistente")));
 }
 
 TEST_F(StaffWebTest, SignInNeedsTheFormsTokenAndOurOrigin) {
@@ -1046,6 +1069,46 @@ TEST_F(StaffWebTest, TheMonthlyValidationReportsAndRecordsTheCallsForWhatTheSurv
 
 
 // --- Exports and open data ------------------------------------------------------------------------
+
+// Two people calling about the same attended boleta record their calls at once: one stands. (Before
+// status_version, "sin respuesta" closing it and "negativa" reopening it could both go through.)
+TEST_F(StaffWebTest, TwoCallsRecordedAtOnceForOneBoletaOneStands) {
+  constexpr int kBoletas = 8;
+  db_.Execute("INSERT INTO citizen (display_name, phone) VALUES ('Martha Peña', '+526691234501')");
+  db_.Execute(
+      "INSERT INTO boleta (folio, channel, citizen_id, text, status, dependencia_id, routed_at,"
+      "  due_at, attended_at, created_at, updated_at, status_changed_at) "
+      "SELECT '2026-00000' || n, 'telefono', (SELECT max(id) FROM citizen), 'fuga', 'atendida',"
+      "  'jumapam', '2026-03-02 17:00Z', '2026-03-16 17:00Z', '2026-03-05 17:00Z',"
+      "  '2026-03-02 17:00Z', now(), now() FROM generate_series(1, " + std::to_string(kBoletas) +
+      ") AS n");
+  clock_.Set(Utc(2026, 4, 10, 18));
+  AddUser("otra", "atencion_ciudadana");
+  const std::string people[] = {SignIn("capturista"), SignIn("otra")};
+  const std::string forms[] = {"&resultado=sin_respuesta",
+                               "&resultado=negativa&palabras=" + Encode("sigue igual")};
+  const std::string csrf[] = {CsrfOf(people[0]), CsrfOf(people[1])};
+  std::atomic<int> recorded{0};
+  std::atomic<int> refused{0};
+  for (int n = 1; n <= kBoletas; ++n) {
+    std::vector<std::thread> calls;
+    for (int who = 0; who < 2; ++who) {
+      calls.emplace_back([&, n, who] {
+        const int status = Post("/validacion/2026-00000" + std::to_string(n),
+                                "csrf=" + csrf[who] + forms[who], people[who]).status;
+        if (status == 303) ++recorded;
+        if (status == 409) ++refused;
+      });
+    }
+    for (auto& call : calls) call.join();
+  }
+  EXPECT_EQ(recorded, kBoletas);
+  EXPECT_EQ(refused, kBoletas);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta_event WHERE kind IN ('cerrar', 'inconformar')"),
+            kBoletas)
+      << "one decision per boleta";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta WHERE status_version = 1"), kBoletas);
+}
 
 TEST_F(StaffWebTest, AMonthExportsToCsvAndXlsxForStaffAndAsOpenDataWithoutPersonalData) {
   db_.Execute("INSERT INTO citizen (display_name, phone) VALUES ('Martha Peña', '+526691234501')");

@@ -453,11 +453,18 @@ TEST_F(WorkflowTest, ABoletaDueExactlyAtTheDueSoonLimitIsPorVencerEverywhere) {
   EXPECT_EQ(list(Standing::kDueSoon), 0u);
 }
 
-// Folios come from a per-year counter row that each transaction increments and holds until it
-// ends: concurrent creators queue on it, a rolled-back boleta gives its number back, and the
-// committed folios are unique and gapless, in commit order.
+// Four people had the queue open on the same boleta and decide at once, each on the version they
+// saw: the row lock lines them up, the first acts, the others are told it changed — and their
+// transactions commit whatever a refused change might have written, which must be nothing.
 TEST_F(WorkflowTest, PeopleDecidingAtOnceOnOneVersionOneActsTheRestAreToldItChanged) {
   const auto id = CreateCitizensBoleta();
+  // From a WhatsApp message, so that a refusal (no procede) is told to the citizen.
+  db_.Execute("INSERT INTO webhook_request (channel, body) VALUES ('whatsapp', '\\x')");
+  db_.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload) "
+              "SELECT max(r.id), 'whatsapp', 'wamid.1', 'message', '5216691234501', '{}' "
+              "FROM webhook_request r");
+  db_.Execute("UPDATE boleta SET source_inbox_id = (SELECT max(id) FROM inbox) WHERE id = " +
+              std::to_string(id));
   storage::Database pool(db_.Settings(8));
   // Two route it, two refuse it (which tells the citizen): only one decision may stand.
   const std::vector<StatusChange> decisions = {
@@ -470,14 +477,15 @@ TEST_F(WorkflowTest, PeopleDecidingAtOnceOnOneVersionOneActsTheRestAreToldItChan
     people.emplace_back([&, i] {
       StatusChange change = decisions[i];
       change.seen_version = 0;  // everyone had the queue open before anyone decided
-      auto done = pool.Transact([&](storage::Tx& tx) -> Result<ChangeResult> {
+      std::optional<Errc> refused;
+      auto committed = pool.Transact([&](storage::Tx& tx) {
         auto changed = workflow_.ChangeStatus(tx, Actor::Staff("staff." + std::to_string(i)), id,
                                               change);
-        if (!changed) tx.RollbackAtEnd();
-        return changed;
+        if (!changed) refused = changed.error().code;
       });
-      if (done) ++acted;
-      if (!done && done.error().code == Errc::kStale) ++stale;
+      ASSERT_TRUE(committed) << committed.error().message;
+      if (!refused) ++acted;
+      if (refused == Errc::kStale) ++stale;
     });
   }
   for (auto& person : people) person.join();
@@ -496,6 +504,9 @@ TEST_F(WorkflowTest, PeopleDecidingAtOnceOnOneVersionOneActsTheRestAreToldItChan
   EXPECT_EQ(Col(id, "status_version"), "2");
 }
 
+// Folios come from a per-year counter row that each transaction increments and holds until it
+// ends: concurrent creators queue on it, a rolled-back boleta gives its number back, and the
+// committed folios are unique and gapless, in commit order.
 TEST_F(WorkflowTest, FoliosUnderConcurrencyAreUniqueAndGapless) {
   storage::Database pool(db_.Settings(8));
   constexpr int kThreads = 8;

@@ -21,5 +21,17 @@ TEST(ImageTypeTest, RefusesEverythingElseWhateverItsName) {
   EXPECT_EQ(ImageTypeOf(""), std::nullopt);
 }
 
+TEST(ImageTypeTest, ACitizensFileKeepsTheTypeItsBytesShowWhenItClaimsOrIsAnImage) {
+  EXPECT_EQ(TypeToKeep("image/jpeg", "<html><script>alert(1)</script>"), "application/octet-stream")
+      << "a claimed photo that is not one is never shown inline";
+  EXPECT_EQ(TypeToKeep("image/jpeg", "\x89PNG\r\n\x1A\n...."), "image/png");
+  EXPECT_EQ(TypeToKeep("application/octet-stream", "\xFF\xD8\xFF\xE0 jfif"), "image/jpeg")
+      << "a photo sent as a document is a photo";
+  EXPECT_EQ(TypeToKeep("image/svg+xml", "<svg><script>"), "image/svg+xml")
+      << "never inline anyway: its own type stays for staff to read";
+  EXPECT_EQ(TypeToKeep("audio/ogg", "OggS...."), "audio/ogg");
+  EXPECT_EQ(TypeToKeep("", "PK\x03\x04"), "");
+}
+
 }  // namespace
 }  // namespace sac::media

@@ -193,20 +193,20 @@ class StaffWebFixture : public ::testing::Test {
 
   // The CSRF token of the signed-in session, as its pages carry it.
   std::string CsrfOf(const std::string& cookie) {
-    const auto page = Get("/contrasena", cookie);
-    const auto at = page.body.find("name=\"csrf\" value=\"");
+    return TextAfter(Get("/contrasena", cookie).body, "name=\"csrf\" value=\"", '"');
+  }
+
+  // What a page says right after `marker`, up to `end` ("" when the marker is not there).
+  static std::string TextAfter(const std::string& page, std::string_view marker, char end) {
+    const auto at = page.find(marker);
     if (at == std::string::npos) return "";
-    const auto start = at + std::string("name=\"csrf\" value=\"").size();
-    return page.body.substr(start, page.body.find('"', start) - start);
+    const auto start = at + marker.size();
+    return page.substr(start, page.find(end, start) - start);
   }
 
   // The boleta version a page's decision forms carry (the first one on the page).
   static std::string SeenVersion(const std::string& page) {
-    const std::string field = "name=\"version\" value=\"";
-    const auto at = page.find(field);
-    if (at == std::string::npos) return "";
-    const auto start = at + field.size();
-    return page.substr(start, page.find('"', start) - start);
+    return TextAfter(page, "name=\"version\" value=\"", '"');
   }
 
   static std::string Encode(const std::string& text) {
