@@ -7,6 +7,7 @@
 #include "channels/open311/open311_format.h"
 #include "channels/open311/service_request.h"
 #include "crypto/digest.h"
+#include "http/client_address.h"
 #include "http/limits.h"
 #include "http/query.h"
 #include "intake/inbox_writer.h"
@@ -206,19 +207,28 @@ bj::object RequestDocument(const storage::Row& row,
 
 Open311Api::Open311Api(Open311Config config, std::string public_base_url,
                        storage::Database& database, const classify::ClassifierHolder& classifiers,
-                       const Clock& clock)
+                       const Clock& clock, std::vector<std::string> trusted_proxies)
     : config_(std::move(config)),
       public_base_url_(std::move(public_base_url)),
       database_(database),
       classifiers_(classifiers),
       clock_(clock),
-      limiter_(config_.requests_per_minute) {}
+      trusted_proxies_(std::move(trusted_proxies)),
+      per_key_(config_.requests_per_minute),
+      per_address_(config_.requests_per_minute_per_address) {}
 
-std::optional<HttpResponse> Open311Api::OverItsRate(const std::string& client,
+std::optional<HttpResponse> Open311Api::OverItsRate(const HttpRequest& request,
+                                                    const std::string& client,
                                                     Format format) const {
-  const auto wait = limiter_.Take(client, clock_.Now());
+  const TimePoint now = clock_.Now();
+  const std::string address =
+      http::ThrottlingKey(http::ClientAddress(request, trusted_proxies_));
+  // The address first: a refused caller must not spend the key's minute for everyone else.
+  auto wait = address.empty() ? std::nullopt : per_address_.Take(client + "|" + address, now);
+  if (!wait && !client.empty()) wait = per_key_.Take(client, now);
   if (!wait) return std::nullopt;
-  Log().Warn("request refused", {{"reason", "over the client's requests per minute"}});
+  // Debug: a flood of refusals must not become a flood of log lines.
+  Log().Debug("request refused", {{"reason", "over its requests per minute"}});
   HttpResponse refused = ErrorAnswer(429, "too many requests: try again later", format);
   refused.headers.Add("Retry-After", std::to_string(wait->count()));
   return refused;
@@ -333,7 +343,7 @@ HttpResponse Open311Api::PostRequest(const HttpRequest& request) const {
     Log().Warn("request refused", {{"reason", "api_key missing or unknown"}});
     return ErrorAnswer(403, "api_key was not provided or is not valid", format);
   }
-  if (auto refused = OverItsRate(*client, format)) return std::move(*refused);
+  if (auto refused = OverItsRate(request, *client, format)) return std::move(*refused);
   const std::string jurisdiction = Param0(*form, "jurisdiction_id");
   if (!jurisdiction.empty() && jurisdiction != config_.jurisdiction_id) {
     return ErrorAnswer(404, "jurisdiction_id not found", format);
@@ -437,7 +447,7 @@ HttpResponse Open311Api::GetRequests(const HttpRequest& request) const {
   // Requests carry what citizens wrote: each client sees only its own.
   const auto client = ClientOf(Param0(*query, "api_key"));
   if (!client) return ErrorAnswer(403, "api_key was not provided or is not valid", format);
-  if (auto refused = OverItsRate(*client, format)) return std::move(*refused);
+  if (auto refused = OverItsRate(request, *client, format)) return std::move(*refused);
   const std::string ids = Param0(*query, "service_request_id");
   const std::string codes = Param0(*query, "service_code");
   const std::string start = Param0(*query, "start_date");
@@ -462,7 +472,7 @@ HttpResponse Open311Api::GetRequest(const HttpRequest& request) const {
   if (!query) return ErrorAnswer(400, query.error().message, id->format);
   const auto client = ClientOf(Param0(*query, "api_key"));
   if (!client) return ErrorAnswer(403, "api_key was not provided or is not valid", id->format);
-  if (auto refused = OverItsRate(*client, id->format)) return std::move(*refused);
+  if (auto refused = OverItsRate(request, *client, id->format)) return std::move(*refused);
   if (!IsFolio(id->name)) return ErrorAnswer(404, "service_request_id not found", id->format);
   auto found = ListRequests(*client, id->name, "", "", "", "");
   if (!found) return ErrorAnswer(503, "service temporarily unavailable", id->format);
@@ -473,6 +483,7 @@ HttpResponse Open311Api::GetRequest(const HttpRequest& request) const {
 HttpResponse Open311Api::GetToken(const HttpRequest& request) const {
   const auto token = SplitFormat(request.path_params.at("token"));
   if (!token) return ErrorAnswer(404, "not found: use tokens/{token}.json or .xml", Format::kJson);
+  if (auto refused = OverItsRate(request, "", token->format)) return std::move(*refused);
   auto result = database_.Transact([&](storage::Tx& tx) -> std::optional<std::string> {
     if (tx.Exec(kTokenExists, {token->name}).empty()) return std::nullopt;
     const auto rows = tx.Exec(kFolioOfToken, {token->name});

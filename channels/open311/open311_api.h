@@ -21,8 +21,10 @@ namespace sac::channels::open311 {
 class Open311Api {
  public:
   // `public_base_url` is named in the discovery document.
+  // `trusted_proxies`: whose X-Forwarded-For names the client (the per-address quota).
   Open311Api(Open311Config config, std::string public_base_url, storage::Database& database,
-             const classify::ClassifierHolder& classifiers, const Clock& clock);
+             const classify::ClassifierHolder& classifiers, const Clock& clock,
+             std::vector<std::string> trusted_proxies = {});
 
   void AddRoutes(http::Router& router);
 
@@ -42,15 +44,19 @@ class Open311Api {
 
   // The client whose api_key this is, if any.
   std::optional<std::string> ClientOf(std::string_view api_key) const;
-  // A 429 with Retry-After when the client went over requests_per_minute.
-  std::optional<HttpResponse> OverItsRate(const std::string& client, Format format) const;
+  // A 429 with Retry-After when the client, from this address, went over its requests per
+  // minute. `client` empty: a call without a key (tokens/{token}), counted per address only.
+  std::optional<HttpResponse> OverItsRate(const HttpRequest& request, const std::string& client,
+                                          Format format) const;
 
   Open311Config config_;
   std::string public_base_url_;
   storage::Database& database_;
   const classify::ClassifierHolder& classifiers_;
   const Clock& clock_;
-  mutable http::RequestQuota limiter_;  // counts; the handlers are otherwise const
+  std::vector<std::string> trusted_proxies_;
+  mutable http::RequestQuota per_key_;  // counting; the handlers are otherwise const
+  mutable http::RequestQuota per_address_;
 };
 
 }  // namespace sac::channels::open311

@@ -186,8 +186,11 @@ struct Open311Config {
   // with a token instead (the client then asks tokens/{token}).
   std::chrono::milliseconds folio_wait{3000};
   // Requests per client key per minute, per process (429 with Retry-After beyond): the municipal
-  // app's key carries every app user, so this is a ceiling for a runaway app, not per person.
+  // app's key carries every app user, so this is a ceiling for a runaway app, not per person...
   int requests_per_minute = 1200;
+  // ... and per key and client address (behind `[http] trusted_proxies`, the one they name), so
+  // that one abuser with the app's key cannot spend everyone's minute.
+  int requests_per_minute_per_address = 120;
   // Secrets: environment only. SAC_OPEN311_API_KEYS = "client:key,client2:key2".
   std::vector<std::pair<std::string, std::string>> api_keys;  // client → key
 };

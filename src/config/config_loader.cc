@@ -322,6 +322,8 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   open311.Integer("max_body_bytes", o311.max_body_bytes, 1024, 64LL * 1024 * 1024);
   open311.DurationCount("folio_wait_ms", o311.folio_wait, 0, 30000);
   open311.Integer("requests_per_minute", o311.requests_per_minute, 1, 1000000);
+  open311.Integer("requests_per_minute_per_address", o311.requests_per_minute_per_address, 1,
+                  1000000);
   open311.RefuseSecret("api_keys", "SAC_OPEN311_API_KEYS");
   open311.RejectUnknownKeys();
 

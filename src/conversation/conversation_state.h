@@ -24,6 +24,8 @@ struct ConversationState {
   std::optional<TimePoint> last_boleta_at;
   std::string privacy_version;                   // "" until shown
   std::optional<TimePoint> otro_replied_at;
+  std::optional<TimePoint> petitions_since;      // this identity's 24-hour window of petitions
+  int petitions_count = 0;                       // ... and how many it started in it
   std::optional<TimePoint> held_replied_at;      // "your reports wait for a person" last said
 
   // Waiting, and not for longer than `wait`.

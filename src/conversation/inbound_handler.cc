@@ -39,11 +39,11 @@ constexpr Statement kRecordSurveyAnswer{
     "UPDATE survey SET answer = $2, answer_text = nullif($3, ''), answered_at = $4 "
     "WHERE boleta_id = $1 AND answer IS NULL"};
 
-// $1 citizen, $2 now: the boletas they started in the last 24 hours (index boleta_citizen).
-constexpr Statement kPetitionsToday{
-    "conversation.petitions_today",
-    "SELECT count(*) FROM boleta WHERE citizen_id = $1 AND"
-    "  created_at > $2::timestamptz - interval '24 hours'"};
+// $1 citizen, $2 since: the folios of their petitions held for staff since then.
+constexpr Statement kHeldFolios{
+    "conversation.held_folios",
+    "SELECT b.folio FROM boleta_event e JOIN boleta b ON b.id = e.boleta_id "
+    "WHERE e.kind = 'retenida' AND b.citizen_id = $1 AND e.at > $2 ORDER BY b.id LIMIT 21"};
 
 constexpr Statement kLatestBoleta{
     "conversation.latest_boleta",
@@ -133,8 +133,13 @@ struct InboundHandler::Turn {
   std::shared_ptr<const classify::Classifier> classifier;
   std::optional<classify::Classification> reading;  // of the text, when there is text
   std::vector<outbox::NewReply> replies;
+  // Set when the petition this turn created waits for staff (HoldForStaff): the outcome to report,
+  // and no acknowledgement of the usual kind is sent.
+  std::optional<ProcessOutcome> held;
 
   std::string Intent() const { return reading ? reading->intent : "peticion"; }
+  // A colonia, a street or a pin: somewhere a crew can go.
+  bool Placed() const { return message.location || (reading && NamesAPlace(*reading)); }
 };
 
 void InboundHandler::Reply(Turn& turn, std::string purpose, std::string body,
@@ -212,7 +217,8 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
             LoadConversation(tx, message.channel, message.sender_id),
             classifiers_.Current(),
             std::nullopt,
-            {}};
+            {},
+            std::nullopt};
   ProcessOutcome outcome = ProcessOutcome::Processed("");
   if (message.type == MessageType::kStart) {
     Reply(turn, "bienvenida", Welcome());
@@ -326,6 +332,7 @@ std::optional<ProcessOutcome> InboundHandler::AnswerAwaited(storage::Tx& tx, Tur
     state.awaiting = Awaiting::kNothing;
     const workflow::BoletaRef boleta =
         OfficeRequest(tx, turn, "", "estado_cuenta", "Estado de cuenta: " + message.text);
+    if (turn.held) return *turn.held;
     Reply(turn, "acuse_boleta", AccountRequestRegistered(boleta.folio), boleta.id);
     return ProcessOutcome::Processed("estado de cuenta request " + boleta.folio);
   }
@@ -430,6 +437,7 @@ ProcessOutcome InboundHandler::AccountRequest(storage::Tx& tx, Turn& turn) {
   if (CarriesAccountData(turn.message.text)) {
     const workflow::BoletaRef boleta =
         OfficeRequest(tx, turn, turn.reading->categoria, "estado_cuenta", turn.message.text);
+    if (turn.held) return *turn.held;
     Reply(turn, "acuse_boleta", AccountRequestRegistered(boleta.folio), boleta.id);
     return ProcessOutcome::Processed("estado de cuenta request " + boleta.folio);
   }
@@ -458,6 +466,7 @@ ProcessOutcome InboundHandler::CurpRequest(storage::Tx& tx, Turn& turn) {
   // A valid CURP to correct, or the data to generate one: the office takes it from here.
   turn.state.awaiting = Awaiting::kNothing;
   const workflow::BoletaRef boleta = OfficeRequest(tx, turn, "", "curp", "Trámite CURP: " + text);
+  if (turn.held) return *turn.held;
   Reply(turn, "acuse_boleta", CurpRequestRegistered(boleta.folio), boleta.id);
   return ProcessOutcome::Processed("curp request " + boleta.folio);
 }
@@ -471,7 +480,12 @@ workflow::BoletaRef InboundHandler::OfficeRequest(storage::Tx& tx, Turn& turn,
   request.citizen_id = turn.citizen_id;
   request.source_inbox_id = turn.inbox_id;
   request.text = text;
+  const auto over_the_limit = CountPetition(turn);
   const workflow::BoletaRef boleta = workflow::CreateBoleta(tx, request, turn.now);
+  if (over_the_limit) {
+    turn.held = HoldForStaff(tx, turn, boleta, *over_the_limit);
+    return boleta;
+  }
   // The office's own flows: routed by the intent's dependencia (rules/intents.toml), whatever
   // words the citizen used.
   classify::Classification reading = turn.classifier->Classify(text);
@@ -498,7 +512,7 @@ ProcessOutcome InboundHandler::NewPetition(storage::Tx& tx, Turn& turn) {
   request.text = message.text;
   request.location = message.location;
   request.media = Attachments(message);
-  const auto over_the_limit = PetitionsOverTheDailyLimit(tx, turn);
+  const auto over_the_limit = CountPetition(turn);
   const workflow::BoletaRef boleta = workflow::CreateBoleta(tx, request, turn.now);
   if (over_the_limit) return HoldForStaff(tx, turn, boleta, *over_the_limit);
   std::string acknowledgement =
@@ -511,7 +525,7 @@ ProcessOutcome InboundHandler::NewPetition(storage::Tx& tx, Turn& turn) {
 
   // Without a colonia, a street or a pin nobody can go fix it: flag it for staff until the
   // answer comes, and ask once on a chat (an e-mail is answered by staff, who see the flag).
-  const bool placed = message.location || (turn.reading && NamesAPlace(*turn.reading));
+  const bool placed = turn.Placed();
   if (!placed) workflow::MarkLocationMissing(tx, boleta.id);
   if (!placed && IsChat(message.channel)) {
     Reply(turn, "pedir_ubicacion", AskLocation(boleta.folio, CanSendPin(message.channel)),
@@ -523,19 +537,23 @@ ProcessOutcome InboundHandler::NewPetition(storage::Tx& tx, Turn& turn) {
   return ProcessOutcome::Processed("boleta " + boleta.folio + " created");
 }
 
-std::optional<std::int64_t> InboundHandler::PetitionsOverTheDailyLimit(storage::Tx& tx,
-                                                                      const Turn& turn) const {
-  const std::int64_t today = tx.Exec(kPetitionsToday, {turn.citizen_id, turn.now}).at(0).Int(0);
-  if (today < config_.petitions_per_day) return std::nullopt;
-  return today;
+std::optional<int> InboundHandler::CountPetition(Turn& turn) const {
+  ConversationState& state = turn.state;
+  if (!state.petitions_since || turn.now - *state.petitions_since >= std::chrono::hours(24)) {
+    state.petitions_since = turn.now;
+    state.petitions_count = 0;
+  }
+  ++state.petitions_count;
+  if (state.petitions_count <= config_.petitions_per_day) return std::nullopt;
+  return state.petitions_count;
 }
 
-// Kept, read by the rules for staff to see, but routed by no machine: a person looks at the
-// citizen's reports together. The citizen hears so once an hour at most (a bot gets no answer
-// to each message); the folio is theirs to ask about like any other.
+// Kept, read by the rules for staff to see and flagged as usual, but routed by no machine: a
+// person looks at the sender's reports together. The sender hears so at most once an hour (a bot
+// gets no answer to each message), with every folio held since the last time; a file too large
+// is always said (the citizen must send it again).
 ProcessOutcome InboundHandler::HoldForStaff(storage::Tx& tx, Turn& turn,
-                                            const workflow::BoletaRef& boleta,
-                                            std::int64_t petitions_today) {
+                                            const workflow::BoletaRef& boleta, int petition) {
   if (turn.reading) {
     classify::Classification reading = *turn.reading;
     reading.needs_review = true;
@@ -544,17 +562,27 @@ ProcessOutcome InboundHandler::HoldForStaff(storage::Tx& tx, Turn& turn,
   workflow::AppendEvent(tx, boleta.id, turn.now, "retenida", workflow::Actor::System(),
                         std::nullopt, std::nullopt,
                         "{\"motivo\":\"peticiones_en_24_horas\",\"peticiones\":" +
-                            std::to_string(petitions_today + 1) + "}");
+                            std::to_string(petition) + "}");
+  if (!turn.Placed()) workflow::MarkLocationMissing(tx, boleta.id);
   turn.state.last_boleta_id = boleta.id;
   turn.state.last_boleta_at = turn.now;
   const bool told = turn.state.held_replied_at &&
                     turn.now - *turn.state.held_replied_at < config_.held_reply_cooldown;
+  const bool too_large = SomeFileTooLarge(turn.message);
   if (!told) {
-    Reply(turn, "acuse_retenida", PetitionHeld(boleta.folio), boleta.id);
+    const TimePoint since = turn.state.held_replied_at.value_or(turn.now - std::chrono::hours(24));
+    const auto rows = tx.Exec(kHeldFolios, {turn.citizen_id, since});
+    std::vector<std::string> folios;
+    for (std::size_t i = 0; i < rows.size(); ++i) folios.push_back(rows.at(i).Text(0));
+    std::string body = PetitionsHeld(folios);
+    if (too_large) body += "\n\n" + AttachmentTooLarge();
+    Reply(turn, "acuse_retenida", std::move(body), boleta.id);
     turn.state.held_replied_at = turn.now;
+  } else if (too_large) {
+    Reply(turn, "archivo_grande", AttachmentTooLarge(), boleta.id);
   }
-  return ProcessOutcome::Processed("boleta " + boleta.folio + " held for staff: " +
-                                   std::to_string(petitions_today + 1) + " petitions in 24 hours");
+  return ProcessOutcome::Processed("boleta " + boleta.folio + " held for staff: petition " +
+                                   std::to_string(petition) + " in 24 hours");
 }
 
 std::string InboundHandler::ClassifyAndRoute(storage::Tx& tx, const workflow::BoletaRef& boleta,

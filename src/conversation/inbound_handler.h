@@ -69,11 +69,12 @@ class InboundHandler {
   ProcessOutcome AccountRequest(storage::Tx& tx, Turn& turn);
   ProcessOutcome CurpRequest(storage::Tx& tx, Turn& turn);
   ProcessOutcome NewPetition(storage::Tx& tx, Turn& turn);
-  // How many petitions the citizen sent in the last 24 hours, when that is already
-  // petitions_per_day or more: the next one waits for staff (HoldForStaff).
-  std::optional<std::int64_t> PetitionsOverTheDailyLimit(storage::Tx& tx, const Turn& turn) const;
+  // Counts a new petition in the sender's 24-hour window (per channel identity, never per
+  // citizen: a request naming someone's phone must not hold back that person's own messages);
+  // its number when that is over petitions_per_day, and it then waits for staff (HoldForStaff).
+  std::optional<int> CountPetition(Turn& turn) const;
   ProcessOutcome HoldForStaff(storage::Tx& tx, Turn& turn, const workflow::BoletaRef& boleta,
-                              std::int64_t petitions_today);
+                              int petition);
   // A boleta for a request the office answers itself (estado de cuenta, CURP), routed to
   // `dependencia` with the citizen's words.
   workflow::BoletaRef OfficeRequest(storage::Tx& tx, Turn& turn, std::string_view categoria,

@@ -1,5 +1,7 @@
 #include "conversation/replies.h"
 
+#include <algorithm>
+
 namespace sac::conversation {
 
 std::string BoletaRegistered(std::string_view folio) {
@@ -8,10 +10,20 @@ std::string BoletaRegistered(std::string_view folio) {
          "corresponde; te avisaremos por este medio. Guarda tu folio para preguntar cómo va.";
 }
 
-std::string PetitionHeld(std::string_view folio) {
-  return "Registramos tu petición con el folio " + std::string(folio) +
-         ". Como hoy nos has enviado muchos reportes, una persona de Atención Ciudadana los "
-         "revisará antes de turnarlos a la dependencia; te avisaremos por este medio.";
+std::string PetitionsHeld(const std::vector<std::string>& folios) {
+  std::string named;
+  const std::size_t shown = std::min<std::size_t>(folios.size(), 20);
+  for (std::size_t i = 0; i < shown; ++i) {
+    named += (i == 0 ? "" : i + 1 == shown && shown == folios.size() ? " y " : ", ") + folios[i];
+  }
+  if (folios.size() > shown) named += " y otros " + std::to_string(folios.size() - shown);
+  const bool one = folios.size() == 1;
+  const std::string registered = one ? "Registramos tu petición con el folio "
+                                     : "Registramos tus peticiones con los folios ";
+  return registered + named +
+         ". Como hoy nos has enviado muchos reportes, una persona de Atención Ciudadana " +
+         (one ? "la revisará antes de turnarla" : "los revisará antes de turnarlos") +
+         " a la dependencia; te avisaremos por este medio.";
 }
 
 std::string BoletaRouted(std::string_view folio, std::string_view dependencia_name,

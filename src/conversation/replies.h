@@ -11,8 +11,9 @@ namespace sac::conversation {
 // A new petition has a folio and waits for staff to route it.
 std::string BoletaRegistered(std::string_view folio);
 
-// A new petition from a citizen who sent more than a person does in a day: it waits for staff.
-std::string PetitionHeld(std::string_view folio);
+// New petitions from someone who sent more than a person does in a day: they wait for staff.
+// `folios`: those held since the last time this was said (the first 20 are named).
+std::string PetitionsHeld(const std::vector<std::string>& folios);
 
 // A new petition the rules engine routed at once.
 std::string BoletaRouted(std::string_view folio, std::string_view dependencia_name,

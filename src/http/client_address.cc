@@ -57,6 +57,12 @@ std::string ClientAddress(const HttpRequest& request,
   return "";
 }
 
+std::string ClientForLog(const HttpRequest& request,
+                         const std::vector<std::string>& trusted_proxies) {
+  const std::string client = ClientAddress(request, trusted_proxies);
+  return client.empty() ? "unknown" : client;
+}
+
 std::string ThrottlingKey(const std::string& address) {
   in6_addr v6{};
   if (address.find(':') == std::string::npos ||

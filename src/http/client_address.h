@@ -17,6 +17,10 @@ namespace sac::http {
 // addresses ("::ffff:10.0.0.5") are read as IPv4.
 std::string ClientAddress(const HttpRequest& request, const std::vector<std::string>& trusted_proxies);
 
+// ClientAddress for a log line: "unknown" instead of empty. (An address is the staff's, a
+// provider's or an attacker's; citizens reach SAC only through their providers.)
+std::string ClientForLog(const HttpRequest& request, const std::vector<std::string>& trusted_proxies);
+
 // Whether the connection's peer is one of `trusted_proxies` (IPv4-mapped spellings included).
 bool IsTrustedProxy(const std::string& peer, const std::vector<std::string>& trusted_proxies);
 

@@ -22,6 +22,12 @@ class RequestQuota {
   // the next one may, rounded up to whole seconds (for Retry-After).
   std::optional<std::chrono::seconds> Take(std::string_view key, TimePoint now);
 
+  // Keys with a bucket now (tests: made-up keys must not pile up).
+  std::size_t tracked_keys() {
+    std::lock_guard lock(mutex_);
+    return buckets_.size();
+  }
+
  private:
   struct Bucket {
     double tokens = 0;

@@ -37,8 +37,10 @@ constexpr Statement kQueuePage{
     "  coalesce(classification::text, ''), coalesce(confidence, 0), coalesce(colonia, ''),"
     "  coalesce(colonia_postal_code, ''), coalesce(categoria, ''), status_reason IS NOT NULL,"
     "  status_version,"
-    "  EXISTS (SELECT 1 FROM boleta_event e WHERE e.boleta_id = boleta.id AND e.kind = 'retenida') "
-    "FROM boleta WHERE status = 'por_clasificar' ORDER BY created_at, id LIMIT $1"};
+    "  EXISTS (SELECT 1 FROM boleta_event e WHERE e.boleta_id = boleta.id AND e.kind = 'retenida')"
+    "    AS retenida "
+    // A flood held for staff (conversation/inbound_handler.cc) waits behind everyone else's.
+    "FROM boleta WHERE status = 'por_clasificar' ORDER BY retenida, created_at, id LIMIT $1"};
 
 constexpr Statement kDependencias{
     "queue.dependencias", "SELECT id, name FROM dependencia WHERE active ORDER BY name"};

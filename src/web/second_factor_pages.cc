@@ -48,6 +48,7 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
   const TimePoint now = clock_.Now();
   const std::string source =
       http::ThrottlingKey(http::ClientAddress(request, sessions_.trusted_proxies()));
+  const std::string client = http::ClientForLog(request, sessions_.trusted_proxies());
   std::optional<HttpResponse> answer;
   const auto start_again = [&](int status, std::string_view username, std::string_view why) {
     answer = LoginPage(status, username, why, sessions_.secure_cookie());
@@ -63,7 +64,8 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
     }
     auto device = TrustedDevices::Vouching(tx, request, step->username, now);
     if (const auto wait = LoginThrottle::WaitFor(tx, step->username, source, now, device)) {
-      StaffLog().Warn("sign-in code refused: too many failures", {{"user_id", step->user_id}});
+      StaffLog().Warn("sign-in code refused: too many failures",
+                      {{"user_id", step->user_id}, {"client", client}});
       answer = CodePage(429,
                         "Demasiados intentos fallidos. Espera " + std::to_string(wait->count()) +
                             " segundos y vuelve a intentarlo.",
@@ -101,7 +103,7 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
         break;
     }
     LoginThrottle::RecordFailure(tx, step->username, source, now, device);
-    StaffLog().Info("sign-in code refused", {{"user_id", step->user_id}});
+    StaffLog().Info("sign-in code refused", {{"user_id", step->user_id}, {"client", client}});
     if (RecordWrongCode(tx, step_token)) {
       answer = CodePage(
           401, "El código no es correcto. Escribe el que muestra ahora tu aplicación.", *cookie);

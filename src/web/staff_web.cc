@@ -23,12 +23,6 @@
 namespace sac::web {
 namespace {
 
-// Where a sign-in came from, for the log ("unknown" behind a proxy that names no client).
-std::string ClientForLog(const HttpRequest& request, const std::vector<std::string>& proxies) {
-  const std::string client = http::ClientAddress(request, proxies);
-  return client.empty() ? "unknown" : client;
-}
-
 using storage::Statement;
 using storage::Tx;
 
@@ -343,7 +337,7 @@ HttpResponse StaffWeb::Login(const HttpRequest& request) {
   const TimePoint now = clock_.Now();
   const std::string source =
       http::ThrottlingKey(http::ClientAddress(request, sessions_.trusted_proxies()));
-  const std::string client = ClientForLog(request, sessions_.trusted_proxies());
+  const std::string client = http::ClientForLog(request, sessions_.trusted_proxies());
   if (source.empty()) {
     static std::once_flag said;
     std::call_once(said, [] {
@@ -414,8 +408,8 @@ HttpResponse StaffWeb::SignedIn(Tx& tx, const HttpRequest& request, std::int64_t
                                                             sessions_.secure_cookie()));
   answer.headers.Add("Set-Cookie", ExpiredSignInCookie(kLoginCookie));
   answer.headers.Add("Set-Cookie", ExpiredSignInCookie(kSignInStepCookie));
-  StaffLog().Info("signed in", {{"user_id", user_id},
-                               {"client", ClientForLog(request, sessions_.trusted_proxies())}});
+  const std::string client = http::ClientForLog(request, sessions_.trusted_proxies());
+  StaffLog().Info("signed in", {{"user_id", user_id}, {"client", client}});
   return answer;
 }
 

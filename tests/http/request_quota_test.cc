@@ -26,8 +26,11 @@ TEST(RequestQuotaTest, ManyMadeUpKeysAreForgottenOnceTheirMinutePassed) {
   RequestQuota quota(1);
   const TimePoint start = TimePoint() + 1000h;
   for (int i = 0; i < 10000; ++i) quota.Take("key-" + std::to_string(i), start);
+  EXPECT_EQ(quota.tracked_keys(), 10000u);
   EXPECT_TRUE(quota.Take("key-1", start + 30s)) << "still counted within its minute";
-  EXPECT_FALSE(quota.Take("key-2", start + 2min)) << "forgotten, i.e. full again";
+  EXPECT_EQ(quota.tracked_keys(), 10000u);
+  EXPECT_FALSE(quota.Take("key-2", start + 2min)) << "full again";
+  EXPECT_EQ(quota.tracked_keys(), 1u) << "the others, full again too, were dropped";
 }
 
 }  // namespace

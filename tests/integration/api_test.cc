@@ -353,13 +353,15 @@ TEST_F(ApiTest, ATokenOverItsCallsPerMinuteWaitsAndOthersDoNot) {
       Call("POST", "/api/v1/boletas/" + obras_folio_ + "/estado", obras_token_,
            R"({"estado":"en_seguimiento"})");
   EXPECT_EQ(refused.status, 429);
-  EXPECT_EQ(refused.headers.Get("Retry-After"), "30");
+  const int retry_after = std::stoi(std::string(refused.headers.Get("Retry-After").value_or("0")));
+  EXPECT_GE(retry_after, 1);
+  EXPECT_LE(retry_after, 30) << "one call every 30 s at 2 a minute";
   EXPECT_EQ(refused.headers.Get("Content-Type"), "application/problem+json");
   EXPECT_EQ(Col(obras_folio_, "status"), "canalizada") << "nothing done";
-  EXPECT_EQ(db_.Count("SELECT count(*) FROM api_call WHERE status = 429"), 1) << "audited";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM api_call WHERE status = 429"), 0)
+      << "a flood of refused calls writes nothing (the HTTP metrics count them)";
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM api_call"), 2);
   EXPECT_EQ(Call("GET", "/api/v1/boletas", jumapam_token_).status, 200) << "another token";
-  EXPECT_EQ(Call("GET", "/api/v1/boletas", std::nullopt).status, 401)
-      << "no token: refused before any counting";
 }
 
 TEST_F(ApiTest, RevokedTokensStopWorking) {
