@@ -100,6 +100,13 @@ Result<ClientResponse> CurlHttpClient::Execute(const ClientRequest& request) {
       case CURLE_COULDNT_RESOLVE_HOST:
       case CURLE_COULDNT_RESOLVE_PROXY:
       case CURLE_COULDNT_CONNECT:
+      // TLS refused before a byte of the request went: a certificate nobody vouches for (or for
+      // another name), a failed handshake.
+      case CURLE_PEER_FAILED_VERIFICATION:
+      case CURLE_SSL_CONNECT_ERROR:
+      case CURLE_SSL_CERTPROBLEM:
+      case CURLE_SSL_CIPHER:
+      case CURLE_SSL_CACERT_BADFILE:
         return MakeError(Errc::kUnavailable, what);  // the request never left
       case CURLE_OPERATION_TIMEDOUT:
         return MakeError(Errc::kTimeout, what);
