@@ -16,6 +16,9 @@ canaries=(
   # secrets and passwords of the test configuration
   mzt_test_app_secret mzt-verify-2026 mzt_tg_secret_2026 ledger-secret-token
   "contraseña de prueba"
+  # providers' tokens SAC sends (the Telegram bot's is in the URL path), app keys (in the query)
+  AAtest-token 123456:ledger-token mzt_test_twilio_auth_token mzt-test-postmark-token
+  test-page-token test-access-token llave-de-la-app
 )
 found=0
 for canary in "${canaries[@]}"; do

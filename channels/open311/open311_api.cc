@@ -355,7 +355,7 @@ HttpResponse Open311Api::PostRequest(const HttpRequest& request) const {
           if (c.id == code) return true;
         }
         return false;
-      });
+      }, config_.media_hosts);
   if (!service_request) {
     Log().Info("request refused", {{"client", *client}, {"reason", service_request.error().message}});
     return ErrorAnswer(400, service_request.error().message, format);

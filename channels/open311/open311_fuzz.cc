@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto form = sac::http::ParseForm(body, 64);
   if (!form) return 0;
   auto request = sac::channels::open311::ReadServiceRequest(
-      *form, [](std::string_view code) { return code == "bache" || code == "fuga_agua"; });
+      *form, [](std::string_view code) { return code == "bache" || code == "fuga_agua"; },
+      {"app.example", ".mazatlan.gob.mx"});
   if (request) (void)sac::channels::open311::ToInboundMessage(*request, "app", "token", 0);
   return 0;
 }

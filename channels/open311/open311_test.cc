@@ -16,7 +16,8 @@ Result<ServiceRequest> Read(std::string_view body) {
   auto form = http::ParseForm(body);
   EXPECT_TRUE(form);
   return ReadServiceRequest(form ? *form : FormParams{},
-                            [](std::string_view code) { return code == "bache" || code == "fuga_agua"; });
+                            [](std::string_view code) { return code == "bache" || code == "fuga_agua"; },
+                            {"app.example", ".mazatlan.gob.mx"});
 }
 
 TEST(ServiceRequestTest, ReadsAFullRequest) {
@@ -69,6 +70,10 @@ TEST(ServiceRequestTest, RefusesWhatTheSpecAndCommonSenseRefuse) {
         std::string("service_code=bache&lat=23&long=-106&description=x&email=a%40b.mx%0D%0ABcc%3A+x%40evil.mx"),
         std::string("service_code=bache&lat=23&long=-106&description=x&phone=12"),
         std::string("service_code=bache&lat=23&long=-106&description=x&media_url=http%3A%2F%2F10.0.0.1%2F"),
+        // https, but not from a host the municipality registered for the app's photos
+        std::string("service_code=bache&lat=23&long=-106&media_url=https%3A%2F%2F10.0.0.1%2Fm.jpg"),
+        std::string("service_code=bache&lat=23&long=-106&media_url=https%3A%2F%2Fapp.example.evil.mx%2F1"),
+        std::string("service_code=bache&lat=23&long=-106&media_url=https%3A%2F%2Fmazatlan.gob.mx%2F1"),
         std::string("service_code=bache&lat=23&long=-106&description=a&description=b"),
         one_mb_description}) {
     SCOPED_TRACE(body.substr(0, 120));

@@ -7,6 +7,7 @@
 #include "channels/common/mx_phone.h"
 #include "channels/common/split_text.h"
 #include "json/reader.h"
+#include "media/media_hosts.h"
 
 namespace sac::channels::open311 {
 namespace {
@@ -44,7 +45,8 @@ bool PlausibleEmail(std::string_view email) {
 }  // namespace
 
 Result<ServiceRequest> ReadServiceRequest(const FormParams& form,
-                                          const std::function<bool(std::string_view)>& known_service) {
+                                          const std::function<bool(std::string_view)>& known_service,
+                                          const std::vector<std::string>& media_hosts) {
   std::set<std::string, std::less<>> seen;
   for (const auto& [name, value] : form) {
     if (!seen.insert(name).second) return Refuse(name + " was given more than once");
@@ -85,6 +87,9 @@ Result<ServiceRequest> ReadServiceRequest(const FormParams& form,
   if (!request.media_url.empty() &&
       (request.media_url.rfind("https://", 0) != 0 || request.media_url.size() > 2048)) {
     return Refuse("media_url must be an https URL");
+  }
+  if (!request.media_url.empty() && !media::HttpsUrlOnAllowedHost(request.media_url, media_hosts)) {
+    return Refuse("media_url must be on a host this service takes photos from");
   }
   if (request.description.empty() && request.media_url.empty()) {
     return Refuse("a description or a media_url is required");

@@ -38,10 +38,12 @@ using FormParams = std::vector<std::pair<std::string, std::string>>;
 // kInvalidArgument, with a message for the client, when a parameter is repeated, the service
 // code is unknown, there is no location (lat and long, address_string or address_id), the
 // coordinates are out of range, neither a description nor a photo is given, the description is
-// longer than the spec's 4,000 characters, or the e-mail, phone or media URL is malformed.
+// longer than the spec's 4,000 characters, the e-mail or phone is malformed, or the media URL is
+// not https or names a host outside `media_hosts` (see src/media/media_hosts.h).
 // `api_key` and `jurisdiction_id` are the caller's to check.
 Result<ServiceRequest> ReadServiceRequest(const FormParams& form,
-                                          const std::function<bool(std::string_view)>& known_service);
+                                          const std::function<bool(std::string_view)>& known_service,
+                                          const std::vector<std::string>& media_hosts);
 
 // The inbox message of a request from app client `client`, stored under `token`. The citizen is
 // known by e-mail, else phone, else device, else nobody (one identity per request).

@@ -191,6 +191,10 @@ struct Open311Config {
   // ... and per key and client address (behind `[http] trusted_proxies`, the one they name), so
   // that one abuser with the app's key cannot spend everyone's minute.
   int requests_per_minute_per_address = 120;
+  // The hosts an app's photos (`media_url`) may come from: "fotos.mazatlan.gob.mx", or
+  // ".mazatlan.gob.mx" for any name below it. A request naming another host is refused (400);
+  // empty: apps send no photos by URL.
+  std::vector<std::string> media_hosts;
   // Secrets: environment only. SAC_OPEN311_API_KEYS = "client:key,client2:key2".
   std::vector<std::pair<std::string, std::string>> api_keys;  // client → key
 };

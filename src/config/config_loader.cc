@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "http/address_ranges.h"
+#include "media/media_hosts.h"
 #include "observability/log.h"
 
 namespace sac {
@@ -324,6 +325,7 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   open311.Integer("requests_per_minute", o311.requests_per_minute, 1, 1000000);
   open311.Integer("requests_per_minute_per_address", o311.requests_per_minute_per_address, 1,
                   1000000);
+  open311.StringList("media_hosts", o311.media_hosts);
   open311.RefuseSecret("api_keys", "SAC_OPEN311_API_KEYS");
   open311.RejectUnknownKeys();
 
@@ -417,6 +419,9 @@ void CheckValues(const Config& config, std::vector<std::string>& errors) {
   }
   if (auto ranges = http::AddressRanges::Parse(config.http.ops_networks); !ranges) {
     errors.push_back("http.ops_networks: " + ranges.error().message);
+  }
+  if (auto hosts = media::CheckHostList(config.channels.open311.media_hosts); !hosts) {
+    errors.push_back("channels.open311.media_hosts: " + hosts.error().message);
   }
   const auto check_url = [&](const std::string& url, const char* key) {
     if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {

@@ -13,8 +13,8 @@ struct MediaSource {
   // Sent to the first host only (a bearer token or Basic auth); never to a host a redirect
   // leads to.
   std::vector<std::pair<std::string, std::string>> headers;
-  // Hosts media may come from: "api.twilio.com", or ".fbcdn.net" for any subdomain. Empty: any
-  // public host (an Open311 app's own media server).
+  // Hosts media may come from: "api.twilio.com", or ".fbcdn.net" for any subdomain (see
+  // src/media/media_hosts.h). Empty: none.
   std::vector<std::string> allowed_hosts;
 };
 

@@ -67,10 +67,12 @@ struct Claimed {
 
 MediaDownloader::MediaDownloader(storage::Database& database,
                                  std::map<std::string, Channel*, std::less<>> channels,
+                                 std::vector<std::string> open311_media_hosts,
                                  const MediaStore& store, FetchLimits limits,
                                  QueueSettings settings, const Clock& clock)
     : database_(database),
       channels_(std::move(channels)),
+      open311_media_hosts_(std::move(open311_media_hosts)),
       store_(store),
       limits_(limits),
       settings_(settings),
@@ -105,7 +107,7 @@ Result<bool> MediaDownloader::RunOnce() {
   // Where the file is: an Open311 app gives its URL; a messaging channel is asked.
   Result<MediaSource> source = MakeError(Errc::kInvalidArgument, "no channel " + item.channel);
   if (item.channel == "open311") {
-    source = MediaSource{item.provider_media_id, {}, {}};
+    source = MediaSource{item.provider_media_id, {}, open311_media_hosts_};
   } else if (const auto channel = channels_.find(item.channel); channel != channels_.end()) {
     source = channel->second->LocateMedia(item.provider_media_id);
   } else {

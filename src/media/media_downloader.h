@@ -13,6 +13,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/channel.h"
 #include "core/clock.h"
@@ -31,10 +32,11 @@ inline constexpr std::chrono::milliseconds kDownloadLease{120000};
 class MediaDownloader {
  public:
   // `channels` by name; they must outlive the downloader. Attachments of "open311" requests
-  // are fetched straight from their media_url (any public https host).
+  // are fetched straight from their media_url, only from `open311_media_hosts` (checked when
+  // the request came and again here: the list may have shrunk since).
   MediaDownloader(storage::Database& database, std::map<std::string, Channel*, std::less<>> channels,
-                  const MediaStore& store, FetchLimits limits, QueueSettings settings,
-                  const Clock& clock);
+                  std::vector<std::string> open311_media_hosts, const MediaStore& store,
+                  FetchLimits limits, QueueSettings settings, const Clock& clock);
   ~MediaDownloader();
 
   void Start();
@@ -47,6 +49,7 @@ class MediaDownloader {
  private:
   storage::Database& database_;
   std::map<std::string, Channel*, std::less<>> channels_;
+  std::vector<std::string> open311_media_hosts_;
   const MediaStore& store_;
   FetchLimits limits_;
   QueueSettings settings_;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "media/address_guard.h"
+#include "media/media_hosts.h"
 
 namespace sac::media {
 namespace {
@@ -80,18 +81,6 @@ curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) noe
     return CURL_SOCKET_BAD;
   }
   return socket(address->family, address->socktype, address->protocol);
-}
-
-bool HostAllowed(std::string_view host, const std::vector<std::string>& allowed) {
-  if (allowed.empty()) return true;
-  for (const std::string& entry : allowed) {
-    if (entry.front() == '.') {
-      if (host.size() > entry.size() && host.substr(host.size() - entry.size()) == entry) return true;
-    } else if (host == entry) {
-      return true;
-    }
-  }
-  return false;
 }
 
 struct EasyDeleter {

@@ -50,6 +50,8 @@ TEST(ConfigLoaderTest, FileOverridesDefaults) {
     [channels.whatsapp]
     enabled = true
     phone_number_id = "110220330440550"
+    [channels.open311]
+    media_hosts = ["fotos.mazatlan.gob.mx", ".mazatlan.gob.mx"]
   )", "test.toml", Env({}));
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->http.port, 9090);
@@ -61,6 +63,8 @@ TEST(ConfigLoaderTest, FileOverridesDefaults) {
   EXPECT_EQ(config->staff_web.second_factor, "required");
   EXPECT_TRUE(config->channels.whatsapp.enabled);
   EXPECT_EQ(config->channels.whatsapp.phone_number_id, "110220330440550");
+  EXPECT_EQ(config->channels.open311.media_hosts,
+            (std::vector<std::string>{"fotos.mazatlan.gob.mx", ".mazatlan.gob.mx"}));
 }
 
 TEST(ConfigLoaderTest, UnknownKeysAreErrorsNamingTheKey) {
@@ -73,11 +77,14 @@ TEST(ConfigLoaderTest, UnknownKeysAreErrorsNamingTheKey) {
 TEST(ConfigLoaderTest, BadValuesNameTheKey) {
   auto config = LoadConfigFromString(
       "[http]\nport = 70000\nops_networks = [\"10.0.0.1/8\"]\n[log]\nlevel = \"loud\"\n"
-      "[staff_web]\nsecond_factor = \"sometimes\"\n",
+      "[staff_web]\nsecond_factor = \"sometimes\"\n"
+      "[channels.open311]\nmedia_hosts = [\"https://fotos.example.mx\"]\n",
       "t", Env({}));
   ASSERT_FALSE(config);
   EXPECT_THAT(config.error().message, HasSubstr("http.port"));
   EXPECT_THAT(config.error().message, HasSubstr("http.ops_networks: \"10.0.0.1/8\" has bits set"));
+  EXPECT_THAT(config.error().message,
+              HasSubstr("channels.open311.media_hosts: \"https://fotos.example.mx\" is not"));
   EXPECT_THAT(config.error().message, HasSubstr("log.level"));
   EXPECT_THAT(config.error().message, HasSubstr("staff_web.second_factor"));
 }

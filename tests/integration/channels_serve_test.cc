@@ -80,6 +80,7 @@ class ChannelsServeTest : public ::testing::Test {
     o311.enabled = true;
     o311.api_keys = {{"app_mazatlan", kOpen311Key}, {"kiosko", "otra-llave"}};
     o311.folio_wait = 5000ms;
+    o311.media_hosts = {"app.mazatlan.example"};
     config.media.dir = media_dir_.string();
     config.media.allow_private_addresses = true;  // the fake providers listen on 127.0.0.1
     config.media.queue.poll_interval = 100ms;
@@ -527,6 +528,9 @@ TEST_F(ChannelsServeTest, Open311BadInputGetsTheSpecsErrorListAndWritesNothing) 
       {"service_code=bache&lat=23&long=-106&description=x", 403},
       {"api_key=mala&service_code=bache&lat=23&long=-106&description=x", 403},
       {base + "&lat=23&long=-106&jurisdiction_id=culiacan.gob.mx", 404},
+      // a photo on a host the municipality did not register for the app (ASVS 1.3.6)
+      {base + "&lat=23&long=-106&media_url=https%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data", 400},
+      {base + "&lat=23&long=-106&media_url=https%3A%2F%2Fapp.mazatlan.example.evil.mx%2F1.jpg", 400},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.form.substr(0, 100));

@@ -70,7 +70,7 @@ TEST(MediaDownloaderTest, APhotoFetchedWhileTheVolumeIsFullWaitsForRoomAndIsThen
   limits.allow_private_addresses = true;  // the fake server is on 127.0.0.1
   QueueSettings settings;
   settings.max_attempts = 3;
-  MediaDownloader downloader(database, {}, store, limits, settings, clock);
+  MediaDownloader downloader(database, {}, {"127.0.0.1"}, store, limits, settings, clock);
 
   for (int attempt = 0; attempt < 6; ++attempt) {
     auto ran = downloader.RunOnce();
@@ -131,7 +131,7 @@ TEST(MediaDownloaderTest, AFilesTypeIsWhatItsBytesShowWhenItClaimsOrIsAnImage) {
   const MediaStore store(dir);
   FetchLimits limits;
   limits.allow_private_addresses = true;  // the fake server is on 127.0.0.1
-  MediaDownloader downloader(database, {}, store, limits, QueueSettings{}, clock);
+  MediaDownloader downloader(database, {}, {"127.0.0.1"}, store, limits, QueueSettings{}, clock);
   for (int i = 0; i < 4; ++i) {
     auto ran = downloader.RunOnce();
     ASSERT_TRUE(ran && *ran) << i;
@@ -141,6 +141,47 @@ TEST(MediaDownloaderTest, AFilesTypeIsWhatItsBytesShowWhenItClaimsOrIsAnImage) {
                       "  download_state || ' ' || mime_type, ', ' ORDER BY id) FROM boleta_media"),
             "/html stored application/octet-stream, /png stored image/png, "
             "/document stored image/jpeg, /voice stored audio/ogg");
+}
+
+// ASVS 1.3.6 / 13.2.4: an app's photo is fetched only from a host the municipality registered
+// (`[channels.open311] media_hosts`). A request naming another host is refused when it comes
+// (open311_test); one stored before the host was taken off the list is blocked, never fetched.
+TEST(MediaDownloaderTest, AnAppsPhotoIsFetchedOnlyFromARegisteredHost) {
+  testing::TestDatabase db;
+  HttpResponse photo;
+  photo.content_type = "image/jpeg";
+  photo.body = "\xFF\xD8\xFF\xE0" + std::string(64, 'x');
+  testing::FakeProvider app("GET", "/fotos/{id}", photo);
+  db.Execute("INSERT INTO boleta (folio, channel, text, status, created_at, updated_at,"
+             "  status_changed_at) VALUES ('2026-000001', 'open311', 'bache', 'por_clasificar', now(),"
+             "  now(), now())");
+  db.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type,"
+             "  download_state) SELECT id, 'image', '" + app.BaseUrl() +
+             "/fotos/1', 'image/jpeg', 'pending' FROM boleta");
+  storage::Database database(db.Settings());
+  testing::FakeClock clock;
+  clock.Set(std::chrono::system_clock::now());
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("sac_media_hosts_" + std::to_string(::getpid()));
+  const MediaStore store(dir);
+  FetchLimits limits;
+  limits.allow_private_addresses = true;  // the fake server is on 127.0.0.1
+  for (const std::vector<std::string>& hosts :
+       {std::vector<std::string>{}, std::vector<std::string>{"fotos.mazatlan.gob.mx", ".example.mx"}}) {
+    MediaDownloader downloader(database, {}, hosts, store, limits, QueueSettings{}, clock);
+    auto ran = downloader.RunOnce();
+    ASSERT_TRUE(ran && *ran);
+    EXPECT_EQ(db.Scalar("SELECT download_state || ' ' || attempts FROM boleta_media"), "blocked 1");
+    db.Execute("UPDATE boleta_media SET download_state = 'pending', attempts = 0,"
+               "  next_attempt_at = now() - interval '1 day'");
+  }
+  EXPECT_TRUE(app.Requests().empty()) << "nothing was asked of an unregistered host";
+
+  MediaDownloader downloader(database, {}, {"127.0.0.1"}, store, limits, QueueSettings{}, clock);
+  auto ran = downloader.RunOnce();
+  ASSERT_TRUE(ran && *ran);
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(db.Scalar("SELECT download_state FROM boleta_media"), "stored");
 }
 
 }  // namespace

@@ -42,25 +42,28 @@ TEST(MediaFetcherTest, DownloadsWithTheProvidersCredentials) {
 TEST(MediaFetcherTest, RefusesLoopbackAndPlainHttpInProduction) {
   testing::FakeProvider cdn("GET", "/media/{id}", Jpeg("x"));
   FetchLimits production;
-  auto http = FetchMedia({cdn.BaseUrl() + "/media/1", {}, {}}, production);
+  auto http = FetchMedia({cdn.BaseUrl() + "/media/1", {}, {"127.0.0.1"}}, production);
   ASSERT_FALSE(http);
   EXPECT_EQ(http.error().code, Errc::kPermissionDenied);
   // https to a name that resolves to loopback: refused at connect, before any byte is sent.
-  auto loopback = FetchMedia({"https://localhost:1/media/1", {}, {}}, production);
+  auto loopback = FetchMedia({"https://localhost:1/media/1", {}, {"localhost"}}, production);
   ASSERT_FALSE(loopback);
   EXPECT_EQ(loopback.error().code, Errc::kPermissionDenied);
-  auto metadata = FetchMedia({"https://169.254.169.254/latest/meta-data/", {}, {}}, production);
+  auto metadata =
+      FetchMedia({"https://169.254.169.254/latest/meta-data/", {}, {"169.254.169.254"}}, production);
   ASSERT_FALSE(metadata);
   EXPECT_EQ(metadata.error().code, Errc::kPermissionDenied);
   // Loopback spelled every other way a URL parser or resolver accepts. The check is on the
   // address the socket is about to connect to (CURLOPT_OPENSOCKETFUNCTION), whatever name led
   // there — which is also why a name that resolves to a public address first and to an internal
   // one later (DNS rebinding) gains nothing.
-  for (const char* url : {"https://0x7f000001:1/m", "https://2130706433:1/m", "https://127.1:1/m",
-                          "https://0177.0.0.1:1/m", "https://[::ffff:127.0.0.1]:1/m",
-                          "https://[::1]:1/m", "https://[::ffff:7f00:1]:1/m"}) {
+  // Each host is allowed, so that what refuses it is the address, not the host list.
+  const std::vector<std::string> spellings{"0x7f000001", "2130706433", "127.1", "0177.0.0.1",
+                                           "[::ffff:127.0.0.1]", "[::1]", "[::ffff:7f00:1]"};
+  for (const std::string& host : spellings) {
+    const std::string url = "https://" + host + ":1/m";
     SCOPED_TRACE(url);
-    auto spelled = FetchMedia({url, {}, {}}, production);
+    auto spelled = FetchMedia({url, {}, spellings}, production);
     ASSERT_FALSE(spelled);
     EXPECT_EQ(spelled.error().code, Errc::kPermissionDenied) << spelled.error().message;
   }
@@ -73,6 +76,10 @@ TEST(MediaFetcherTest, OnlyTheProvidersHostsAreAllowed) {
                           TestLimits());
   ASSERT_FALSE(other);
   EXPECT_EQ(other.error().code, Errc::kPermissionDenied);
+  auto none = FetchMedia({cdn.BaseUrl() + "/media/1", {}, {}}, TestLimits());
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, Errc::kPermissionDenied) << "an empty list allows nothing";
+  EXPECT_TRUE(cdn.Requests().empty());
 }
 
 TEST(MediaFetcherTest, RedirectsAreCheckedAgainAndCredentialsStayBehind) {
@@ -97,7 +104,7 @@ TEST(MediaFetcherTest, RedirectsAreCheckedAgainAndCredentialsStayBehind) {
   loop.status = 302;
   loop.headers.Add("Location", "/media/again");
   testing::FakeProvider looping("GET", "/media/{id}", loop);
-  auto endless = FetchMedia({looping.BaseUrl() + "/media/1", {}, {}}, TestLimits());
+  auto endless = FetchMedia({looping.BaseUrl() + "/media/1", {}, {"127.0.0.1"}}, TestLimits());
   ASSERT_FALSE(endless);
   EXPECT_EQ(endless.error().code, Errc::kPermissionDenied);
 }
@@ -106,7 +113,7 @@ TEST(MediaFetcherTest, StopsAtTheSizeCap) {
   testing::FakeProvider cdn("GET", "/media/{id}", Jpeg(std::string(2 * 1024 * 1024, 'x')));
   FetchLimits limits = TestLimits();
   limits.max_bytes = 1024 * 1024;
-  auto fetched = FetchMedia({cdn.BaseUrl() + "/media/1", {}, {}}, limits);
+  auto fetched = FetchMedia({cdn.BaseUrl() + "/media/1", {}, {"127.0.0.1"}}, limits);
   ASSERT_FALSE(fetched);
   EXPECT_EQ(fetched.error().code, Errc::kInvalidArgument);
 }
@@ -143,11 +150,11 @@ TEST(MediaFetcherTest, AHugeOrTricklingDownloadIsCutAtTheCapOrTheDeadline) {
   });
   FetchLimits limits = TestLimits();
   limits.timeout = std::chrono::milliseconds(600);
-  auto huge = FetchMedia({url, {}, {}}, limits);
+  auto huge = FetchMedia({url, {}, {"127.0.0.1"}}, limits);
   ASSERT_FALSE(huge);
   EXPECT_EQ(huge.error().code, Errc::kInvalidArgument) << "over the cap: " << huge.error().message;
   const auto started = std::chrono::steady_clock::now();
-  auto slow = FetchMedia({url, {}, {}}, limits);
+  auto slow = FetchMedia({url, {}, {"127.0.0.1"}}, limits);
   const auto took = std::chrono::steady_clock::now() - started;
   ASSERT_FALSE(slow);
   EXPECT_EQ(slow.error().code, Errc::kTimeout)
@@ -161,7 +168,7 @@ TEST(MediaFetcherTest, AHugeOrTricklingDownloadIsCutAtTheCapOrTheDeadline) {
 TEST(MediaFetcherTest, SaysWhichFailuresAreWorthRetrying) {
   const auto code_for = [](int status) {
     testing::FakeProvider cdn("GET", "/media/{id}", HttpResponse::Text(status, "no"));
-    auto fetched = FetchMedia({cdn.BaseUrl() + "/media/1", {}, {}}, TestLimits());
+    auto fetched = FetchMedia({cdn.BaseUrl() + "/media/1", {}, {"127.0.0.1"}}, TestLimits());
     return fetched ? Errc::kInternal : fetched.error().code;
   };
   EXPECT_EQ(code_for(404), Errc::kNotFound);
@@ -169,10 +176,10 @@ TEST(MediaFetcherTest, SaysWhichFailuresAreWorthRetrying) {
   EXPECT_EQ(code_for(401), Errc::kNotFound);
   EXPECT_EQ(code_for(503), Errc::kUnavailable);
   EXPECT_EQ(code_for(429), Errc::kUnavailable);
-  auto refused = FetchMedia({"http://127.0.0.1:9/media/1", {}, {}}, TestLimits());
+  auto refused = FetchMedia({"http://127.0.0.1:9/media/1", {}, {"127.0.0.1"}}, TestLimits());
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, Errc::kUnavailable);
-  EXPECT_FALSE(FetchMedia({"no es una url", {}, {}}, TestLimits()));
+  EXPECT_FALSE(FetchMedia({"no es una url", {}, {"127.0.0.1"}}, TestLimits()));
 }
 
 }  // namespace
