@@ -152,9 +152,10 @@ class EventReader {
     return {};
   }
 
-  // Sets the type, media, location or text of a message with attachments. One message holds one
-  // file: the first; Messenger sends a caption, if any, as a separate text message. false when
-  // there is nothing to keep (an Instagram story mention is not a message to us).
+  // Sets the type, media, location or text of a message with attachments: every file is kept,
+  // the message's type is the first one's; Messenger sends a caption, if any, as a separate text
+  // message. false when there is nothing to keep (an Instagram story mention is not a message to
+  // us).
   Result<bool> ReadAttachments(simdjson::dom::array attachments, InboundMessage& out) const {
     std::optional<MessageType> media_type;
     bool sticker = false;

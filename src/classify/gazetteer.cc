@@ -225,6 +225,22 @@ Result<Gazetteer> Gazetteer::Load(const std::filesystem::path& dir) {
   return gazetteer;
 }
 
+const Colonia* Gazetteer::Picked(std::string_view field) const {
+  std::string_view name = field;
+  std::string_view postal_code;
+  if (const auto open = field.rfind(" ("); open != std::string_view::npos &&
+                                            field.size() == open + 8 && field.back() == ')') {
+    name = field.substr(0, open);
+    postal_code = field.substr(open + 2, 5);
+  }
+  for (const Colonia& colonia : colonias_) {
+    if (colonia.name == name && (postal_code.empty() || colonia.postal_code == postal_code)) {
+      return &colonia;
+    }
+  }
+  return nullptr;
+}
+
 std::optional<std::string> Gazetteer::OfficialName(std::string_view name) const {
   const std::string folded = Normalizer::Fold(name);
   for (const Colonia& colonia : colonias_) {

@@ -43,6 +43,10 @@ class Gazetteer {
   const std::vector<Colonia>& colonias() const { return colonias_; }
   // The official name for a name as written (any case/accents), if it is one.
   std::optional<std::string> OfficialName(std::string_view name) const;
+  // The colonia staff picked from a list that offers "Benito Juárez (82180)": that name with
+  // that postal code — SEPOMEX repeats some names under two codes —, or, written without a
+  // code, the first colonia of that name. Null when there is none.
+  const Colonia* Picked(std::string_view field) const;
 
  private:
   enum class Source { kOfficial, kAlias, kMarkedAlias };

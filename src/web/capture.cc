@@ -236,19 +236,12 @@ HttpResponse StaffWeb::Capture(Tx& tx, const HttpRequest& request, const StaffSe
   classify::Classification reading = rules->Classify(text);
   if (!colonia_field.empty()) {
     // What staff wrote down from the citizen wins over what the classifier found in the text.
-    const auto open = colonia_field.rfind(" (");
-    const std::string colonia_name =
-        open != std::string::npos && colonia_field.back() == ')' ? colonia_field.substr(0, open)
-                                                                 : colonia_field;
-    const auto& colonias = rules->rules().gazetteer().colonias();
-    const auto found = std::find_if(colonias.begin(), colonias.end(), [&](const auto& c) {
-      return c.name + " (" + c.postal_code + ")" == colonia_field || c.name == colonia_name;
-    });
-    if (found == colonias.end()) {
+    const classify::Colonia* picked = rules->rules().gazetteer().Picked(colonia_field);
+    if (!picked) {
       return CapturePage(400, session, values,
                          "Esa colonia no está en el catálogo de Mazatlán; elígela de la lista.");
     }
-    reading.colonia = classify::ColoniaMatch{found->name, found->postal_code, "capturista", ""};
+    reading.colonia = classify::ColoniaMatch{picked->name, picked->postal_code, "capturista", ""};
   }
   if (!address.empty()) reading.address = address;
 

@@ -48,6 +48,9 @@ constexpr Statement kDependencias{
 constexpr Statement kFolioOf{"queue.folio_of",
                              "SELECT folio, status FROM boleta WHERE id = $1"};
 
+constexpr Statement kCategoriaOf{"queue.categoria_of",
+                                 "SELECT coalesce(categoria, '') FROM boleta WHERE id = $1"};
+
 constexpr Statement kBoletaByFolio{"queue.boleta_by_folio", "SELECT id FROM boleta WHERE folio = $1"};
 
 struct Span {
@@ -85,15 +88,6 @@ std::optional<std::int64_t> BoletaId(const HttpRequest& request) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
   return id;
-}
-
-// "Benito Juárez (82180)" as the colonia field's list offers it → the name and the postal code.
-std::pair<std::string, std::string> SplitColonia(const std::string& value) {
-  const auto open = value.rfind(" (");
-  if (open != std::string::npos && value.size() == open + 8 && value.back() == ')') {
-    return {value.substr(0, open), value.substr(open + 2, 5)};
-  }
-  return {value, ""};
 }
 
 }  // namespace
@@ -304,12 +298,15 @@ HttpResponse StaffWeb::Canalize(Tx& tx, const HttpRequest& request, const StaffS
   const std::string dependencia = Field(form, "dependencia");
   const std::string categoria = Field(form, "categoria");
   const auto rules = classifiers_.Current();
-  // The categoría must exist and belong to the chosen dependencia; the colonia must be one of
-  // the gazetteer's.
+  // The categoría — the one chosen, or the one kept ("sin cambiar") — must belong to the chosen
+  // dependencia, or statistics would count a dependencia's boleta under another's categoría. The
+  // colonia must be one of the gazetteer's.
+  const auto& all = rules->rules().categorias();
+  const auto categoria_named = [&](const std::string& wanted) {
+    return std::find_if(all.begin(), all.end(), [&](const auto& c) { return c.id == wanted; });
+  };
   if (!categoria.empty()) {
-    const auto& all = rules->rules().categorias();
-    const auto found = std::find_if(all.begin(), all.end(),
-                                    [&](const auto& c) { return c.id == categoria; });
+    const auto found = categoria_named(categoria);
     if (found == all.end()) {
       return QueueOutcome(session, MakeError(Errc::kInvalidArgument, "No existe la categoría elegida."));
     }
@@ -319,18 +316,16 @@ HttpResponse StaffWeb::Canalize(Tx& tx, const HttpRequest& request, const StaffS
                                                  "» corresponde a otra dependencia; elige ambas de nuevo."));
     }
   }
-  auto [colonia, postal_code] = SplitColonia(Field(form, "colonia"));
-  if (!colonia.empty()) {
-    const auto& colonias = rules->rules().gazetteer().colonias();
-    const auto found = std::find_if(colonias.begin(), colonias.end(), [&](const auto& c) {
-      return c.name == colonia && (postal_code.empty() || c.postal_code == postal_code);
-    });
-    if (found == colonias.end()) {
+  std::string colonia, postal_code;
+  if (const std::string field = Field(form, "colonia"); !field.empty()) {
+    const classify::Colonia* picked = rules->rules().gazetteer().Picked(field);
+    if (!picked) {
       return QueueOutcome(session, MakeError(Errc::kInvalidArgument,
-                                             "«" + colonia + "» no está en el catálogo de colonias "
+                                             "«" + field + "» no está en el catálogo de colonias "
                                              "de Mazatlán; elígela de la lista."));
     }
-    postal_code = found->postal_code;
+    colonia = picked->name;
+    postal_code = picked->postal_code;
   }
   const auto actor = workflow::Actor::Staff(session.user.username);
   const TimePoint now = clock_.Now();
@@ -345,6 +340,18 @@ HttpResponse StaffWeb::Canalize(Tx& tx, const HttpRequest& request, const StaffS
   if (!changed) {
     tx.RollbackAtEnd();  // the corrected categoría and colonia go with the refused decision
     return QueueOutcome(session, changed.error());
+  }
+  if (categoria.empty()) {
+    // The categoría kept: read under the row lock the decision took, so that a boleta someone
+    // else decided on meanwhile is told as such (above) rather than as this.
+    const auto kept = categoria_named(tx.Exec(kCategoriaOf, {*id}).at(0).Text(0));
+    if (kept != all.end() && kept->dependencia != dependencia) {
+      tx.RollbackAtEnd();
+      return QueueOutcome(session, MakeError(Errc::kInvalidArgument,
+                                             "La boleta tiene la categoría «" + kept->name +
+                                                 "», que es de otra dependencia; elige también "
+                                                 "una categoría de la dependencia elegida."));
+    }
   }
   if (Field(form, "proponer") == "1") {
     classify::ProposeAsCase(tx, *id, session.user.username, now);

@@ -239,6 +239,10 @@ Result<ChangeResult> BoletaWorkflow::ChangeStatus(Tx& tx, const Actor& actor,
   if (!transition) {
     return transition.error();
   }
+  if (change.scheduled_for && change.to != BoletaStatus::kProgramada) {
+    // Said rather than ignored: a client that sent one believes it scheduled something.
+    return MakeError(Errc::kInvalidArgument, "una fecha solo se da al programar");
+  }
   const std::string action(transition->action);
   if (!transition->AllowedFor(actor.kind)) {
     return MakeError(Errc::kPermissionDenied, std::string(ActorKindName(actor.kind)) +

@@ -31,6 +31,22 @@ class GazetteerTest : public ::testing::Test {
   Gazetteer gazetteer_;
 };
 
+// Staff pick colonias from a list of "Name (CP)": SEPOMEX repeats a name under two postal codes
+// (San Antonio, 82134 and 82139), and the one picked is the one kept.
+TEST_F(GazetteerTest, AColoniaPickedFromTheListIsThatNameWithThatCode) {
+  const auto picked = [&](std::string_view field) {
+    const Colonia* colonia = gazetteer_.Picked(field);
+    return colonia ? colonia->name + "/" + colonia->postal_code : "-";
+  };
+  EXPECT_EQ(picked("San Antonio (82139)"), "San Antonio/82139");
+  EXPECT_EQ(picked("San Antonio (82134)"), "San Antonio/82134");
+  EXPECT_EQ(picked("San Antonio"), "San Antonio/82134") << "without a code, the first";
+  EXPECT_EQ(picked("San Antonio (99999)"), "-") << "a code the name does not have";
+  EXPECT_EQ(picked("Villa Verde (82030)"), "-") << "another colonia's code";
+  EXPECT_EQ(picked("Narnia"), "-");
+  EXPECT_EQ(picked(""), "-");
+}
+
 TEST_F(GazetteerTest, FindsAColoniaAfterAMarkerEvenWithATypo) {
   EXPECT_EQ(Find("fuga en la colonia Villa Verde"), "Villa Verde/marcador");
   EXPECT_EQ(Find("FRACC. VILLA VERDE"), "Villa Verde/marcador");

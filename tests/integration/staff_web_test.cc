@@ -478,11 +478,17 @@ TEST_F(QueueTest, CanalizarAcceptsOrChangesTheDependenciaCategoriaAndColonia) {
               "'\"aseo_urbano\"')");
   const auto& some = classifiers_->Current()->rules().gazetteer().colonias().at(10);
   const std::string colonia = some.name + " (" + some.postal_code + ")";
+  const auto kept = Decide(id, "canalizar", "dependencia=ecologia&categoria=");
+  EXPECT_EQ(kept.status, 400) << "its categoría (basura) would be left in another dependencia";
+  EXPECT_THAT(kept.body, HasSubstr("que es de otra dependencia; elige también una categoría"));
+  EXPECT_EQ(db_.Scalar("SELECT status FROM boleta"), "por_clasificar");
   const auto canalized = Decide(id, "canalizar",
-                                "dependencia=ecologia&categoria=&colonia=" + Encode(colonia));
+                                "dependencia=ecologia&categoria=ruido_negocio&colonia=" +
+                                    Encode(colonia));
   ASSERT_EQ(canalized.status, 303) << canalized.body.substr(canalized.body.find("<main>"));
   EXPECT_THAT(Header(canalized, "Location"), HasSubstr("/clasificacion?hecho="));
-  EXPECT_EQ(db_.Scalar("SELECT status || ':' || dependencia_id FROM boleta"), "canalizada:ecologia");
+  EXPECT_EQ(db_.Scalar("SELECT status || ':' || dependencia_id || ':' || categoria FROM boleta"),
+            "canalizada:ecologia:ruido_negocio");
   EXPECT_EQ(db_.Scalar("SELECT colonia || ':' || colonia_postal_code FROM boleta"),
             some.name + ":" + some.postal_code);
   EXPECT_EQ(db_.Scalar("SELECT human_dependencia || ':' || machine_dependencia || ':' || staff "
@@ -697,8 +703,18 @@ TEST_F(QueueTest, AnUnclearCaptureWaitsForStaffAndBadInputIsSaidWithTheFormKept)
   EXPECT_EQ(Post("/captura", "csrf=" + csrf_ + "&canal=fax&texto=bache", cookie_).status, 400);
   EXPECT_EQ(Post("/captura", "csrf=" + csrf_ + "&canal=telefono&texto=bache&colonia=Narnia", cookie_).status,
             400);
+  EXPECT_EQ(Post("/captura", "csrf=" + csrf_ + "&canal=telefono&texto=bache&colonia=" +
+                                 Encode("Los Sauces (99999)"), cookie_).status,
+            400) << "a postal code the colonia does not have";
   EXPECT_EQ(Post("/captura", "csrf=x&canal=telefono&texto=bache", cookie_).status, 403);
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta"), 1);
+  // SEPOMEX has two Los Sauces (82159 in Mazatlán, 82216 in Villa Unión): the one picked is kept.
+  ASSERT_EQ(Post("/captura", "csrf=" + csrf_ + "&canal=telefono&texto=bache&colonia=" +
+                                 Encode("Los Sauces (82216)"), cookie_).status,
+            303);
+  EXPECT_EQ(db_.Scalar("SELECT colonia || ' ' || colonia_postal_code FROM boleta WHERE folio = "
+                       "'2026-000002'"),
+            "Los Sauces 82216");
   EXPECT_EQ(Get("/captura/2026-999999", cookie_).status, 404);
 }
 

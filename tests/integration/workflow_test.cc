@@ -244,6 +244,11 @@ TEST_F(WorkflowTest, ProgramarNeedsADateNotInThePast) {
   MustChange(obras_, id, later);
   EXPECT_EQ(Col(id, "scheduled_for"), "2026-12-04");
   EXPECT_EQ(Events(id), "creada canalizar abrir programar reprogramar");
+  StatusChange attended_on = To(S::kAtendida);
+  attended_on.scheduled_for = D(2026, 12, 5);
+  EXPECT_EQ(Change(obras_, id, attended_on).error().code, Errc::kInvalidArgument)
+      << "a date goes only with programar: refused, not ignored";
+  EXPECT_EQ(Col(id, "status"), "programada");
 }
 
 TEST_F(WorkflowTest, AFullLifeFromIntakeToClosing) {
