@@ -24,8 +24,12 @@ std::optional<ListFormat> RequestedFormat(const HttpRequest& request) {
   if (!query) return std::nullopt;
   const auto format = query->find("formato");
   if (format == query->end()) return std::nullopt;
-  if (format->second == "csv") return ListFormat::kCsv;
-  if (format->second == "xlsx") return ListFormat::kXlsx;
+  return ListFormatNamed(format->second);
+}
+
+std::optional<ListFormat> ListFormatNamed(std::string_view formato) {
+  if (formato == "csv") return ListFormat::kCsv;
+  if (formato == "xlsx") return ListFormat::kXlsx;
   return std::nullopt;
 }
 
@@ -61,6 +65,21 @@ Html DownloadLinks(const HttpRequest& request) {
   links.Markup("<p class=\"descargas\">Descargar la lista: <a").Attr("href", link("csv"))
       .Markup(">CSV</a> · <a").Attr("href", link("xlsx")).Markup(">XLSX</a></p>");
   return links;
+}
+
+Html DownloadButtons(std::string_view path,
+                     const std::vector<std::pair<std::string, std::string>>& fields,
+                     const StaffSession& session) {
+  Html form;
+  form.Markup("<form class=\"descargas\" method=\"post\"").Attr("action", std::string(path))
+      .Markup(">").Append(CsrfField(session));
+  for (const auto& [name, value] : fields) {
+    form.Markup("<input type=\"hidden\"").Attr("name", name).Attr("value", value).Markup(">");
+  }
+  form.Markup("Descargar la lista: <button type=\"submit\" name=\"formato\" value=\"csv\">CSV"
+              "</button> · <button type=\"submit\" name=\"formato\" value=\"xlsx\">XLSX</button>"
+              "</form>");
+  return form;
 }
 
 }  // namespace sac::web

@@ -1,5 +1,9 @@
 // Búsqueda: a boleta by its folio, a citizen's boletas by their phone, or petitions by words,
 // colonia and dates — the newest first. An enlace finds only their dependencias' boletas.
+//
+// The form is posted, so that what staff look for — a citizen's phone above all — stays out of
+// addresses, and with them out of the proxy's access log and the browser's history (ASVS
+// 14.2.1). A GET still answers folio, words, colonia and dates (links, bookmarks), never a phone.
 #include "channels/common/mx_phone.h"
 #include "http/query.h"
 #include "web/list_download.h"
@@ -35,12 +39,16 @@ constexpr Statement kSearch{
 }  // namespace
 
 HttpResponse StaffWeb::Search(Tx& tx, const HttpRequest& request, const StaffSession& session) {
-  const auto query = http::ParseQuery(request.query);
-  if (!query) return Message(400, "Búsqueda inválida", "La dirección está mal formada.", &session);
-  const auto get = [&](const char* name) {
-    const auto found = query->find(name);
-    return found == query->end() ? std::string() : found->second;
-  };
+  const bool posted = request.method == "POST";
+  Form criteria;
+  if (posted) {
+    criteria = FormOf(request);
+  } else if (auto query = http::ParseQuery(request.query)) {
+    criteria = std::move(*query);
+  } else {
+    return Message(400, "Búsqueda inválida", "La dirección está mal formada.", &session);
+  }
+  const auto get = [&](const char* name) { return Field(criteria, name); };
   const std::string folio_text = get("folio");
   const std::string phone_text = get("telefono");
   const std::string words = get("texto");
@@ -49,8 +57,9 @@ HttpResponse StaffWeb::Search(Tx& tx, const HttpRequest& request, const StaffSes
   const std::string to_text = get("hasta");
 
   Html content;
-  content.Markup("<h1>Búsqueda</h1><form class=\"filtros\" method=\"get\" action=\"/busqueda\">"
-                 "<label>Folio <input name=\"folio\" placeholder=\"2026-000123\"")
+  content.Markup("<h1>Búsqueda</h1><form class=\"filtros\" method=\"post\" action=\"/busqueda\">")
+      .Append(CsrfField(session))
+      .Markup("<label>Folio <input name=\"folio\" placeholder=\"2026-000123\"")
       .Attr("value", folio_text)
       .Markup("></label><label>Teléfono <input name=\"telefono\" type=\"tel\"")
       .Attr("value", phone_text)
@@ -65,6 +74,10 @@ HttpResponse StaffWeb::Search(Tx& tx, const HttpRequest& request, const StaffSes
   if (!asked) return Document(200, "Búsqueda", content, &session);
 
   std::string problem;
+  if (!posted && !phone_text.empty()) {
+    problem = "Por la privacidad del ciudadano, el teléfono no va en la dirección de la página: "
+              "búscalo desde el formulario.";
+  }
   std::string folio;
   if (!folio_text.empty()) {
     const auto found = workflow::FindFolio(folio_text);
@@ -72,7 +85,7 @@ HttpResponse StaffWeb::Search(Tx& tx, const HttpRequest& request, const StaffSes
     else folio = workflow::FormatFolio(*found);
   }
   std::string phone;
-  if (!phone_text.empty()) {
+  if (!phone_text.empty() && problem.empty()) {
     const auto normalized = channels::NormalizePhone(phone_text);
     if (!normalized) problem = "El teléfono no parece un número de México de 10 dígitos.";
     else phone = *normalized;
@@ -81,6 +94,8 @@ HttpResponse StaffWeb::Search(Tx& tx, const HttpRequest& request, const StaffSes
   const auto to = to_text.empty() ? std::nullopt : workflow::ParseDate(to_text);
   if ((!from_text.empty() && !from) || (!to_text.empty() && !to)) {
     problem = "Las fechas se escriben AAAA-MM-DD.";
+  } else if (from && to && *from > *to) {
+    problem = "La fecha «desde» es posterior a «hasta».";
   }
   if (!problem.empty()) {
     content.Markup("<p class=\"error\" role=\"alert\">").Text(problem).Markup("</p>");
@@ -98,7 +113,7 @@ HttpResponse StaffWeb::Search(Tx& tx, const HttpRequest& request, const StaffSes
   const storage::Param since = from ? storage::Param(local_.StartOfDay(*from)) : storage::Param("-infinity");
   const storage::Param before =
       to ? storage::Param(local_.StartOfDay(*to + std::chrono::days(1))) : storage::Param("infinity");
-  const auto format = RequestedFormat(request);
+  const auto format = posted ? ListFormatNamed(get("formato")) : RequestedFormat(request);
   const auto rows = tx.Exec(kSearch, {folio, phone, words, colonia, since, before,
                                       session.user.role == "enlace" ? dependencias : std::string(),
                                       format ? kMaxDownloaded : kMaxResults});
@@ -122,7 +137,13 @@ HttpResponse StaffWeb::Search(Tx& tx, const HttpRequest& request, const StaffSes
       .Text(rows.size() == 1 ? " boleta" : " boletas");
   if (static_cast<int>(rows.size()) == kMaxResults) content.Markup(" (las más recientes; afina la búsqueda)");
   content.Markup("</h2>");
-  if (!rows.empty()) content.Append(DownloadLinks(request));
+  if (!rows.empty()) {
+    std::vector<std::pair<std::string, std::string>> asked_for;
+    for (const char* name : {"folio", "telefono", "texto", "colonia", "desde", "hasta"}) {
+      if (const std::string value = get(name); !value.empty()) asked_for.emplace_back(name, value);
+    }
+    content.Append(posted ? DownloadButtons("/busqueda", asked_for, session) : DownloadLinks(request));
+  }
   std::vector<std::int64_t> shown;
   if (!rows.empty()) {
     content.Markup("<table class=\"lista\"><thead><tr><th>Folio</th><th>Fecha</th><th>Estado</th>"

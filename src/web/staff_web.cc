@@ -79,6 +79,7 @@ const std::vector<StaffPage>& StaffPages() {
       {"GET", "/seguimiento", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"POST", "/seguimiento/{folio}/llamada", {"administrador", "atencion_ciudadana"}},
       {"GET", "/busqueda", {"administrador", "atencion_ciudadana", "enlace", "director"}},
+      {"POST", "/busqueda", {"administrador", "atencion_ciudadana", "enlace", "director"}},
       {"GET", "/estadisticas", {"administrador", "atencion_ciudadana", "director"}},
       {"GET", "/validacion", {"administrador", "atencion_ciudadana", "director"}},
       {"POST", "/validacion/{folio}", {"administrador", "atencion_ciudadana"}},
@@ -193,6 +194,9 @@ void StaffWeb::AddRoutes(http::Router& router) {
                 return Guard(r, "/seguimiento/{folio}/llamada", &StaffWeb::RecordCall);
               }});
   router.Add({"GET", "/busqueda", "staff_search", http::kNoBody, [this](const HttpRequest& r) {
+                return Guard(r, "/busqueda", &StaffWeb::Search);
+              }});
+  router.Add({"POST", "/busqueda", "staff_search", kFormBytes, [this](const HttpRequest& r) {
                 return Guard(r, "/busqueda", &StaffWeb::Search);
               }});
   router.Add({"GET", "/estadisticas", "staff_statistics", http::kNoBody,

@@ -951,18 +951,40 @@ TEST_F(InboxTest, SearchByFolioPhoneWordsColoniaAndDatesWithinWhatTheReaderMaySe
   EXPECT_EQ(by_folio.status, 200);
   EXPECT_THAT(by_folio.body, HasSubstr("1 boleta"));
   EXPECT_THAT(by_folio.body, HasSubstr(">2026-000002</a>"));
-  const auto by_phone = Get("/busqueda?telefono=" + Encode("(669) 123-4501"), staff);
+  // The form is posted: a phone never goes in an address (ASVS 14.2.1).
+  const std::string staff_csrf = CsrfOf(staff);
+  const auto form = Get("/busqueda", staff);
+  EXPECT_THAT(form.body, HasSubstr("<form class=\"filtros\" method=\"post\" action=\"/busqueda\">"));
+  const auto by_phone =
+      Post("/busqueda", "csrf=" + staff_csrf + "&telefono=" + Encode("(669) 123-4501"), staff);
+  EXPECT_EQ(by_phone.status, 200);
   EXPECT_THAT(by_phone.body, HasSubstr("2 boletas"));
   EXPECT_THAT(by_phone.body, HasSubstr("2026-000003"));
+  EXPECT_THAT(by_phone.body, HasSubstr("<button type=\"submit\" name=\"formato\" value=\"csv\">"))
+      << "the download posts the criteria again";
+  EXPECT_THAT(by_phone.body, Not(HasSubstr("?telefono=")));
+  const auto phone_csv = Post("/busqueda",
+                              "csrf=" + staff_csrf + "&telefono=" + Encode("(669) 123-4501") +
+                                  "&formato=csv", staff);
+  EXPECT_EQ(phone_csv.status, 200);
+  EXPECT_THAT(phone_csv.body, HasSubstr("2026-000003"));
+  const auto phone_in_address = Get("/busqueda?telefono=" + Encode("(669) 123-4501"), staff);
+  EXPECT_EQ(phone_in_address.status, 400);
+  EXPECT_THAT(phone_in_address.body, HasSubstr("el teléfono no va en la dirección"));
+  EXPECT_THAT(phone_in_address.body, Not(HasSubstr("2026-000003")));
+  EXPECT_EQ(Post("/busqueda", "csrf=otro&telefono=6691234501", staff).status, 403);
+  const auto reversed = Get("/busqueda?desde=2026-12-01&hasta=2026-11-01", staff);
+  EXPECT_EQ(reversed.status, 400);
+  EXPECT_THAT(reversed.body, HasSubstr("es posterior a"));
   EXPECT_THAT(Get("/busqueda?texto=agua", staff).body, HasSubstr(">2026-000002</a>"));
   const auto by_colonia = Get("/busqueda?colonia=centro", staff);
   EXPECT_THAT(by_colonia.body, HasSubstr("2 boletas"));
   EXPECT_THAT(Get("/busqueda?desde=2000-01-01&hasta=2000-01-31", staff).body, HasSubstr("0 boletas"));
-  EXPECT_EQ(Get("/busqueda?telefono=123", staff).status, 400);
+  EXPECT_EQ(Post("/busqueda", "csrf=" + staff_csrf + "&telefono=123", staff).status, 400);
   EXPECT_EQ(Get("/busqueda?desde=ayer", staff).status, 400);
   EXPECT_EQ(Get("/busqueda", staff).status, 200) << "the form alone";
 
-  const auto enlace = Get("/busqueda?telefono=" + Encode("669 123 4501"), cookie_);
+  const auto enlace = Post("/busqueda", "csrf=" + csrf_ + "&telefono=" + Encode("669 123 4501"), cookie_);
   EXPECT_THAT(enlace.body, HasSubstr("1 boleta")) << "only their dependencia's";
   EXPECT_THAT(enlace.body, Not(HasSubstr("2026-000003")));
   EXPECT_GE(db_.Count("SELECT count(*) FROM personal_data_access WHERE route = '/busqueda' "
