@@ -12,6 +12,7 @@
 #include "json/reader.h"
 #include "observability/log.h"
 #include "web/api_tokens.h"
+#include "web/personal_data_log.h"
 #include "web/problem.h"
 #include "workflow/boleta_queries.h"
 #include "workflow/business_calendar.h"
@@ -21,6 +22,7 @@ namespace sac::web {
 struct ApiV1::Call {
   std::string method;
   std::string route;
+  std::string path;  // the route's template, for the access log
   std::optional<ApiToken> token;
   std::optional<std::int64_t> boleta_id;
   std::string detail;  // for the audit log: why it was refused; never personal data
@@ -175,8 +177,8 @@ Result<Body> ReadBody(const HttpRequest& request, const std::set<std::string_vie
 void ApiV1::AddRoutes(http::Router& router) {
   const auto add = [&](const char* method, const char* path, const char* label, std::size_t limit,
                        Handler handler) {
-    router.Add({method, path, label, limit, [this, label, handler](const HttpRequest& request) {
-                  return Serve(request, label, handler);
+    router.Add({method, path, label, limit, [this, label, path, handler](const HttpRequest& request) {
+                  return Serve(request, label, path, handler);
                 }});
   };
   add("GET", "/api/v1/boletas", "api_boletas_list", 0, &ApiV1::List);
@@ -195,7 +197,8 @@ void ApiV1::AddRoutes(http::Router& router) {
               }});
 }
 
-HttpResponse ApiV1::Serve(const HttpRequest& request, std::string_view route, Handler handler) {
+HttpResponse ApiV1::Serve(const HttpRequest& request, std::string_view route,
+                          std::string_view path, Handler handler) {
   // Counted by the credential presented, before the database is asked anything: a client over its
   // calls per minute costs neither a token lookup nor an audit row (sac_http_requests_total
   // counts the 429s). A made-up token has a bucket of its own, then a 401.
@@ -210,6 +213,7 @@ HttpResponse ApiV1::Serve(const HttpRequest& request, std::string_view route, Ha
   Call call;
   call.method = request.method;
   call.route = std::string(route);
+  call.path = std::string(path);
   auto answered = database_.Transact([&](storage::Tx& tx) {
     call.token = AuthenticateApiToken(tx, request.headers.Get("Authorization").value_or(""));
     if (!call.token) {
@@ -315,9 +319,12 @@ HttpResponse ApiV1::List(storage::Tx& tx, const HttpRequest& request, Call& call
     return ProblemFor(page.error());
   }
   bj::array items;
+  std::vector<std::int64_t> shown;
   for (const auto& boleta : page->items) {
     items.push_back(SummaryJson(boleta));
+    shown.push_back(boleta.id);
   }
+  RecordApiDataView(tx, call.token->id, shown, {"texto"}, call.path, clock_.Now());
   return JsonResponse(200, bj::object{{"boletas", std::move(items)},
                                       {"siguiente", Nullable(page->next_cursor)}});
 }
@@ -335,10 +342,15 @@ HttpResponse ApiV1::Get(storage::Tx& tx, const HttpRequest& request, Call& call)
   if (!detail) {
     return ProblemFor(detail.error());
   }
-  // Reading a citizen's contact data is recorded: who, which boleta, which fields, when.
+  // Reading a citizen's data is recorded in the access log (which token, boleta, fields, when),
+  // and their contact data in the boleta's bitácora too, where the dependencia sees it.
+  std::vector<std::string_view> seen = {"texto"};
+  if (!detail->address_text.empty() || detail->latitude) seen.push_back("direccion");
   bj::array fields;
   if (!detail->citizen_name.empty()) fields.push_back("nombre");
   if (!detail->citizen_phone.empty()) fields.push_back("telefono");
+  for (const auto& field : fields) seen.push_back(field.as_string());
+  RecordApiDataView(tx, call.token->id, {*id}, seen, call.path, clock_.Now());
   if (!fields.empty()) {
     workflow::AppendEvent(tx, *id, clock_.Now(), "datos_consultados", actor, std::nullopt,
                           std::nullopt, bj::serialize(bj::object{{"campos", fields}}));
@@ -489,7 +501,9 @@ HttpResponse ApiV1::FollowUp(storage::Tx& tx, const HttpRequest& request, Call& 
   }
   const TimePoint now = clock_.Now();
   bj::array items;
+  std::vector<std::int64_t> shown;
   for (const auto& entry : workflow::FollowUpList(tx, sla_, now, call.token->dependencia_id)) {
+    shown.push_back(entry.boleta.id);
     bj::array reasons;
     if (entry.overdue) reasons.push_back("vencida");
     if (entry.due_soon) reasons.push_back("por_vencer");
@@ -499,6 +513,7 @@ HttpResponse ApiV1::FollowUp(storage::Tx& tx, const HttpRequest& request, Call& 
     item["motivos"] = std::move(reasons);
     items.push_back(std::move(item));
   }
+  RecordApiDataView(tx, call.token->id, shown, {"texto"}, call.path, now);
   return JsonResponse(200, bj::object{{"fecha", FormatUtc(now)}, {"boletas", std::move(items)}});
 }
 

@@ -30,7 +30,10 @@ class ApiV1 {
   struct Call;
   using Handler = HttpResponse (ApiV1::*)(storage::Tx&, const HttpRequest&, Call&);
 
-  HttpResponse Serve(const HttpRequest& request, std::string_view route, Handler handler);
+  // `route` names the call in the audit log and metrics; `path` is its template, as the access
+  // log of personal data names pages ("/api/v1/boletas/{folio}").
+  HttpResponse Serve(const HttpRequest& request, std::string_view route, std::string_view path,
+                     Handler handler);
   void Audit(const Call& call, int status);
 
   HttpResponse List(storage::Tx& tx, const HttpRequest& request, Call& call);

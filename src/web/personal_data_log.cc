@@ -11,12 +11,15 @@ constexpr storage::Statement kRecord{
     "INSERT INTO personal_data_access (user_id, boleta_id, fields, route, at) "
     "SELECT $1, id, $3::text[], $4, $5 FROM unnest($2::bigint[]) AS id"};
 
-}  // namespace
+// The same, $1 the API token.
+constexpr storage::Statement kRecordApi{
+    "personal_data.record_api",
+    "INSERT INTO personal_data_access (api_token_id, boleta_id, fields, route, at) "
+    "SELECT $1, id, $3::text[], $4, $5 FROM unnest($2::bigint[]) AS id"};
 
-void RecordPersonalDataView(storage::Tx& tx, std::int64_t user_id,
-                            const std::vector<std::int64_t>& boleta_ids,
-                            const std::vector<std::string_view>& fields, std::string_view route,
-                            TimePoint now) {
+void Record(storage::Tx& tx, const storage::Statement& statement, std::int64_t reader,
+            const std::vector<std::int64_t>& boleta_ids,
+            const std::vector<std::string_view>& fields, std::string_view route, TimePoint now) {
   if (boleta_ids.empty()) return;
   std::string ids = "{";
   for (std::size_t i = 0; i < boleta_ids.size(); ++i) {
@@ -30,7 +33,23 @@ void RecordPersonalDataView(storage::Tx& tx, std::int64_t user_id,
     names += fields[i];  // our own field names: letters and underscores only
   }
   names += '}';
-  tx.Exec(kRecord, {user_id, ids, names, route, now});
+  tx.Exec(statement, {reader, ids, names, route, now});
+}
+
+}  // namespace
+
+void RecordPersonalDataView(storage::Tx& tx, std::int64_t user_id,
+                            const std::vector<std::int64_t>& boleta_ids,
+                            const std::vector<std::string_view>& fields, std::string_view route,
+                            TimePoint now) {
+  Record(tx, kRecord, user_id, boleta_ids, fields, route, now);
+}
+
+void RecordApiDataView(storage::Tx& tx, std::int64_t api_token_id,
+                       const std::vector<std::int64_t>& boleta_ids,
+                       const std::vector<std::string_view>& fields, std::string_view route,
+                       TimePoint now) {
+  Record(tx, kRecordApi, api_token_id, boleta_ids, fields, route, now);
 }
 
 void RecordRefusedView(storage::Tx& tx, std::int64_t user_id, std::int64_t boleta_id,

@@ -91,5 +91,40 @@ TEST_F(AccessLogTest, AChangedOrRemovedRowBreaksTheChainWhereItHappened) {
   EXPECT_EQ(Check().first_broken, 7) << "the row after the gap no longer fits";
 }
 
+// The dependencias' API reads go in the same chain, under the token that read. A staff member's
+// row hashes as it did before API rows existed (migration 0038), so a chain written before
+// verifies unchanged; a row whose reader is changed afterwards breaks the chain there.
+TEST_F(AccessLogTest, ApiReadsJoinTheChainUnderTheirToken) {
+  db_.Execute("INSERT INTO dependencia (id, name, sla_business_days) VALUES ('obras', 'Obras', 10)");
+  db_.Execute("INSERT INTO api_token (dependencia_id, label, token_sha256) VALUES ('obras', 's', 'x')");
+  const std::int64_t token = db_.Count("SELECT id FROM api_token");
+  ASSERT_TRUE(database_.Transact([&](storage::Tx& tx) {
+    const auto now = std::chrono::system_clock::now();
+    web::RecordPersonalDataView(tx, 1, {1}, {"texto"}, "/bandeja", now);
+    web::RecordApiDataView(tx, token, {1, 2}, {"texto"}, "/api/v1/boletas", now);
+    web::RecordApiDataView(tx, token, {3}, {"texto", "nombre"}, "/api/v1/boletas/{folio}", now);
+    web::RecordPersonalDataView(tx, 1, {3}, {"texto"}, "/boletas/{folio}", now);
+  }));
+  EXPECT_EQ(Check().rows, 5);
+  EXPECT_EQ(Check().first_broken, std::nullopt);
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(coalesce(user_id::text, 'token ' || api_token_id), ',' "
+                       "ORDER BY chain_seq) FROM personal_data_access"),
+            "1,token " + std::to_string(token) + ",token " + std::to_string(token) + ",token " +
+                std::to_string(token) + ",1");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM personal_data_access WHERE personal_data_access_body("
+                      "chain_seq, user_id, boleta_id, fields, route, at, api_token_id) = "
+                      "personal_data_access_body(chain_seq, user_id, boleta_id, fields, route, at)"),
+            2)
+      << "staff rows hash as before the API's reads were logged";
+  EXPECT_THROW(db_.Execute("INSERT INTO personal_data_access (user_id, api_token_id, fields, route,"
+                           " at) VALUES (1, " + std::to_string(token) + ", '{texto}', '/x', now())"),
+               std::exception)
+      << "one reader per row";
+
+  db_.Execute("ALTER TABLE personal_data_access DISABLE TRIGGER USER");
+  db_.Execute("UPDATE personal_data_access SET api_token_id = NULL, user_id = 1 WHERE chain_seq = 3");
+  EXPECT_EQ(Check().first_broken, 3) << "who read cannot be rewritten";
+}
+
 }  // namespace
 }  // namespace sac::privacy

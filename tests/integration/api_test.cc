@@ -244,6 +244,17 @@ TEST_F(ApiTest, OpeningABoletaMarksItReadAndRecordsWhoSawTheCitizensData) {
   EXPECT_EQ(db_.Scalar("SELECT actor_kind || ':' || actor || ':' || (detail->'campos')::text "
                        "FROM boleta_event WHERE kind = 'datos_consultados'"),
             "dependencia:api:pruebas:[\"nombre\", \"telefono\"]");
+  // In the access log too, under the token, as staff reads are (ASVS 8.2.3, LGPDPPSO).
+  EXPECT_EQ(db_.Scalar("SELECT (user_id IS NULL) || ':' || b.folio || ':' || array_to_string(fields, ',')"
+                       " || ':' || route FROM personal_data_access a JOIN boleta b ON b.id = a.boleta_id"
+                       " JOIN api_token t ON t.id = a.api_token_id AND t.dependencia_id = 'obras_publicas'"),
+            "true:" + obras_folio_ + ":texto,nombre,telefono:/api/v1/boletas/{folio}");
+  const ClientResponse list = Call("GET", "/api/v1/boletas", obras_token_);
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM personal_data_access WHERE route = '/api/v1/boletas'"),
+            static_cast<std::int64_t>(Json(list).at("boletas").as_array().size()))
+      << "each boleta whose words the list gave";
+  ASSERT_EQ(Call("GET", "/api/v1/seguimiento", obras_token_).status, 200);
 }
 
 TEST_F(ApiTest, ADependenciaWorksItsBoletaThroughTheApi) {
