@@ -300,6 +300,11 @@ Result<ChangeResult> BoletaWorkflow::ChangeStatus(Tx& tx, const Actor& actor,
   } else if (action == "atender") {
     tx.Exec(kAttend, {boleta_id, now});
   } else if (action == "inconformar") {
+    if (actor.kind == ActorKind::kStaff && change.comment.empty()) {
+      // Staff record it for the citizen (a phone call): the dependencia must read why.
+      return MakeError(Errc::kInvalidArgument,
+                       "una inconformidad anotada por el personal requiere lo que dijo el ciudadano");
+    }
     // A full new term for the same dependencia (see sla.h).
     const int days = static_cast<int>(locked->sla_business_days.value_or(10));
     tx.Exec(kDispute, {boleta_id, now, sla_.DueAt(now, days)});
