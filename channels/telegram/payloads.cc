@@ -52,22 +52,30 @@ std::optional<Sender> PrivateSender(Element message) {
   return sender;
 }
 
-// The largest photo size Telegram will let us download.
+bool OverTheLimit(Element file) {
+  return json::Integer(file, "file_size").value_or(0) > kMaxDownloadBytes;
+}
+
+// The largest photo size Telegram will let us download; if every size is over the limit, the
+// first (it will be recorded as too large).
 std::optional<Element> LargestPhoto(simdjson::dom::array sizes) {
   std::optional<Element> best;
+  std::optional<Element> first;
   std::int64_t best_pixels = -1;
   for (Element size : sizes) {
-    const std::int64_t bytes = json::Integer(size, "file_size").value_or(0);
+    if (!first) first = size;
     const std::int64_t pixels =
         json::Integer(size, "width").value_or(0) * json::Integer(size, "height").value_or(0);
-    if (bytes <= kMaxDownloadBytes && pixels > best_pixels) {
+    if (!OverTheLimit(size) && pixels > best_pixels) {
       best = size;
       best_pixels = pixels;
     }
   }
-  return best;
+  return best ? best : first;
 }
 
+// A file over the Bot API's limit can never be fetched: it is recorded as too large at once, so
+// the acknowledgement asks for a lighter one and staff see it did not arrive.
 Media FileMedia(Element file, MessageType kind, std::string_view default_mime) {
   Media media;
   media.kind = kind;
@@ -75,6 +83,10 @@ Media FileMedia(Element file, MessageType kind, std::string_view default_mime) {
   media.mime_type = Text(file, "mime_type");
   if (media.mime_type.empty()) media.mime_type = std::string(default_mime);
   media.filename = Text(file, "file_name");
+  if (OverTheLimit(file)) {
+    media.too_large = true;
+    media.provider_media_id = std::string(kTooLargeMediaId);
+  }
   return media;
 }
 

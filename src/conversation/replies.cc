@@ -82,6 +82,12 @@ std::string AttachmentTooLarge() {
          "mensaje.";
 }
 
+std::string AttachmentTooLargeFor(std::string_view folio) {
+  return "Uno de los archivos de tu folio " + std::string(folio) +
+         " era demasiado grande y no pudimos recibirlo; tu petición sigue registrada sin él. Si "
+         "es importante, mándalo más ligero (o en partes) respondiendo a este mensaje.";
+}
+
 std::string LocationAdded(std::string_view folio) {
   return "Gracias, agregamos la ubicación a tu folio " + std::string(folio) + ".";
 }

@@ -44,6 +44,8 @@ std::string PrivacyNotice(std::string_view full_notice_url);
 std::string AskLocation(std::string_view folio, bool pin);
 // Added to the acknowledgement when an attachment never reached us whole (Media::too_large).
 std::string AttachmentTooLarge();
+// Sent when a file of folio `folio` turned out, on download, to be larger than SAC takes.
+std::string AttachmentTooLargeFor(std::string_view folio);
 // The answer arrived and was added.
 std::string LocationAdded(std::string_view folio);
 

@@ -1,7 +1,9 @@
 #include "media/media_downloader.h"
 
+#include "conversation/replies.h"
 #include "media/image_type.h"
 #include "observability/log.h"
+#include "outbox/outbox_writer.h"
 
 namespace sac::media {
 namespace {
@@ -23,7 +25,14 @@ constexpr Statement kClaim{
     "UPDATE boleta_media m SET attempts = m.attempts + 1,"
     "  next_attempt_at = $1::timestamptz + $2::float8 * interval '1 millisecond' "
     "FROM next, boleta b WHERE m.id = next.id AND b.id = m.boleta_id "
-    "RETURNING m.id, b.channel, m.provider_media_id, m.attempts, m.mime_type"};
+    "RETURNING m.id, b.channel, m.provider_media_id, m.attempts, m.mime_type, b.id, b.folio"};
+
+// Whether another file of the boleta was already found too large (its citizen was told then).
+// $1 boleta id, $2 this file
+constexpr Statement kToldTooLarge{
+    "media.told_too_large",
+    "SELECT 1 FROM boleta_media WHERE boleta_id = $1 AND id <> $2 AND download_state = 'too_large'"
+    " LIMIT 1"};
 
 // $1 id, $2 now, $3 sha256, $4 size, $5 the type to keep (TypeToKeep)
 constexpr Statement kStored{
@@ -50,7 +59,7 @@ constexpr Statement kWaitForRoom{
     "  next_attempt_at = $2::timestamptz + $4::float8 * interval '1 millisecond' WHERE id = $1"};
 constexpr std::chrono::milliseconds kWaitForRoomInterval{60000};
 
-// $1 id, $2 state ('failed' or 'blocked'), $3 error
+// $1 id, $2 state ('failed', 'blocked' or 'too_large'), $3 error
 constexpr Statement kGiveUp{
     "media.give_up",
     "UPDATE boleta_media SET download_state = $2, last_error = $3 WHERE id = $1"};
@@ -61,6 +70,8 @@ struct Claimed {
   std::string provider_media_id;
   int attempts = 0;
   std::string declared_type;  // what the message said; '' when it said nothing
+  std::int64_t boleta_id = 0;
+  std::string folio;
 };
 
 }  // namespace
@@ -95,7 +106,7 @@ Result<bool> MediaDownloader::RunOnce() {
     if (rows.empty()) return std::nullopt;
     const auto row = rows.at(0);
     return Claimed{row.Int(0), row.Text(1), row.Text(2), static_cast<int>(row.Int(3)),
-                   row.Text(4)};
+                   row.Text(4), row.Int(5), row.Text(6)};
   });
   if (!claimed) {
     Log().Warn("cannot claim media downloads", {{"error", claimed.error().message}});
@@ -132,6 +143,18 @@ Result<bool> MediaDownloader::RunOnce() {
       tx.Exec(kWaitForRoom, {item.id, now, error.message,
                              static_cast<double>(kWaitForRoomInterval.count())});
       outcome = "waiting for room";
+      return;
+    }
+    if (IsTooLarge(error)) {
+      // Like a mail's attachment over the limit: on record as such, and the citizen asked (once
+      // per boleta) for a lighter one — it will not shrink by asking again.
+      const bool told = !tx.Exec(kToldTooLarge, {item.boleta_id, item.id}).empty();
+      tx.Exec(kGiveUp, {item.id, "too_large", error.message});
+      if (!told) {
+        outbox::EnqueueToBoletaCitizen(tx, item.boleta_id, "archivo_grande",
+                                       conversation::AttachmentTooLargeFor(item.folio), {}, now);
+      }
+      outcome = "too_large";
       return;
     }
     const bool retryable = error.code == Errc::kUnavailable || error.code == Errc::kTimeout;

@@ -4,7 +4,9 @@
 //
 //   stored                                  → download_state 'stored', file_sha256, size_bytes
 //   connection failure, 5xx, 429, slowness  → retried with backoff, 'failed' after max_attempts
-//   gone (404/410), refused, larger than the cap → 'failed' at once
+//   gone (404/410), refused                  → 'failed' at once
+//   larger than the cap                      → 'too_large' at once; the citizen is asked for a
+//                                               lighter one (once per boleta)
 //   not https, a host the provider does not serve from, a non-public address → 'blocked'
 //   fetched, but our media volume is full    → fetched again every minute, the attempt given
 //                                               back: it waits for room

@@ -12,6 +12,8 @@
 namespace sac::media {
 namespace {
 
+constexpr std::string_view kTooLarge = "media is larger than the limit";
+
 struct Transfer {
   const FetchLimits* limits = nullptr;
   std::string body;
@@ -138,9 +140,7 @@ Result<FetchedMedia> FetchMedia(const MediaSource& source, const FetchLimits& li
     if (transfer.blocked_address) {
       return MakeError(Errc::kPermissionDenied, "media host resolves to a non-public address");
     }
-    if (transfer.too_large) {
-      return MakeError(Errc::kInvalidArgument, "media is larger than the limit");
-    }
+    if (transfer.too_large) return MakeError(Errc::kInvalidArgument, std::string(kTooLarge));
     if (code == CURLE_OPERATION_TIMEDOUT) return MakeError(Errc::kTimeout, "media download timed out");
     if (code != CURLE_OK) {
       return MakeError(Errc::kUnavailable, std::string("media download failed: ") + curl_easy_strerror(code));
@@ -166,6 +166,10 @@ Result<FetchedMedia> FetchMedia(const MediaSource& source, const FetchLimits& li
     return FetchedMedia{std::move(transfer.body), std::move(transfer.content_type)};
   }
   return MakeError(Errc::kPermissionDenied, "too many media redirects");
+}
+
+bool IsTooLarge(const Error& error) {
+  return error.code == Errc::kInvalidArgument && error.message == kTooLarge;
 }
 
 }  // namespace sac::media

@@ -34,4 +34,7 @@ struct FetchedMedia {
 // 429, slowness).
 Result<FetchedMedia> FetchMedia(const MediaSource& source, const FetchLimits& limits);
 
+// True for FetchMedia's refusal of a file larger than the cap (never retried: it will not shrink).
+bool IsTooLarge(const Error& error);
+
 }  // namespace sac::media

@@ -173,6 +173,50 @@ TEST_F(ServeTest, APhotoPlacedOnAnInternalAddressIsBlockedAndThePetitionKept) {
   std::filesystem::remove_all(media_dir);
 }
 
+// A photo larger than `[media] max_bytes` is on record as too large (staff see it never came),
+// never fetched again, and the citizen is asked — once, naming the folio — for a lighter one.
+TEST_F(ServeTest, APhotoTooLargeToKeepIsSaidToTheCitizenOnce) {
+  testing::FakeProvider cdn("GET", "/{file}",
+                            HttpResponse{.status = 200, .content_type = "image/jpeg", .headers = {},
+                                         .body = "\xFF\xD8\xFF" + std::string(4096, 'x')});
+  testing::FakeProvider graph(
+      {{"POST", "/v21.0/110220330440550/messages",
+        HttpResponse::Json(200, testing::ReadTestdata("whatsapp", "outbound_send_response_ok.json"))},
+       {"GET", "/v21.0/{media}",
+        HttpResponse::Json(200, R"({"url":")" + cdn.BaseUrl() + R"(/foto.jpg","mime_type":"image/jpeg"})")}});
+  const auto media_dir = std::filesystem::temp_directory_path() / ("sac_media_big_" + std::to_string(::getpid()));
+  app_->Stop();
+  Config config = MakeConfig(db_.url());
+  config.channels.whatsapp.api_base_url = graph.BaseUrl() + "/v21.0";
+  config.media.dir = media_dir.string();
+  config.media.queue.poll_interval = 100ms;
+  config.media.allow_private_addresses = true;  // the fake CDN listens on 127.0.0.1
+  config.media.max_bytes = 1024;
+  StartApp(config);
+
+  EXPECT_EQ(PostFixture("image_caption_luminaria_villa_verde.json").status, 200);
+  WaitUntilQuiet();
+  for (int i = 0; i < 200 && db_.Scalar("SELECT download_state FROM boleta_media") == "pending"; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(db_.Scalar("SELECT download_state || ' ' || attempts || ' ' || (file_sha256 IS NULL) "
+                       "FROM boleta_media"),
+            "too_large 1 true");
+  const std::string folio = db_.Scalar("SELECT folio FROM boleta");
+  for (int i = 0; i < 100 && db_.Count("SELECT count(*) FROM outbox WHERE state = 'sent'") < 2; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(purpose || ' ' || state, ', ' ORDER BY id) FROM outbox"),
+            "acuse_boleta sent, archivo_grande sent");
+  EXPECT_THAT(db_.Scalar("SELECT body FROM outbox WHERE purpose = 'archivo_grande'"),
+              HasSubstr("tu folio " + folio + " era demasiado grande"));
+  std::this_thread::sleep_for(300ms);  // more polls: it is not fetched again
+  EXPECT_EQ(cdn.Requests().size(), 1u);
+  app_->Stop();  // before the fake providers it talks to go away
+  app_.reset();
+  std::filesystem::remove_all(media_dir);
+}
+
 TEST_F(ServeTest, ARedeliveryIsAcknowledgedAndAddsNothing) {
   EXPECT_EQ(PostFixture("text_fuga_agua_colonia_juarez.json").status, 200);
   graph_.WaitForRequests(1);

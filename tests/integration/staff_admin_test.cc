@@ -93,7 +93,9 @@ TEST_F(StaffAdminTest, StaffProposeACaseFromTheQueueAndAnAdministratorTakesItToR
   ASSERT_EQ(Post("/clasificacion/" + std::to_string(agreed) + "/canalizar",
                  "csrf=" + staff_csrf + "&dependencia=jumapam&proponer=1", staff).status, 303);
   ASSERT_EQ(Post("/clasificacion/" + std::to_string(corrected) + "/canalizar",
-                 "csrf=" + staff_csrf + "&dependencia=ecologia&proponer=1", staff).status, 303);
+                 "csrf=" + staff_csrf + "&dependencia=ecologia&categoria=contaminacion&proponer=1",
+                 staff).status,
+            303);
   ASSERT_EQ(Post("/clasificacion/" + std::to_string(plain) + "/canalizar",
                  "csrf=" + staff_csrf + "&dependencia=alumbrado_publico", staff).status, 303);
 

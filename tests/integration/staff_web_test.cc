@@ -483,12 +483,12 @@ TEST_F(QueueTest, CanalizarAcceptsOrChangesTheDependenciaCategoriaAndColonia) {
   EXPECT_THAT(kept.body, HasSubstr("que es de otra dependencia; elige también una categoría"));
   EXPECT_EQ(db_.Scalar("SELECT status FROM boleta"), "por_clasificar");
   const auto canalized = Decide(id, "canalizar",
-                                "dependencia=ecologia&categoria=ruido_negocio&colonia=" +
+                                "dependencia=ecologia&categoria=contaminacion&colonia=" +
                                     Encode(colonia));
   ASSERT_EQ(canalized.status, 303) << canalized.body.substr(canalized.body.find("<main>"));
   EXPECT_THAT(Header(canalized, "Location"), HasSubstr("/clasificacion?hecho="));
   EXPECT_EQ(db_.Scalar("SELECT status || ':' || dependencia_id || ':' || categoria FROM boleta"),
-            "canalizada:ecologia:ruido_negocio");
+            "canalizada:ecologia:contaminacion");
   EXPECT_EQ(db_.Scalar("SELECT colonia || ':' || colonia_postal_code FROM boleta"),
             some.name + ":" + some.postal_code);
   EXPECT_EQ(db_.Scalar("SELECT human_dependencia || ':' || machine_dependencia || ':' || staff "
