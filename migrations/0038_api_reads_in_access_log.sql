@@ -3,7 +3,10 @@
 ALTER TABLE personal_data_access
   ALTER COLUMN user_id DROP NOT NULL,
   ADD COLUMN api_token_id bigint REFERENCES api_token (id),
-  ADD CONSTRAINT personal_data_access_one_reader CHECK ((user_id IS NULL) <> (api_token_id IS NULL));
+  -- Checked on every row already there, under the migration's lock: one pass over the log,
+  -- during the deploy's migration step (each migration is one transaction).
+  ADD CONSTRAINT personal_data_access_one_reader
+    CHECK ((user_id IS NULL) <> (api_token_id IS NULL));
 
 -- What a row's hash covers, now with the reader: a staff member's row hashes exactly as before
 -- (six values), a token's carries a seventh, so the chain written so far verifies unchanged.

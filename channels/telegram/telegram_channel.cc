@@ -9,6 +9,7 @@
 #include "channels/common/url_host.h"
 #include "channels/telegram/payloads.h"
 #include "crypto/digest.h"
+#include "media/media_fetcher.h"
 
 namespace sac::channels::telegram {
 namespace {
@@ -78,7 +79,10 @@ Result<MediaSource> TelegramChannel::LocateMedia(const std::string& provider_med
   // Errors never repeat the URL: it carries the bot token.
   if (!response) return MakeError(response.error().code, "telegram getFile failed");
   if (response->status == 400) {
-    return MakeError(Errc::kNotFound, "telegram has no such file (or it is over 20 MB)");
+    // A file over the Bot API's 20 MB whose size the update did not say (payloads.cc marks
+    // the rest at intake): too large, which the citizen is told, rather than gone.
+    if (response->body.find("file is too big") != std::string::npos) return media::TooLargeError();
+    return MakeError(Errc::kNotFound, "telegram has no such file");
   }
   if (response->status != 200) {
     return MakeError(Errc::kUnavailable, "telegram getFile answered " + std::to_string(response->status));

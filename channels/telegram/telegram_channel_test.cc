@@ -13,6 +13,7 @@
 
 #include "channels/telegram/payloads.h"
 #include "http/curl_client.h"
+#include "media/media_fetcher.h"
 #include "tests/support/fake_provider.h"
 #include "tests/support/testdata.h"
 
@@ -275,6 +276,29 @@ TEST(TelegramChannelTest, SendsThroughSendMessage) {
   const auto sent = boost::json::parse(requests[0].body).as_object();
   EXPECT_EQ(sent.at("chat_id").as_string(), "512345678");
   EXPECT_EQ(sent.at("text").as_string(), Reply().text);
+}
+
+TEST(TelegramChannelTest, LocatesAFileOrSaysItIsTooBigOrGone) {
+  testing::FakeProvider api(
+      {{"POST", "/bot7012345678:AAtest-token/getFile",
+        HttpResponse::Json(200, R"({"ok":true,"result":{"file_id":"F","file_path":"photos/f.jpg"}})")}});
+  http::CurlHttpClient http;
+  TelegramChannel channel(TestConfig(api.BaseUrl()), http);
+  const auto found = channel.LocateMedia("F");
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(found->url, api.BaseUrl() + "/file/bot7012345678:AAtest-token/photos/f.jpg");
+
+  for (const auto& [answer, too_large] :
+       {std::pair{R"({"ok":false,"error_code":400,"description":"Bad Request: file is too big"})", true},
+        std::pair{R"({"ok":false,"error_code":400,"description":"Bad Request: invalid file_id"})", false}}) {
+    testing::FakeProvider refusing({{"POST", "/bot7012345678:AAtest-token/getFile",
+                                     HttpResponse::Json(400, answer)}});
+    TelegramChannel refused(TestConfig(refusing.BaseUrl()), http);
+    const auto located = refused.LocateMedia("F");
+    ASSERT_FALSE(located);
+    EXPECT_EQ(media::IsTooLarge(located.error()), too_large) << answer;
+    EXPECT_EQ(located.error().message.find("AAtest-token"), std::string::npos) << "no token";
+  }
 }
 
 TEST(TelegramChannelTest, ButtonsBecomeAnInlineKeyboardInTheDocumentedShape) {

@@ -254,7 +254,7 @@ ProcessOutcome InboundHandler::Converse(storage::Tx& tx, Turn& turn) {
                                turn.inbox_id);
       return AnswerFolioQuery(tx, turn);
     }
-    workflow::AttachToBoleta(tx, continued->id, Attachments(message), message.text,
+    workflow::AttachToBoleta(tx, continued->id, message.channel, Attachments(message), message.text,
                              message.location);
     const bool survey = message.type == MessageType::kTemplateButton;
     workflow::AddCitizenNote(tx, continued->id, NoteText(message),
@@ -311,7 +311,8 @@ std::optional<ProcessOutcome> InboundHandler::AnswerAwaited(storage::Tx& tx, Tur
     const std::string folio = brief.at(0).Text(0);
     const std::string dependencia = brief.at(0).Text(1);
     if (message.location) {
-      workflow::AttachToBoleta(tx, boleta_id, Attachments(message), message.text, message.location);
+      workflow::AttachToBoleta(tx, boleta_id, message.channel, Attachments(message), message.text,
+                             message.location);
       workflow::AddCitizenNote(tx, boleta_id, NoteText(message), "ubicacion", turn.now,
                                turn.inbox_id);
       Reply(turn, "ubicacion_agregada", LocationAdded(folio), boleta_id);
@@ -394,7 +395,8 @@ std::optional<ProcessOutcome> InboundHandler::AddToBurst(storage::Tx& tx, Turn& 
     return std::nullopt;  // another problem, for someone else: its own boleta
   }
   const InboundMessage& message = turn.message;
-  workflow::AttachToBoleta(tx, boleta_id, Attachments(message), message.text, message.location);
+  workflow::AttachToBoleta(tx, boleta_id, message.channel, Attachments(message), message.text,
+                             message.location);
   if (turn.reading && NamesAPlace(*turn.reading)) {
     workflow::FillPlace(tx, boleta_id, turn.reading->colonia ? turn.reading->colonia->name : "",
                         turn.reading->colonia ? turn.reading->colonia->postal_code : "",

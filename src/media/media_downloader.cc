@@ -25,10 +25,15 @@ constexpr Statement kClaim{
     "UPDATE boleta_media m SET attempts = m.attempts + 1,"
     "  next_attempt_at = $1::timestamptz + $2::float8 * interval '1 millisecond' "
     "FROM next, boleta b WHERE m.id = next.id AND b.id = m.boleta_id "
-    "RETURNING m.id, b.channel, m.provider_media_id, m.attempts, m.mime_type, b.id, b.folio"};
+    // The channel the file came through (NULL before migration 0039: the boleta's).
+    "RETURNING m.id, coalesce(m.channel, b.channel), m.provider_media_id, m.attempts,"
+    "  m.mime_type, b.id, b.folio"};
 
 // Whether another file of the boleta was already found too large (its citizen was told then).
-// $1 boleta id, $2 this file
+// The boleta's row is locked first, so that two of its files found too large at once by two
+// workers tell the citizen once. $1 boleta id, $2 this file
+constexpr Statement kLockBoleta{"media.lock_boleta",
+                                "SELECT 1 FROM boleta WHERE id = $1 FOR NO KEY UPDATE"};
 constexpr Statement kToldTooLarge{
     "media.told_too_large",
     "SELECT 1 FROM boleta_media WHERE boleta_id = $1 AND id <> $2 AND download_state = 'too_large'"
@@ -62,7 +67,9 @@ constexpr std::chrono::milliseconds kWaitForRoomInterval{60000};
 // $1 id, $2 state ('failed', 'blocked' or 'too_large'), $3 error
 constexpr Statement kGiveUp{
     "media.give_up",
-    "UPDATE boleta_media SET download_state = $2, last_error = $3 WHERE id = $1"};
+    // Only a download still wanted: a citizen's data cancelled meanwhile stays cancelled.
+    "UPDATE boleta_media SET download_state = $2, last_error = $3"
+    "  WHERE id = $1 AND download_state = 'pending' RETURNING id"};
 
 struct Claimed {
   std::int64_t id = 0;
@@ -148,9 +155,10 @@ Result<bool> MediaDownloader::RunOnce() {
     if (IsTooLarge(error)) {
       // Like a mail's attachment over the limit: on record as such, and the citizen asked (once
       // per boleta) for a lighter one — it will not shrink by asking again.
+      tx.Exec(kLockBoleta, {item.boleta_id});
       const bool told = !tx.Exec(kToldTooLarge, {item.boleta_id, item.id}).empty();
-      tx.Exec(kGiveUp, {item.id, "too_large", error.message});
-      if (!told) {
+      const bool given_up = !tx.Exec(kGiveUp, {item.id, "too_large", error.message}).empty();
+      if (given_up && !told) {
         outbox::EnqueueToBoletaCitizen(tx, item.boleta_id, "archivo_grande",
                                        conversation::AttachmentTooLargeFor(item.folio), {}, now);
       }

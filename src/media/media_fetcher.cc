@@ -103,7 +103,9 @@ Result<FetchedMedia> FetchMedia(const MediaSource& source, const FetchLimits& li
     }
     std::string host(url.host());
     for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (host.empty() || !HostAllowed(host, source.allowed_hosts)) {
+    // Percent-escapes in a host decode into names curl and the resolver would read otherwise.
+    if (url.encoded_host().find('%') != std::string_view::npos ||
+        !HostAllowed(host, source.allowed_hosts)) {
       return MakeError(Errc::kPermissionDenied, "media host is not one the provider serves from");
     }
 
@@ -140,7 +142,7 @@ Result<FetchedMedia> FetchMedia(const MediaSource& source, const FetchLimits& li
     if (transfer.blocked_address) {
       return MakeError(Errc::kPermissionDenied, "media host resolves to a non-public address");
     }
-    if (transfer.too_large) return MakeError(Errc::kInvalidArgument, std::string(kTooLarge));
+    if (transfer.too_large) return TooLargeError();
     if (code == CURLE_OPERATION_TIMEDOUT) return MakeError(Errc::kTimeout, "media download timed out");
     if (code != CURLE_OK) {
       return MakeError(Errc::kUnavailable, std::string("media download failed: ") + curl_easy_strerror(code));
@@ -167,6 +169,8 @@ Result<FetchedMedia> FetchMedia(const MediaSource& source, const FetchLimits& li
   }
   return MakeError(Errc::kPermissionDenied, "too many media redirects");
 }
+
+Error TooLargeError() { return MakeError(Errc::kInvalidArgument, std::string(kTooLarge)); }
 
 bool IsTooLarge(const Error& error) {
   return error.code == Errc::kInvalidArgument && error.message == kTooLarge;

@@ -34,7 +34,9 @@ struct FetchedMedia {
 // 429, slowness).
 Result<FetchedMedia> FetchMedia(const MediaSource& source, const FetchLimits& limits);
 
-// True for FetchMedia's refusal of a file larger than the cap (never retried: it will not shrink).
+// FetchMedia's refusal of a file larger than the cap — also a channel's, when its provider says
+// a file is too big to hand over —, and the test for it (never retried: it will not shrink).
+Error TooLargeError();
 bool IsTooLarge(const Error& error);
 
 }  // namespace sac::media

@@ -51,7 +51,14 @@ bool HttpsUrlOnAllowedHost(std::string_view url, const std::vector<std::string>&
   if (url.size() > kMaxUrlBytes) return false;
   const auto parsed = boost::urls::parse_uri(url);
   if (!parsed || parsed->scheme_id() != boost::urls::scheme::https) return false;
-  return HostAllowed(Lower(parsed->host()), allowed);
+  // A plain DNS name, as written: no IP literal, no percent-escapes that decode into a name
+  // ("evil.example%2F.mazatlan.gob.mx") a resolver would read otherwise.
+  if (parsed->host_type() != boost::urls::host_type::name ||
+      parsed->encoded_host().find('%') != std::string_view::npos) {
+    return false;
+  }
+  const std::string host = Lower(parsed->host());
+  return IsDnsName(host) && HostAllowed(host, allowed);
 }
 
 Status CheckHostList(const std::vector<std::string>& entries) {

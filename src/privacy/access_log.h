@@ -1,6 +1,7 @@
-// The access log of citizens' personal data (personal_data_access, written by the staff web) is
-// a hash chain (migration 0021): this recomputes it. Run by `sac audit verify` and daily by the
-// scheduler; the head hash it returns, kept outside the database, anchors the chain.
+// The access log of citizens' personal data (personal_data_access, written by the staff web and
+// the dependencias' API) is a hash chain (migrations 0021, 0038): this recomputes it. Run by
+// `sac audit verify` and daily by the scheduler; the head hash it returns, kept outside the
+// database, anchors the chain.
 #pragma once
 
 #include <cstdint>

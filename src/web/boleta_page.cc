@@ -12,10 +12,12 @@
 #include "http/query.h"
 #include "observability/log.h"
 #include "outbox/outbox_writer.h"
+#include "web/categoria_field.h"
 #include "web/personal_data_log.h"
 #include "web/staff_page.h"
 #include "web/staff_web.h"
 #include "workflow/boleta_queries.h"
+#include "workflow/boletas.h"
 #include "workflow/folio.h"
 #include "workflow/transitions.h"
 
@@ -27,6 +29,8 @@ using storage::Tx;
 
 constexpr Statement kDependencias{
     "boleta_page.dependencias", "SELECT id, name FROM dependencia WHERE active ORDER BY name"};
+constexpr Statement kCategoriaOf{"boleta_page.categoria_of",
+                                 "SELECT coalesce(categoria, '') FROM boleta WHERE id = $1"};
 constexpr Statement kFiles{
     "boleta_page.files",
     "SELECT id, kind, mime_type, caption, download_state FROM boleta_media WHERE boleta_id = $1 "
@@ -59,7 +63,10 @@ std::string FileKindLabel(std::string_view kind) {
 std::string_view DownloadStateLabel(std::string_view state) {
   if (state == "pending") return "descargándose";
   if (state == "blocked") return "bloqueado por seguridad: pida al ciudadano que lo envíe de nuevo";
-  if (state == "too_large") return "demasiado grande: no llegó; se le pidió al ciudadano uno más ligero";
+  if (state == "too_large") {
+    return "demasiado grande: no llegó (a quien escribió por mensaje o correo, SAC ya le pidió uno "
+           "más ligero)";
+  }
   return "no se pudo descargar";
 }
 
@@ -313,8 +320,9 @@ HttpResponse StaffWeb::BoletaPage(Tx& tx, const HttpRequest& request, const Staf
           if (id == detail.summary.dependencia_id) continue;
           actions.Markup("<option").Attr("value", id).Markup(">").Text(name).Markup("</option>");
         }
-        actions.Markup("</select></label><label>Motivo <input name=\"comentario\" "
-                       "maxlength=\"500\"></label>");
+        actions.Markup("</select></label>")
+            .Append(CategoriaSelect(classifiers_.Current()->rules(), dependencias, ""))
+            .Markup("<label>Motivo <input name=\"comentario\" maxlength=\"500\"></label>");
       } else if (needs == Needs::kFolio) {
         actions.Markup("<label>Folio original <input name=\"folio\" required "
                        "pattern=\"[0-9]{4}-[0-9]{6}\"></label>");
@@ -401,10 +409,29 @@ HttpResponse StaffWeb::BoletaChange(Tx& tx, const HttpRequest& request,
     if (!holder) return Message(400, "No se hizo", "No existe el folio original.", &session);
     change.duplicate_of = holder->boleta_id;
   }
+  // Sent to a dependencia: the categoría chosen with it, or the one kept, must be one of its own
+  // (categoria_field.h). The one kept is read after the change, under its row lock.
+  const bool routed = *to == workflow::BoletaStatus::kCanalizada && !change.dependencia_id.empty();
+  const std::string categoria = routed ? Field(form, "categoria") : std::string();
+  const auto rules = classifiers_.Current();
+  if (!categoria.empty()) {
+    if (auto mismatch = CategoriaRefusal(rules->rules(), change.dependencia_id, categoria, "")) {
+      return Message(400, "No se hizo", *mismatch, &session);
+    }
+    workflow::CorrectClassification(tx, owner.boleta_id, actor, clock_.Now(), categoria, "", "");
+  }
   const auto changed = workflow_.ChangeStatus(tx, actor, owner.boleta_id, change);
   if (!changed) {
+    tx.RollbackAtEnd();  // the categoría chosen goes with the refused change
     return Message(FormRefusalStatus(changed.error().code), "No se hizo",
                    changed.error().message, &session);
+  }
+  if (routed && categoria.empty()) {
+    const std::string kept = tx.Exec(kCategoriaOf, {owner.boleta_id}).at(0).Text(0);
+    if (auto mismatch = CategoriaRefusal(rules->rules(), change.dependencia_id, "", kept)) {
+      tx.RollbackAtEnd();
+      return Message(400, "No se hizo", *mismatch, &session);
+    }
   }
   // A boleta that left the enlace's dependencia is no longer theirs to see: back to the inbox.
   if (session.user.role == "enlace" && (*to == workflow::BoletaStatus::kPorClasificar)) {

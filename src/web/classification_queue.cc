@@ -14,6 +14,7 @@
 #include "classify/corrections.h"
 #include "http/query.h"
 #include "outbox/outbox_writer.h"
+#include "web/categoria_field.h"
 #include "web/personal_data_log.h"
 #include "web/staff_page.h"
 #include "web/staff_web.h"
@@ -232,23 +233,8 @@ HttpResponse StaffWeb::Queue(Tx& tx, const HttpRequest& request, const StaffSess
       if (dependencia_id == top_dependencia) content.Markup(" selected");
       content.Markup(">").Text(name).Markup("</option>");
     }
-    // Categorías grouped by their dependencia (a name once per group, not once per option: the
-    // page repeats this list for every boleta).
-    content.Markup("</select></label><label>Categoría <select name=\"categoria\">"
-                   "<option value=\"\">— sin cambiar —</option>");
-    for (const auto& [dependencia_id, name] : dependencias) {
-      bool opened = false;
-      for (const auto& categoria : rules.categorias()) {
-        if (categoria.dependencia != dependencia_id) continue;
-        if (!opened) content.Markup("<optgroup").Attr("label", name).Markup(">");
-        opened = true;
-        content.Markup("<option").Attr("value", categoria.id);
-        if (categoria.id == top_categoria) content.Markup(" selected");
-        content.Markup(">").Text(categoria.name).Markup("</option>");
-      }
-      if (opened) content.Markup("</optgroup>");
-    }
-    content.Markup("</select></label><label>Colonia <input name=\"colonia\" list=\"colonias\" "
+    content.Markup("</select></label>").Append(CategoriaSelect(rules, dependencias, top_categoria));
+    content.Markup("<label>Colonia <input name=\"colonia\" list=\"colonias\" "
                    "autocomplete=\"off\"")
         .Attr("value", colonia.empty() ? "" : colonia + (postal_code.empty() ? "" : " (" + postal_code + ")"))
         .Markup("></label><label class=\"casilla\"><input type=\"checkbox\" name=\"proponer\" "
@@ -298,22 +284,11 @@ HttpResponse StaffWeb::Canalize(Tx& tx, const HttpRequest& request, const StaffS
   const std::string dependencia = Field(form, "dependencia");
   const std::string categoria = Field(form, "categoria");
   const auto rules = classifiers_.Current();
-  // The categoría — the one chosen, or the one kept ("sin cambiar") — must belong to the chosen
-  // dependencia, or statistics would count a dependencia's boleta under another's categoría. The
-  // colonia must be one of the gazetteer's.
-  const auto& all = rules->rules().categorias();
-  const auto categoria_named = [&](const std::string& wanted) {
-    return std::find_if(all.begin(), all.end(), [&](const auto& c) { return c.id == wanted; });
-  };
+  // The categoría must belong to the chosen dependencia (categoria_field.h); the colonia must be
+  // one of the gazetteer's.
   if (!categoria.empty()) {
-    const auto found = categoria_named(categoria);
-    if (found == all.end()) {
-      return QueueOutcome(session, MakeError(Errc::kInvalidArgument, "No existe la categoría elegida."));
-    }
-    if (found->dependencia != dependencia) {
-      return QueueOutcome(session, MakeError(Errc::kInvalidArgument,
-                                             "La categoría «" + found->name +
-                                                 "» corresponde a otra dependencia; elige ambas de nuevo."));
+    if (auto refusal = CategoriaRefusal(rules->rules(), dependencia, categoria, "")) {
+      return QueueOutcome(session, MakeError(Errc::kInvalidArgument, std::move(*refusal)));
     }
   }
   std::string colonia, postal_code;
@@ -342,15 +317,12 @@ HttpResponse StaffWeb::Canalize(Tx& tx, const HttpRequest& request, const StaffS
     return QueueOutcome(session, changed.error());
   }
   if (categoria.empty()) {
-    // The categoría kept: read under the row lock the decision took, so that a boleta someone
-    // else decided on meanwhile is told as such (above) rather than as this.
-    const auto kept = categoria_named(tx.Exec(kCategoriaOf, {*id}).at(0).Text(0));
-    if (kept != all.end() && kept->dependencia != dependencia) {
+    // The categoría kept ("sin cambiar"): read under the row lock the decision took, so that a
+    // boleta someone else decided on meanwhile is told as such (above) rather than as this.
+    const std::string kept = tx.Exec(kCategoriaOf, {*id}).at(0).Text(0);
+    if (auto refusal = CategoriaRefusal(rules->rules(), dependencia, "", kept)) {
       tx.RollbackAtEnd();
-      return QueueOutcome(session, MakeError(Errc::kInvalidArgument,
-                                             "La boleta tiene la categoría «" + kept->name +
-                                                 "», que es de otra dependencia; elige también "
-                                                 "una categoría de la dependencia elegida."));
+      return QueueOutcome(session, MakeError(Errc::kInvalidArgument, std::move(*refusal)));
     }
   }
   if (Field(form, "proponer") == "1") {
@@ -374,7 +346,7 @@ HttpResponse StaffWeb::NotProceeding(Tx& tx, const HttpRequest& request,
   change.to = workflow::BoletaStatus::kNoProcede;
   change.seen_version = *seen;
   change.comment = Field(form, "motivo");
-  if (change.comment.empty()) {
+  if (change.comment.find_first_not_of(" \t\r\n") == std::string::npos) {
     return QueueOutcome(session, MakeError(Errc::kInvalidArgument, "Escribe el motivo."));
   }
   const auto changed =

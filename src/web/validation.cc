@@ -194,7 +194,7 @@ HttpResponse StaffWeb::RecordValidation(Tx& tx, const HttpRequest& request,
   if (result != "positiva" && result != "negativa" && result != "sin_respuesta") {
     return Message(400, "No se registró", "Elige el resultado de la llamada.", &session);
   }
-  if (result == "negativa" && words.empty()) {
+  if (result == "negativa" && words.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Message(400, "No se registró",
                    "Anota lo que dijo el ciudadano: la dependencia lo leerá al reabrirla.", &session);
   }

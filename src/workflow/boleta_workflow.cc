@@ -11,6 +11,11 @@
 namespace sac::workflow {
 namespace {
 
+// A reason of spaces and line breaks only is no reason.
+bool Blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
 using storage::Param;
 using storage::Statement;
 using storage::Tx;
@@ -281,7 +286,7 @@ Result<ChangeResult> BoletaWorkflow::ChangeStatus(Tx& tx, const Actor& actor,
     }
     detail["sla_business_days"] = days;
   } else if (action == "devolver") {
-    if (change.comment.empty()) {
+    if (Blank(change.comment)) {
       return MakeError(Errc::kInvalidArgument, "devolver una boleta requiere el motivo");
     }
     tx.Exec(kReturnToQueue, {boleta_id, change.comment});
@@ -300,7 +305,7 @@ Result<ChangeResult> BoletaWorkflow::ChangeStatus(Tx& tx, const Actor& actor,
   } else if (action == "atender") {
     tx.Exec(kAttend, {boleta_id, now});
   } else if (action == "inconformar") {
-    if (actor.kind == ActorKind::kStaff && change.comment.empty()) {
+    if (actor.kind == ActorKind::kStaff && Blank(change.comment)) {
       // Staff record it for the citizen (a phone call): the dependencia must read why.
       return MakeError(Errc::kInvalidArgument,
                        "una inconformidad anotada por el personal requiere lo que dijo el ciudadano");
@@ -311,7 +316,7 @@ Result<ChangeResult> BoletaWorkflow::ChangeStatus(Tx& tx, const Actor& actor,
   } else if (action == "cerrar" || action == "validar") {
     tx.Exec(kClose, {boleta_id, now, std::nullopt});
   } else if (action == "no_procede") {
-    if (change.comment.empty()) {
+    if (Blank(change.comment)) {
       return MakeError(Errc::kInvalidArgument, "no procede requiere el motivo");
     }
     tx.Exec(kClose, {boleta_id, now, change.comment});

@@ -21,21 +21,21 @@ constexpr Statement kInsertBoleta{
 constexpr Statement kInsertMedia{
     "boleta.insert_media",
     "INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, sha256, filename,"
-    "  caption, voice) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
+    "  caption, voice, channel) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"};
 
 // A file that arrived inside the message (an e-mail attachment) was stored at intake: nothing
-// to download. $9 its SHA-256, $10 its size.
+// to download. $9 its SHA-256, $10 its size, $11 the channel.
 constexpr Statement kInsertStoredMedia{
     "boleta.insert_stored_media",
     "INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, sha256, filename,"
-    "  caption, voice, download_state, file_sha256, size_bytes, downloaded_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'stored', $9, $10, now())"};
+    "  caption, voice, download_state, file_sha256, size_bytes, downloaded_at, channel) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'stored', $9, $10, now(), $11)"};
 
 // A file that never reached SAC whole (Media::too_large): on record, nothing to fetch.
 constexpr Statement kInsertTooLargeMedia{
     "boleta.insert_too_large_media",
     "INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type, filename, caption,"
-    "  download_state) VALUES ($1, $2, $3, $4, $5, $6, 'too_large')"};
+    "  download_state, channel) VALUES ($1, $2, $3, $4, $5, $6, 'too_large', $7)"};
 
 constexpr Statement kFindByFolio{"boleta.find_by_folio",
                                  "SELECT id, folio FROM boleta WHERE folio = $1"};
@@ -110,22 +110,24 @@ std::optional<BoletaRef> FirstRef(const storage::Rows& rows) {
   return BoletaRef{rows.at(0).Int(0), rows.at(0).Text(1)};
 }
 
-void InsertMedia(storage::Tx& tx, std::int64_t boleta_id, const Media& media,
-                 std::string_view caption) {
+// `channel`: the one the file came through, which is the one to ask for it.
+void InsertMedia(storage::Tx& tx, std::int64_t boleta_id, std::string_view channel,
+                 const Media& media, std::string_view caption) {
   if (media.too_large) {
     tx.Exec(kInsertTooLargeMedia, {boleta_id, MessageTypeName(media.kind), media.provider_media_id,
-                                   media.mime_type, media.filename, caption});
+                                   media.mime_type, media.filename, caption, channel});
     return;
   }
   if (const auto stored = StoredMediaSha256(media.provider_media_id)) {
     tx.Exec(kInsertStoredMedia,
             {boleta_id, MessageTypeName(media.kind), media.provider_media_id, media.mime_type,
              media.sha256, media.filename, caption, media.voice, std::string(*stored),
-             media.size_bytes});
+             media.size_bytes, channel});
     return;
   }
   tx.Exec(kInsertMedia, {boleta_id, MessageTypeName(media.kind), media.provider_media_id,
-                         media.mime_type, media.sha256, media.filename, caption, media.voice});
+                         media.mime_type, media.sha256, media.filename, caption, media.voice,
+                         channel});
   tx.Notify(kMediaNotifyChannel);  // the downloader fetches it after the commit
 }
 
@@ -146,7 +148,7 @@ BoletaRef CreateBoleta(storage::Tx& tx, const NewBoleta& boleta, TimePoint now) 
           .at(0)
           .Int(0);
   for (const Media& media : boleta.media) {
-    InsertMedia(tx, id, media, boleta.text);
+    InsertMedia(tx, id, boleta.channel, media, boleta.text);
   }
   boost::json::object detail{{"channel", boleta.channel}};
   if (boleta.source_inbox_id) {
@@ -199,10 +201,11 @@ void RecordClassification(storage::Tx& tx, std::int64_t boleta_id,
               boost::json::serialize(detail));
 }
 
-void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::vector<Media>& media,
-                    std::string_view caption, const std::optional<GeoPoint>& location) {
+void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, std::string_view channel,
+                    const std::vector<Media>& media, std::string_view caption,
+                    const std::optional<GeoPoint>& location) {
   for (const Media& item : media) {
-    InsertMedia(tx, boleta_id, item, caption);
+    InsertMedia(tx, boleta_id, channel, item, caption);
   }
   if (location) {
     const std::string address = AddressText(location);

@@ -72,10 +72,11 @@ struct ClassificationRecord {
 void RecordClassification(storage::Tx& tx, std::int64_t boleta_id,
                           const ClassificationRecord& record, TimePoint now);
 
-// Later photos, voice notes or a location for an existing boleta. The location fills the
-// boleta's coordinates only when it had none.
-void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, const std::vector<Media>& media,
-                    std::string_view caption, const std::optional<GeoPoint>& location);
+// Later photos, voice notes or a location for an existing boleta, as they came on `channel`
+// (maybe not the boleta's). The location fills the boleta's coordinates only when it had none.
+void AttachToBoleta(storage::Tx& tx, std::int64_t boleta_id, std::string_view channel,
+                    const std::vector<Media>& media, std::string_view caption,
+                    const std::optional<GeoPoint>& location);
 
 // Where a boleta is, learned after it was created (the citizen answered "¿en qué colonia?"):
 // fills the colonia and the address only where they are empty, and clears "sin ubicación".

@@ -184,5 +184,59 @@ TEST(MediaDownloaderTest, AnAppsPhotoIsFetchedOnlyFromARegisteredHost) {
   EXPECT_EQ(db.Scalar("SELECT download_state FROM boleta_media"), "stored");
 }
 
+// A channel that only knows where its files are (the downloader asks nothing else).
+class FilesAt final : public Channel {
+ public:
+  explicit FilesAt(std::string base) : base_(std::move(base)) {}
+  std::string_view Name() const override { return "whatsapp"; }
+  std::size_t MaxBodyBytes() const override { return 0; }
+  std::optional<HttpResponse> AnswerHandshake(const HttpRequest&) const override { return {}; }
+  Status Verify(const HttpRequest&) const override { return {}; }
+  Result<ParsedWebhook> Parse(const HttpRequest&) const override {
+    return MakeError(Errc::kInternal, "not a provider");
+  }
+  Result<MediaSource> LocateMedia(const std::string& id) override {
+    return MediaSource{base_ + "/" + id, {}, {"127.0.0.1"}};
+  }
+  SendOutcome Send(const OutboundMessage&) override { return SendOutcome::Permanent("no"); }
+
+ private:
+  std::string base_;
+};
+
+// A citizen who reported in the app sends the photo later on WhatsApp, quoting the folio: the
+// file is the WhatsApp channel's to locate, whatever channel the boleta came on.
+TEST(MediaDownloaderTest, AFileIsAskedOfTheChannelItCameThroughNotTheBoletas) {
+  testing::TestDatabase db;
+  HttpResponse photo;
+  photo.content_type = "image/jpeg";
+  photo.body = "\xFF\xD8\xFF\xE0" + std::string(64, 'x');
+  testing::FakeProvider cdn("GET", "/{id}", photo);
+  FilesAt whatsapp(cdn.BaseUrl());
+  db.Execute("INSERT INTO boleta (folio, channel, text, status, created_at, updated_at,"
+             "  status_changed_at) VALUES ('2026-000001', 'open311', 'bache', 'por_clasificar', now(),"
+             "  now(), now())");
+  db.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, mime_type,"
+             "  download_state, channel) SELECT id, 'image', 'wamid-foto', 'image/jpeg', 'pending',"
+             "  'whatsapp' FROM boleta");
+  storage::Database database(db.Settings());
+  testing::FakeClock clock;
+  clock.Set(std::chrono::system_clock::now());
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("sac_media_channel_" + std::to_string(::getpid()));
+  const MediaStore store(dir);
+  FetchLimits limits;
+  limits.allow_private_addresses = true;  // the fake CDN is on 127.0.0.1
+  MediaDownloader downloader(database, {{"whatsapp", &whatsapp}}, {}, store, limits,
+                             QueueSettings{}, clock);
+  auto ran = downloader.RunOnce();
+  ASSERT_TRUE(ran && *ran);
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(db.Scalar("SELECT download_state FROM boleta_media"), "stored")
+      << "not taken for an app's photo URL (and blocked): " << db.Scalar("SELECT coalesce(last_error, '') FROM boleta_media");
+  ASSERT_EQ(cdn.Requests().size(), 1u);
+  EXPECT_EQ(cdn.Requests().at(0).path, "/wamid-foto");
+}
+
 }  // namespace
 }  // namespace sac::media

@@ -853,12 +853,32 @@ TEST_F(InboxTest, AnEnlaceOpensReadsSchedulesAndAttendsItsBoleta) {
 TEST_F(InboxTest, StaffReassignAndWriteToTheCitizenWhileADirectorOnlyReads) {
   const std::string staff = SignIn("capturista");
   const std::string csrf = CsrfOf(staff);
+  db_.Execute("UPDATE boleta SET categoria = 'bache' WHERE folio = '2026-000003'");
+  const std::string before = db_.Scalar("SELECT coalesce(dependencia_id, '') || ':' || categoria "
+                                        "FROM boleta WHERE folio = '2026-000003'");
+  EXPECT_THAT(Get("/boletas/2026-000003", staff).body, HasSubstr("<select name=\"categoria\">"))
+      << "reasignar offers the categoría with the dependencia";
+  const auto kept = Post("/boletas/2026-000003/estado",
+                         "csrf=" + csrf + "&estado=canalizada&dependencia=jumapam&comentario=" +
+                             Encode("es fuga, no bache"),
+                         staff);
+  EXPECT_EQ(kept.status, 400) << "a bache would be counted in JUMAPAM's statistics";
+  EXPECT_THAT(kept.body, HasSubstr("que es de otra dependencia"));
+  EXPECT_EQ(Post("/boletas/2026-000003/estado",
+                 "csrf=" + csrf + "&estado=canalizada&dependencia=jumapam&categoria=bache", staff)
+                .status,
+            400);
+  EXPECT_EQ(db_.Scalar("SELECT coalesce(dependencia_id, '') || ':' || categoria FROM boleta WHERE "
+                       "folio = '2026-000003'"),
+            before)
+      << "nothing changed";
   const auto moved = Post("/boletas/2026-000003/estado",
-                          "csrf=" + csrf + "&estado=canalizada&dependencia=jumapam&comentario=" +
-                              Encode("es fuga, no bache"),
+                          "csrf=" + csrf + "&estado=canalizada&dependencia=jumapam&categoria=fuga_agua"
+                          "&comentario=" + Encode("es fuga, no bache"),
                           staff);
   EXPECT_EQ(moved.status, 303) << moved.body;
-  EXPECT_EQ(db_.Scalar("SELECT dependencia_id FROM boleta WHERE folio = '2026-000003'"), "jumapam");
+  EXPECT_EQ(db_.Scalar("SELECT dependencia_id || ':' || categoria FROM boleta WHERE folio = '2026-000003'"),
+            "jumapam:fuga_agua");
   EXPECT_EQ(Post("/boletas/2026-000003/responder", "csrf=" + csrf + "&texto=hola", staff).status, 400)
       << "no channel to write back to";
 
@@ -1227,8 +1247,8 @@ TEST_F(InboxTest, PhotosShowInlineAndEverythingElseOnlyDownloadsNeverRunning) {
   EXPECT_THAT(page.body, HasSubstr("Video <small>(bloqueado por seguridad: pida al ciudadano que lo "
                                    "envíe de nuevo)</small>"))
       << "the provider placed it where SAC never connects: waiting would not help";
-  EXPECT_THAT(page.body, HasSubstr("Documento <small>(demasiado grande: no llegó; se le pidió al "
-                                   "ciudadano uno más ligero)</small>"));
+  EXPECT_THAT(page.body, HasSubstr("Documento <small>(demasiado grande: no llegó (a quien escribió "
+                                   "por mensaje o correo, SAC ya le pidió uno más ligero))</small>"));
   EXPECT_THAT(page.body, Not(HasSubstr("<img src=\"/boletas/2026-000001/archivos/" + svg_id)));
 
   const auto image = Get("/boletas/2026-000001/archivos/" + jpeg_id, cookie_);

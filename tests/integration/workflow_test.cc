@@ -321,6 +321,9 @@ TEST_F(WorkflowTest, InconformidadGoesBackToTheSameDependenciaWithANewTerm) {
   clock_.Set(Utc(2026, 12, 21, 17));  // Monday 21 Dec
   EXPECT_EQ(Change(staff_, id, To(S::kInconformidad)).error().code, Errc::kInvalidArgument)
       << "staff noting it for the citizen must write what they said";
+  StatusChange blank = To(S::kInconformidad);
+  blank.comment = " \n\t ";
+  EXPECT_EQ(Change(staff_, id, blank).error().code, Errc::kInvalidArgument) << "spaces say nothing";
   MustChange(Actor::Citizen(), id, To(S::kInconformidad));
   EXPECT_EQ(Col(id, "dependencia_id || ':' || inconformidades || ':' || unread_by_dependencia"),
             "obras_publicas:1:true");

@@ -28,6 +28,8 @@ TEST(MediaHostsTest, AnAppsPhotoUrlMustBeHttpsOnARegisteredHost) {
       "http://fotos.mazatlan.gob.mx/m/1.jpg", "https://fotos.mazatlan.gob.mx@10.0.0.1/m/1.jpg",
       "https://10.0.0.1/fotos.mazatlan.gob.mx/1.jpg", "https://fotos.mazatlan.gob.mx.evil.mx/1",
       "ftp://fotos.mazatlan.gob.mx/1", "https:///m/1.jpg", "no es una url",
+      "https://evil.example%2F.fotos.mazatlan.gob.mx/1", "https://evil%00.fotos.mazatlan.gob.mx/1",
+      "https://fotos.mazatlan.gob.mx./1", "https://[::1]/fotos.mazatlan.gob.mx",
       "https://fotos.mazatlan.gob.mx/" + std::string(2048, 'a')};
   for (const std::string& url : refused) {
     SCOPED_TRACE(url.substr(0, 80));
