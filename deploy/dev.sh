@@ -4,7 +4,7 @@
 #   deploy/dev.sh run    install packages, build, start a private PostgreSQL under var/pg,
 #                        migrate, seed, and serve on 127.0.0.1:8080 (Ctrl-C stops it all)
 #   deploy/dev.sh test   the same set-up with a throwaway cluster under var/test-pg, then every
-#                        test through ctest
+#                        test through ctest (SAC_SANITIZE=1: also every test under ASan/UBSan)
 #
 # Environment: SAC_DATABASE_URL (run: use that database, start no cluster), SAC_HTTP_PORT, and
 # each channel's secrets (SAC_WHATSAPP_*, SAC_TELEGRAM_*, ...; run: default to the fixtures' test
@@ -233,6 +233,17 @@ cmd_test() {
   # Every parser of outside input under ASan/UBSan: its corpus replayed, then fuzzed a while.
   say "fuzzing each parser for ${SAC_FUZZ_SECONDS:-30} s (libFuzzer; SAC_FUZZ_SECONDS changes it)"
   "$ROOT/tests/fuzz/run.sh" "${SAC_FUZZ_SECONDS:-30}"
+
+  # The whole suite once more with AddressSanitizer and UndefinedBehaviorSanitizer: a second
+  # build and a suite twice as slow, so only when asked (SAC_SANITIZE=1); CI runs the fuzzers.
+  if [ "${SAC_SANITIZE:-0}" = 1 ]; then
+    say "building the asan preset and running every test under ASan/UBSan"
+    cmake --preset asan >/dev/null
+    cmake --build --preset asan -j "$(nproc)" || die "the asan build failed"
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --test-dir "$ROOT/build/asan" --output-on-failure -j "$(nproc)" --timeout 600 \
+      -E 'alert_rules|fuzz'
+  fi
 }
 
 case "${1:-}" in

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "channels/email/outgoing_mail.h"
+#include "core/ascii.h"
 #include "crypto/digest.h"
 #include "http/query.h"
 
@@ -13,16 +14,10 @@ namespace {
 constexpr std::size_t kMaxSnsBytes = 1024 * 1024;
 constexpr std::size_t kMaxFormFields = 512;
 
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
-
 // "Multipart/Form-Data; boundary=x" → "multipart/form-data".
 std::string MediaTypeOf(const HttpRequest& request) {
   const std::string_view type = request.headers.Get("Content-Type").value_or("");
-  return Lower(TrimOws(type.substr(0, type.find(';'))));
+  return AsciiLower(TrimOws(type.substr(0, type.find(';'))));
 }
 
 Error Unauthenticated(const std::string& why) { return MakeError(Errc::kUnauthenticated, why); }
@@ -32,7 +27,7 @@ Error Unauthenticated(const std::string& why) { return MakeError(Errc::kUnauthen
 std::optional<std::string> AuthorizationSecret(const HttpRequest& request) {
   if (request.headers.Count("Authorization") != 1) return std::nullopt;
   const std::string_view value = TrimOws(*request.headers.Get("Authorization"));
-  const std::string scheme = Lower(value.substr(0, value.find(' ')));
+  const std::string scheme = AsciiLower(value.substr(0, value.find(' ')));
   const std::string_view credentials = TrimOws(value.substr(std::min(value.size(), scheme.size())));
   if (scheme == "bearer") return std::string(credentials);
   if (scheme == "basic") {
@@ -83,7 +78,7 @@ MimeLimits LimitsOf(const EmailConfig& config) {
 }
 
 OwnMailbox OwnMailboxOf(const EmailConfig& config) {
-  return {Lower(config.from_address), Lower(DomainOf(config.from_address))};
+  return {AsciiLower(config.from_address), AsciiLower(DomainOf(config.from_address))};
 }
 
 Result<ReceivedMail> ReadMimeMail(std::string_view raw, const MimeLimits& limits,
@@ -160,7 +155,7 @@ Status EmailReader::VerifyMailgun(const HttpRequest& request) const {
   bool unique = true;
   const std::string timestamp = Only(*fields, "timestamp", unique);
   const std::string token = Only(*fields, "token", unique);
-  const std::string signature = Lower(Only(*fields, "signature", unique));
+  const std::string signature = AsciiLower(Only(*fields, "signature", unique));
   if (!unique || timestamp.empty() || token.empty() || signature.empty() || token.size() > 256 ||
       timestamp.size() > 12 || config_.mailgun_signing_key.empty()) {
     return Unauthenticated("missing or repeated timestamp, token or signature");

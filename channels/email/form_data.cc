@@ -2,16 +2,12 @@
 
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace sac::channels::email {
 namespace {
 
 constexpr std::size_t kMaxPartHeaderBytes = 8 * 1024;
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
 
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -31,7 +27,7 @@ int HexValue(char c) {
 // A parameter of a header value: `name="quoted \"value\""` or `name=token`; RFC 5987's
 // `name*=utf-8''percent%20encoded` wins over the plain one.
 std::string Parameter(std::string_view value, std::string_view name) {
-  const std::string lower = Lower(value);
+  const std::string lower = AsciiLower(value);
   std::string plain;
   std::string extended;
   for (std::size_t at = lower.find(name); at != std::string::npos; at = lower.find(name, at + 1)) {
@@ -126,10 +122,10 @@ Result<std::vector<FormField>> ParseFormData(std::string_view body, std::string_
       if (line.empty()) break;
       const std::size_t colon = line.find(':');
       if (colon == std::string_view::npos) return Malformed("a part header without a colon");
-      const std::string name = Lower(Trim(line.substr(0, colon)));
+      const std::string name = AsciiLower(Trim(line.substr(0, colon)));
       const std::string_view value = Trim(line.substr(colon + 1));
       if (name == "content-disposition") {
-        if (!Lower(value).starts_with("form-data")) return Malformed("a part that is not form-data");
+        if (!AsciiLower(value).starts_with("form-data")) return Malformed("a part that is not form-data");
         field.name = Parameter(value, "name");
         field.filename = Parameter(value, "filename");
         named = true;

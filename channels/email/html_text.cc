@@ -5,16 +5,12 @@
 #include <cstdint>
 #include <utility>
 
+#include "core/ascii.h"
+
 namespace sac::channels::email {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
 
 bool OneOf(std::string_view name, std::initializer_list<std::string_view> names) {
   for (std::string_view candidate : names) {
@@ -69,7 +65,7 @@ bool IsHidden(std::string_view attributes) {
     return true;
   }
   // The boolean attribute `hidden` (not "overflow:hidden", not type="hidden" inputs' neighbours).
-  std::string lower = Lower(attributes);
+  std::string lower = AsciiLower(attributes);
   for (std::size_t at = lower.find("hidden"); at != std::string::npos; at = lower.find("hidden", at + 1)) {
     const bool starts = at == 0 || IsSpace(lower[at - 1]);
     const std::size_t after = at + 6;
@@ -239,7 +235,7 @@ std::string HtmlToText(std::string_view html) {
         ++i;
         continue;
       }
-      const std::string name = Lower(html.substr(name_start, j - name_start));
+      const std::string name = AsciiLower(html.substr(name_start, j - name_start));
       // The tag ends at the first '>' outside quoted attribute values.
       char quote = 0;
       std::size_t end = j;

@@ -5,6 +5,7 @@
 
 #include "channels/email/charset.h"
 #include "channels/email/reply_text.h"
+#include "core/ascii.h"
 #include "crypto/digest.h"
 #include "media/image_type.h"
 #include "workflow/folio.h"
@@ -14,12 +15,6 @@ namespace {
 
 // Keys made from a hash (a mail without a Message-ID) read "sha256:<hex>".
 constexpr std::string_view kHashKeyPrefix = "sha256:";
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
 
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n')) {
@@ -40,7 +35,7 @@ struct SubjectPrefix {
 SubjectPrefix LeadingPrefix(std::string_view subject) {
   std::size_t i = 0;
   while (i < subject.size() && i < 6 && std::isalpha(static_cast<unsigned char>(subject[i]))) ++i;
-  const std::string word = Lower(subject.substr(0, i));
+  const std::string word = AsciiLower(subject.substr(0, i));
   if (i < subject.size() && subject[i] == '[') {
     while (i < subject.size() && subject[i] != ']' && i < 12) ++i;
     if (i < subject.size() && subject[i] == ']') ++i;
@@ -66,7 +61,7 @@ std::string SubjectForText(std::string_view subject) {
     reply = reply || prefix.reply;
     subject = Trim(subject.substr(prefix.length));
   }
-  const std::string lower = Lower(subject);
+  const std::string lower = AsciiLower(subject);
   if (reply || lower.empty() || lower == "sin asunto" || lower == "(sin asunto)" ||
       lower == "no subject" || lower == "(no subject)" || lower == "sin título" ||
       lower == "(sin título)" || lower == "untitled") {
@@ -118,7 +113,7 @@ MessageType KindOf(std::string_view mime_type) {
 std::string ThreadId(const ParsedMail& mail, std::string_view own_domain) {
   const auto ours = [&](const std::string& id) {
     return !own_domain.empty() && id.starts_with("sac.") &&
-           Lower(id).ends_with("@" + Lower(own_domain));
+           AsciiLower(id).ends_with("@" + AsciiLower(own_domain));
   };
   if (ours(mail.in_reply_to)) return mail.in_reply_to;
   for (auto id = mail.references.rbegin(); id != mail.references.rend(); ++id) {
@@ -217,7 +212,7 @@ ReceivedMail ToReceivedMail(ParsedMail mail, const std::string& fallback_id, con
   InboundMessage message;
   message.channel = std::string(kChannelName);
   message.external_id = mail.message_id.empty() ? SafeKey(fallback_id) : mail.message_id;
-  message.sender_id = Lower(mail.from_address);
+  message.sender_id = AsciiLower(mail.from_address);
   message.sender_name = CleanText(mail.from_name);
   message.sent_at = mail.date;
   message.context_id = ThreadId(mail, own.domain);
@@ -244,7 +239,7 @@ ReceivedMail ToReceivedMail(ParsedMail mail, const std::string& fallback_id, con
     received.files.push_back(std::move(attachment.bytes));
   }
 
-  const bool own_mail = !own.address.empty() && message.sender_id == Lower(own.address);
+  const bool own_mail = !own.address.empty() && message.sender_id == AsciiLower(own.address);
   if (mail.automatic || own_mail || mail.bounce) {
     message.type = MessageType::kAutoReply;  // stored (nothing is lost), never answered
   } else if (!message.media.empty()) {

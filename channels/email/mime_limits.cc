@@ -3,16 +3,12 @@
 #include <cctype>
 #include <vector>
 
+#include "core/ascii.h"
+
 namespace sac::channels::email {
 namespace {
 
 constexpr std::size_t kMaxHeaderValue = 4096;  // a Content-Type longer than this is not followed
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
 
 std::string_view TrimRight(std::string_view line) {
   while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
@@ -23,7 +19,7 @@ std::string_view TrimRight(std::string_view line) {
 
 // The boundary parameter of a Content-Type value, "" when there is none.
 std::string BoundaryOf(std::string_view value) {
-  const std::string lower = Lower(value);
+  const std::string lower = AsciiLower(value);
   for (std::size_t at = lower.find("boundary"); at != std::string::npos;
        at = lower.find("boundary", at + 1)) {
     if (at > 0 && lower[at - 1] != ';' && lower[at - 1] != ' ' && lower[at - 1] != '\t') continue;
@@ -109,7 +105,7 @@ Status ScanStructure(std::string_view raw, const MimeLimits& limits, std::vector
       if (line.front() == ' ' || line.front() == '\t') {
         if (capturing && content_type.size() < kMaxHeaderValue) content_type += line;
       } else {
-        capturing = line.size() >= 13 && Lower(line.substr(0, 13)) == "content-type:";
+        capturing = line.size() >= 13 && AsciiLower(line.substr(0, 13)) == "content-type:";
         if (capturing) content_type = std::string(line.substr(13, kMaxHeaderValue));
       }
       continue;
@@ -117,7 +113,7 @@ Status ScanStructure(std::string_view raw, const MimeLimits& limits, std::vector
     // The blank line after an entity's headers: what it contains decides what comes next.
     in_headers = false;
     capturing = false;
-    const std::string type = Lower(content_type.substr(0, content_type.find(';')));
+    const std::string type = AsciiLower(content_type.substr(0, content_type.find(';')));
     const std::string_view media(TrimRight(type));
     const std::size_t first = media.find_first_not_of(" \t");
     const std::string_view kind = first == std::string_view::npos ? "" : media.substr(first);

@@ -5,6 +5,7 @@
 
 #include "channels/email/charset.h"
 #include "channels/email/html_text.h"
+#include "core/ascii.h"
 #include "crypto/digest.h"
 #include "json/reader.h"
 
@@ -12,12 +13,6 @@ namespace sac::channels::email {
 namespace {
 
 using json::Element;
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
 
 bool IsHeaderName(std::string_view name) {
   if (name.empty() || name.size() > 100) return false;
@@ -38,7 +33,7 @@ void AddHeader(std::string& block, std::string_view name, std::string_view value
 }
 
 bool IsHeader(std::string_view name, std::initializer_list<std::string_view> names) {
-  const std::string lower = Lower(name);
+  const std::string lower = AsciiLower(name);
   for (std::string_view candidate : names) {
     if (lower == candidate) return true;
   }
@@ -110,12 +105,12 @@ Result<ProviderMail> ParsePostmark(std::string_view body) {
   for (const char* list : {"ToFull", "CcFull"}) {
     if (auto recipients = json::Array(root, list)) {
       for (Element recipient : *recipients) {
-        const std::string email = Lower(JsonText(recipient, "Email"));
+        const std::string email = AsciiLower(JsonText(recipient, "Email"));
         if (!email.empty() && mail.recipients.size() < 50) mail.recipients.push_back(email);
       }
     }
   }
-  if (const std::string original = Lower(JsonText(root, "OriginalRecipient")); !original.empty()) {
+  if (const std::string original = AsciiLower(JsonText(root, "OriginalRecipient")); !original.empty()) {
     mail.recipients.push_back(original);
   }
   SetBody(mail, JsonText(root, "TextBody"), JsonText(root, "HtmlBody"));
@@ -125,7 +120,7 @@ Result<ProviderMail> ParsePostmark(std::string_view body) {
       if (!bytes) return Malformed("Postmark", "an attachment's Content is not base64");
       if (bytes->empty()) continue;
       mail.attachments.push_back({CleanText(JsonText(attachment, "Name")),
-                                  Lower(JsonText(attachment, "ContentType")), std::move(*bytes)});
+                                  AsciiLower(JsonText(attachment, "ContentType")), std::move(*bytes)});
     }
   }
   return result;
@@ -167,7 +162,7 @@ Result<ProviderMail> ParseMailgun(const std::vector<FormField>& fields) {
   const std::string recipients = field("recipient");  // comma-separated
   for (std::size_t start = 0; start < recipients.size() && mail.recipients.size() < 50;) {
     const std::size_t comma = std::min(recipients.find(',', start), recipients.size());
-    std::string one = Lower(recipients.substr(start, comma - start));
+    std::string one = AsciiLower(recipients.substr(start, comma - start));
     one.erase(0, one.find_first_not_of(' '));
     if (!one.empty()) mail.recipients.push_back(one);
     start = comma + 1;
@@ -180,7 +175,7 @@ Result<ProviderMail> ParseMailgun(const std::vector<FormField>& fields) {
       continue;
     }
     mail.attachments.push_back({CleanText(file.filename),
-                                Lower(file.content_type.substr(0, file.content_type.find(';'))),
+                                AsciiLower(file.content_type.substr(0, file.content_type.find(';'))),
                                 file.value});
   }
   // Without a Message-ID, what Mailgun would send again on a retry identifies it.
@@ -222,7 +217,7 @@ Result<ProviderMail> ParseSendgrid(const std::vector<FormField>& fields, const M
       if (auto to = json::Array(*parsed, "to")) {
         for (Element recipient : *to) {
           if (recipient.is_string() && mail.recipients.size() < 50) {
-            mail.recipients.push_back(Lower(recipient.get_string().value()));
+            mail.recipients.push_back(AsciiLower(recipient.get_string().value()));
           }
         }
       }
@@ -232,7 +227,7 @@ Result<ProviderMail> ParseSendgrid(const std::vector<FormField>& fields, const M
   for (const FormField& file : fields) {
     if (file.filename.empty() || file.value.empty()) continue;
     mail.attachments.push_back({CleanText(file.filename),
-                                Lower(file.content_type.substr(0, file.content_type.find(';'))),
+                                AsciiLower(file.content_type.substr(0, file.content_type.find(';'))),
                                 file.value});
   }
   result.fallback_id = "sendgrid:" + crypto::Sha256Hex(mail.from_address + "\n" + mail.subject +

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <vector>
 
+#include "core/ascii.h"
+
 namespace sac::channels::email {
 namespace {
 
@@ -20,12 +22,6 @@ std::string_view Trim(std::string_view line) {
 }
 
 // ASCII lower case; accented letters are compared as written (they are lower case in the markers).
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
-
 bool StartsWithAny(std::string_view text, std::initializer_list<std::string_view> prefixes) {
   for (std::string_view prefix : prefixes) {
     if (text.starts_with(prefix)) return true;
@@ -85,7 +81,7 @@ bool IsMobileFooter(std::string_view lower) {
 std::size_t QuoteStart(const std::vector<std::string_view>& lines) {
   std::vector<std::string> lower;
   lower.reserve(lines.size());
-  for (std::string_view line : lines) lower.push_back(Lower(Trim(line)));
+  for (std::string_view line : lines) lower.push_back(AsciiLower(Trim(line)));
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (IsSignatureSeparator(lines[i]) || IsSignatureSeparator(TrimRight(lines[i]))) return i;
     const std::string& line = lower[i];

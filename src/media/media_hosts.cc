@@ -2,18 +2,12 @@
 
 #include <boost/url/parse.hpp>
 
-#include <cctype>
+#include "core/ascii.h"
 
 namespace sac::media {
 namespace {
 
 inline constexpr std::size_t kMaxUrlBytes = 2048;
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
 
 bool IsDnsName(std::string_view name) {
   if (name.empty() || name.size() > 253) return false;
@@ -57,7 +51,7 @@ bool HttpsUrlOnAllowedHost(std::string_view url, const std::vector<std::string>&
       parsed->encoded_host().find('%') != std::string_view::npos) {
     return false;
   }
-  const std::string host = Lower(parsed->host());
+  const std::string host = AsciiLower(parsed->host());
   return IsDnsName(host) && HostAllowed(host, allowed);
 }
 

@@ -105,6 +105,32 @@ class ServeTest : public ::testing::Test {
     return db_.Count(std::string("SELECT count(*) FROM ") + table);
   }
 
+  // SAC again, its WhatsApp Graph API at `graph` and its media store at `media_dir`, the
+  // downloader polling often: for the tests of what happens to a photo.
+  Config WithMediaFrom(const testing::FakeProvider& graph, const std::filesystem::path& media_dir) {
+    app_->Stop();
+    Config config = MakeConfig(db_.url());
+    config.channels.whatsapp.api_base_url = graph.BaseUrl() + "/v21.0";
+    config.media.dir = media_dir.string();
+    config.media.queue.poll_interval = 100ms;
+    return config;
+  }
+
+  // A Graph API that sends replies and places media id's file at `url`.
+  static std::vector<testing::FakeRoute> GraphPlacingMediaAt(const std::string& url) {
+    const std::string sent = testing::ReadTestdata("whatsapp", "outbound_send_response_ok.json");
+    return {{"POST", "/v21.0/110220330440550/messages", HttpResponse::Json(200, sent)},
+            {"GET", "/v21.0/{media}",
+             HttpResponse::Json(200, R"({"url":")" + url + R"(","mime_type":"image/jpeg"})")}};
+  }
+
+  void WaitWhileMediaPending() {
+    for (int i = 0; i < 200; ++i) {
+      if (db_.Scalar("SELECT download_state FROM boleta_media") != "pending") return;
+      std::this_thread::sleep_for(50ms);
+    }
+  }
+
   TestDatabase db_;
   testing::FakeProvider graph_;
   http::CurlHttpClient client_;
@@ -136,25 +162,15 @@ TEST_F(ServeTest, ASignedWhatsAppMessageBecomesABoletaAndTheCitizenGetsTheFolio)
 TEST_F(ServeTest, APhotoPlacedOnAnInternalAddressIsBlockedAndThePetitionKept) {
   testing::FakeProvider internal("GET", "/{file}", HttpResponse{.status = 200, .content_type = "image/jpeg", .headers = {}, .body = "\xFF\xD8\xFF"});
   const std::string internal_url = "https://" + internal.BaseUrl().substr(std::string("http://").size()) + "/foto.jpg";
-  testing::FakeProvider graph(
-      {{"POST", "/v21.0/110220330440550/messages",
-        HttpResponse::Json(200, testing::ReadTestdata("whatsapp", "outbound_send_response_ok.json"))},
-       {"GET", "/v21.0/{media}",
-        HttpResponse::Json(200, R"({"url":")" + internal_url + R"(","mime_type":"image/jpeg"})")}});
+  testing::FakeProvider graph(GraphPlacingMediaAt(internal_url));
   const auto media_dir = std::filesystem::temp_directory_path() / ("sac_media_blocked_" + std::to_string(::getpid()));
-  app_->Stop();
-  Config config = MakeConfig(db_.url());
-  config.channels.whatsapp.api_base_url = graph.BaseUrl() + "/v21.0";
-  config.media.dir = media_dir.string();
-  config.media.queue.poll_interval = 100ms;
+  Config config = WithMediaFrom(graph, media_dir);
   ASSERT_FALSE(config.media.allow_private_addresses) << "the production default";
   StartApp(config);
 
   EXPECT_EQ(PostFixture("image_caption_luminaria_villa_verde.json").status, 200);
   WaitUntilQuiet();
-  for (int i = 0; i < 200 && db_.Scalar("SELECT download_state FROM boleta_media") == "pending"; ++i) {
-    std::this_thread::sleep_for(50ms);
-  }
+  WaitWhileMediaPending();
   EXPECT_EQ(db_.Scalar("SELECT download_state || ' ' || attempts || ' ' || (file_sha256 IS NULL) "
                        "FROM boleta_media"),
             "blocked 1 true");
@@ -179,31 +195,22 @@ TEST_F(ServeTest, APhotoTooLargeToKeepIsSaidToTheCitizenOnce) {
   testing::FakeProvider cdn("GET", "/{file}",
                             HttpResponse{.status = 200, .content_type = "image/jpeg", .headers = {},
                                          .body = "\xFF\xD8\xFF" + std::string(4096, 'x')});
-  testing::FakeProvider graph(
-      {{"POST", "/v21.0/110220330440550/messages",
-        HttpResponse::Json(200, testing::ReadTestdata("whatsapp", "outbound_send_response_ok.json"))},
-       {"GET", "/v21.0/{media}",
-        HttpResponse::Json(200, R"({"url":")" + cdn.BaseUrl() + R"(/foto.jpg","mime_type":"image/jpeg"})")}});
-  const auto media_dir = std::filesystem::temp_directory_path() / ("sac_media_big_" + std::to_string(::getpid()));
-  app_->Stop();
-  Config config = MakeConfig(db_.url());
-  config.channels.whatsapp.api_base_url = graph.BaseUrl() + "/v21.0";
-  config.media.dir = media_dir.string();
-  config.media.queue.poll_interval = 100ms;
+  testing::FakeProvider graph(GraphPlacingMediaAt(cdn.BaseUrl() + "/foto.jpg"));
+  const auto media_dir =
+      std::filesystem::temp_directory_path() / ("sac_media_big_" + std::to_string(::getpid()));
+  Config config = WithMediaFrom(graph, media_dir);
   config.media.allow_private_addresses = true;  // the fake CDN listens on 127.0.0.1
   config.media.max_bytes = 1024;
   StartApp(config);
 
   EXPECT_EQ(PostFixture("image_caption_luminaria_villa_verde.json").status, 200);
   WaitUntilQuiet();
-  for (int i = 0; i < 200 && db_.Scalar("SELECT download_state FROM boleta_media") == "pending"; ++i) {
-    std::this_thread::sleep_for(50ms);
-  }
+  WaitWhileMediaPending();
   EXPECT_EQ(db_.Scalar("SELECT download_state || ' ' || attempts || ' ' || (file_sha256 IS NULL) "
                        "FROM boleta_media"),
             "too_large 1 true");
   const std::string folio = db_.Scalar("SELECT folio FROM boleta");
-  for (int i = 0; i < 100 && db_.Count("SELECT count(*) FROM outbox WHERE state = 'sent'") < 2; ++i) {
+  for (int i = 0; i < 100 && Rows("outbox WHERE state = 'sent'") < 2; ++i) {
     std::this_thread::sleep_for(50ms);
   }
   EXPECT_EQ(db_.Scalar("SELECT string_agg(purpose || ' ' || state, ', ' ORDER BY id) FROM outbox"),
