@@ -94,7 +94,9 @@ HttpResponse StaffWeb::Search(Tx& tx, const HttpRequest& request, const StaffSes
   const auto to = to_text.empty() ? std::nullopt : workflow::ParseDate(to_text);
   if ((!from_text.empty() && !from) || (!to_text.empty() && !to)) {
     problem = "Las fechas se escriben AAAA-MM-DD.";
-  } else if (from && to && *from > *to) {
+  } else if (from && to && from_text > to_text) {
+    // Both are AAAA-MM-DD, four digits of year (ParseDate took them): as text they sort as the
+    // days they name.
     problem = "La fecha «desde» es posterior a «hasta».";
   }
   if (!problem.empty()) {

@@ -178,7 +178,7 @@ std::optional<Date> ParseDate(std::string_view text) {
   int y = 0;
   unsigned m = 0;
   unsigned d = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
+  if (text.size() != 10 || text[0] < '0' || text[0] > '9' || text[4] != '-' || text[7] != '-' ||
       std::from_chars(text.data(), text.data() + 4, y).ptr != text.data() + 4 ||
       std::from_chars(text.data() + 5, text.data() + 7, m).ptr != text.data() + 7 ||
       std::from_chars(text.data() + 8, text.data() + 10, d).ptr != text.data() + 10) {
