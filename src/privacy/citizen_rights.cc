@@ -92,11 +92,6 @@ constexpr Statement kCancelInbox{
     "  state = CASE WHEN x.state = 'pending' THEN 'ignored' ELSE x.state END "
     "FROM citizen_identity i WHERE i.citizen_id = $1 AND i.channel = x.channel"
     "  AND i.external_id = x.sender_id"};
-constexpr Statement kCancelInboxOfBoletas{
-    "privacy.cancel_inbox_of_boletas",
-    "UPDATE inbox x SET payload = jsonb_build_object('suprimido', true), sender_id = '',"
-    "  dedupe_key = dedupe_hash(x.channel, x.dedupe_key) "
-    "FROM boleta b WHERE b.citizen_id = $1 AND x.id = b.source_inbox_id AND x.sender_id <> ''"};
 // Providers' news about the replies SAC sent them, keyed by our message's provider id (whose
 // WhatsApp form encodes the phone): found by its exact keys through the unique index. News keyed
 // by the citizen (Messenger's watermarks) carries them in sender_id and went with kCancelInbox.
@@ -124,44 +119,73 @@ constexpr Statement kCancelIdentities{"privacy.cancel_identities",
 constexpr Statement kCancelFollowing{"privacy.cancel_following",
                                      "DELETE FROM boleta_follower WHERE citizen_id = $1"};
 // The pieces' ids of long replies (a Telegram id carries the chat's), then the replies.
+#define SAC_OUTBOX_EMPTIED                                                           \
+  "SET body = '', recipient = '', template_params = NULL, buttons = NULL,"          \
+  "  state = CASE WHEN state IN ('pending', 'sending', 'unknown') THEN 'failed' ELSE state END," \
+  "  last_error = CASE WHEN state IN ('pending', 'sending', 'unknown')"            \
+  "                    THEN 'datos cancelados (ARCO)'"                              \
+  "                    ELSE last_error END, updated_at = $2 "
 constexpr Statement kCancelOutboxPieces{
     "privacy.cancel_outbox_pieces",
-    "DELETE FROM outbox_piece WHERE outbox_id IN (SELECT id FROM outbox WHERE citizen_id = $1"
-    "  OR boleta_id IN (SELECT id FROM boleta WHERE citizen_id = $1))"};
-constexpr Statement kCancelOutbox{
-    "privacy.cancel_outbox",
-    "UPDATE outbox SET body = '', recipient = '', template_params = NULL, buttons = NULL,"
-    "  state = CASE WHEN state IN ('pending', 'sending', 'unknown') THEN 'failed' ELSE state END,"
-    "  last_error = CASE WHEN state IN ('pending', 'sending', 'unknown')"
-    "                    THEN 'datos cancelados (ARCO)'"
-    "                    ELSE last_error END, updated_at = $2 "
-    "WHERE citizen_id = $1 OR boleta_id IN (SELECT id FROM boleta WHERE citizen_id = $1)"};
-constexpr Statement kCancelSurveys{
-    "privacy.cancel_surveys",
-    "UPDATE survey SET answer_text = NULL WHERE citizen_id = $1"
-    "  OR boleta_id IN (SELECT id FROM boleta WHERE citizen_id = $1)"};
+    "DELETE FROM outbox_piece WHERE outbox_id IN (SELECT id FROM outbox WHERE citizen_id = $1)"};
+constexpr Statement kCancelOutbox{"privacy.cancel_outbox",
+                                  "UPDATE outbox " SAC_OUTBOX_EMPTIED "WHERE citizen_id = $1"};
+constexpr Statement kCancelSurveys{"privacy.cancel_surveys",
+                                   "UPDATE survey SET answer_text = NULL WHERE citizen_id = $1"};
+
+// What a set of boletas ($1, an array of ids) holds of people, whoever they are.
+// Their messages: the provider's id stays only as a salted hash, hashed once.
+constexpr Statement kRemoveBoletasInbox{
+    "privacy.remove_boletas_inbox",
+    "UPDATE inbox x SET payload = jsonb_build_object('suprimido', true), sender_id = '',"
+    "  dedupe_key = dedupe_hash(x.channel, x.dedupe_key) "
+    "FROM boleta b WHERE b.id = ANY($1::bigint[]) AND x.id = b.source_inbox_id"
+    "  AND NOT x.payload ? 'suprimido'"};
+constexpr Statement kRemoveBoletasOutboxPieces{
+    "privacy.remove_boletas_outbox_pieces",
+    "DELETE FROM outbox_piece WHERE outbox_id IN"
+    "  (SELECT id FROM outbox WHERE boleta_id = ANY($1::bigint[]))"};
+constexpr Statement kRemoveBoletasOutbox{
+    "privacy.remove_boletas_outbox",
+    "UPDATE outbox " SAC_OUTBOX_EMPTIED "WHERE boleta_id = ANY($1::bigint[])"};
+#undef SAC_OUTBOX_EMPTIED
+constexpr Statement kRemoveBoletasSurveys{
+    "privacy.remove_boletas_surveys",
+    "UPDATE survey SET answer_text = NULL WHERE boleta_id = ANY($1::bigint[])"};
 // Notes by the citizen, and staff notes (calls with the citizen); the dependencias' and the
 // system's notes are the record of the work and stay.
-constexpr Statement kCancelNotes{
-    "privacy.cancel_notes",
+constexpr Statement kRemoveBoletasNotes{
+    "privacy.remove_boletas_notes",
     "UPDATE boleta_note SET text = $2 WHERE author_kind IN ('ciudadano', 'staff')"
-    "  AND boleta_id IN (SELECT id FROM boleta WHERE citizen_id = $1)"};
-constexpr Statement kMediaFiles{
-    "privacy.media_files",
+    "  AND boleta_id = ANY($1::bigint[])"};
+constexpr Statement kBoletasFiles{
+    "privacy.boletas_files",
     "SELECT DISTINCT file_sha256 FROM boleta_media WHERE file_sha256 IS NOT NULL"
-    "  AND boleta_id IN (SELECT id FROM boleta WHERE citizen_id = $1)"};
-constexpr Statement kCancelMedia{
-    "privacy.cancel_media",
+    "  AND boleta_id = ANY($1::bigint[])"};
+constexpr Statement kRemoveBoletasMedia{
+    "privacy.remove_boletas_media",
     "UPDATE boleta_media SET provider_media_id = '', filename = '', caption = '', sha256 = '',"
     "  file_sha256 = NULL, download_state = 'blocked', last_error = NULL "
-    "WHERE boleta_id IN (SELECT id FROM boleta WHERE citizen_id = $1)"};
-// The export's instants in UTC, whatever the server's zone ("2026-03-02T17:00:00+00:00").
-constexpr Statement kUtc{"privacy.utc", "SET LOCAL TimeZone = 'UTC'"};
-constexpr Statement kCancelBoletas{
-    "privacy.cancel_boletas",
+    "WHERE boleta_id = ANY($1::bigint[])"};
+constexpr Statement kRemoveBoletasText{
+    "privacy.remove_boletas_text",
     "UPDATE boleta SET text = $2, address_text = NULL, latitude = NULL, longitude = NULL,"
     "  classification = NULL, status_reason = CASE WHEN status_reason IS NULL THEN NULL ELSE $2 END,"
-    "  updated_at = $3 WHERE citizen_id = $1"};
+    "  updated_at = $3, personal_data_removed_at = $3 WHERE id = ANY($1::bigint[])"};
+// The bitácora says why a boleta's texts read as they do (append-only: the event stays).
+constexpr Statement kRemovedEvents{
+    "privacy.removed_events",
+    "INSERT INTO boleta_event (boleta_id, at, kind, actor_kind, actor, detail)"
+    "  SELECT id, $2, 'datos_suprimidos', 'sistema', $3, jsonb_build_object('motivo', $4::text)"
+    "  FROM unnest($1::bigint[]) AS id"};
+constexpr Statement kFileStillUsed{
+    "privacy.file_still_used", "SELECT 1 FROM boleta_media WHERE file_sha256 = $1 LIMIT 1"};
+// The export's instants in UTC, whatever the server's zone ("2026-03-02T17:00:00+00:00").
+constexpr Statement kUtc{"privacy.utc", "SET LOCAL TimeZone = 'UTC'"};
+constexpr Statement kBoletasOf{
+    "privacy.boletas_of",
+    "SELECT coalesce(array_agg(id ORDER BY id), '{}')::text FROM boleta WHERE citizen_id = $1"};
+
 // The citizen, and the records merged into it when two turned out to be one person (their
 // boletas and identities moved; their names stayed).
 constexpr Statement kCancelCitizen{
@@ -176,10 +200,11 @@ constexpr Statement kCreatedMicros{
     "SELECT (extract(epoch FROM created_at) * 1000000)::bigint FROM citizen WHERE id = $1"};
 constexpr Statement kIsCancelled{"privacy.is_cancelled",
                                  "SELECT cancelled_at IS NOT NULL FROM citizen WHERE id = $1"};
-constexpr Statement kFileStillUsed{
-    "privacy.file_still_used", "SELECT 1 FROM boleta_media WHERE file_sha256 = $1 LIMIT 1"};
-
-constexpr const char* kRemoved = "[Datos suprimidos a solicitud del titular]";
+// What each removed text reads, by motive.
+std::string RemovedText(const std::string& motive) {
+  return motive == "conservacion" ? "[Datos suprimidos al vencer su plazo de conservación]"
+                                  : "[Datos suprimidos a solicitud del titular]";
+}
 
 void Record(Tx& tx, std::int64_t citizen_id, const char* kind, TimePoint now,
             const std::string& actor, const boost::json::object& detail) {
@@ -342,6 +367,29 @@ Status OpposeCitizen(Tx& tx, std::int64_t citizen_id, const std::string& actor, 
   return {};
 }
 
+BoletasRemoved RemoveBoletasPersonalData(Tx& tx, const std::string& boleta_ids,
+                                         const std::string& actor, TimePoint now,
+                                         const std::string& motive) {
+  BoletasRemoved out;
+  const std::string removed = RemovedText(motive);
+  intake::ExcludeInboxStores(tx);  // no webhook stores a key while it becomes a hash
+  out.messages = static_cast<int>(tx.Exec(kRemoveBoletasInbox, {boleta_ids}).affected());
+  tx.Exec(kRemoveBoletasOutboxPieces, {boleta_ids});
+  tx.Exec(kRemoveBoletasOutbox, {boleta_ids, now});
+  tx.Exec(kRemoveBoletasSurveys, {boleta_ids});
+  tx.Exec(kRemoveBoletasNotes, {boleta_ids, removed});
+  std::vector<std::string> files;
+  const auto media = tx.Exec(kBoletasFiles, {boleta_ids});
+  for (std::size_t i = 0; i < media.size(); ++i) files.push_back(media[i].Text(0));
+  tx.Exec(kRemoveBoletasMedia, {boleta_ids});
+  out.boletas = static_cast<int>(tx.Exec(kRemoveBoletasText, {boleta_ids, removed, now}).affected());
+  tx.Exec(kRemovedEvents, {boleta_ids, now, actor, motive});
+  for (const std::string& sha : files) {
+    if (tx.Exec(kFileStillUsed, {sha}).empty()) out.files_to_delete.push_back(sha);
+  }
+  return out;
+}
+
 Result<Cancellation> CancelCitizen(Tx& tx, std::int64_t citizen_id, const std::string& actor,
                                    TimePoint now, const std::string& motive,
                                    const CancellationJournal* journal) {
@@ -358,7 +406,6 @@ Result<Cancellation> CancelCitizen(Tx& tx, std::int64_t citizen_id, const std::s
   intake::ExcludeInboxStores(tx);  // no webhook stores a key while it becomes a hash
   tx.Exec(kCancelRequests, {citizen_id});
   out.messages = static_cast<int>(tx.Exec(kCancelInbox, {citizen_id}).affected());
-  out.messages += static_cast<int>(tx.Exec(kCancelInboxOfBoletas, {citizen_id}).affected());
   tx.Exec(kCancelDeliveryNews, {citizen_id});
   tx.Exec(kCancelConversations, {citizen_id});
   tx.Exec(kCancelUnplacedNews, {citizen_id});
@@ -367,16 +414,12 @@ Result<Cancellation> CancelCitizen(Tx& tx, std::int64_t citizen_id, const std::s
   tx.Exec(kCancelOutboxPieces, {citizen_id});
   tx.Exec(kCancelOutbox, {citizen_id, now});
   tx.Exec(kCancelSurveys, {citizen_id});
-  tx.Exec(kCancelNotes, {citizen_id, kRemoved});
-  std::vector<std::string> files;
-  const auto media = tx.Exec(kMediaFiles, {citizen_id});
-  for (std::size_t i = 0; i < media.size(); ++i) files.push_back(media[i].Text(0));
-  tx.Exec(kCancelMedia, {citizen_id});
-  out.boletas = static_cast<int>(tx.Exec(kCancelBoletas, {citizen_id, kRemoved, now}).affected());
+  const std::string boletas = tx.Exec(kBoletasOf, {citizen_id}).at(0).Text(0);
+  BoletasRemoved removed = RemoveBoletasPersonalData(tx, boletas, actor, now, motive);
+  out.boletas = removed.boletas;
+  out.messages += removed.messages;
+  out.files_to_delete = std::move(removed.files_to_delete);
   tx.Exec(kCancelCitizen, {citizen_id, now});
-  for (const std::string& sha : files) {
-    if (tx.Exec(kFileStillUsed, {sha}).empty()) out.files_to_delete.push_back(sha);
-  }
   Record(tx, citizen_id, "cancelacion", now, actor,
          {{"motivo", motive}, {"boletas", out.boletas}, {"mensajes", out.messages},
           {"archivos", static_cast<std::int64_t>(out.files_to_delete.size())}});

@@ -51,6 +51,20 @@ Status RectifyCitizen(storage::Tx& tx, std::int64_t citizen_id,
 Status OpposeCitizen(storage::Tx& tx, std::int64_t citizen_id, const std::string& actor,
                      TimePoint now);
 
+// The personal data of the boletas `boleta_ids` (a PostgreSQL array, "{4,9}"), whoever they
+// belong to: their texts, addresses and coordinates, the citizen's and staff's notes, the
+// messages that started them and those sent about them, survey answers, photos and files. Each
+// text then reads why (`motive`, as below), and each boleta's bitácora records it. What stays is
+// what CancelCitizen keeps. Used by CancelCitizen, and by retention for boletas no citizen owns.
+struct BoletasRemoved {
+  int boletas = 0;
+  int messages = 0;
+  std::vector<std::string> files_to_delete;  // no other boleta uses them: delete after commit
+};
+BoletasRemoved RemoveBoletasPersonalData(storage::Tx& tx, const std::string& boleta_ids,
+                                         const std::string& actor, TimePoint now,
+                                         const std::string& motive);
+
 struct Cancellation {
   std::int64_t citizen_created_us = 0;  // what names them in the cancellation journal
   int boletas = 0;

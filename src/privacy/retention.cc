@@ -45,6 +45,16 @@ constexpr Statement kInboxMessages{
     "    AND NOT x.payload ? 'suprimido'"
     "    AND (b.id IS NULL OR " SAC_FINISHED ")"
     "  ORDER BY x.id LIMIT $2)"};
+// Boletas no citizen owns (captured without a name or a phone), finished for as long as a silent
+// citizen is kept: nobody can ask for them by phone or channel any more, and no cancellation
+// would ever reach them. One that staff hold locked this moment (reopening it?) is skipped: the
+// next day's run finds it again if it is still finished.
+constexpr Statement kOwnerlessBoletas{
+    "retention.ownerless_boletas",
+    "SELECT coalesce(array_agg(id ORDER BY id), '{}')::text, count(*) FROM ("
+    "  SELECT b.id FROM boleta b WHERE b.citizen_id IS NULL AND b.personal_data_removed_at IS NULL"
+    "    AND b.created_at < $1 AND " SAC_FINISHED
+    "  ORDER BY b.id LIMIT $2 FOR UPDATE OF b SKIP LOCKED) ownerless"};
 constexpr Statement kOutboxMessages{
     "retention.outbox_messages",
     "UPDATE outbox SET body = '', template_params = NULL, buttons = NULL WHERE id IN ("
@@ -53,6 +63,9 @@ constexpr Statement kOutboxMessages{
     "    AND (b.id IS NULL OR " SAC_FINISHED ")"
     "  ORDER BY o.id LIMIT $2)"};
 #undef SAC_FINISHED
+
+// Boletas per transaction: each holds the inbox's stores off (citizen_rights.h) until it commits.
+constexpr int kBoletasPerTransaction = 100;
 
 // Citizens silent since the cutoff with nothing open: no contact on any channel, no boleta
 // created, none still in the works — neither their own nor one they follow (their report was a
@@ -102,6 +115,22 @@ Result<Purged> ApplyRetention(storage::Database& database, const media::MediaSto
     purged.messages += *count;
   }
   const TimePoint silent_since = now - periods.inactive_citizens;
+  for (;;) {
+    std::vector<std::string> files;
+    auto done = database.Transact([&](Tx& tx) -> Result<std::int64_t> {
+      const auto found = tx.Exec(kOwnerlessBoletas, {silent_since, kBoletasPerTransaction});
+      const std::int64_t count = found.at(0).Int(1);
+      if (count == 0) return count;
+      BoletasRemoved removed =
+          RemoveBoletasPersonalData(tx, found.at(0).Text(0), "depuracion", now, "conservacion");
+      files = std::move(removed.files_to_delete);
+      return count;
+    });
+    if (!done) return done.error();
+    for (const std::string& sha : files) purged.files += media.Remove(sha) ? 1 : 0;
+    purged.ownerless_boletas += *done;
+    if (*done < kBoletasPerTransaction) break;
+  }
   // Each cancellation holds the inbox's stores off until its transaction commits: a few
   // citizens per transaction, so webhooks never wait long.
   const int citizens_per_transaction = std::min(batch, 20);

@@ -11,6 +11,8 @@
 //   citizens          a citizen with no contact and no boleta open (theirs, or one they follow)
 //                     for `inactive_citizen_days` has all their personal data cancelled, as an
 //                     ARCO cancellation would (citizen_rights.h), with motive "conservación".
+//   ownerless boletas a boleta no citizen owns (captured without a name or a phone) finished for
+//                     `inactive_citizen_days` loses its personal data the same way.
 #pragma once
 
 #include <chrono>
@@ -36,6 +38,7 @@ struct Purged {
   std::int64_t raw_requests = 0;
   std::int64_t messages = 0;
   std::int64_t citizens = 0;
+  std::int64_t ownerless_boletas = 0;
   std::int64_t files = 0;
 };
 

@@ -222,6 +222,7 @@ class Retention final : public Job {
     return JobCounts{{"solicitudes_crudas", purged->raw_requests},
                      {"mensajes", purged->messages},
                      {"ciudadanos", purged->citizens},
+                     {"boletas_sin_ciudadano", purged->ownerless_boletas},
                      {"archivos", purged->files}};
   }
 

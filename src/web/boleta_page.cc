@@ -90,6 +90,7 @@ std::string EventLabel(std::string_view kind) {
       {"nota_ciudadano", "Mensaje del ciudadano"},
       {"respuesta_enviada", "Mensaje enviado al ciudadano"},
       {"plazo_vencido", "Plazo vencido"},
+      {"datos_suprimidos", "Datos personales suprimidos (cancelación o fin del plazo de conservación)"},
   };
   for (const auto& [id, label] : kLabels) {
     if (id == kind) return std::string(label);

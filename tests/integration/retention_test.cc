@@ -141,12 +141,68 @@ TEST_F(RetentionTest, ARecentlyFinishedBoletaKeepsItsMessagesForThePeriodAfterIt
   EXPECT_EQ(db_.Scalar("SELECT body FROM outbox WHERE boleta_id = 2"), "");
 }
 
+// A boleta captured without a name or a phone belongs to no citizen, so no cancellation would
+// ever reach it: once finished for as long as a silent citizen is kept, its texts, address,
+// notes and photo go the same way; open work, recent work and the dependencia's notes stay.
+TEST_F(RetentionTest, ABoletaNoCitizenOwnsLosesItsPersonalDataLikeASilentCitizensBoleta) {
+  db_.Execute("INSERT INTO boleta (folio, channel, text, address_text, latitude, longitude, status,"
+              "  status_reason, dependencia_id, due_at, colonia, created_at, updated_at,"
+              "  status_changed_at) VALUES "
+              "('2020-000002', 'modulo', 'luminaria frente a mi casa', 'Calle 1 #2', 23.2, -106.4,"
+              "  'cerrada', 'se cambió el foco', 'alumbrado_publico', '2020-02-20', 'Centro',"
+              "  '2020-02-01', '2020-03-01', '2020-03-01'),"
+              "('2020-000003', 'telefono', 'árbol caído', 'Calle 3 #4', NULL, NULL, 'canalizada', NULL,"
+              "  'alumbrado_publico', '2020-02-20', 'Centro', '2020-02-01', '2020-02-01', '2020-02-01'),"
+              "('2026-000001', 'modulo', 'bache en mi calle', 'Calle 5 #6', NULL, NULL, 'cerrada',"
+              "  NULL, 'obras_publicas', '2026-02-20', 'Juárez', '2026-02-01', '2026-03-01',"
+              "  '2026-03-01')");
+  db_.Execute("INSERT INTO boleta_note (boleta_id, author_kind, author, text) VALUES "
+              "(3, 'staff', 'ana', 'llamó el vecino de la casa 2'),"
+              "(3, 'dependencia', 'alumbrado_publico', 'cuadrilla 4 atendió')");
+  const std::string photo = media_.Store("\xFF\xD8\xFF luminaria")->sha256;
+  db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, download_state,"
+              "  file_sha256) VALUES (3, 'image', 'captura', 'stored', '" + photo + "')");
+
+  const Purged purged = Apply(Day(2026, 11, 30));
+  EXPECT_EQ(purged.ownerless_boletas, 1) << "only the boleta finished in 2020";
+  EXPECT_EQ(purged.files, 2) << "the silent citizen's photo and the ownerless boleta's";
+  EXPECT_FALSE(std::filesystem::exists(media_.PathOf(photo)));
+  EXPECT_EQ(db_.Scalar("SELECT text || '|' || coalesce(address_text, '-') || '|' ||"
+                       " coalesce(latitude::text, '-') || '|' || status_reason || '|' || folio || '|' ||"
+                       " status || '|' || colonia || '|' || (personal_data_removed_at IS NOT NULL)::text"
+                       " FROM boleta WHERE id = 3"),
+            "[Datos suprimidos al vencer su plazo de conservación]|-|-|"
+            "[Datos suprimidos al vencer su plazo de conservación]|2020-000002|cerrada|Centro|true");
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(author_kind || '=' || text, ',' ORDER BY id) FROM boleta_note"
+                       " WHERE boleta_id = 3"),
+            "staff=[Datos suprimidos al vencer su plazo de conservación],"
+            "dependencia=cuadrilla 4 atendió");
+  EXPECT_EQ(db_.Scalar("SELECT provider_media_id || ':' || download_state FROM boleta_media"
+                       " WHERE boleta_id = 3"), ":blocked");
+  EXPECT_EQ(db_.Scalar("SELECT actor || ' ' || (detail->>'motivo') FROM boleta_event"
+                       " WHERE boleta_id = 3 AND kind = 'datos_suprimidos'"),
+            "depuracion conservacion");
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM boleta WHERE id IN (4, 5) AND text IN"
+                       " ('árbol caído', 'bache en mi calle') AND address_text IS NOT NULL"), "2")
+      << "open work and work finished this year keep theirs";
+  EXPECT_EQ(db_.Scalar("SELECT text FROM boleta WHERE id = 1"),
+            "[Datos suprimidos al vencer su plazo de conservación]")
+      << "the silent citizen did not ask: the text says why it is gone";
+
+  const Purged again = Apply(Day(2026, 11, 30));
+  EXPECT_EQ(again.ownerless_boletas, 0) << "a second run finds nothing";
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM boleta_event WHERE kind = 'datos_suprimidos'"), "2");
+  EXPECT_EQ(Apply(Day(2031, 3, 2)).ownerless_boletas, 1)
+      << "the 2026 boleta, five years after it was finished";
+}
+
 TEST_F(RetentionTest, TheDailyJobReportsWhatItPurged) {
   auto job = scheduler::RetentionJob(database_, media_, journal_, RetentionPeriods{});
   const auto counts = job->Run(Day(2026, 11, 30));
   ASSERT_TRUE(counts) << counts.error().message;
   EXPECT_EQ(counts->at("ciudadanos"), 1);
   EXPECT_EQ(counts->at("solicitudes_crudas"), 1);
+  EXPECT_EQ(counts->at("boletas_sin_ciudadano"), 0);
 }
 
 }  // namespace
