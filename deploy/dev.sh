@@ -169,6 +169,8 @@ dev_secrets() {
   export SAC_EMAIL_WEBHOOK_TOKEN=${SAC_EMAIL_WEBHOOK_TOKEN:-mzt-test-email-webhook-token}
   export SAC_POSTMARK_TOKEN=${SAC_POSTMARK_TOKEN:-mzt-test-postmark-token}
   export SAC_SENDGRID_TOKEN=${SAC_SENDGRID_TOKEN:-mzt-test-sendgrid-token}
+  # Seals the staff's second-factor keys (deploy/runbook.md "Secrets"); a development value.
+  export SAC_SECRET_KEY=${SAC_SECRET_KEY:-de5a11ade5a11ade5a11ade5a11ade5a11ade5a11ade5a11ade5a11ade5a11a}
 }
 
 # --- commands ------------------------------------------------------------------------------------

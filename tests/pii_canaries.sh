@@ -19,6 +19,8 @@ canaries=(
   # providers' tokens SAC sends (the Telegram bot's is in the URL path), app keys (in the query)
   AAtest-token 123456:ledger-token mzt_test_twilio_auth_token mzt-test-postmark-token
   test-page-token test-access-token llave-de-la-app
+  # the secret key sealing second-factor keys, as the tests set it
+  7777777777777777777777777777777777777777777777777777777777777777
 )
 found=0
 for canary in "${canaries[@]}"; do

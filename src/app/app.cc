@@ -8,6 +8,7 @@
 #include "channels/open311/open311_api.h"
 #include "channels/registry.h"
 #include "classify/classifier_holder.h"
+#include "crypto/secret_box.h"
 #include "conversation/inbound_handler.h"
 #include "core/clock.h"
 #include "http/curl_client.h"
@@ -30,6 +31,7 @@
 #include "storage/migration_source.h"
 #include "storage/migrator.h"
 #include "storage/notification_listener.h"
+#include "web/second_factor.h"
 #include "web/api_v1.h"
 #include "web/staff_web.h"
 #include "workflow/boleta_workflow.h"
@@ -73,7 +75,27 @@ web::SessionSettings SessionSettingsFrom(const Config& config) {
   settings.secure_cookie = config.http.public_base_url.rfind("https://", 0) == 0;
   settings.trusted_proxies = config.http.trusted_proxies;
   settings.second_factor_required = config.staff_web.second_factor == "required";
+  if (auto box = crypto::SecretBox::FromHex(config.staff_web.secret_keys)) {
+    settings.secret_box = *box;  // checked when the configuration was read
+  }
   return settings;
+}
+
+// Keys kept in clear, or under the previous secret key, sealed under the current one; accounts
+// that sign in before this ends are sealed on the way (web/second_factor.h).
+void SealSecondFactorKeysAtStart(storage::Database& database, const StaffWebConfig& config) {
+  auto box = crypto::SecretBox::FromHex(config.secret_keys);
+  if (!box || !box->seals()) {
+    Log().Warn("second-factor keys are kept in clear in the database: set SAC_SECRET_KEY "
+               "(deploy/runbook.md)");
+    return;
+  }
+  if (auto sealed = web::SealSecondFactorKeys(database, *box); !sealed) {
+    Log().Warn("second-factor keys not sealed at start; each is as its account signs in",
+               {{"error", sealed.error().message}});
+  } else if (*sealed > 0) {
+    Log().Info("second-factor keys sealed under the current secret key", {{"accounts", *sealed}});
+  }
 }
 
 }  // namespace
@@ -284,6 +306,8 @@ Result<std::uint16_t> App::Start() {
     }
     Log().Warn("database not reachable at start; /readyz says so until it is",
                {{"error", schema.error().message}});
+  } else {
+    SealSecondFactorKeysAtStart(p.database, p.config.staff_web);
   }
   auto port = p.server.Start();
   if (!port) {

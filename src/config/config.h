@@ -112,6 +112,10 @@ struct StaffWebConfig {
   // without it is sent to turn it on first; "optional": each person may turn it on (Seguridad).
   // Production should require it (deploy/runbook.md).
   std::string second_factor = "optional";
+  // Seal the second-factor keys at rest (crypto/secret_box.h), 64 hex digits each: the first seals,
+  // every one opens. From SAC_SECRET_KEY and, while rotating, SAC_SECRET_KEY_PREVIOUS; never
+  // from the file. Empty: kept in clear, with a warning at start.
+  std::vector<std::string> secret_keys;
 };
 
 // A message template approved by Meta for one purpose (channels.whatsapp.templates.<purpose>):

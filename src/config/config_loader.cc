@@ -13,6 +13,7 @@
 #include <sstream>
 #include <vector>
 
+#include "crypto/secret_box.h"
 #include "http/address_ranges.h"
 #include "media/media_hosts.h"
 #include "observability/log.h"
@@ -205,6 +206,7 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
 
   TableReader staff_web = top.Table("staff_web");
   staff_web.String("second_factor", config.staff_web.second_factor);
+  staff_web.RefuseSecret("secret_key", "SAC_SECRET_KEY");
   staff_web.RejectUnknownKeys();
 
   TableReader workflow = top.Table("workflow");
@@ -378,6 +380,14 @@ void ReadEnvironment(const Environment& env, Config& config, std::vector<std::st
   if (auto value = env("SAC_WHATSAPP_VERIFY_TOKEN")) wa.verify_token = *value;
   if (auto value = env("SAC_WHATSAPP_ACCESS_TOKEN")) wa.access_token = *value;
   if (auto value = env("SAC_PUBLIC_BASE_URL")) config.http.public_base_url = *value;
+  if (auto value = env("SAC_SECRET_KEY")) {
+    config.staff_web.secret_keys = {*value};
+    if (auto previous = env("SAC_SECRET_KEY_PREVIOUS")) {
+      config.staff_web.secret_keys.push_back(*previous);
+    }
+  } else if (env("SAC_SECRET_KEY_PREVIOUS")) {
+    errors.push_back("SAC_SECRET_KEY_PREVIOUS: set only with SAC_SECRET_KEY, the key replacing it");
+  }
   if (auto value = env("SAC_TWILIO_AUTH_TOKEN")) config.channels.twilio_sms.auth_token = *value;
   if (auto value = env("SAC_OPEN311_API_KEYS")) {
     // "app_mazatlan:k3y,kiosko:0tra": one key per client, each client named in the audit.
@@ -416,6 +426,9 @@ void CheckValues(const Config& config, std::vector<std::string>& errors) {
   }
   if (config.staff_web.second_factor != "optional" && config.staff_web.second_factor != "required") {
     errors.push_back("staff_web.second_factor: expected \"optional\" or \"required\"");
+  }
+  if (auto box = crypto::SecretBox::FromHex(config.staff_web.secret_keys); !box) {
+    errors.push_back(box.error().message);
   }
   if (auto ranges = http::AddressRanges::Parse(config.http.ops_networks); !ranges) {
     errors.push_back("http.ops_networks: " + ranges.error().message);

@@ -4,6 +4,7 @@
 
 #include "crypto/digest.h"
 #include "crypto/totp.h"
+#include "web/staff_page.h"
 #include "web/staff_session.h"
 #include "web/trusted_devices.h"
 
@@ -23,6 +24,15 @@ constexpr Statement kSetPendingSecret{
     "second_factor.set_pending_secret",
     "UPDATE staff_user SET totp_secret = coalesce(totp_secret, $2::bytea) "
     "WHERE id = $1 AND totp_enabled_at IS NULL RETURNING totp_secret"};
+constexpr Statement kDropPendingSecret{
+    "second_factor.drop_pending_secret",
+    "UPDATE staff_user SET totp_secret = NULL WHERE id = $1 AND totp_enabled_at IS NULL"};
+constexpr Statement kReseal{
+    "second_factor.reseal",
+    "UPDATE staff_user SET totp_secret = $2::bytea WHERE id = $1 AND totp_secret = $3::bytea"};
+constexpr Statement kEverySecret{
+    "second_factor.every_secret",
+    "SELECT id, totp_secret FROM staff_user WHERE totp_secret IS NOT NULL ORDER BY id"};
 constexpr Statement kEnable{"second_factor.enable",
                             "UPDATE staff_user SET totp_enabled_at = $2, totp_last_step = $3 "
                             "WHERE id = $1 AND totp_enabled_at IS NULL"};
@@ -54,6 +64,29 @@ constexpr Statement kCountStepFailure{"second_factor.count_step_failure",
 constexpr Statement kCloseStep{"second_factor.close_step",
                                "DELETE FROM staff_sign_in_step WHERE token_hash = $1 RETURNING 1"};
 
+// Where a key belongs: sealed for one account, it opens for no other (crypto/secret_box.h).
+std::string PlaceOf(std::int64_t user_id) {
+  return "staff_user.totp_secret:" + std::to_string(user_id);
+}
+
+// The account's key, read from what is stored. A key kept in clear, or sealed under the previous
+// secret key, is sealed under the current one on the way (only if nobody changed it meanwhile).
+// nullopt when it does not open: said in the log, for the administrator.
+std::optional<std::string> OpenSecret(Tx& tx, const crypto::SecretBox& box, std::int64_t user_id,
+                                      const std::string& stored) {
+  auto opened = box.Open(stored, PlaceOf(user_id));
+  if (!opened) {
+    StaffLog().Error("a second-factor key does not open",
+                     {{"user_id", user_id}, {"why", opened.error().message}});
+    return std::nullopt;
+  }
+  if (box.NeedsResealing(stored)) {
+    tx.Exec(kReseal, {user_id, storage::Param::Bytes(box.Seal(*opened, PlaceOf(user_id))),
+                      storage::Param::Bytes(stored)});
+  }
+  return *opened;
+}
+
 }  // namespace
 
 bool SecondFactorEnabled(Tx& tx, std::int64_t user_id) {
@@ -61,35 +94,46 @@ bool SecondFactorEnabled(Tx& tx, std::int64_t user_id) {
   return !rows.empty() && rows.at(0).Bool(1);
 }
 
-std::optional<std::string> EnrolmentSecret(Tx& tx, std::int64_t user_id) {
+std::optional<std::string> EnrolmentSecret(Tx& tx, const crypto::SecretBox& box,
+                                           std::int64_t user_id) {
   const auto rows = tx.Exec(kFactorOf, {user_id});
   if (rows.empty() || rows.at(0).Bool(1)) {
     return std::nullopt;
   }
   if (!rows.at(0).IsNull(0)) {
-    return rows.at(0).Bytes(0);
+    // A pending secret that no longer opens (the key changed) was never confirmed: a new one.
+    if (auto pending = OpenSecret(tx, box, user_id, rows.at(0).Bytes(0))) return *pending;
+    tx.Exec(kDropPendingSecret, {user_id});
   }
+  const std::string fresh = crypto::RandomBytes(kSecretBytes);
   const auto kept = tx.Exec(kSetPendingSecret,
-                            {user_id, storage::Param::Bytes(crypto::RandomBytes(kSecretBytes))});
+                            {user_id, storage::Param::Bytes(box.Seal(fresh, PlaceOf(user_id)))});
   if (kept.empty()) {
     return std::nullopt;  // turned on meanwhile
   }
-  return kept.at(0).Bytes(0);
+  auto opened = box.Open(kept.at(0).Bytes(0), PlaceOf(user_id));  // another page's may have won
+  return opened ? std::optional<std::string>(*opened) : std::nullopt;
 }
 
-bool ConfirmEnrolment(Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now) {
+bool ConfirmEnrolment(Tx& tx, const crypto::SecretBox& box, std::int64_t user_id,
+                      std::string_view code, TimePoint now) {
   const auto rows = tx.Exec(kFactorOf, {user_id});
   if (rows.empty() || rows.at(0).Bool(1) || rows.at(0).IsNull(0)) {
     return false;
   }
-  const auto step = crypto::MatchTotp(rows.at(0).Bytes(0), code, now, 0);
+  const auto secret = OpenSecret(tx, box, user_id, rows.at(0).Bytes(0));
+  if (!secret) {
+    return false;
+  }
+  const auto step = crypto::MatchTotp(*secret, code, now, 0);
   if (!step) {
     return false;
   }
   return tx.Exec(kEnable, {user_id, now, *step}).affected() == 1;
 }
 
-CodeCheck CheckCode(Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now) {
+CodeCheck CheckCode(Tx& tx, const crypto::SecretBox& box, std::int64_t user_id,
+                    std::string_view code, TimePoint now) {
   const auto rows = tx.Exec(kFactorOf, {user_id});
   if (rows.empty() || !rows.at(0).Bool(1) || rows.at(0).IsNull(0)) {
     return CodeCheck::kWrong;
@@ -97,7 +141,11 @@ CodeCheck CheckCode(Tx& tx, std::int64_t user_id, std::string_view code, TimePoi
   if (rows.at(0).Int(3) >= kMaxWrongCodesInARow) {
     return CodeCheck::kLocked;
   }
-  const std::string secret = rows.at(0).Bytes(0);
+  const auto opened = OpenSecret(tx, box, user_id, rows.at(0).Bytes(0));
+  if (!opened) {
+    return CodeCheck::kUnavailable;
+  }
+  const std::string& secret = *opened;
   const auto step = crypto::MatchTotp(secret, code, now, rows.at(0).Int(2));
   if (step && tx.Exec(kUseStep, {user_id, *step}).affected() == 1) {
     return CodeCheck::kAccepted;
@@ -107,6 +155,22 @@ CodeCheck CheckCode(Tx& tx, std::int64_t user_id, std::string_view code, TimePoi
   }
   const std::int64_t wrong = tx.Exec(kCountWrongCode, {user_id}).at(0).Int(0);
   return wrong >= kMaxWrongCodesInARow ? CodeCheck::kLocked : CodeCheck::kWrong;
+}
+
+Result<int> SealSecondFactorKeys(storage::Database& database, const crypto::SecretBox& box) {
+  if (!box.seals()) return 0;
+  return database.Transact([&](Tx& tx) -> Result<int> {
+    int sealed = 0;
+    const auto rows = tx.Exec(kEverySecret);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::int64_t user_id = rows[i].Int(0);
+      const std::string stored = rows[i].Bytes(1);
+      if (!box.NeedsResealing(stored)) continue;
+      // Opening seals it again under the first key (or says why it cannot be read).
+      if (OpenSecret(tx, box, user_id, stored)) ++sealed;
+    }
+    return sealed;
+  });
 }
 
 std::string OpenSignInStep(Tx& tx, std::int64_t user_id, TimePoint now) {

@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "crypto/secret_box.h"
 #include "storage/database.h"
 
 namespace sac::web {
@@ -30,21 +31,29 @@ bool SecondFactorEnabled(storage::Tx& tx, std::int64_t user_id);
 // The secret being enrolled — made on the first call and kept until a code confirms it, so the
 // page can be reloaded without the app's entry going stale — or nullopt when the account's
 // second factor is already on.
-std::optional<std::string> EnrolmentSecret(storage::Tx& tx, std::int64_t user_id);
+std::optional<std::string> EnrolmentSecret(storage::Tx& tx, const crypto::SecretBox& box,
+                                           std::int64_t user_id);
 
 // A first code from the app for the secret being enrolled: true when it is right, and from then
 // on sign-in asks for one.
-bool ConfirmEnrolment(storage::Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now);
+bool ConfirmEnrolment(storage::Tx& tx, const crypto::SecretBox& box, std::int64_t user_id,
+                      std::string_view code, TimePoint now);
 
 enum class CodeCheck {
   kAccepted,     // right, for a 30-second step not used before (recorded: it cannot be used again)
   kAlreadyUsed,  // right, but that step already let the account in: not counted as wrong
   kWrong,        // counted; the twentieth in a row locks the account's codes
   kLocked,       // too many wrong codes in a row: refused until ResetSecondFactor
+  kUnavailable,  // the account's key does not open (SAC_SECRET_KEY changed): not counted
 };
 
 // A code at sign-in, for an account whose second factor is on.
-CodeCheck CheckCode(storage::Tx& tx, std::int64_t user_id, std::string_view code, TimePoint now);
+CodeCheck CheckCode(storage::Tx& tx, const crypto::SecretBox& box, std::int64_t user_id,
+                    std::string_view code, TimePoint now);
+
+// At start: every key kept in clear, or sealed under the previous secret key, is sealed under the
+// current one (several instances starting at once each seal what the others left). How many.
+Result<int> SealSecondFactorKeys(storage::Database& database, const crypto::SecretBox& box);
 
 // Opens a sign-in step for the account (its older ones end) and returns the cookie's value.
 std::string OpenSignInStep(storage::Tx& tx, std::int64_t user_id, TimePoint now);

@@ -73,7 +73,7 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
       answer->headers.Add("Retry-After", std::to_string(wait->count()));
       return;
     }
-    switch (CheckCode(tx, step->user_id, Field(form, "codigo"), now)) {
+    switch (CheckCode(tx, sessions_.secret_box(), step->user_id, Field(form, "codigo"), now)) {
       case CodeCheck::kAccepted:
         // Ends the step, unless a request ahead of this one (holding the throttle's lock) already
         // ended it: then this one starts again like anyone late.
@@ -98,6 +98,12 @@ HttpResponse StaffWeb::LoginCode(const HttpRequest& request) {
         start_again(403, step->username,
                     "Esta cuenta recibió demasiados códigos incorrectos y quedó bloqueada. Pide "
                     "a un administrador que restablezca tu verificación en dos pasos.");
+        return;
+      case CodeCheck::kUnavailable:
+        answer = CodePage(503,
+                          "No es posible comprobar códigos de esta cuenta en este momento (la "
+                          "clave del servidor cambió). Avisa al administrador de SAC.",
+                          *cookie);
         return;
       case CodeCheck::kWrong:
         break;
@@ -131,7 +137,7 @@ HttpResponse StaffWeb::SecurityPageWith(Tx& tx, int status, const Html& notice,
   if (!error.empty()) {
     content.Markup("<p class=\"error\" role=\"alert\">").Text(error).Markup("</p>");
   }
-  const auto secret = EnrolmentSecret(tx, session.user.id);
+  const auto secret = EnrolmentSecret(tx, sessions_.secret_box(), session.user.id);
   if (!secret) {
     content.Markup(
         "<p>Está activa: al entrar, SAC te pide tu contraseña y el código de la "
@@ -190,7 +196,7 @@ HttpResponse StaffWeb::EnableSecondFactor(Tx& tx, const HttpRequest& request,
     LoginThrottle::RecordFailure(tx, username, source, now);
     return SecurityPageWith(tx, 400, {}, "La contraseña no es correcta.", session);
   }
-  if (!ConfirmEnrolment(tx, session.user.id, Field(form, "codigo"), now)) {
+  if (!ConfirmEnrolment(tx, sessions_.secret_box(), session.user.id, Field(form, "codigo"), now)) {
     return SecurityPageWith(tx, 400, {},
                             "El código no coincide. Revisa que la hora del teléfono sea la "
                             "correcta y escribe el código que muestra ahora la aplicación.",

@@ -13,6 +13,7 @@
 
 #include "core/clock.h"
 #include "core/http_message.h"
+#include "crypto/secret_box.h"
 #include "storage/database.h"
 
 namespace sac::web {
@@ -30,6 +31,8 @@ struct SessionSettings {
   // Every account must sign in with a code from an authenticator app as well (web/second_factor.h):
   // one without it is sent to enrol before anything else. When false, each person may choose.
   bool second_factor_required = false;
+  // Seals the second-factor keys at rest (none: kept in clear).
+  crypto::SecretBox secret_box;
 };
 
 struct StaffUser {
@@ -69,6 +72,7 @@ class SessionStore {
     return settings_.secure_cookie ? kSecureSessionCookie : kSessionCookie;
   }
   bool second_factor_required() const { return settings_.second_factor_required; }
+  const crypto::SecretBox& secret_box() const { return settings_.secret_box; }
   const std::vector<std::string>& trusted_proxies() const { return settings_.trusted_proxies; }
 
  private:

@@ -131,6 +131,32 @@ TEST(ConfigLoaderTest, EnvironmentWins) {
   EXPECT_EQ(config->channels.whatsapp.app_secret, "from-env");
 }
 
+TEST(ConfigLoaderTest, TheSecretKeyComesFromTheEnvironmentWellFormedWithItsPreviousOne) {
+  const std::string key(64, 'a');
+  const std::string previous(64, 'b');
+  auto both = LoadConfigFromString(
+      "", "t", Env({{"SAC_SECRET_KEY", key}, {"SAC_SECRET_KEY_PREVIOUS", previous}}));
+  ASSERT_TRUE(both) << both.error().message;
+  EXPECT_EQ(both->staff_web.secret_keys, (std::vector<std::string>{key, previous}));
+  ASSERT_TRUE(LoadConfigFromString("", "t", Env({})));
+  EXPECT_TRUE(LoadConfigFromString("", "t", Env({}))->staff_web.secret_keys.empty());
+
+  auto short_key = LoadConfigFromString("", "t", Env({{"SAC_SECRET_KEY", "abc123"}}));
+  ASSERT_FALSE(short_key);
+  EXPECT_THAT(short_key.error().message, HasSubstr("SAC_SECRET_KEY: expected 64 hexadecimal"));
+  EXPECT_THAT(short_key.error().message, ::testing::Not(HasSubstr("abc123")));
+  auto bad_previous = LoadConfigFromString(
+      "", "t", Env({{"SAC_SECRET_KEY", key}, {"SAC_SECRET_KEY_PREVIOUS", "zz"}}));
+  ASSERT_FALSE(bad_previous);
+  EXPECT_THAT(bad_previous.error().message, HasSubstr("SAC_SECRET_KEY_PREVIOUS"));
+  auto previous_alone = LoadConfigFromString("", "t", Env({{"SAC_SECRET_KEY_PREVIOUS", previous}}));
+  ASSERT_FALSE(previous_alone) << "the key replacing it is missing";
+  auto in_the_file =
+      LoadConfigFromString("[staff_web]\nsecret_key = \"" + key + "\"\n", "t", Env({}));
+  ASSERT_FALSE(in_the_file);
+  EXPECT_THAT(in_the_file.error().message, HasSubstr("set SAC_SECRET_KEY"));
+}
+
 TEST(ConfigLoaderTest, BadPortInTheEnvironmentIsAnError) {
   auto config = LoadConfigFromString("", "t", Env({{"SAC_HTTP_PORT", "80a"}}));
   ASSERT_FALSE(config);

@@ -347,6 +347,11 @@ TEST(CliTest, ServeShutsDownGracefullyOnSigterm) {
   std::map<std::string, std::string> env = ChannelSecrets();
   env["SAC_DATABASE_URL"] = db.url();
   env["SAC_HTTP_PORT"] = std::to_string(port);
+  // A second-factor key kept in clear from before SAC_SECRET_KEY was set: sealed at start.
+  env["SAC_SECRET_KEY"] = std::string(64, '7');
+  db.Execute("INSERT INTO staff_user (username, display_name, role, password_hash, totp_secret,"
+             "  totp_enabled_at) VALUES ('ana', 'Ana', 'administrador', 'x',"
+             "  convert_to('12345678901234567890', 'UTF8'), now())");
   testing::Subprocess serve({SacBinary(), "--config", DevConfig(), "serve"}, env);
   http::CurlHttpClient client;
   bool healthy = false;
@@ -377,6 +382,11 @@ TEST(CliTest, ServeShutsDownGracefullyOnSigterm) {
   EXPECT_THAT(result.out, HasSubstr("\"msg\":\"rules reloaded\""));
   EXPECT_THAT(result.out, HasSubstr("\"msg\":\"stopping\""));
   EXPECT_THAT(result.out, HasSubstr("\"msg\":\"sac stopped\""));
+  EXPECT_THAT(result.out, HasSubstr("\"msg\":\"second-factor keys sealed under the current"));
+  EXPECT_THAT(result.out, ::testing::Not(HasSubstr(env["SAC_SECRET_KEY"])));
+  EXPECT_EQ(db.Scalar("SELECT encode(substring(totp_secret FROM 1 FOR 4), 'escape')"
+                      " FROM staff_user"),
+            "sac1");
   EXPECT_EQ(db.Count("SELECT count(*) FROM inbox"), 1) << "the acknowledged webhook is stored";
   // Structured logs: every stdout line is one JSON object, and no citizen data is in them.
   std::istringstream lines(result.out);

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "crypto/secret_box.h"
 #include "crypto/totp.h"
 #include "tests/support/staff_web_fixture.h"
 #include "web/staff_accounts.h"
@@ -22,8 +23,8 @@ class SecondFactorTest : public testing::StaffWebFixture {
   explicit SecondFactorTest(web::SessionSettings settings = {})
       : StaffWebFixture(testing::SourceDir() / "rules", std::move(settings)) {}
 
-  // The secret the account is enrolling or enrolled with, as its bytes.
-  std::string SecretOf(const std::string& username) {
+  // What the database holds for the account's key, as its bytes.
+  std::string StoredSecretOf(const std::string& username) {
     const std::string hex = db_.Scalar(
         "SELECT encode(totp_secret, 'hex') FROM staff_user WHERE username = '" + username + "'");
     std::string bytes;
@@ -32,6 +33,33 @@ class SecondFactorTest : public testing::StaffWebFixture {
     }
     return bytes;
   }
+  std::string PlaceOf(const std::string& username) {
+    return "staff_user.totp_secret:" +
+           db_.Scalar("SELECT id FROM staff_user WHERE username = '" + username + "'");
+  }
+  // The secret the account is enrolling or enrolled with, as its bytes (opened with any of the
+  // tests' keys when it is sealed).
+  std::string SecretOf(const std::string& username) {
+    const std::string stored = StoredSecretOf(username);
+    auto opened = kEveryKey.Open(stored, PlaceOf(username));
+    return opened ? *opened : stored;
+  }
+  void Store(const std::string& username, const std::string& value) {
+    std::string hex;
+    for (unsigned char c : value) {
+      static constexpr char kDigits[] = "0123456789abcdef";
+      hex += kDigits[c >> 4];
+      hex += kDigits[c & 15];
+    }
+    db_.Execute("UPDATE staff_user SET totp_secret = '\\x" + hex + "', totp_enabled_at = now()"
+                " WHERE username = '" + username + "'");
+  }
+
+  static inline const std::string kKey = std::string(64, 'c');
+  static inline const std::string kOldKey = std::string(64, 'b');
+  static inline const std::string kLostKey = std::string(64, 'e');
+  static inline const crypto::SecretBox kEveryKey =
+      *crypto::SecretBox::FromHex({kKey, kOldKey, kLostKey});
 
   std::string CodeNow(const std::string& username) {
     return crypto::TotpCode(SecretOf(username), crypto::TotpStep(clock_.Now()));
@@ -295,6 +323,94 @@ TEST_F(RequiredSecondFactorTest, AnAccountWithoutItTurnsItOnBeforeSeeingAnything
   const std::string renewed = Enrol(cookie, "capturista");
   EXPECT_EQ(Get("/", renewed).status, 200);
   EXPECT_THAT(Get("/seguridad", renewed).body, Not(HasSubstr("Es obligatoria")));
+}
+
+// With SAC_SECRET_KEY set (and the previous key, as while rotating), the keys are sealed at rest:
+// a copy of the database gives none away, and everything works as before.
+class SealedSecondFactorTest : public SecondFactorTest {
+ protected:
+  static web::SessionSettings WithKeys() {
+    web::SessionSettings settings;
+    settings.secret_box = *crypto::SecretBox::FromHex({kKey, kOldKey});
+    return settings;
+  }
+  SealedSecondFactorTest() : SecondFactorTest(WithKeys()) {}
+
+  bool SealedUnderTheCurrentKey(const std::string& username) {
+    const std::string stored = StoredSecretOf(username);
+    const auto current = crypto::SecretBox::FromHex({kKey});
+    return stored.rfind("sac1", 0) == 0 && current->Open(stored, PlaceOf(username)) &&
+           !current->NeedsResealing(stored);
+  }
+
+  void SignInWithCode(const std::string& username) {
+    const Halfway halfway = Password(username);
+    ASSERT_EQ(halfway.page.status, 200) << halfway.page.body;
+    const auto in = Code(halfway, CodeNow(username));
+    EXPECT_EQ(in.status, 303) << in.body;
+    clock_.Advance(30s);
+  }
+};
+
+TEST_F(SealedSecondFactorTest, TheKeyIsSealedFromTheStartAndTheAppsCodesWork) {
+  const std::string cookie = SignIn("capturista");
+  const std::string page = Get("/seguridad", cookie).body;
+  const std::string secret = SecretOf("capturista");
+  ASSERT_EQ(secret.size(), 20u);
+  EXPECT_THAT(page, HasSubstr(crypto::Base32Encode(secret).substr(0, 4))) << "shown to the person";
+  EXPECT_EQ(StoredSecretOf("capturista").find(secret), std::string::npos);
+  EXPECT_TRUE(SealedUnderTheCurrentKey("capturista"));
+  Enrol(cookie, "capturista");
+  SignInWithCode("capturista");
+  EXPECT_TRUE(SealedUnderTheCurrentKey("capturista"));
+}
+
+TEST_F(SealedSecondFactorTest, KeysInClearOrUnderThePreviousKeyAreSealedAgainOnTheirWay) {
+  AddUser("directora", "director");
+  Store("capturista", "12345678901234567890");
+  Store("directora", crypto::SecretBox::FromHex({kOldKey})->Seal("abcdefghijabcdefghij",
+                                                                   PlaceOf("directora")));
+  SignInWithCode("capturista");
+  SignInWithCode("directora");
+  EXPECT_TRUE(SealedUnderTheCurrentKey("capturista")) << "kept in clear before the key was set";
+  EXPECT_TRUE(SealedUnderTheCurrentKey("directora")) << "sealed under the previous key";
+  EXPECT_EQ(SecretOf("capturista"), "12345678901234567890");
+  EXPECT_EQ(SecretOf("directora"), "abcdefghijabcdefghij");
+}
+
+TEST_F(SealedSecondFactorTest, AtStartEveryKeyIsSealedUnderTheCurrentKey) {
+  AddUser("directora", "director");
+  AddUser("enlace", "atencion_ciudadana");
+  Store("capturista", "12345678901234567890");
+  Store("directora", crypto::SecretBox::FromHex({kOldKey})->Seal("abcdefghijabcdefghij",
+                                                                   PlaceOf("directora")));
+  Store("enlace", crypto::SecretBox::FromHex({kKey})->Seal("klmnopqrstklmnopqrst",
+                                                           PlaceOf("enlace")));
+  const std::string already = StoredSecretOf("enlace");
+  const auto box = crypto::SecretBox::FromHex({kKey, kOldKey});
+  const auto sealed = SealSecondFactorKeys(database_, *box);
+  ASSERT_TRUE(sealed) << sealed.error().message;
+  EXPECT_EQ(*sealed, 2);
+  for (const char* username : {"capturista", "directora", "enlace"}) {
+    EXPECT_TRUE(SealedUnderTheCurrentKey(username)) << username;
+  }
+  EXPECT_EQ(StoredSecretOf("enlace"), already) << "one already sealed is left as it is";
+  EXPECT_EQ(*SealSecondFactorKeys(database_, *box), 0);
+  const auto without = SealSecondFactorKeys(database_, crypto::SecretBox{});
+  EXPECT_TRUE(without && *without == 0) << "without a key nothing changes";
+}
+
+// The secret key changed without SAC_SECRET_KEY_PREVIOUS: codes cannot be checked. The person is
+// told to call the administrator, and nothing counts against the account.
+TEST_F(SealedSecondFactorTest, AKeySealedUnderAKeySacDoesNotHaveIsSaidAndNotCounted) {
+  Store("capturista", crypto::SecretBox::FromHex({kLostKey})->Seal("12345678901234567890",
+                                                                   PlaceOf("capturista")));
+  const Halfway halfway = Password("capturista");
+  const auto refused = Code(halfway, CodeNow("capturista"));
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_THAT(refused.body, HasSubstr("Avisa al administrador"));
+  EXPECT_EQ(db_.Scalar("SELECT totp_failures FROM staff_user WHERE username = 'capturista'"), "0");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM login_failure"), 0);
 }
 
 }  // namespace
