@@ -170,7 +170,7 @@ dev_secrets() {
   export SAC_POSTMARK_TOKEN=${SAC_POSTMARK_TOKEN:-mzt-test-postmark-token}
   export SAC_SENDGRID_TOKEN=${SAC_SENDGRID_TOKEN:-mzt-test-sendgrid-token}
   # Seals the staff's second-factor keys (deploy/runbook.md "Secrets"); a development value.
-  export SAC_SECRET_KEY=${SAC_SECRET_KEY:-de5a11ade5a11ade5a11ade5a11ade5a11ade5a11ade5a11ade5a11ade5a11a}
+  export SAC_SECRET_KEY=${SAC_SECRET_KEY:-de5a11adde5a11adde5a11adde5a11adde5a11adde5a11adde5a11adde5a11ad}
 }
 
 # --- commands ------------------------------------------------------------------------------------
@@ -221,7 +221,8 @@ cmd_test() {
 
   say "checking the CLI set-up path (migrate twice, seed) on a scratch database"
   ensure_database "$admin" sac
-  SAC_DATABASE_URL="$admin dbname=sac" "$SAC" --config "$CONFIG" migrate >/dev/null
+  # The first with run's development secrets, so that a malformed one fails here, not in `run`.
+  (dev_secrets && SAC_DATABASE_URL="$admin dbname=sac" "$SAC" --config "$CONFIG" migrate >/dev/null)
   SAC_DATABASE_URL="$admin dbname=sac" "$SAC" --config "$CONFIG" migrate | grep -q "up to date" ||
     die "a second migrate was not a no-op"
   SAC_DATABASE_URL="$admin dbname=sac" "$SAC" --config "$CONFIG" seed >/dev/null

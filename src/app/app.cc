@@ -81,15 +81,18 @@ web::SessionSettings SessionSettingsFrom(const Config& config) {
   return settings;
 }
 
-// Keys kept in clear, or under the previous secret key, sealed under the current one; accounts
-// that sign in before this ends are sealed on the way (web/second_factor.h).
-void SealSecondFactorKeysAtStart(storage::Database& database, const StaffWebConfig& config) {
+// Keys kept in clear, or under a retired secret key, sealed under the current one; accounts
+// that sign in before this ends (or while the database is away) are sealed on the way
+// (web/second_factor.h).
+void SealSecondFactorKeysAtStart(storage::Database& database, const StaffWebConfig& config,
+                                 bool database_reachable) {
   auto box = crypto::SecretBox::FromHex(config.secret_keys);
   if (!box || !box->seals()) {
     Log().Warn("second-factor keys are kept in clear in the database: set SAC_SECRET_KEY "
                "(deploy/runbook.md)");
     return;
   }
+  if (!database_reachable) return;
   if (auto sealed = web::SealSecondFactorKeys(database, *box); !sealed) {
     Log().Warn("second-factor keys not sealed at start; each is as its account signs in",
                {{"error", sealed.error().message}});
@@ -306,8 +309,9 @@ Result<std::uint16_t> App::Start() {
     }
     Log().Warn("database not reachable at start; /readyz says so until it is",
                {{"error", schema.error().message}});
+    SealSecondFactorKeysAtStart(p.database, p.config.staff_web, false);
   } else {
-    SealSecondFactorKeysAtStart(p.database, p.config.staff_web);
+    SealSecondFactorKeysAtStart(p.database, p.config.staff_web, true);
   }
   auto port = p.server.Start();
   if (!port) {

@@ -113,8 +113,9 @@ struct StaffWebConfig {
   // Production should require it (deploy/runbook.md).
   std::string second_factor = "optional";
   // Seal the second-factor keys at rest (crypto/secret_box.h), 64 hex digits each: the first seals,
-  // every one opens. From SAC_SECRET_KEY and, while rotating, SAC_SECRET_KEY_PREVIOUS; never
-  // from the file. Empty: kept in clear, with a warning at start.
+  // every one opens. From SAC_SECRET_KEY and SAC_SECRET_KEY_PREVIOUS (retired keys, separated
+  // by commas); never from the file. Empty: kept in clear, with a warning at start; `sac serve`
+  // refuses second_factor = "required" without one.
   std::vector<std::string> secret_keys;
 };
 

@@ -382,8 +382,12 @@ void ReadEnvironment(const Environment& env, Config& config, std::vector<std::st
   if (auto value = env("SAC_PUBLIC_BASE_URL")) config.http.public_base_url = *value;
   if (auto value = env("SAC_SECRET_KEY")) {
     config.staff_web.secret_keys = {*value};
+    // Retired keys, newest first, separated by commas: each opens what it sealed.
     if (auto previous = env("SAC_SECRET_KEY_PREVIOUS")) {
-      config.staff_web.secret_keys.push_back(*previous);
+      std::stringstream list(*previous);
+      for (std::string key; std::getline(list, key, ',');) {
+        config.staff_web.secret_keys.push_back(key);
+      }
     }
   } else if (env("SAC_SECRET_KEY_PREVIOUS")) {
     errors.push_back("SAC_SECRET_KEY_PREVIOUS: set only with SAC_SECRET_KEY, the key replacing it");
@@ -591,6 +595,11 @@ Status ValidateForServe(const Config& config) {
       errors.push_back("http.public_base_url (or SAC_PUBLIC_BASE_URL) is required by channels.twilio_sms: "
                        "Twilio signs the public URL it calls");
     }
+  }
+  // The production posture: second factors for everyone, their keys sealed (deploy/runbook.md).
+  if (config.staff_web.second_factor == "required" && config.staff_web.secret_keys.empty()) {
+    errors.push_back("missing secret SAC_SECRET_KEY (staff_web.second_factor is \"required\": "
+                     "the second-factor keys are sealed with it)");
   }
   if (config.channels.open311.enabled && config.channels.open311.api_keys.empty()) {
     errors.push_back("missing secret SAC_OPEN311_API_KEYS (channels.open311 is enabled)");

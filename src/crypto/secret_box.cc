@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 
 #include "crypto/digest.h"
@@ -18,9 +19,8 @@ constexpr std::size_t kOverhead = kMark.size() + kIdBytes + kNonceBytes + kTagBy
 
 using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
-bool IsSealed(std::string_view stored) {
-  return stored.size() >= kOverhead && stored.substr(0, kMark.size()) == kMark;
-}
+// Marked: sealed, whole or not (a damaged value is refused, never taken for one kept in clear).
+bool IsSealed(std::string_view stored) { return stored.substr(0, kMark.size()) == kMark; }
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -57,6 +57,12 @@ Result<SecretBox> SecretBox::FromHex(const std::vector<std::string>& keys) {
     key.id = Sha256Hex(std::string_view(reinterpret_cast<const char*>(key.bytes.data()),
                                         key.bytes.size()))
                  .substr(0, kIdBytes);
+    for (const Key& other : box.keys_) {
+      if (other.id == key.id) {
+        return MakeError(Errc::kInvalidArgument,
+                         "SAC_SECRET_KEY_PREVIOUS: the same key twice (a new key must differ)");
+      }
+    }
     box.keys_.push_back(key);
   }
   return box;
@@ -91,6 +97,9 @@ std::string SecretBox::Seal(std::string_view plain, std::string_view context) co
 
 Result<std::string> SecretBox::Open(std::string_view stored, std::string_view context) const {
   if (!IsSealed(stored)) return std::string(stored);
+  if (stored.size() < kOverhead) {
+    return MakeError(Errc::kUnauthenticated, "a sealed secret does not open: truncated");
+  }
   const std::string_view id = stored.substr(kMark.size(), kIdBytes);
   const auto key =
       std::find_if(keys_.begin(), keys_.end(), [&](const Key& k) { return k.id == id; });

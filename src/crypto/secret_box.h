@@ -1,13 +1,14 @@
 // Secrets SAC must read back — the staff's second-factor keys: a TOTP code is computed from the
 // key itself, so it cannot be kept as a hash — sealed at rest with AES-256-GCM under a key kept
-// outside the database (SAC_SECRET_KEY; while rotating, the previous one in
-// SAC_SECRET_KEY_PREVIOUS). A copy of the database or of a backup then gives none of them away.
+// outside the database (SAC_SECRET_KEY; retired ones in SAC_SECRET_KEY_PREVIOUS, as long as a
+// backup sealed with them is kept). A copy of the database or of a backup gives none of them away.
 //
 // Stored form: "sac1" | the key's id (the first 8 hex digits of its SHA-256) | a 12-byte nonce
 // | the ciphertext | GCM's 16-byte tag. The tag also covers a context naming where the value
 // belongs ("staff_user.totp_secret:42"): copied to another account's row, it does not open.
 // A value without the "sac1" mark is one kept in clear (before a key was set): it is read as it
-// is, and sealed at the next chance (NeedsResealing).
+// is, and sealed at the next chance (NeedsResealing). A marked value is always taken as sealed
+// (a second-factor key kept in clear starts with the mark once in 2^32).
 #pragma once
 
 #include <array>
@@ -24,8 +25,8 @@ class SecretBox {
   // No key: values are kept in clear (`sac serve` warns at start).
   SecretBox() = default;
   // Keys as 64 hexadecimal digits (32 bytes), the one that seals first (SAC_SECRET_KEY), then
-  // the previous one (SAC_SECRET_KEY_PREVIOUS); every one opens. kInvalidArgument naming the
-  // variable of a malformed one (never its value).
+  // the retired ones (SAC_SECRET_KEY_PREVIOUS); every one opens. kInvalidArgument naming the
+  // variable of a malformed or repeated one (never its value).
   static Result<SecretBox> FromHex(const std::vector<std::string>& keys);
 
   bool seals() const { return !keys_.empty(); }

@@ -134,6 +134,12 @@ constexpr Statement kCancelSurveys{"privacy.cancel_surveys",
                                    "UPDATE survey SET answer_text = NULL WHERE citizen_id = $1"};
 
 // What a set of boletas ($1, an array of ids) holds of people, whoever they are.
+// The raw requests that carried the messages that started them.
+constexpr Statement kRemoveBoletasRequests{
+    "privacy.remove_boletas_requests",
+    "UPDATE webhook_request r SET body = ''::bytea FROM inbox x JOIN boleta b"
+    "  ON x.id = b.source_inbox_id "
+    "WHERE b.id = ANY($1::bigint[]) AND r.id = x.request_id AND octet_length(r.body) > 0"};
 // Their messages: the provider's id stays only as a salted hash, hashed once.
 constexpr Statement kRemoveBoletasInbox{
     "privacy.remove_boletas_inbox",
@@ -176,7 +182,7 @@ constexpr Statement kRemoveBoletasText{
 constexpr Statement kRemovedEvents{
     "privacy.removed_events",
     "INSERT INTO boleta_event (boleta_id, at, kind, actor_kind, actor, detail)"
-    "  SELECT id, $2, 'datos_suprimidos', 'sistema', $3, jsonb_build_object('motivo', $4::text)"
+    "  SELECT id, $2, 'datos_suprimidos', $5, $3, jsonb_build_object('motivo', $4::text)"
     "  FROM unnest($1::bigint[]) AS id"};
 constexpr Statement kFileStillUsed{
     "privacy.file_still_used", "SELECT 1 FROM boleta_media WHERE file_sha256 = $1 LIMIT 1"};
@@ -373,6 +379,7 @@ BoletasRemoved RemoveBoletasPersonalData(Tx& tx, const std::string& boleta_ids,
   BoletasRemoved out;
   const std::string removed = RemovedText(motive);
   intake::ExcludeInboxStores(tx);  // no webhook stores a key while it becomes a hash
+  tx.Exec(kRemoveBoletasRequests, {boleta_ids});
   out.messages = static_cast<int>(tx.Exec(kRemoveBoletasInbox, {boleta_ids}).affected());
   tx.Exec(kRemoveBoletasOutboxPieces, {boleta_ids});
   tx.Exec(kRemoveBoletasOutbox, {boleta_ids, now});
@@ -383,7 +390,9 @@ BoletasRemoved RemoveBoletasPersonalData(Tx& tx, const std::string& boleta_ids,
   for (std::size_t i = 0; i < media.size(); ++i) files.push_back(media[i].Text(0));
   tx.Exec(kRemoveBoletasMedia, {boleta_ids});
   out.boletas = static_cast<int>(tx.Exec(kRemoveBoletasText, {boleta_ids, removed, now}).affected());
-  tx.Exec(kRemovedEvents, {boleta_ids, now, actor, motive});
+  // The retention job acts by itself; a request is carried out by the official who ran it.
+  const char* actor_kind = motive == "conservacion" ? "sistema" : "staff";
+  tx.Exec(kRemovedEvents, {boleta_ids, now, actor, motive, actor_kind});
   for (const std::string& sha : files) {
     if (tx.Exec(kFileStillUsed, {sha}).empty()) out.files_to_delete.push_back(sha);
   }

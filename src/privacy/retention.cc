@@ -64,8 +64,9 @@ constexpr Statement kOutboxMessages{
     "  ORDER BY o.id LIMIT $2)"};
 #undef SAC_FINISHED
 
-// Boletas per transaction: each holds the inbox's stores off (citizen_rights.h) until it commits.
-constexpr int kBoletasPerTransaction = 100;
+// Boletas per transaction: each holds the inbox's stores off (citizen_rights.h) until it commits,
+// as a citizen's cancellation does — a few at a time, so webhooks never wait long.
+constexpr int kBoletasPerTransaction = 20;
 
 // Citizens silent since the cutoff with nothing open: no contact on any channel, no boleta
 // created, none still in the works — neither their own nor one they follow (their report was a
@@ -118,6 +119,7 @@ Result<Purged> ApplyRetention(storage::Database& database, const media::MediaSto
   for (;;) {
     std::vector<std::string> files;
     auto done = database.Transact([&](Tx& tx) -> Result<std::int64_t> {
+      files.clear();  // a retried transaction starts afresh
       const auto found = tx.Exec(kOwnerlessBoletas, {silent_since, kBoletasPerTransaction});
       const std::int64_t count = found.at(0).Int(1);
       if (count == 0) return count;

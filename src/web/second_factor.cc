@@ -69,11 +69,12 @@ std::string PlaceOf(std::int64_t user_id) {
   return "staff_user.totp_secret:" + std::to_string(user_id);
 }
 
-// The account's key, read from what is stored. A key kept in clear, or sealed under the previous
-// secret key, is sealed under the current one on the way (only if nobody changed it meanwhile).
-// nullopt when it does not open: said in the log, for the administrator.
+// The account's key, read from what is stored. A key kept in clear, or sealed under a retired
+// secret key, is sealed under the current one on the way (only if nobody changed it meanwhile;
+// `resealed` says whether this did). nullopt when it does not open: said in the log, for the
+// administrator.
 std::optional<std::string> OpenSecret(Tx& tx, const crypto::SecretBox& box, std::int64_t user_id,
-                                      const std::string& stored) {
+                                      const std::string& stored, bool* resealed = nullptr) {
   auto opened = box.Open(stored, PlaceOf(user_id));
   if (!opened) {
     StaffLog().Error("a second-factor key does not open",
@@ -81,8 +82,10 @@ std::optional<std::string> OpenSecret(Tx& tx, const crypto::SecretBox& box, std:
     return std::nullopt;
   }
   if (box.NeedsResealing(stored)) {
-    tx.Exec(kReseal, {user_id, storage::Param::Bytes(box.Seal(*opened, PlaceOf(user_id))),
-                      storage::Param::Bytes(stored)});
+    const std::string sealed = box.Seal(*opened, PlaceOf(user_id));
+    const auto changed = tx.Exec(
+        kReseal, {user_id, storage::Param::Bytes(sealed), storage::Param::Bytes(stored)});
+    if (resealed != nullptr) *resealed = changed.affected() == 1;
   }
   return *opened;
 }
@@ -94,25 +97,28 @@ bool SecondFactorEnabled(Tx& tx, std::int64_t user_id) {
   return !rows.empty() && rows.at(0).Bool(1);
 }
 
-std::optional<std::string> EnrolmentSecret(Tx& tx, const crypto::SecretBox& box,
-                                           std::int64_t user_id) {
+Result<std::optional<std::string>> EnrolmentSecret(Tx& tx, const crypto::SecretBox& box,
+                                                   std::int64_t user_id) {
   const auto rows = tx.Exec(kFactorOf, {user_id});
   if (rows.empty() || rows.at(0).Bool(1)) {
-    return std::nullopt;
+    return std::optional<std::string>();
   }
   if (!rows.at(0).IsNull(0)) {
     // A pending secret that no longer opens (the key changed) was never confirmed: a new one.
-    if (auto pending = OpenSecret(tx, box, user_id, rows.at(0).Bytes(0))) return *pending;
+    if (auto pending = OpenSecret(tx, box, user_id, rows.at(0).Bytes(0))) return pending;
     tx.Exec(kDropPendingSecret, {user_id});
   }
   const std::string fresh = crypto::RandomBytes(kSecretBytes);
-  const auto kept = tx.Exec(kSetPendingSecret,
-                            {user_id, storage::Param::Bytes(box.Seal(fresh, PlaceOf(user_id)))});
+  const std::string sealed = box.Seal(fresh, PlaceOf(user_id));
+  const auto kept = tx.Exec(kSetPendingSecret, {user_id, storage::Param::Bytes(sealed)});
   if (kept.empty()) {
-    return std::nullopt;  // turned on meanwhile
+    return std::optional<std::string>();  // turned on meanwhile
   }
-  auto opened = box.Open(kept.at(0).Bytes(0), PlaceOf(user_id));  // another page's may have won
-  return opened ? std::optional<std::string>(*opened) : std::nullopt;
+  const std::string stored = kept.at(0).Bytes(0);
+  if (stored == sealed) return std::optional<std::string>(fresh);
+  // Another page's, sealed by an instance with other keys: it cannot be shown from here.
+  if (auto other = OpenSecret(tx, box, user_id, stored)) return other;
+  return MakeError(Errc::kUnavailable, "the pending second-factor key does not open here");
 }
 
 bool ConfirmEnrolment(Tx& tx, const crypto::SecretBox& box, std::int64_t user_id,
@@ -167,7 +173,9 @@ Result<int> SealSecondFactorKeys(storage::Database& database, const crypto::Secr
       const std::string stored = rows[i].Bytes(1);
       if (!box.NeedsResealing(stored)) continue;
       // Opening seals it again under the first key (or says why it cannot be read).
-      if (OpenSecret(tx, box, user_id, stored)) ++sealed;
+      bool resealed = false;
+      OpenSecret(tx, box, user_id, stored, &resealed);
+      if (resealed) ++sealed;
     }
     return sealed;
   });

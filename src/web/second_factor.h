@@ -31,8 +31,9 @@ bool SecondFactorEnabled(storage::Tx& tx, std::int64_t user_id);
 // The secret being enrolled — made on the first call and kept until a code confirms it, so the
 // page can be reloaded without the app's entry going stale — or nullopt when the account's
 // second factor is already on.
-std::optional<std::string> EnrolmentSecret(storage::Tx& tx, const crypto::SecretBox& box,
-                                           std::int64_t user_id);
+// kUnavailable when it cannot be read here (SAC_SECRET_KEY differs between instances).
+Result<std::optional<std::string>> EnrolmentSecret(storage::Tx& tx, const crypto::SecretBox& box,
+                                                   std::int64_t user_id);
 
 // A first code from the app for the secret being enrolled: true when it is right, and from then
 // on sign-in asks for one.

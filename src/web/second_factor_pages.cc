@@ -137,7 +137,14 @@ HttpResponse StaffWeb::SecurityPageWith(Tx& tx, int status, const Html& notice,
   if (!error.empty()) {
     content.Markup("<p class=\"error\" role=\"alert\">").Text(error).Markup("</p>");
   }
-  const auto secret = EnrolmentSecret(tx, sessions_.secret_box(), session.user.id);
+  const auto enrolment = EnrolmentSecret(tx, sessions_.secret_box(), session.user.id);
+  if (!enrolment) {
+    content.Markup(
+        "<p class=\"error\" role=\"alert\">No es posible activarla en este momento (la clave "
+        "del servidor cambió). Avisa al administrador de SAC.</p></section>");
+    return Document(503, "Seguridad", content, &session);
+  }
+  const std::optional<std::string>& secret = *enrolment;
   if (!secret) {
     content.Markup(
         "<p>Está activa: al entrar, SAC te pide tu contraseña y el código de la "

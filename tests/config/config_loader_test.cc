@@ -149,6 +149,12 @@ TEST(ConfigLoaderTest, TheSecretKeyComesFromTheEnvironmentWellFormedWithItsPrevi
       "", "t", Env({{"SAC_SECRET_KEY", key}, {"SAC_SECRET_KEY_PREVIOUS", "zz"}}));
   ASSERT_FALSE(bad_previous);
   EXPECT_THAT(bad_previous.error().message, HasSubstr("SAC_SECRET_KEY_PREVIOUS"));
+  auto retired = LoadConfigFromString(
+      "", "t",
+      Env({{"SAC_SECRET_KEY", key},
+           {"SAC_SECRET_KEY_PREVIOUS", previous + "," + std::string(64, 'c')}}));
+  ASSERT_TRUE(retired) << retired.error().message;
+  EXPECT_EQ(retired->staff_web.secret_keys.size(), 3u) << "every retired key still opens";
   auto previous_alone = LoadConfigFromString("", "t", Env({{"SAC_SECRET_KEY_PREVIOUS", previous}}));
   ASSERT_FALSE(previous_alone) << "the key replacing it is missing";
   auto in_the_file =
@@ -174,6 +180,19 @@ TEST(ConfigLoaderTest, ServeNeedsEverySecretOfAnEnabledChannel) {
   EXPECT_THAT(valid.error().message, HasSubstr("SAC_WHATSAPP_VERIFY_TOKEN"));
   EXPECT_THAT(valid.error().message, HasSubstr("SAC_WHATSAPP_ACCESS_TOKEN"));
   EXPECT_THAT(valid.error().message, ::testing::Not(HasSubstr("SAC_WHATSAPP_APP_SECRET")));
+}
+
+TEST(ConfigLoaderTest, ServeRequiringSecondFactorsNeedsTheKeyThatSealsThem) {
+  const std::string file =
+      "[database]\nurl = \"host=x\"\n[staff_web]\nsecond_factor = \"required\"\n";
+  auto without = LoadConfigFromString(file, "t", Env({}));
+  ASSERT_TRUE(without) << without.error().message;
+  const auto refused = ValidateForServe(*without);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message, HasSubstr("missing secret SAC_SECRET_KEY"));
+  auto with = LoadConfigFromString(file, "t", Env({{"SAC_SECRET_KEY", std::string(64, 'a')}}));
+  ASSERT_TRUE(with) << with.error().message;
+  EXPECT_TRUE(ValidateForServe(*with));
 }
 
 TEST(ConfigLoaderTest, MessengerAndInstagramShareTheMetaAppsSecrets) {

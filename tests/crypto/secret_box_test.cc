@@ -62,6 +62,9 @@ TEST(SecretBoxTest, ASealedValueOpensOnlyWithItsKeyInItsPlace) {
     EXPECT_FALSE(box.Open(altered, kHere)) << "byte " << at << " altered";
   }
   EXPECT_FALSE(box.Open(sealed.substr(0, sealed.size() - 1), kHere)) << "truncated";
+  const auto stub = box.Open(sealed.substr(0, 20), kHere);
+  ASSERT_FALSE(stub) << "marked as sealed: never taken for a key kept in clear";
+  EXPECT_EQ(stub.error().code, Errc::kUnauthenticated);
   const auto unknown = Box({kOtherKey}).Open(sealed, kHere);
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, Errc::kUnavailable) << "a key SAC does not have";
@@ -88,6 +91,10 @@ TEST(SecretBoxTest, WithoutAKeyValuesStayInClearAndAreSealedOnceOneIsSet) {
   EXPECT_EQ(Opened(box, kSecret), kSecret) << "kept in clear before the key";
   EXPECT_TRUE(box.NeedsResealing(kSecret));
   EXPECT_FALSE(none.Open(box.Seal(kSecret, kHere), kHere)) << "the key was removed";
+}
+
+TEST(SecretBoxTest, TheSameKeyTwiceIsRefused) {
+  EXPECT_FALSE(SecretBox::FromHex({kKey, kOtherKey, kKey}));
 }
 
 TEST(SecretBoxTest, AMalformedKeyIsRefusedWithoutShowingIt) {

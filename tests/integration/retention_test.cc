@@ -159,6 +159,15 @@ TEST_F(RetentionTest, ABoletaNoCitizenOwnsLosesItsPersonalDataLikeASilentCitizen
   db_.Execute("INSERT INTO boleta_note (boleta_id, author_kind, author, text) VALUES "
               "(3, 'staff', 'ana', 'llamó el vecino de la casa 2'),"
               "(3, 'dependencia', 'alumbrado_publico', 'cuadrilla 4 atendió')");
+  // It came through the app without a contact: its message and raw request go too (the request
+  // is younger than raw_request_days, so only this removal empties it).
+  db_.Execute("INSERT INTO webhook_request (channel, body, received_at) VALUES "
+              "('open311', convert_to('luminaria frente a mi casa', 'UTF8'), '2026-11-01')");
+  db_.Execute("INSERT INTO inbox (request_id, channel, dedupe_key, kind, sender_id, payload, state,"
+              "  received_at) VALUES (3, 'open311', 'app-7', 'message', '',"
+              "  '{\"text\":\"luminaria frente a mi casa\"}', 'processed', '2026-11-01')");
+  db_.Execute("UPDATE boleta SET source_inbox_id ="
+              " (SELECT id FROM inbox WHERE dedupe_key = 'app-7') WHERE id = 3");
   const std::string photo = media_.Store("\xFF\xD8\xFF luminaria")->sha256;
   db_.Execute("INSERT INTO boleta_media (boleta_id, kind, provider_media_id, download_state,"
               "  file_sha256) VALUES (3, 'image', 'captura', 'stored', '" + photo + "')");
@@ -179,6 +188,11 @@ TEST_F(RetentionTest, ABoletaNoCitizenOwnsLosesItsPersonalDataLikeASilentCitizen
             "dependencia=cuadrilla 4 atendió");
   EXPECT_EQ(db_.Scalar("SELECT provider_media_id || ':' || download_state FROM boleta_media"
                        " WHERE boleta_id = 3"), ":blocked");
+  EXPECT_EQ(db_.Scalar("SELECT octet_length(body) FROM webhook_request WHERE id = 3"), "0");
+  EXPECT_EQ(db_.Scalar("SELECT payload::text || ' ' ||"
+                       " (dedupe_key = dedupe_hash(channel, 'app-7'))::text"
+                       " FROM inbox WHERE channel = 'open311'"),
+            "{\"suprimido\": true} true") << "its id kept only as a salted hash";
   EXPECT_EQ(db_.Scalar("SELECT actor || ' ' || (detail->>'motivo') FROM boleta_event"
                        " WHERE boleta_id = 3 AND kind = 'datos_suprimidos'"),
             "depuracion conservacion");

@@ -400,6 +400,20 @@ TEST_F(SealedSecondFactorTest, AtStartEveryKeyIsSealedUnderTheCurrentKey) {
   EXPECT_TRUE(without && *without == 0) << "without a key nothing changes";
 }
 
+// A phone being set up when the key changed: the key it was shown never worked, so the page
+// shows a new one (sealed under the current key) instead of refusing.
+TEST_F(SealedSecondFactorTest, AnEnrolmentLeftUnderALostKeyStartsAfresh) {
+  const std::string cookie = SignIn("capturista");
+  Store("capturista", crypto::SecretBox::FromHex({kLostKey})->Seal("12345678901234567890",
+                                                                   PlaceOf("capturista")));
+  db_.Execute("UPDATE staff_user SET totp_enabled_at = NULL WHERE username = 'capturista'");
+  const auto page = Get("/seguridad", cookie);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_TRUE(SealedUnderTheCurrentKey("capturista"));
+  EXPECT_NE(SecretOf("capturista"), "12345678901234567890");
+  EXPECT_THAT(page.body, HasSubstr(crypto::Base32Encode(SecretOf("capturista")).substr(0, 4)));
+}
+
 // The secret key changed without SAC_SECRET_KEY_PREVIOUS: codes cannot be checked. The person is
 // told to call the administrator, and nothing counts against the account.
 TEST_F(SealedSecondFactorTest, AKeySealedUnderAKeySacDoesNotHaveIsSaidAndNotCounted) {
