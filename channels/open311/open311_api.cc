@@ -360,6 +360,14 @@ HttpResponse Open311Api::PostRequest(const HttpRequest& request) const {
     Log().Info("request refused", {{"client", *client}, {"reason", service_request.error().message}});
     return ErrorAnswer(400, service_request.error().message, format);
   }
+  if (service_request->latitude &&
+      !config_.area.Contains(*service_request->latitude, *service_request->longitude)) {
+    Log().Info("request refused", {{"client", *client}, {"reason", "outside the area"}});
+    return ErrorAnswer(400,
+                       "lat/long: the location is outside the area the municipality attends "
+                       "(la ubicación está fuera del municipio)",
+                       format);
+  }
   const std::string idempotency_key(request.headers.Get("Idempotency-Key").value_or(""));
   if (idempotency_key.size() > kMaxIdempotencyKey) {
     return ErrorAnswer(400, "Idempotency-Key is longer than 255 characters", format);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/polling_workers.h"
+#include "core/service_area.h"
 
 namespace sac {
 
@@ -78,6 +79,8 @@ struct ConversationConfig {
   std::chrono::seconds held_reply_cooldown{3600};
   // The monthly survey's answer counts this long after the question; then "sin respuesta".
   std::chrono::seconds survey_answer_window{7 * 86400};
+  // Pins outside it are not taken as a problem's place ([area]; core/service_area.h).
+  ServiceArea area;
 };
 
 // The scheduler (src/scheduler): one leader across all `sac serve` processes runs the jobs on
@@ -202,6 +205,8 @@ struct Open311Config {
   std::vector<std::string> media_hosts;
   // Secrets: environment only. SAC_OPEN311_API_KEYS = "client:key,client2:key2".
   std::vector<std::pair<std::string, std::string>> api_keys;  // client → key
+  // A request placed outside it is refused ([area]; core/service_area.h).
+  ServiceArea area;
 };
 
 // E-mail (channels/email): raw MIME from our MTA (`sac ingest-mail`, POST /webhooks/email) and

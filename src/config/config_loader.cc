@@ -70,6 +70,17 @@ class TableReader {
     }
   }
 
+  void Double(std::string_view key, double& out, double min, double max) {
+    if (const toml::node* node = Take(key)) {
+      const auto value = node->value<double>();  // an integer is taken as well
+      if (!value || *value < min || *value > max) {
+        Fail(key, "expected a number from " + std::to_string(min) + " to " + std::to_string(max));
+      } else {
+        out = *value;
+      }
+    }
+  }
+
   template <class Duration>
   void DurationCount(std::string_view key, Duration& out, std::int64_t min, std::int64_t max) {
     auto count = static_cast<std::int64_t>(out.count());
@@ -220,6 +231,20 @@ void ReadFile(const toml::table& root, Config& config, std::vector<std::string>&
   media.Integer("workers", config.media.queue.workers, 0, 16);
   media.Integer("max_attempts", config.media.queue.max_attempts, 1, 100);
   media.RejectUnknownKeys();
+
+  // The area the municipality attends: one box in the file, used by the chats and the app.
+  TableReader area_table = top.Table("area");
+  ServiceArea area;
+  area_table.Double("south", area.south, -90, 90);
+  area_table.Double("north", area.north, -90, 90);
+  area_table.Double("west", area.west, -180, 180);
+  area_table.Double("east", area.east, -180, 180);
+  area_table.RejectUnknownKeys();
+  if (area.south >= area.north || area.west >= area.east) {
+    errors.push_back("area: expected south < north and west < east");
+  }
+  config.conversation.area = area;
+  config.channels.open311.area = area;
 
   TableReader conversation = top.Table("conversation");
   ConversationConfig& talk = config.conversation;

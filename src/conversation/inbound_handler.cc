@@ -229,6 +229,12 @@ ProcessOutcome InboundHandler::Handle(storage::Tx& tx, std::int64_t inbox_id,
   } else if (message.type == MessageType::kUnsupported || message.type == MessageType::kContacts) {
     Reply(turn, "tipo_no_soportado", UnsupportedMessage());
     outcome = ProcessOutcome::Processed("unsupported message answered");
+  } else if (message.location &&
+             !config_.area.Contains(message.location->latitude, message.location->longitude)) {
+    // 0,0 from a phone without a fix, or where a visitor is: not a problem's place. A question
+    // about a place stays open, and the citizen can send the right one.
+    Reply(turn, "ubicacion_fuera", LocationOutsideTheArea());
+    outcome = ProcessOutcome::Processed("location outside the area: not taken");
   } else {
     outcome = Converse(tx, turn);
   }

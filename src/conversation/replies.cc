@@ -92,6 +92,12 @@ std::string LocationAdded(std::string_view folio) {
   return "Gracias, agregamos la ubicación a tu folio " + std::string(folio) + ".";
 }
 
+std::string LocationOutsideTheArea() {
+  return "La ubicación que enviaste queda fuera del municipio de Mazatlán, así que no la "
+         "agregamos. Si el problema está en Mazatlán, envía la ubicación del lugar (no la tuya si "
+         "estás lejos) o escribe la calle y la colonia.";
+}
+
 namespace {
 
 std::string StatusWords(const BoletaView& b) {

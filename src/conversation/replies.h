@@ -48,6 +48,8 @@ std::string AttachmentTooLarge();
 std::string AttachmentTooLargeFor(std::string_view folio);
 // The answer arrived and was added.
 std::string LocationAdded(std::string_view folio);
+// A pin outside the area the municipality attends (core/service_area.h): not taken.
+std::string LocationOutsideTheArea();
 
 // A boleta in plain words, for the citizen who asks about it.
 struct BoletaView {

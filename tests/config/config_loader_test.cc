@@ -163,6 +163,29 @@ TEST(ConfigLoaderTest, TheSecretKeyComesFromTheEnvironmentWellFormedWithItsPrevi
   EXPECT_THAT(in_the_file.error().message, HasSubstr("set SAC_SECRET_KEY"));
 }
 
+TEST(ConfigLoaderTest, TheAreaTheMunicipalityAttendsIsOneBoxForTheChatsAndTheApp) {
+  auto defaults = LoadConfigFromString("", "t", Env({}));
+  ASSERT_TRUE(defaults);
+  const ServiceArea& mazatlan = defaults->conversation.area;
+  EXPECT_TRUE(mazatlan.Contains(23.2329, -106.4062)) << "the Malecón";
+  EXPECT_TRUE(mazatlan.Contains(23.0606, -106.2447)) << "Villa Unión";
+  EXPECT_FALSE(mazatlan.Contains(0, 0));
+  EXPECT_FALSE(mazatlan.Contains(23.2329, 106.4062)) << "a dropped sign";
+  EXPECT_FALSE(mazatlan.Contains(24.8091, -107.3940)) << "Culiacán";
+
+  auto set = LoadConfigFromString("[area]\nsouth = 20\nnorth = 21.5\nwest = -104\neast = -103\n",
+                                  "t", Env({}));
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_TRUE(set->channels.open311.area.Contains(20.67, -103.35));
+  EXPECT_TRUE(set->conversation.area.Contains(20.67, -103.35));
+  EXPECT_FALSE(set->conversation.area.Contains(23.2329, -106.4062));
+
+  for (const char* bad : {"[area]\nsouth = 24\n", "[area]\nwest = -200\n", "[area]\nnorte = 1\n",
+                          "[area]\neast = \"-105\"\n"}) {
+    EXPECT_FALSE(LoadConfigFromString(bad, "t", Env({}))) << bad;
+  }
+}
+
 TEST(ConfigLoaderTest, BadPortInTheEnvironmentIsAnError) {
   auto config = LoadConfigFromString("", "t", Env({{"SAC_HTTP_PORT", "80a"}}));
   ASSERT_FALSE(config);

@@ -531,12 +531,19 @@ TEST_F(ChannelsServeTest, Open311BadInputGetsTheSpecsErrorListAndWritesNothing) 
       // a photo on a host the municipality did not register for the app (ASVS 1.3.6)
       {base + "&lat=23&long=-106&media_url=https%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data", 400},
       {base + "&lat=23&long=-106&media_url=https%3A%2F%2Fapp.mazatlan.example.evil.mx%2F1.jpg", 400},
+      // places the municipality does not attend: a phone without a fix, a dropped sign, Culiacán
+      {base + "&lat=0&long=0", 400},
+      {base + "&lat=23.2329&long=106.4062", 400},
+      {base + "&lat=24.8091&long=-107.3940", 400},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.form.substr(0, 100));
     const ClientResponse response = PostOpen311(c.form);
     EXPECT_EQ(response.status, c.status);
     EXPECT_THAT(response.body, HasSubstr("\"code\":" + std::to_string(c.status)));
+    if (c.form.find("lat=0&") != std::string::npos) {
+      EXPECT_THAT(response.body, HasSubstr("fuera del municipio"));
+    }
   }
   std::string flood;
   for (int i = 0; i < 100000; ++i) flood += "p=1&";

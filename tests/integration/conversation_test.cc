@@ -117,10 +117,10 @@ class ConversationTest : public ::testing::Test {
     photo.media.push_back(media);
     return Send(photo);
   }
-  std::vector<std::string> SendPin() {
+  std::vector<std::string> SendPin(double latitude = 23.2418, double longitude = -106.4112) {
     InboundMessage pin = Text("");
     pin.type = MessageType::kLocation;
-    pin.location = GeoPoint{23.2418, -106.4112, "", ""};
+    pin.location = GeoPoint{latitude, longitude, "", ""};
     return Send(pin);
   }
   std::int64_t Boletas() { return db_.Count("SELECT count(*) FROM boleta"); }
@@ -196,6 +196,25 @@ TEST_F(ConversationTest, APinAnswersWhereAndAQuestionIsAskedOnlyOnce) {
   EXPECT_EQ(Boletas(), 3) << "the late message is its own report, not the lost answer";
   EXPECT_EQ(db_.Count("SELECT count(*) FROM boleta WHERE location_missing"), 2);
   EXPECT_EQ(later.size(), 2u);
+}
+
+// A pin outside the municipality — 0,0 from a phone without a fix, or where a visitor is — is not
+// a problem's place: not taken, and the citizen is told; the question about the place stays open.
+TEST_F(ConversationTest, APinOutsideTheMunicipalityIsNotTakenAndTheCitizenIsTold) {
+  Say("la lámpara del poste de mi casa no prende");
+  clock_.Advance(10min);
+  EXPECT_THAT(SendPin(0, 0), ::testing::ElementsAre(HasSubstr("fuera del municipio de Mazatlán")));
+  EXPECT_EQ(db_.Scalar("SELECT (latitude IS NULL)::text || ' ' || location_missing::text"
+                       " FROM boleta"),
+            "true true");
+  EXPECT_THAT(SendPin(), ::testing::ElementsAre(HasSubstr("agregamos la ubicación")))
+      << "the right pin still answers the question";
+  EXPECT_EQ(db_.Scalar("SELECT latitude IS NOT NULL AND NOT location_missing FROM boleta"), "t");
+
+  clock_.Advance(1h);
+  EXPECT_THAT(SendPin(24.8091, -107.3940), ::testing::ElementsAre(HasSubstr("fuera del municipio")))
+      << "a pin alone from Culiacán starts no report";
+  EXPECT_EQ(Boletas(), 1);
 }
 
 TEST_F(ConversationTest, APhotoAndAPinMomentsAfterAReportAreThatReport) {
