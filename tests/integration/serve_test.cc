@@ -124,11 +124,17 @@ class ServeTest : public ::testing::Test {
              HttpResponse::Json(200, R"({"url":")" + url + R"(","mime_type":"image/jpeg"})")}};
   }
 
-  void WaitWhileMediaPending() {
+  // Posts the fixture's captioned photo and waits until its download is settled: "<state>
+  // <attempts> <whether no file is kept>".
+  std::string PostPhotoAndSettle() {
+    EXPECT_EQ(PostFixture("image_caption_luminaria_villa_verde.json").status, 200);
+    WaitUntilQuiet();
     for (int i = 0; i < 200; ++i) {
-      if (db_.Scalar("SELECT download_state FROM boleta_media") != "pending") return;
+      if (db_.Scalar("SELECT download_state FROM boleta_media") != "pending") break;
       std::this_thread::sleep_for(50ms);
     }
+    return db_.Scalar("SELECT download_state || ' ' || attempts || ' ' || (file_sha256 IS NULL) "
+                      "FROM boleta_media");
   }
 
   TestDatabase db_;
@@ -168,12 +174,7 @@ TEST_F(ServeTest, APhotoPlacedOnAnInternalAddressIsBlockedAndThePetitionKept) {
   ASSERT_FALSE(config.media.allow_private_addresses) << "the production default";
   StartApp(config);
 
-  EXPECT_EQ(PostFixture("image_caption_luminaria_villa_verde.json").status, 200);
-  WaitUntilQuiet();
-  WaitWhileMediaPending();
-  EXPECT_EQ(db_.Scalar("SELECT download_state || ' ' || attempts || ' ' || (file_sha256 IS NULL) "
-                       "FROM boleta_media"),
-            "blocked 1 true");
+  EXPECT_EQ(PostPhotoAndSettle(), "blocked 1 true");
   bool looked_up = false;
   for (const HttpRequest& request : graph.Requests()) {
     looked_up = looked_up || (request.method == "GET" && request.path == "/v21.0/1672841937102933");
@@ -203,12 +204,7 @@ TEST_F(ServeTest, APhotoTooLargeToKeepIsSaidToTheCitizenOnce) {
   config.media.max_bytes = 1024;
   StartApp(config);
 
-  EXPECT_EQ(PostFixture("image_caption_luminaria_villa_verde.json").status, 200);
-  WaitUntilQuiet();
-  WaitWhileMediaPending();
-  EXPECT_EQ(db_.Scalar("SELECT download_state || ' ' || attempts || ' ' || (file_sha256 IS NULL) "
-                       "FROM boleta_media"),
-            "too_large 1 true");
+  EXPECT_EQ(PostPhotoAndSettle(), "too_large 1 true");
   const std::string folio = db_.Scalar("SELECT folio FROM boleta");
   for (int i = 0; i < 100 && Rows("outbox WHERE state = 'sent'") < 2; ++i) {
     std::this_thread::sleep_for(50ms);
