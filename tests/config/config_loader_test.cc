@@ -168,7 +168,8 @@ TEST(ConfigLoaderTest, TheAreaTheMunicipalityAttendsIsOneBoxForTheChatsAndTheApp
   ASSERT_TRUE(defaults);
   const ServiceArea& mazatlan = defaults->conversation.area;
   EXPECT_TRUE(mazatlan.Contains(23.2329, -106.4062)) << "the Malecón";
-  EXPECT_TRUE(mazatlan.Contains(23.0606, -106.2447)) << "Villa Unión";
+  EXPECT_TRUE(mazatlan.Contains(23.1890, -106.2190)) << "Villa Unión";
+  EXPECT_TRUE(mazatlan.Contains(23.5480, -106.4650)) << "El Quelite, in the north";
   EXPECT_FALSE(mazatlan.Contains(0, 0));
   EXPECT_FALSE(mazatlan.Contains(23.2329, 106.4062)) << "a dropped sign";
   EXPECT_FALSE(mazatlan.Contains(24.8091, -107.3940)) << "Culiacán";
